@@ -1,0 +1,1 @@
+"""linli (邻里): a chat front desk for a district's public culture & sports services."""

@@ -1,0 +1,50 @@
+"""What a flow handler gets: the store session, who is talking, their state and the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.settings import Settings
+from bot.texts import t
+from store.models import ChannelAccount
+
+
+@dataclass
+class Context:
+    """One turn of one conversation."""
+
+    session: Session
+    settings: Settings
+    account: ChannelAccount
+    now: datetime  # naive UTC
+    expect: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    services: Any = None
+
+    @property
+    def resident_id(self) -> int:
+        """The resident behind the account."""
+        return self.account.resident_id
+
+    @property
+    def channel(self) -> str:
+        """The channel this turn came from."""
+        return self.account.channel
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured display zone."""
+        return ZoneInfo(self.settings.general.timezone)
+
+    @property
+    def lang(self) -> str:
+        """The configured language of texts."""
+        return self.settings.general.language
+
+    def t(self, key: str, **values: object) -> str:
+        """A text in this conversation's language."""
+        return t(key, self.lang, **values)

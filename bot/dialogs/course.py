@@ -1,0 +1,114 @@
+"""A course's page and the sign-up that starts from it."""
+from __future__ import annotations
+
+from bot.dialogs.context import Context
+from bot.dialogs.formatting import format_when
+from bot.dialogs.menus import menu_button
+from bot.dialogs.pushes import seat_confirmed
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import on_payload
+from store.catalog import course_by_code, next_session, sessions_of, venue_of
+from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
+from store.models import Course
+from store.models.enrolment import CONFIRMED
+
+SESSIONS_SHOWN = 6
+
+
+def _course_or_missing(ctx: Context, args: list[str]) -> Course | Reply:
+    course = course_by_code(ctx.session, args[0]) if args else None
+    if course is None:
+        return Reply(ctx.t("course_missing"), (Choice(ctx.t("btn_browse"), "browse"), menu_button(ctx)))
+    return course
+
+
+def _place(ctx: Context, course: Course) -> tuple[str, str]:
+    venue = venue_of(ctx.session, course)
+    return (venue.name, venue.address) if venue else ("", "")
+
+
+def first_session_text(ctx: Context, course: Course) -> str:
+    """When the next session of a course is, or a note that none is left."""
+    nxt = next_session(ctx.session, course.id, ctx.now)
+    return format_when(nxt.starts_at, nxt.ends_at, ctx.tz, ctx.lang) if nxt else ctx.t("my_no_next")
+
+
+def course_page(ctx: Context, course: Course) -> Reply:
+    """Title, teacher, place, session times, seats left and what the resident can do."""
+    sessions = [s for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now]
+    lines = [format_when(s.starts_at, s.ends_at, ctx.tz, ctx.lang) for s in sessions[:SESSIONS_SHOWN]]
+    if len(sessions) > SESSIONS_SHOWN:
+        lines.append(ctx.t("course_more_sessions", count=len(sessions)))
+    venue, address = _place(ctx, course)
+    left = seats_left(ctx.session, course)
+    text = ctx.t("course_detail", title=course.title, teacher=course.teacher or "—",
+                 venue=venue or "—", address=address or "—",
+                 sessions="\n".join(lines) or ctx.t("my_no_next"),
+                 seats_left=left, capacity=course.capacity, description=course.description)
+    mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
+    choices: list[Choice] = []
+    if mine is not None:
+        note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t(
+            "course_your_wait", position=waiting_position(ctx.session, mine))
+        text = f"{text.rstrip()}\n\n{note}"
+        choices.append(Choice(ctx.t("btn_cancel_signup"), f"cx:{mine.id}"))
+    elif sessions:
+        if left == 0:
+            text = f"{text.rstrip()}\n\n{ctx.t('course_full_note')}"
+        choices.append(Choice(ctx.t("btn_sign_up" if left else "btn_wait"), f"su:{course.code}"))
+    choices.append(Choice(ctx.t("btn_back"), f"cat:{course.category_id}"))
+    choices.append(menu_button(ctx))
+    return Reply(text.rstrip(), tuple(choices))
+
+
+@on_payload("crs")
+def show_course(ctx: Context, args: list[str]) -> Reply:
+    """A course's page."""
+    found = _course_or_missing(ctx, args)
+    return found if isinstance(found, Reply) else course_page(ctx, found)
+
+
+@on_payload("su")
+def confirm_sign_up(ctx: Context, args: list[str]) -> Reply:
+    """Ask before signing up (or joining the waiting list)."""
+    found = _course_or_missing(ctx, args)
+    if isinstance(found, Reply):
+        return found
+    course = found
+    mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
+    if mine is not None:
+        return course_page(ctx, course)
+    no = Choice(ctx.t("btn_not_now"), f"crs:{course.code}")
+    if seats_left(ctx.session, course) == 0:
+        return Reply(ctx.t("confirm_wait", title=course.title),
+                     (Choice(ctx.t("btn_confirm_wait"), f"suy:{course.code}"), no))
+    count = sum(1 for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now)
+    venue, _ = _place(ctx, course)
+    text = ctx.t("confirm_signup", title=course.title, count=count,
+                 first=first_session_text(ctx, course), venue=venue or "—")
+    return Reply(text, (Choice(ctx.t("btn_confirm_signup"), f"suy:{course.code}"), no))
+
+
+@on_payload("suy")
+def sign_up(ctx: Context, args: list[str]) -> Reply:
+    """Take a seat, or a waiting-list place, and say which."""
+    found = _course_or_missing(ctx, args)
+    if isinstance(found, Reply):
+        return found
+    course = found
+    result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now)
+    after = (Choice(ctx.t("btn_my"), "my"), menu_button(ctx))
+    if result.status == "confirmed":
+        seat_confirmed(ctx, course, ctx.resident_id)
+        venue, address = _place(ctx, course)
+        return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course),
+                           venue=venue or "—", address=address or "—"), after)
+    if result.status == "waiting":
+        return Reply(ctx.t("waitlisted", position=result.position), after)
+    if result.status == "already_confirmed":
+        return Reply(ctx.t("already_signed_up", title=course.title), after)
+    if result.status == "already_waiting":
+        return Reply(ctx.t("already_waiting", title=course.title, position=result.position), after)
+    if result.status == "ended":
+        return Reply(ctx.t("course_ended", title=course.title), after)
+    return Reply(ctx.t("course_missing"), after)

@@ -1,0 +1,120 @@
+"""The one entry point every channel calls: an Incoming in, Replies out, state kept in the store."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.clock import SystemClock
+from bot.dialogs import flows  # noqa: F401  (registers every flow)
+from bot.dialogs.context import Context
+from bot.dialogs.menus import main_menu
+from bot.dialogs.replies import Choice, Incoming, Reply
+from bot.dialogs.router import PAYLOADS, TEXTS, as_list, split_payload
+from bot.dialogs.text_input import as_number, clean_text, keyword_payload
+from bot.settings import Settings
+from bot.texts import t
+from store.db import Database
+from store.dialog_state import claim_update, load_state, save_state
+from store.people import get_or_create_account
+
+log = logging.getLogger("linli.dialogs")
+
+
+@dataclass
+class Services:
+    """Shared helpers flows use (search index cache and the like)."""
+
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+class Dialogs:
+    """Runs one turn of a conversation inside one transaction."""
+
+    def __init__(self, db: Database, settings: Settings, clock=None):
+        self.db = db
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.services = Services()
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one update; duplicates of an update already handled get no answer."""
+        try:
+            return self._handle(incoming)
+        except Exception:
+            log.exception("dialog turn failed channel=%s", incoming.channel)
+            return [Reply(t("busy", self.settings.general.language))]
+
+    def _handle(self, incoming: Incoming) -> list[Reply]:
+        with self.db.session() as session:
+            if incoming.update_key and not claim_update(session, incoming.channel, incoming.update_key):
+                return []
+            account, is_new = get_or_create_account(
+                session, incoming.channel, incoming.user_id, incoming.display_name)
+            expect, data = load_state(session, account.id)
+            ctx = Context(session=session, settings=self.settings, account=account,
+                          now=self.clock.now(), expect=expect, data=data, services=self.services)
+            if is_new and not incoming.payload:
+                replies = [main_menu(ctx, greeting=True)]
+            else:
+                replies = self._route(ctx, incoming)
+            self._remember(ctx, replies)
+            save_state(session, account.id, ctx.expect, ctx.data)
+            return replies
+
+    def _route(self, ctx: Context, incoming: Incoming) -> list[Reply]:
+        if incoming.payload is not None:
+            return self._dispatch(ctx, incoming.payload)
+        text = clean_text(incoming.text)
+        limit = self.settings.dialogs.max_text_length
+        if len(text) > limit:
+            return [Reply(ctx.t("too_long", limit=limit), main_menu(ctx).choices)]
+        number = as_number(text)
+        if number is not None:
+            return self._select_number(ctx, number)
+        payload = keyword_payload(text)
+        if payload is not None:
+            return self._dispatch(ctx, payload)
+        if text.startswith("/"):
+            return [main_menu(ctx, intro=ctx.t("unknown_command"))]
+        if not text:
+            return [main_menu(ctx, intro=ctx.t("unknown"))]
+        handler = TEXTS.get(ctx.expect) or TEXTS["search"]
+        return as_list(handler(ctx, text))
+
+    def _select_number(self, ctx: Context, number: int) -> list[Reply]:
+        payloads = ctx.data.get("choices") or []
+        if 1 <= number <= len(payloads):
+            return self._dispatch(ctx, payloads[number - 1])
+        if not payloads:
+            return [main_menu(ctx, intro=ctx.t("no_choices"))]
+        last = Reply.from_dict(ctx.data.get("last") or {"text": ""})
+        intro = ctx.t("bad_number", n=number, max=len(payloads))
+        return [Reply(f"{intro}\n\n{last.text}".strip(), last.choices)]
+
+    def _dispatch(self, ctx: Context, payload: str) -> list[Reply]:
+        verb, args = split_payload(payload)
+        handler = PAYLOADS.get(verb)
+        if handler is None:
+            return [main_menu(ctx, intro=ctx.t("expired"))]
+        ctx.expect = ""
+        return as_list(handler(ctx, args))
+
+    @staticmethod
+    def _remember(ctx: Context, replies: list[Reply]) -> None:
+        """Keep the last choices shown, so a typed number means the same as a tap."""
+        remember_choices(ctx.data, replies)
+
+
+def remember_choices(data: dict[str, Any], replies: list[Reply]) -> None:
+    """Store the choices of the last reply that has any into state data."""
+    for reply in reversed(replies):
+        if reply.choices:
+            data["choices"] = [c.payload for c in reply.choices]
+            data["last"] = reply.to_dict()
+            return
+
+
+def number_choices(choices: tuple[Choice, ...]) -> list[str]:
+    """'1. 服务菜单' lines for text-only channels."""
+    return [f"{i}. {c.label}" for i, c in enumerate(choices, 1)]

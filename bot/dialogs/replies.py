@@ -1,0 +1,59 @@
+"""Channel-neutral messages: what comes in and what goes out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit, the tightest of our channels
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One numbered choice: the label shown and the payload it sends back."""
+
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        if len(self.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"choice payload over {MAX_PAYLOAD_BYTES} bytes: {self.payload!r}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to show: text, optional choices, optional picture or file (path)."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    picture: str | None = None
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (for the outbox and the web page)."""
+        out: dict[str, Any] = {"text": self.text,
+                               "choices": [[c.label, c.payload] for c in self.choices]}
+        if self.picture:
+            out["picture"] = self.picture
+        if self.file:
+            out["file"] = self.file
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Reply":
+        """The inverse of to_dict."""
+        return cls(text=data.get("text", ""),
+                   choices=tuple(Choice(label, payload) for label, payload in data.get("choices", [])),
+                   picture=data.get("picture"), file=data.get("file"))
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: typed text, or pressed a choice (payload set)."""
+
+    channel: str
+    user_id: str
+    text: str = ""
+    payload: str | None = None
+    update_key: str | None = None  # the channel's unique id of this update, for de-duplication
+    display_name: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)

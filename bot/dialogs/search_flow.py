@@ -1,0 +1,61 @@
+"""搜索: free text finds courses and categories, best first, as choices."""
+from __future__ import annotations
+
+from threading import Lock
+
+from sqlmodel import select
+
+from bot.dialogs.context import Context
+from bot.dialogs.menus import main_menu_choices, menu_button
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import on_payload, on_text
+from bot.search import SearchEntry, SearchIndex
+from store.catalog import catalogue_version
+from store.models import Category, Course
+
+_build_lock = Lock()
+
+
+def catalogue_entries(ctx: Context) -> list[SearchEntry]:
+    """Every active course and every category as search entries."""
+    categories = {c.id: c for c in ctx.session.exec(select(Category))}
+    entries = [SearchEntry("category", str(c.id), c.name, c.section) for c in categories.values()]
+    for course in ctx.session.exec(select(Course).where(Course.active == True)):  # noqa: E712
+        cat = categories.get(course.category_id)
+        extra = " ".join(filter(None, [cat.name if cat else "", course.section, course.tags,
+                                       course.teacher]))
+        entries.append(SearchEntry("course", course.code, course.title, extra))
+    return entries
+
+
+def search_index(ctx: Context) -> SearchIndex:
+    """The index of the current catalogue, rebuilt only when the catalogue changed."""
+    version = catalogue_version(ctx.session)
+    cached = ctx.services.cache.get("search")
+    if cached and cached[0] == version:
+        return cached[1]
+    with _build_lock:
+        index = SearchIndex(catalogue_entries(ctx))
+        ctx.services.cache["search"] = (version, index)
+    return index
+
+
+@on_payload("search")
+def ask_for_query(ctx: Context, args: list[str]) -> Reply:
+    """Ask what to look for."""
+    ctx.expect = "search"
+    return Reply(ctx.t("search_prompt"), (menu_button(ctx),))
+
+
+@on_text("search")
+def search(ctx: Context, text: str) -> Reply:
+    """Show the best matches for what the resident typed."""
+    hits = search_index(ctx).search(text, limit=ctx.settings.dialogs.search_limit)
+    if not hits:
+        return Reply(ctx.t("search_none", query=text[:20]), main_menu_choices(ctx))
+    choices = [
+        Choice(ctx.t("search_category", name=h.title), f"cat:{h.key}") if h.kind == "category"
+        else Choice(h.title, f"crs:{h.key}")
+        for h in hits
+    ]
+    return Reply(ctx.t("search_results"), tuple(choices + [menu_button(ctx)]))

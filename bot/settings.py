@@ -1,0 +1,123 @@
+"""Settings from settings.toml, overridden by LINLI_<SECTION>__<KEY> environment variables."""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class General(_Section):
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    demo_on_empty: bool = True
+
+
+class Database(_Section):
+    url: str = "sqlite:///linli.db"
+    echo: bool = False
+    pool_size: int = 10
+
+
+class Dialogs(_Section):
+    page_size: int = 8
+    search_limit: int = 8
+    max_text_length: int = 500
+
+
+class Telegram(_Section):
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: str = "polling"
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: SecretStr = SecretStr("")
+    rate_overall_per_second: float = 30.0
+    rate_per_chat_per_second: float = 1.0
+    rate_per_group_per_minute: float = 20.0
+
+
+class WeCom(_Section):
+    corp_id: str = ""
+    agent_id: str = ""
+    secret: SecretStr = SecretStr("")
+    token: SecretStr = SecretStr("")
+    encoding_aes_key: SecretStr = SecretStr("")
+    api_base_url: str = "https://qyapi.weixin.qq.com"
+    callback_path: str = "/wecom/callback"
+    per_member_per_minute: int = 30
+
+
+class Web(_Section):
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+class Scheduler(_Section):
+    tick_seconds: float = 5.0
+    batch_size: int = 100
+    reminder_offsets_minutes: list[int] = [1440, 60]
+    poll_delay_minutes: int = 30
+    poll_open_days: int = 3
+    quiet_start: str = "21:30"
+    quiet_end: str = "08:00"
+    max_attempts: int = 6
+    backoff_base_seconds: float = 10.0
+    lease_seconds: int = 120
+
+
+class Settings(_Section):
+    general: General = General()
+    database: Database = Database()
+    dialogs: Dialogs = Dialogs()
+    telegram: Telegram = Telegram()
+    wecom: WeCom = WeCom()
+    web: Web = Web()
+    scheduler: Scheduler = Scheduler()
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Collect LINLI_<SECTION>__<KEY> variables as a nested dict."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, value in environ.items():
+        if not name.startswith("LINLI_") or "__" not in name:
+            continue
+        section, _, key = name[len("LINLI_"):].partition("__")
+        if value.startswith("[") and value.endswith("]"):
+            value = tomllib.loads(f"v = {value}")["v"]
+        out.setdefault(section.lower(), {})[key.lower()] = value
+    return out
+
+
+def config_path(environ: dict[str, str] | None = None) -> Path | None:
+    """The settings file in use: LINLI_CONFIG, else ./settings.toml when present."""
+    environ = os.environ if environ is None else environ
+    if environ.get("LINLI_CONFIG"):
+        return Path(environ["LINLI_CONFIG"])
+    local = Path("settings.toml")
+    return local if local.exists() else None
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings file and apply environment overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    data: dict[str, dict[str, Any]] = {}
+    path = config_path(environ)
+    if path is not None:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    for section, keys in _env_overrides(environ).items():
+        data.setdefault(section, {}).update(keys)
+    return Settings.model_validate(data)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""The store: SQLModel tables and the operations that must be atomic."""

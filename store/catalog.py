@@ -1,0 +1,69 @@
+"""Reading the service menu: sections, categories, courses, sessions, venues."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from store.models import Category, ClassSession, Course, Venue
+
+
+def categories_in(session: Session, section: str) -> list[tuple[Category, int]]:
+    """Categories of a section with their number of active courses, in menu order."""
+    rows = session.exec(
+        select(Category, func.count(Course.id))
+        .join(Course, (Course.category_id == Category.id) & (Course.active == True), isouter=True)  # noqa: E712
+        .where(Category.section == section)
+        .group_by(Category.id)
+        .order_by(Category.sort_order, Category.id)
+    ).all()
+    return [(cat, count) for cat, count in rows]
+
+
+def courses_in(session: Session, category_id: int) -> list[Course]:
+    """Active courses of a category, by title."""
+    return list(session.exec(
+        select(Course).where(Course.category_id == category_id, Course.active == True)  # noqa: E712
+        .order_by(Course.code)
+    ))
+
+
+def course_by_code(session: Session, code: str) -> Course | None:
+    """An active course by its code."""
+    return session.exec(
+        select(Course).where(Course.code == code, Course.active == True)  # noqa: E712
+    ).first()
+
+
+def sessions_of(session: Session, course_id: int) -> list[ClassSession]:
+    """Every session of a course in time order."""
+    return list(session.exec(
+        select(ClassSession).where(ClassSession.course_id == course_id)
+        .order_by(ClassSession.starts_at)
+    ))
+
+
+def next_session(session: Session, course_id: int, now: datetime) -> ClassSession | None:
+    """The first session of a course that has not ended yet."""
+    return session.exec(
+        select(ClassSession).where(ClassSession.course_id == course_id, ClassSession.ends_at > now)
+        .order_by(ClassSession.starts_at).limit(1)
+    ).first()
+
+
+def venue_of(session: Session, course: Course) -> Venue | None:
+    """The teaching point of a course."""
+    return session.get(Venue, course.venue_id) if course.venue_id else None
+
+
+def catalogue_version(session: Session) -> tuple:
+    """Something that changes whenever courses or categories change (for caches)."""
+    courses = session.exec(select(func.count(Course.id), func.max(Course.updated_at))).one()
+    categories = session.exec(select(func.count(Category.id), func.max(Category.id))).one()
+    return tuple(courses) + tuple(categories)
+
+
+def course_count(session: Session) -> int:
+    """How many courses exist (0 means the catalogue is empty)."""
+    return session.exec(select(func.count(Course.id))).one()

@@ -1,0 +1,44 @@
+"""Dialog state rows and the de-duplication of incoming updates."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.clock import utcnow
+from store.models import DialogState, ProcessedUpdate
+
+
+def load_state(session: Session, account_id: int) -> tuple[str, dict[str, Any]]:
+    """The account's expectation and state data (empty when new)."""
+    row = session.get(DialogState, account_id)
+    if row is None:
+        return "", {}
+    try:
+        return row.expect, json.loads(row.data or "{}")
+    except ValueError:
+        return "", {}
+
+
+def save_state(session: Session, account_id: int, expect: str, data: dict[str, Any]) -> None:
+    """Store the account's expectation and state data."""
+    row = session.get(DialogState, account_id)
+    if row is None:
+        row = DialogState(account_id=account_id)
+    row.expect = expect
+    row.data = json.dumps(data, ensure_ascii=False)
+    row.updated_at = utcnow()
+    session.add(row)
+
+
+def claim_update(session: Session, channel: str, update_key: str) -> bool:
+    """Record an incoming update; False when it was already taken."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedUpdate(channel=channel, update_key=update_key[:160]))
+            session.flush()
+        return True
+    except IntegrityError:
+        return False

@@ -1,0 +1,152 @@
+"""Taking a seat, cancelling and promoting from the waiting list — each inside the caller's transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from bot.clock import utcnow
+from store.models import ClassSession, Course, Enrolment
+from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    """What happened to a sign-up: status is confirmed, waiting, already_confirmed,
+    already_waiting, not_found or ended."""
+
+    status: str
+    enrolment_id: int | None = None
+    position: int = 0  # place on the waiting list, 1 = next in line
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    """What a cancellation did: status is cancelled, not_found or already_cancelled."""
+
+    status: str
+    course_id: int | None = None
+    was_confirmed: bool = False
+    promoted: Enrolment | None = None
+
+
+def lock_course(session: Session, course_id: int) -> Course | None:
+    """Load a course and hold its row lock (PostgreSQL) until the transaction ends."""
+    return session.exec(select(Course).where(Course.id == course_id).with_for_update()).first()
+
+
+def live_enrolment(session: Session, course_id: int, resident_id: int) -> Enrolment | None:
+    """The resident's confirmed or waiting place in a course, if any."""
+    return session.exec(
+        select(Enrolment).where(
+            Enrolment.course_id == course_id, Enrolment.resident_id == resident_id,
+            Enrolment.status != CANCELLED,
+        )
+    ).first()
+
+
+def count_confirmed(session: Session, course_id: int) -> int:
+    """Seats taken in a course."""
+    return session.exec(
+        select(func.count()).select_from(Enrolment).where(
+            Enrolment.course_id == course_id, Enrolment.status == CONFIRMED)
+    ).one()
+
+
+def seats_left(session: Session, course: Course) -> int:
+    """Free seats of a course, never below zero."""
+    return max(0, course.capacity - count_confirmed(session, course.id))
+
+
+def waiting_position(session: Session, enrolment: Enrolment) -> int:
+    """1-based place of a waiting enrolment in its course's queue."""
+    ahead = session.exec(
+        select(func.count()).select_from(Enrolment).where(
+            Enrolment.course_id == enrolment.course_id, Enrolment.status == WAITING,
+            Enrolment.queue_no < enrolment.queue_no)
+    ).one()
+    return ahead + 1
+
+
+def course_has_ended(session: Session, course_id: int, now: datetime | None = None) -> bool:
+    """True when every session of the course is over."""
+    last = session.exec(
+        select(func.max(ClassSession.ends_at)).where(ClassSession.course_id == course_id)
+    ).one()
+    return last is not None and last < (now or utcnow())
+
+
+def take_seat(session: Session, resident_id: int, course_id: int,
+              now: datetime | None = None) -> SignUpResult:
+    """Give the resident a seat, or a waiting-list place when the course is full."""
+    course = lock_course(session, course_id)
+    if course is None or not course.active:
+        return SignUpResult("not_found")
+    existing = live_enrolment(session, course_id, resident_id)
+    if existing is not None:
+        if existing.status == CONFIRMED:
+            return SignUpResult("already_confirmed", existing.id)
+        return SignUpResult("already_waiting", existing.id, waiting_position(session, existing))
+    if course_has_ended(session, course_id, now):
+        return SignUpResult("ended")
+    last_no = session.exec(
+        select(func.max(Enrolment.queue_no)).where(Enrolment.course_id == course_id)
+    ).one() or 0
+    status = CONFIRMED if count_confirmed(session, course_id) < course.capacity else WAITING
+    enrolment = Enrolment(course_id=course_id, resident_id=resident_id, status=status,
+                          queue_no=last_no + 1)
+    session.add(enrolment)
+    session.flush()
+    if status == CONFIRMED:
+        return SignUpResult(CONFIRMED, enrolment.id)
+    return SignUpResult(WAITING, enrolment.id, waiting_position(session, enrolment))
+
+
+def first_waiting(session: Session, course_id: int) -> Enrolment | None:
+    """The next resident in line for a course."""
+    return session.exec(
+        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.status == WAITING)
+        .order_by(Enrolment.queue_no).limit(1)
+    ).first()
+
+
+def promote_waiting(session: Session, course: Course) -> Enrolment | None:
+    """Fill one free seat from the waiting list; the caller holds the course lock."""
+    if count_confirmed(session, course.id) >= course.capacity:
+        return None
+    nxt = first_waiting(session, course.id)
+    if nxt is None:
+        return None
+    nxt.status = CONFIRMED
+    nxt.updated_at = utcnow()
+    session.add(nxt)
+    session.flush()
+    return nxt
+
+
+def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int) -> CancelResult:
+    """Cancel the resident's own place; a freed seat goes to the first one waiting."""
+    found = session.get(Enrolment, enrolment_id)
+    if found is None or found.resident_id != resident_id:
+        return CancelResult("not_found")
+    course = lock_course(session, found.course_id)
+    session.refresh(found)  # re-read under the lock
+    if found.status == CANCELLED:
+        return CancelResult("already_cancelled", found.course_id)
+    was_confirmed = found.status == CONFIRMED
+    found.status = CANCELLED
+    found.updated_at = utcnow()
+    session.add(found)
+    session.flush()
+    promoted = promote_waiting(session, course) if was_confirmed and course else None
+    return CancelResult("cancelled", found.course_id, was_confirmed, promoted)
+
+
+def resident_enrolments(session: Session, resident_id: int) -> list[Enrolment]:
+    """The resident's live places, oldest first."""
+    return list(session.exec(
+        select(Enrolment).where(Enrolment.resident_id == resident_id, Enrolment.status != CANCELLED)
+        .order_by(Enrolment.created_at, Enrolment.id)
+    ))

@@ -1,0 +1,61 @@
+"""The service menu: sections, categories, courses, their sessions and venues."""
+from __future__ import annotations
+
+from pydantic import NaiveDatetime
+
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+
+SECTIONS = ("文化", "体育", "艺术")
+
+
+class Category(SQLModel, table=True):
+    """A category of the service menu (舞蹈, 书法 …) inside one section."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    section: str = Field(index=True, max_length=20)
+    name: str = Field(unique=True, max_length=40)
+    sort_order: int = 0
+
+
+class Venue(SQLModel, table=True):
+    """A teaching point or venue with its address and weekly opening hours."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=100)
+    address: str = Field(default="", max_length=200)
+    community: str = Field(default="", max_length=60)
+    kind: str = Field(default="teaching_point", max_length=30)
+    opening_hours: str = Field(default="{}")  # JSON: {"mon": "08:30-21:00", ...}
+    phone: str = Field(default="", max_length=30)
+
+
+class Course(SQLModel, table=True):
+    """A course residents sign up for; signing up enrols them in all its sessions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    title: str = Field(max_length=100)
+    section: str = Field(index=True, max_length=20)
+    category_id: int = Field(foreign_key="category.id", index=True)
+    teacher: str = Field(default="", max_length=60)
+    venue_id: int | None = Field(default=None, foreign_key="venue.id")
+    capacity: int = Field(default=20, ge=0)
+    description: str = Field(default="", max_length=1000)
+    tags: str = Field(default="", max_length=200)
+    reminders_on: bool = True
+    active: bool = True
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class ClassSession(SQLModel, table=True):
+    """One meeting of a course, stored in naive UTC."""
+
+    __tablename__ = "class_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    course_id: int = Field(foreign_key="course.id", index=True)
+    starts_at: NaiveDatetime = Field(index=True)
+    ends_at: NaiveDatetime

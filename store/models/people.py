@@ -1,0 +1,33 @@
+"""Residents and the channel accounts they write from."""
+from __future__ import annotations
+
+from pydantic import NaiveDatetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+
+
+class Resident(SQLModel, table=True):
+    """A person; one or more channel accounts belong to them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str = Field(default="", max_length=100)
+    reminders_on: bool = True
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class ChannelAccount(SQLModel, table=True):
+    """A Telegram id, WeCom userid, web session or console user of a resident."""
+
+    __tablename__ = "channel_account"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=20)
+    external_id: str = Field(max_length=128)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    unreachable: bool = False
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    last_seen_at: NaiveDatetime = Field(default_factory=utcnow)

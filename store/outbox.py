@@ -1,0 +1,37 @@
+"""Putting pushes into the outbox, once per idempotency key."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, delete
+
+from bot.clock import utcnow
+
+from store.models import OutboxMessage
+from store.models.outbox import PENDING
+
+
+def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, Any],
+            due_at: datetime, resident_id: int | None = None, account_id: int | None = None,
+            urgent: bool = False) -> bool:
+    """Insert a pending push unless one with the same key exists; True when inserted."""
+    values = dict(
+        idem_key=idem_key, kind=kind, payload=json.dumps(payload, ensure_ascii=False),
+        due_at=due_at, resident_id=resident_id, account_id=account_id, urgent=urgent,
+        status=PENDING, attempts=0, last_error="", created_at=utcnow(),
+    )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+        index_elements=["idem_key"])
+    return session.execute(stmt).rowcount == 1
+
+
+def drop_pending(session: Session, key_prefix: str) -> int:
+    """Remove pending pushes whose key starts with a prefix; returns how many."""
+    result = session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status == PENDING, OutboxMessage.idem_key.startswith(key_prefix)))
+    return result.rowcount

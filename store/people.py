@@ -1,0 +1,50 @@
+"""Finding or creating the resident behind a channel account."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from bot.clock import utcnow
+from store.models import ChannelAccount, Resident
+
+
+def find_account(session: Session, channel: str, external_id: str) -> ChannelAccount | None:
+    """The account of a channel user, if known."""
+    return session.exec(
+        select(ChannelAccount).where(
+            ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
+    ).first()
+
+
+def get_or_create_account(session: Session, channel: str, external_id: str,
+                          display_name: str = "") -> tuple[ChannelAccount, bool]:
+    """The account (and a new resident) for a channel user; True when just created."""
+    account = find_account(session, channel, external_id)
+    if account is not None:
+        account.last_seen_at = utcnow()
+        if account.unreachable:
+            account.unreachable = False
+        session.add(account)
+        return account, False
+    try:
+        with session.begin_nested():
+            resident = Resident(display_name=display_name[:100])
+            session.add(resident)
+            session.flush()
+            account = ChannelAccount(channel=channel, external_id=external_id,
+                                     resident_id=resident.id)
+            session.add(account)
+            session.flush()
+        return account, True
+    except IntegrityError:
+        # Another worker created the same account a moment ago.
+        return find_account(session, channel, external_id), False
+
+
+def accounts_of(session: Session, resident_id: int) -> list[ChannelAccount]:
+    """A resident's reachable accounts, the most recently used first."""
+    return list(session.exec(
+        select(ChannelAccount).where(
+            ChannelAccount.resident_id == resident_id, ChannelAccount.unreachable == False)  # noqa: E712
+        .order_by(ChannelAccount.last_seen_at.desc())
+    ))

@@ -1,0 +1,62 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, settings, a clock, the dialogs."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.clock import ManualClock  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from tests.support.databases import make_database  # noqa: E402
+
+# 2026-12-01 00:00 UTC is 08:00 in Shanghai: a Tuesday morning.
+START = datetime(2026, 12, 1, 0, 0)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request, tmp_path):
+    """An empty schema, once on SQLite and once on PostgreSQL."""
+    database, cleanup = make_database(request.param, tmp_path)
+    yield database
+    cleanup()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    """An empty SQLite database."""
+    database, cleanup = make_database("sqlite", tmp_path)
+    yield database
+    cleanup()
+
+
+@pytest.fixture
+def pg_db(tmp_path):
+    """An empty PostgreSQL schema."""
+    database, cleanup = make_database("postgres", tmp_path)
+    yield database
+    cleanup()
+
+
+@pytest.fixture
+def settings():
+    """Settings as shipped, with no environment overrides."""
+    return load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml")})
+
+
+@pytest.fixture
+def clock():
+    """A clock that starts at START and moves only when told."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def dialogs(sqlite_db, settings, clock):
+    """The dialogs on an empty SQLite database."""
+    from bot.dialogs.engine import Dialogs
+    return Dialogs(sqlite_db, settings, clock)
