@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -53,8 +54,12 @@ class Database:
 
     def __init__(self, url: str, echo: bool = False, pool_size: int = 10):
         self.url = normalise_url(url)
+        # SQLite lets one writer in at a time; queueing threads on a lock is fairer and
+        # faster than SQLite's sleeping busy handler. Other processes still get busy_timeout.
+        self._writer = nullcontext()
         if self.url.startswith("sqlite"):
             self.engine = _sqlite_engine(self.url, echo)
+            self._writer = threading.RLock()
         else:
             self.engine = create_engine(
                 self.url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2,
@@ -77,7 +82,7 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose work commits on success and rolls back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._writer, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from bot.clock import utcnow
@@ -14,6 +14,9 @@ from store.models import DialogState, ProcessedUpdate
 def load_state(session: Session, account_id: int) -> tuple[str, dict[str, Any]]:
     """The account's expectation and state data (empty when new)."""
     row = session.get(DialogState, account_id)
+    # Hold the row for the rest of the turn: the identity map is weak, and save_state
+    # would otherwise read it again.
+    session.info.setdefault("dialog_rows", {})[account_id] = row
     if row is None:
         return "", {}
     try:
@@ -24,7 +27,8 @@ def load_state(session: Session, account_id: int) -> tuple[str, dict[str, Any]]:
 
 def save_state(session: Session, account_id: int, expect: str, data: dict[str, Any]) -> None:
     """Store the account's expectation and state data."""
-    row = session.get(DialogState, account_id)
+    rows = session.info.get("dialog_rows", {})
+    row = rows[account_id] if account_id in rows else session.get(DialogState, account_id)
     if row is None:
         row = DialogState(account_id=account_id)
     row.expect = expect
@@ -35,10 +39,8 @@ def save_state(session: Session, account_id: int, expect: str, data: dict[str, A
 
 def claim_update(session: Session, channel: str, update_key: str) -> bool:
     """Record an incoming update; False when it was already taken."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedUpdate(channel=channel, update_key=update_key[:160]))
-            session.flush()
-        return True
-    except IntegrityError:
-        return False
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(ProcessedUpdate).values(
+        channel=channel, update_key=update_key[:160], created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["channel", "update_key"])
+    return session.execute(stmt).rowcount == 1

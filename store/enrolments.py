@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from bot.clock import utcnow
@@ -81,27 +81,34 @@ def course_has_ended(session: Session, course_id: int, now: datetime | None = No
 def take_seat(session: Session, resident_id: int, course_id: int,
               now: datetime | None = None) -> SignUpResult:
     """Give the resident a seat, or a waiting-list place when the course is full."""
+    if course_has_ended(session, course_id, now):
+        course = session.get(Course, course_id)
+        return SignUpResult("ended" if course and course.active else "not_found")
     course = lock_course(session, course_id)
     if course is None or not course.active:
         return SignUpResult("not_found")
-    existing = live_enrolment(session, course_id, resident_id)
-    if existing is not None:
+    # One aggregate under the lock: keeps the time the course row is held short.
+    last_no, confirmed, waiting, mine = session.exec(
+        select(func.max(Enrolment.queue_no),
+               func.coalesce(func.sum(case((Enrolment.status == CONFIRMED, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((Enrolment.status == WAITING, 1), else_=0)), 0),
+               func.coalesce(func.sum(case(((Enrolment.resident_id == resident_id)
+                                            & (Enrolment.status != CANCELLED), 1), else_=0)), 0))
+        .where(Enrolment.course_id == course_id)
+    ).one()
+    if mine:
+        existing = live_enrolment(session, course_id, resident_id)
         if existing.status == CONFIRMED:
             return SignUpResult("already_confirmed", existing.id)
         return SignUpResult("already_waiting", existing.id, waiting_position(session, existing))
-    if course_has_ended(session, course_id, now):
-        return SignUpResult("ended")
-    last_no = session.exec(
-        select(func.max(Enrolment.queue_no)).where(Enrolment.course_id == course_id)
-    ).one() or 0
-    status = CONFIRMED if count_confirmed(session, course_id) < course.capacity else WAITING
+    status = CONFIRMED if confirmed < course.capacity else WAITING
     enrolment = Enrolment(course_id=course_id, resident_id=resident_id, status=status,
-                          queue_no=last_no + 1)
+                          queue_no=(last_no or 0) + 1)
     session.add(enrolment)
     session.flush()
     if status == CONFIRMED:
         return SignUpResult(CONFIRMED, enrolment.id)
-    return SignUpResult(WAITING, enrolment.id, waiting_position(session, enrolment))
+    return SignUpResult(WAITING, enrolment.id, waiting + 1)
 
 
 def first_waiting(session: Session, course_id: int) -> Enrolment | None:

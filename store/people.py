@@ -1,11 +1,15 @@
 """Finding or creating the resident behind a channel account."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.clock import utcnow
 from store.models import ChannelAccount, Resident
+
+SEEN_GRANULARITY = timedelta(minutes=1)
 
 
 def find_account(session: Session, channel: str, external_id: str) -> ChannelAccount | None:
@@ -21,10 +25,12 @@ def get_or_create_account(session: Session, channel: str, external_id: str,
     """The account (and a new resident) for a channel user; True when just created."""
     account = find_account(session, channel, external_id)
     if account is not None:
-        account.last_seen_at = utcnow()
-        if account.unreachable:
+        now = utcnow()
+        # Written at most once a minute: it only orders a resident's accounts for pushes.
+        if account.unreachable or now - account.last_seen_at > SEEN_GRANULARITY:
+            account.last_seen_at = now
             account.unreachable = False
-        session.add(account)
+            session.add(account)
         return account, False
     try:
         with session.begin_nested():

@@ -1,0 +1,96 @@
+"""2,000 residents press 确认报名 for one 30-seat course at once, through the dialog layer.
+
+Prints JSON: throughput, p50/p99 latency, seats taken, waiting-list size and order, per database.
+PostgreSQL is measured when LINLI_TEST_DATABASE_URL (or LINLI_BENCH_DATABASE_URL) is set.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlmodel import select  # noqa: E402
+
+from bot.clock import utcnow  # noqa: E402
+from bot.dialogs.engine import Dialogs  # noqa: E402
+from bot.dialogs.replies import Incoming  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from store.db import Database  # noqa: E402
+from store.models import Enrolment  # noqa: E402
+from tests.support.catalog import add_course  # noqa: E402
+from tests.support.databases import PostgresSchema  # noqa: E402
+
+RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", 2000))
+SEATS = 30
+THREADS = int(os.environ.get("BENCH_THREADS", 16))
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def storm(db: Database) -> dict:
+    settings = load_settings({})
+    db.create_all()
+    course = add_course(db, "STORM-1", "热门课程：老年智能手机入门", capacity=SEATS,
+                        first_start=utcnow() + timedelta(days=3))
+    dialogs = Dialogs(db, settings)
+    users = [f"u{i}" for i in range(RESIDENTS)]
+    with ThreadPoolExecutor(THREADS) as pool:  # everyone has talked to the bot before
+        list(pool.map(lambda u: dialogs.handle(Incoming("bench", u, text="/start")), users))
+
+    def press(i: int) -> tuple[float, str]:
+        t0 = time.perf_counter()
+        replies = dialogs.handle(Incoming("bench", users[i], payload="suy:STORM-1",
+                                          update_key=f"storm-{i}"))
+        return time.perf_counter() - t0, replies[0].text if replies else ""
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(press, range(RESIDENTS)))
+    elapsed = time.perf_counter() - started
+    latencies = [r[0] * 1000 for r in results]
+    with db.session() as s:
+        rows = list(s.exec(select(Enrolment).where(Enrolment.course_id == course.id)
+                           .order_by(Enrolment.queue_no)))
+    statuses = [r.status for r in rows]
+    return {
+        "sign_ups": RESIDENTS, "threads": THREADS, "seconds": round(elapsed, 3),
+        "sign_ups_per_second": round(RESIDENTS / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 2), "p99_ms": round(percentile(latencies, 99), 2),
+        "seats_taken": statuses.count("confirmed"), "waiting": statuses.count("waiting"),
+        "waiting_in_arrival_order": statuses == ["confirmed"] * SEATS + ["waiting"] * (RESIDENTS - SEATS),
+        "nobody_twice": len({r.resident_id for r in rows}) == len(rows),
+        "busy_replies": sum("繁忙" in r[1] for r in results),
+    }
+
+
+def main() -> None:
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite:///{tmp}/storm.db")
+        out["sqlite"] = storm(db)
+        db.dispose()
+    pg_url = os.environ.get("LINLI_BENCH_DATABASE_URL") or os.environ.get("LINLI_TEST_DATABASE_URL")
+    if pg_url:
+        schema = PostgresSchema(Database(pg_url).url)
+        db = Database(schema.url, pool_size=THREADS)
+        try:
+            out["postgresql"] = storm(db)
+        finally:
+            db.dispose()
+            schema.drop()
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Reading the rows of a CSV or XLSX file, numbered as a spreadsheet shows them."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S")
+
+
+class TableError(Exception):
+    """The file cannot be read as a table at all."""
+
+
+def decode_csv(raw: bytes) -> str:
+    """CSV text from UTF-8 (with or without BOM) or GB18030 bytes."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV")
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    text = decode_csv(path.read_bytes())
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise TableError(f"CSV 格式有误：{exc}") from exc
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a broken file)
+        raise TableError("无法打开 Excel 文件，请确认是 .xlsx 格式且未损坏") from exc
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+
+
+def read_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    """(row number, cell values) for every row, the first being 1; blank rows are left out."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        rows = _csv_rows(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    elif suffix == ".xls":
+        raise TableError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV")
+    else:
+        raise TableError("只支持 CSV 或 XLSX 文件")
+    return [(number, row) for number, row in enumerate(rows, start=1)
+            if any(cell_text(cell) for cell in row)]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text; whole numbers lose their ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_datetime(value: Any) -> datetime | None:
+    """A date and time from a cell (text or a real datetime), or None when unreadable."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, date):
+        return None  # a date without a time of day
+    text = cell_text(value)
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def cell_whole_number(value: Any) -> int | None:
+    """A non-negative whole number from a cell, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    text = cell_text(value)
+    return int(text) if text.isdecimal() else None
