@@ -52,6 +52,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """List pushes in the outbox (--dead: only those that gave up)."""
+    from bot.app import open_database
+    from bot.outbox_cli import print_outbox
+    settings = get_settings()
+    print_outbox(open_database(settings), args.dead, timezone_name=settings.general.timezone)
+    return 0
+
+
+def cmd_ratings(args: argparse.Namespace) -> int:
+    """优/良/中/差 counts, share of 优+良 and comments of a course or teacher."""
+    from bot.app import open_database
+    from bot.ratings_cli import print_ratings
+    settings = get_settings()
+    print_ratings(open_database(settings), course_code=args.course, teacher=args.teacher,
+                  timezone_name=settings.general.timezone)
+    return 0
+
+
+def cmd_qr(args: argparse.Namespace) -> int:
+    """A poster QR code that opens a course in the web chat."""
+    from bot.app import open_database
+    from bot.qr import make_course_qr
+    from store.catalog import course_by_code
+    settings = get_settings()
+    with open_database(settings).session() as s:
+        if course_by_code(s, args.code) is None:
+            print(f"没有找到课程：{args.code}", file=sys.stderr)
+            return 2
+    try:
+        out = make_course_qr(args.base_url or settings.web.public_url, args.code, Path(args.out))
+    except ValueError as exc:
+        print(f"无法生成二维码：{exc}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="linli", description="邻里：文体服务聊天前台")
@@ -66,12 +104,28 @@ def build_parser() -> argparse.ArgumentParser:
     catalog = imp_sub.add_parser("catalog", help="导入课程目录（CSV 或 XLSX）")
     catalog.add_argument("file")
     catalog.set_defaults(func=cmd_import)
+    outbox = sub.add_parser("outbox", help="查看待发送的推送")
+    outbox.add_argument("--dead", action="store_true", help="只看发送失败、已放弃的推送")
+    outbox.set_defaults(func=cmd_outbox)
+    ratings = sub.add_parser("ratings", help="课程或讲师的满意度评价")
+    who = ratings.add_mutually_exclusive_group()
+    who.add_argument("--course", help="课程编号")
+    who.add_argument("--teacher", help="讲师姓名")
+    ratings.set_defaults(func=cmd_ratings)
+    qr = sub.add_parser("qr", help="生成海报二维码")
+    qr_sub = qr.add_subparsers(dest="what", required=True)
+    qr_course = qr_sub.add_parser("course", help="打开某门课程的二维码")
+    qr_course.add_argument("code")
+    qr_course.add_argument("--out", required=True, help="PNG 文件路径")
+    qr_course.add_argument("--base-url", default=None, help="网页聊天的地址（默认取 web.public_url）")
+    qr_course.set_defaults(func=cmd_qr)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

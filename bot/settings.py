@@ -52,12 +52,19 @@ class WeCom(_Section):
     encoding_aes_key: SecretStr = SecretStr("")
     api_base_url: str = "https://qyapi.weixin.qq.com"
     callback_path: str = "/wecom/callback"
+    callback_max_age_seconds: int = 300
     per_member_per_minute: int = 30
 
 
 class Web(_Section):
     host: str = "127.0.0.1"
     port: int = 8080
+    public_url: str = "http://127.0.0.1:8080"
+    cookie_secure: bool = False
+    trust_forwarded: bool = False
+    rate_per_session: int = 20
+    rate_per_address: int = 60
+    rate_window_seconds: float = 10.0
 
 
 class Scheduler(_Section):
@@ -73,6 +80,12 @@ class Scheduler(_Section):
     lease_seconds: int = 120
 
 
+class Points(_Section):
+    points_per_hour: int = 1
+    points_per_taught_session: int = 2
+    max_manual_points: int = 100
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -81,6 +94,7 @@ class Settings(_Section):
     wecom: WeCom = WeCom()
     web: Web = Web()
     scheduler: Scheduler = Scheduler()
+    points: Points = Points()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -1,33 +1,135 @@
-"""Reminders before each session a resident holds a seat in, as outbox rows."""
+"""What a seat in a course owes its holder: reminders before each session and a poll after it.
+
+Both are outbox rows inserted in the sign-up's transaction and rendered when they are sent.
+Every key of one resident in one course starts with the same words, so a cancellation can
+drop them by prefix: reminder:course:{course}:resident:{resident}:… and
+poll:course:{course}:resident:{resident}:….
+"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.settings import Settings
 from store.catalog import sessions_of
-from store.models import Course
+from store.models import ClassSession, Course, Enrolment
+from store.models.enrolment import CONFIRMED
 from store.outbox import enqueue
+
+# A reminder moved out of the quiet hours goes this long before they start, so a busy tick or a
+# retry still lands before the delivery engine starts holding pushes until the morning.
+EVENING_LEAD_MINUTES = 30
 
 
 def reminder_key(course_id: int, resident_id: int, session_id: int, minutes: int) -> str:
-    """The idempotency key of one reminder; its prefix groups a resident's course reminders."""
+    """The idempotency key of one reminder."""
     return f"reminder:course:{course_id}:resident:{resident_id}:session:{session_id}:{minutes}m"
+
+
+def poll_key(course_id: int, resident_id: int, session_id: int) -> str:
+    """The idempotency key of one satisfaction poll."""
+    return f"poll:course:{course_id}:resident:{resident_id}:session:{session_id}"
+
+
+def course_push_prefixes(course_id: int, resident_id: int) -> tuple[str, str]:
+    """Key prefixes of every reminder and poll a resident is owed for a course."""
+    tail = f"course:{course_id}:resident:{resident_id}:"
+    return f"reminder:{tail}", f"poll:{tail}"
+
+
+def session_reminder_prefix(course_id: int, resident_id: int, session_id: int) -> str:
+    """Key prefix of a resident's reminders for one session."""
+    return f"reminder:course:{course_id}:resident:{resident_id}:session:{session_id}:"
+
+
+def _clock_time(value: str) -> time:
+    hours, _, minutes = value.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def _utc(local: datetime) -> datetime:
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def quiet_window(settings: Settings, when: datetime) -> tuple[datetime, datetime] | None:
+    """The quiet hours (start, end) in naive UTC that contain a naive UTC time, or None."""
+    tz = ZoneInfo(settings.general.timezone)
+    start_t = _clock_time(settings.scheduler.quiet_start)
+    end_t = _clock_time(settings.scheduler.quiet_end)
+    if start_t == end_t:
+        return None
+    local = when.replace(tzinfo=timezone.utc).astimezone(tz)
+    for back in (1, 0):
+        day = local.date() - timedelta(days=back)
+        start = datetime.combine(day, start_t, tz)
+        end_day = day if start_t < end_t else day + timedelta(days=1)
+        end = datetime.combine(end_day, end_t, tz)
+        if start <= local < end:
+            return _utc(start), _utc(end)
+    return None
+
+
+def reminder_due(settings: Settings, starts_at: datetime, minutes: int) -> datetime:
+    """When a reminder goes out; one that quiet hours would hold until the morning of the class
+    (or past its start) goes out the evening before instead."""
+    due = starts_at - timedelta(minutes=minutes)
+    window = quiet_window(settings, due)
+    if window is None:
+        return due
+    quiet_start, quiet_end = window
+    tz = ZoneInfo(settings.general.timezone)
+    same_day = (quiet_end.replace(tzinfo=timezone.utc).astimezone(tz).date()
+                == starts_at.replace(tzinfo=timezone.utc).astimezone(tz).date())
+    if quiet_end >= starts_at or same_day:
+        return quiet_start - timedelta(minutes=EVENING_LEAD_MINUTES)
+    return due
+
+
+def poll_due_at(settings: Settings, cls: ClassSession) -> datetime:
+    """When the satisfaction poll of a session goes out."""
+    return cls.ends_at + timedelta(minutes=settings.scheduler.poll_delay_minutes)
+
+
+def poll_closes_at(settings: Settings, cls: ClassSession) -> datetime:
+    """After this time a session takes no more ratings."""
+    return poll_due_at(settings, cls) + timedelta(days=settings.scheduler.poll_open_days)
 
 
 def schedule_course_reminders(session: Session, settings: Settings, course: Course,
                               resident_id: int, now: datetime) -> int:
-    """Insert a reminder per offset for every future session; returns how many were added."""
-    if not course.reminders_on:
-        return 0
+    """Insert the reminders and polls of every future session; returns how many were added."""
     added = 0
     for cls in sessions_of(session, course.id):
-        for minutes in settings.scheduler.reminder_offsets_minutes:
-            due = cls.starts_at - timedelta(minutes=minutes)
-            if due <= now:
-                continue
-            payload = {"render": "reminder", "session_id": cls.id, "minutes": minutes}
-            added += enqueue(session, idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
-                             kind="reminder", payload=payload, due_at=due, resident_id=resident_id)
+        if cls.starts_at <= now:
+            continue
+        if course.reminders_on:
+            for minutes in settings.scheduler.reminder_offsets_minutes:
+                added += _add_reminder(session, settings, course, resident_id, cls, minutes, now)
+        added += enqueue(session, idem_key=poll_key(course.id, resident_id, cls.id), kind="poll",
+                         payload={"render": "poll", "session_id": cls.id},
+                         due_at=poll_due_at(settings, cls), resident_id=resident_id)
     return added
+
+
+def _add_reminder(session: Session, settings: Settings, course: Course, resident_id: int,
+                  cls: ClassSession, minutes: int, now: datetime) -> bool:
+    due = reminder_due(settings, cls.starts_at, minutes)
+    if due <= now:
+        # Too late for the evening before: the plain time still helps if it is ahead.
+        due = cls.starts_at - timedelta(minutes=minutes)
+        if due <= now:
+            return False
+    payload = {"render": "reminder", "session_id": cls.id, "minutes": minutes}
+    return enqueue(session, idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
+                   kind="reminder", payload=payload, due_at=due, resident_id=resident_id)
+
+
+def reschedule_course(session: Session, settings: Settings, course: Course, now: datetime) -> int:
+    """Schedule what is missing for everyone holding a seat (after reminders are switched on
+    or sessions are added); existing rows are kept."""
+    residents = session.exec(
+        select(Enrolment.resident_id).where(Enrolment.course_id == course.id,
+                                            Enrolment.status == CONFIRMED)).all()
+    return sum(schedule_course_reminders(session, settings, course, rid, now) for rid in residents)

@@ -42,5 +42,5 @@ def claim_update(session: Session, channel: str, update_key: str) -> bool:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(ProcessedUpdate).values(
         channel=channel, update_key=update_key[:160], created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["channel", "update_key"])
-    return session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(ProcessedUpdate.channel)
+    return session.execute(stmt).first() is not None

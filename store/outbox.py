@@ -25,8 +25,9 @@ def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, An
     )
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-        index_elements=["idem_key"])
-    return session.execute(stmt).rowcount == 1
+        index_elements=["idem_key"]).returning(OutboxMessage.id)
+    # rowcount is -1 on PostgreSQL when RETURNING is in play; a returned id is certain.
+    return session.execute(stmt).first() is not None
 
 
 def drop_pending(session: Session, key_prefix: str) -> int:

@@ -11,7 +11,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu
 from bot.dialogs.replies import Choice, Incoming, Reply
 from bot.dialogs.router import PAYLOADS, TEXTS, as_list, split_payload
-from bot.dialogs.text_input import as_number, clean_text, keyword_payload
+from bot.dialogs.text_input import argument_payload, as_number, clean_text, keyword_payload
 from bot.settings import Settings
 from bot.texts import t
 from store.db import Database
@@ -72,7 +72,7 @@ class Dialogs:
         number = as_number(text)
         if number is not None:
             return self._select_number(ctx, number)
-        payload = keyword_payload(text)
+        payload = keyword_payload(text) or argument_payload(text)
         if payload is not None:
             return self._dispatch(ctx, payload)
         if text.startswith("/"):

@@ -6,14 +6,28 @@ from bot.dialogs.replies import Choice, Reply
 from bot.dialogs.router import on_payload
 
 
+# (order, text key, payload): features add themselves with add_menu_item.
+MAIN_ITEMS: list[tuple[int, str, str]] = [
+    (10, "btn_browse", "browse"), (20, "btn_search", "search"), (30, "btn_my", "my"),
+    (40, "btn_help", "help"),
+]
+MORE_ITEMS: list[tuple[int, str, str]] = [
+    (10, "btn_settings", "set"), (90, "btn_link", "link"),
+]
+
+
+def add_menu_item(order: int, text_key: str, payload: str, where: str = "more") -> None:
+    """Put a feature's entry on the main menu ("main") or under 更多服务 ("more")."""
+    items = MAIN_ITEMS if where == "main" else MORE_ITEMS
+    if all(p != payload for _, _, p in items):
+        items.append((order, text_key, payload))
+        items.sort()
+
+
 def main_menu_choices(ctx: Context) -> tuple[Choice, ...]:
-    """The main menu's choices."""
-    return (
-        Choice(ctx.t("btn_browse"), "browse"),
-        Choice(ctx.t("btn_search"), "search"),
-        Choice(ctx.t("btn_my"), "my"),
-        Choice(ctx.t("btn_help"), "help"),
-    )
+    """The main menu's choices: the first four always 服务菜单, 搜索, 我的报名, 帮助."""
+    choices = [Choice(ctx.t(key), payload) for _, key, payload in MAIN_ITEMS]
+    return tuple(choices + [Choice(ctx.t("btn_more"), "more")])
 
 
 def main_menu(ctx: Context, greeting: bool = False, intro: str | None = None) -> Reply:
@@ -31,6 +45,13 @@ def menu_button(ctx: Context) -> Choice:
 def show_menu(ctx: Context, args: list[str]) -> Reply:
     """The main menu."""
     return main_menu(ctx)
+
+
+@on_payload("more")
+def show_more(ctx: Context, args: list[str]) -> Reply:
+    """更多服务: settings, account linking and the features that live one step down."""
+    choices = [Choice(ctx.t(key), payload) for _, key, payload in MORE_ITEMS]
+    return Reply(ctx.t("more_title"), tuple(choices + [menu_button(ctx)]))
 
 
 @on_payload("help")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.replies import Choice, Reply
+from scheduler.reminders import (course_push_prefixes, schedule_course_reminders,
+                                 session_reminder_prefix)
 from store.catalog import next_session, venue_of
 from store.models import Course, Enrolment
 from store.outbox import drop_pending, enqueue
@@ -11,14 +13,19 @@ from store.people import accounts_of
 
 
 def seat_confirmed(ctx: Context, course: Course, resident_id: int) -> None:
-    """A resident now holds a seat: schedule what they are owed before class."""
-    from scheduler.reminders import schedule_course_reminders  # the scheduler owns timing rules
+    """A resident now holds a seat: schedule reminders before each session and polls after."""
     schedule_course_reminders(ctx.session, ctx.settings, course, resident_id, ctx.now)
 
 
 def place_cancelled(ctx: Context, course: Course, resident_id: int) -> None:
-    """A resident gave up a place: drop their pending reminders for that course."""
-    drop_pending(ctx.session, f"reminder:course:{course.id}:resident:{resident_id}:")
+    """A resident gave up a place: drop their pending reminders and polls for that course."""
+    for prefix in course_push_prefixes(course.id, resident_id):
+        drop_pending(ctx.session, prefix)
+
+
+def leave_taken(ctx: Context, course_id: int, resident_id: int, session_id: int) -> None:
+    """A resident skips one session: no more reminders for it (its poll is dropped when sent)."""
+    drop_pending(ctx.session, session_reminder_prefix(course_id, resident_id, session_id))
 
 
 def promoted(ctx: Context, course: Course, enrolment: Enrolment) -> None:

@@ -15,6 +15,8 @@ KEYWORDS: dict[str, str] = {
     "服务菜单": "browse", "/browse": "browse",
     "我的报名": "my", "/my": "my", "我的": "my",
     "搜索": "search", "/search": "search", "查找": "search",
+    "设置": "set", "/settings": "set", "提醒设置": "set", "上课提醒": "set",
+    "绑定": "link", "绑定账号": "link", "/link": "link",
 }
 
 
@@ -30,6 +32,23 @@ def as_number(text: str) -> int | None:
     """The number a resident typed ("3", "３", "第3项"), or None."""
     match = _NUMBER.match(text)
     return int(match.group(1)) if match else None
+
+
+# Keywords that take one argument: "绑定 123456", "/link 123456".
+ARG_KEYWORDS: dict[str, str] = {
+    "绑定": "link", "绑定账号": "link", "/link": "link",
+    "邀请码": "invite", "/invite": "invite",
+}
+_WITH_ARG = re.compile(r"^(\S+?)\s*[:：]?\s*([A-Za-z0-9_-]{1,40})$")
+
+
+def argument_payload(text: str) -> str | None:
+    """The payload of a keyword followed by an argument ("绑定 123456" → "link:123456")."""
+    match = _WITH_ARG.match(text.strip())
+    if not match:
+        return None
+    verb = ARG_KEYWORDS.get(match.group(1).lower().split("@", 1)[0])
+    return f"{verb}:{match.group(2)}" if verb else None
 
 
 def keyword_payload(text: str) -> str | None:

@@ -4,8 +4,22 @@ from store.models.people import ChannelAccount, Resident
 from store.models.enrolment import Enrolment, SessionLeave
 from store.models.dialog import DialogState, ProcessedUpdate
 from store.models.outbox import OutboxMessage
+from store.models.wecom import WecomGroupChat, WecomToken
+from store.models.link import LinkCode, LinkFailure
+from store.models.web import WebInboxMessage
+from store.models.rating import Rating
+from store.models.staff import AuditEntry, InviteCode, RoleGrant
+from store.models.orders import (OrderEvent, OrderRating, ServiceItem, ServiceOrder,
+                                 ServiceTeam, TeamMember)
+from store.models.volunteers import PointEntry, Redemption, Reward, Volunteer
+from store.models.feedback import Feedback
 
 __all__ = [
+    "WecomToken", "WecomGroupChat", "LinkCode", "LinkFailure",
     "Category", "ClassSession", "Course", "Venue", "ChannelAccount", "Resident",
     "Enrolment", "SessionLeave", "DialogState", "ProcessedUpdate", "OutboxMessage",
+    "Rating", "AuditEntry", "InviteCode", "RoleGrant",
+    "ServiceItem", "ServiceTeam", "TeamMember", "ServiceOrder", "OrderEvent", "OrderRating",
+    "WebInboxMessage",
+    "Volunteer", "PointEntry", "Reward", "Redemption", "Feedback",
 ]

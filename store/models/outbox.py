@@ -13,6 +13,7 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 DEAD = "dead"
+SKIPPED = "skipped"  # obsolete when its turn came (e.g. the session was cancelled): not sent
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -33,5 +34,6 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)
     lease_until: NaiveDatetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)  # worker holding the lease
     sent_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -1,0 +1,224 @@
+"""The Telegram channel: updates in as Incoming, Replies out as messages with inline keyboards."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (Application, BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
+                          MessageHandler, filters)
+
+from bot.dialogs.engine import Dialogs
+from bot.dialogs.replies import Incoming, Reply
+from bot.handlers.telegram_limits import TelegramLimiter
+from bot.settings import Settings
+
+CHANNEL = "telegram"
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+SHORT_LABEL = 4  # labels this short (文化, 体育, 帮助 …) go two to a row
+MAX_CONCURRENT_UPDATES = 128
+# Each button press costs two requests in the chat (keyboard removal and the answer): let a
+# resident press three buttons in quick succession before the per-chat pace slows answers down.
+CHAT_BURST = 6
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+log = logging.getLogger("linli.telegram")
+
+
+def render_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's choices as numbered inline buttons, one per row unless all are short."""
+    if not reply.choices:
+        return None
+    buttons = [InlineKeyboardButton(f"{i}. {c.label}", callback_data=c.payload)
+               for i, c in enumerate(reply.choices, 1)]
+    per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in reply.choices) else 1
+    return InlineKeyboardMarkup([buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
+
+
+def _units(text: str) -> int:
+    # Telegram counts message length in UTF-16 code units.
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Text cut into parts Telegram accepts, at line ends where possible."""
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while _units(line) > limit:  # a single line longer than a message
+            cut = limit
+            while _units(line[:cut]) > limit:
+                cut -= 1
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:]
+        if _units(current + line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current:
+        parts.append(current)
+    return [p.rstrip("\n") for p in parts if p.strip()]
+
+
+def _media_input(value: str) -> Path | str:
+    # A local path is uploaded; anything else (URL, file_id) is passed to Telegram as is.
+    path = Path(value)
+    return path if path.is_file() else value
+
+
+async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message]:
+    """Send one Reply to a chat: attachments, then text; the keyboard goes on the last message."""
+    markup = render_keyboard(reply)
+    media = [(bot.send_photo, "photo", reply.picture), (bot.send_document, "document", reply.file)]
+    media = [(send, field, value) for send, field, value in media if value]
+    sent: list[Message] = []
+    if len(media) == 1 and reply.text and _units(reply.text) <= CAPTION_LIMIT:
+        send, field, value = media[0]
+        sent.append(await send(chat_id, **{field: _media_input(value)}, caption=reply.text,
+                               reply_markup=markup))
+        return sent
+    parts = split_text(reply.text)
+    if not parts and markup is not None and not media:
+        parts = ["👇"]  # Telegram refuses a keyboard without text
+    for n, (send, field, value) in enumerate(media, 1):
+        last = n == len(media) and not parts
+        sent.append(await send(chat_id, **{field: _media_input(value)},
+                               reply_markup=markup if last else None))
+    for n, part in enumerate(parts, 1):
+        sent.append(await bot.send_message(chat_id, part,
+                                           reply_markup=markup if n == len(parts) else None))
+    return sent
+
+
+def _addressed_to_bot(message: Message, bot: Bot) -> bool:
+    """In a group: a command for this bot (or for any bot, unnamed), or a reply to its message."""
+    text = message.text or ""
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        _, _, name = command.partition("@")
+        return not name or name.lower() == (bot.username or "").lower()
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+
+
+class PerUserProcessor(BaseUpdateProcessor):
+    """Updates of one user run in arrival order; different users run side by side."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES):
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the same user's earlier updates, then process this one."""
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        self._users[user.id] = self._users.get(user.id, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._users[user.id] -= 1
+            if not self._users[user.id]:
+                del self._users[user.id], self._locks[user.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+class TelegramChannel:
+    """The handlers that connect a Telegram Application to the dialogs."""
+
+    def __init__(self, dialogs: Dialogs):
+        self.dialogs = dialogs
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Typed text or a command."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        if message.chat.type != ChatType.PRIVATE and not _addressed_to_bot(message, context.bot):
+            return
+        incoming = Incoming(CHANNEL, str(user.id), text=message.text,
+                            update_key=str(update.update_id), display_name=user.full_name)
+        replies = await asyncio.to_thread(self.dialogs.handle, incoming)
+        await self._send_all(context.bot, message.chat_id, replies)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A pressed inline button."""
+        query = update.callback_query
+        try:
+            await query.answer()  # first: Telegram shows a spinner until it is answered
+        except TelegramError as exc:
+            log.info("callback answer failed: %s", exc)
+        if not query.data:
+            return
+        user = query.from_user
+        incoming = Incoming(CHANNEL, str(user.id), payload=query.data,
+                            update_key=str(update.update_id), display_name=user.full_name)
+        replies, _ = await asyncio.gather(asyncio.to_thread(self.dialogs.handle, incoming),
+                                          self._drop_keyboard(query))
+        chat_id = query.message.chat.id if query.message else user.id
+        await self._send_all(context.bot, chat_id, replies)
+
+    @staticmethod
+    async def _drop_keyboard(query: CallbackQuery) -> None:
+        # Old buttons pressed again by accident would repeat the step.
+        if query.message is None or getattr(query.message, "reply_markup", None) is None:
+            return
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:
+            log.debug("keyboard not removed: %s", exc)
+
+    @staticmethod
+    async def _send_all(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        for reply in replies:
+            await send_reply(bot, chat_id, reply)
+
+    @staticmethod
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update without its content."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.warning("telegram update %s failed: %r", update_id, context.error)
+
+
+def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int = 1) -> Application:
+    """A python-telegram-bot Application wired to the dialogs (max_retries: retries after a 429)."""
+    tg = settings.telegram
+    token = tg.token.get_secret_value()
+    if not token:
+        raise ValueError("telegram token is not set (LINLI_TELEGRAM__TOKEN)")
+    # httpx logs every request URL at INFO, and the URL holds the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST)
+    app = (Application.builder().token(token).base_url(tg.base_url).base_file_url(tg.base_file_url)
+           .concurrent_updates(PerUserProcessor()).rate_limiter(limiter).build())
+    channel = TelegramChannel(dialogs)
+    new_text = filters.UpdateType.MESSAGE & filters.TEXT
+    app.add_handler(MessageHandler(new_text & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),
+                                   channel.on_message))
+    app.add_handler(CallbackQueryHandler(channel.on_button))
+    app.add_error_handler(channel.on_error)
+    return app
+
+
+def run_polling(dialogs: Dialogs, settings: Settings) -> None:
+    """Serve Telegram by long polling until interrupted (one process)."""
+    app = build_application(dialogs, settings)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)

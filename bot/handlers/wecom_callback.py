@@ -1,0 +1,212 @@
+"""The WeCom channel: encrypted callbacks in as Incoming, Replies out through the API.
+
+GET is WeCom's URL check: the decrypted echostr is the whole answer. POST carries messages:
+it is verified, decrypted and answered 200 with an empty body at once (WeCom retries after
+5 seconds), then the dialogs run in the background and the answer goes out via message/send.
+
+Signed callbacks older than `callback_max_age_seconds` (default 300; 0 turns the check off)
+are refused, so a recorded callback cannot be replayed later. The URL check has no such
+limit: replaying it changes nothing, and WeCom's published samples carry old timestamps.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import xmltodict
+from aiohttp import web
+from wechatpy.enterprise import WeChatCrypto, parse_message
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.exceptions import InvalidSignatureException
+
+from bot.dialogs.engine import Dialogs
+from bot.dialogs.replies import Incoming, Reply
+from bot.handlers.wecom_client import WecomApi, WecomApiError
+from bot.handlers.wecom_render import send_reply
+from bot.settings import Settings
+from bot.texts import t
+from store.dialog_state import claim_update
+
+CHANNEL = "wecom"
+DEFAULT_MAX_AGE_SECONDS = 300
+SHUTDOWN_WAIT_SECONDS = 20
+START_EVENTS = ("enter_agent", "subscribe")
+
+log = logging.getLogger("linli.wecom")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one callback asks of us, ready to run after the HTTP answer."""
+
+    user: str
+    incoming: Incoming | None = None  # None: a message type we cannot read (image, voice …)
+    update_key: str = ""
+    response_code: str | None = None  # set for a card click: the card to grey out
+
+
+def job_for(xml: str) -> Job | None:
+    """Translate a decrypted callback; None for events that need no answer."""
+    msg = parse_message(xml)
+    data = msg._data  # parse_message gives card events as UnknownMessage: the raw fields are here
+    user = str(data.get("FromUserName") or "")
+    if not user:
+        raise ValueError("callback without FromUserName")
+    kind = str(data.get("MsgType") or "").lower()
+    if kind == "text":
+        key = f"msg:{data.get('MsgId')}"
+        return Job(user, Incoming(CHANNEL, user, text=str(data.get("Content") or ""), update_key=key), key)
+    if kind != "event":
+        key = f"msg:{data.get('MsgId')}"
+        return Job(user, None, key)
+    event = str(data.get("Event") or "").lower()
+    created = data.get("CreateTime")
+    if event == "template_card_event":
+        payload = str(data.get("EventKey") or "")
+        key = f"evt:{user}:{created}:{payload}"
+        return Job(user, Incoming(CHANNEL, user, payload=payload, update_key=key), key,
+                   data.get("ResponseCode") or None)
+    if event in START_EVENTS:
+        key = f"evt:{user}:{created}:{event}"
+        return Job(user, Incoming(CHANNEL, user, text="/start", update_key=key), key)
+    return None
+
+
+class WecomChannel:
+    """Verifies and decrypts callbacks, runs the dialogs in the background, sends the replies."""
+
+    def __init__(self, dialogs: Dialogs, settings: Settings, api: WecomApi, *,
+                 max_age_seconds: int | None = None, clock: Callable[[], float] = time.time,
+                 cards: bool = True):
+        w = settings.wecom
+        token, key = w.token.get_secret_value(), w.encoding_aes_key.get_secret_value()
+        if not (w.corp_id and token and key):
+            raise ValueError("wecom corp_id, token and encoding_aes_key must be set (LINLI_WECOM__*)")
+        self.crypto = WeChatCrypto(token, key, w.corp_id)
+        self.dialogs = dialogs
+        self.api = api
+        self.lang = settings.general.language
+        self.max_age = (getattr(w, "callback_max_age_seconds", DEFAULT_MAX_AGE_SECONDS)
+                        if max_age_seconds is None else max_age_seconds)
+        self.clock = clock
+        self.cards = cards
+        self.tasks: set[asyncio.Task] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, int] = {}
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """GET: answer the decrypted echostr, nothing else."""
+        q = request.query
+        try:
+            args = [q["msg_signature"], q["timestamp"], q["nonce"], q["echostr"]]
+        except KeyError:
+            raise web.HTTPBadRequest() from None
+        try:
+            plain = self.crypto.check_signature(*args)
+        except (InvalidSignatureException, InvalidCorpIdException):
+            raise web.HTTPForbidden() from None
+        except Exception:  # noqa: BLE001  (not base64, bad padding …)
+            raise web.HTTPBadRequest() from None
+        return web.Response(text=plain, content_type="text/plain")
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """POST: check, decrypt, answer 200 at once and handle the message after."""
+        q = request.query
+        try:
+            signature, timestamp, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
+            sent_at = int(timestamp)
+        except (KeyError, ValueError):
+            raise web.HTTPBadRequest() from None
+        body = await request.read()
+        if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+            raise web.HTTPBadRequest()  # WeCom never sends these; entity tricks stop here
+        try:
+            envelope = xmltodict.parse(body)["xml"]
+            if not envelope.get("Encrypt"):
+                raise ValueError("no Encrypt")
+        except Exception:  # noqa: BLE001
+            raise web.HTTPBadRequest() from None
+        if self.max_age and abs(self.clock() - sent_at) > self.max_age:
+            raise web.HTTPForbidden()
+        try:
+            xml = self.crypto.decrypt_message(envelope, signature, timestamp, nonce)
+        except (InvalidSignatureException, InvalidCorpIdException):
+            raise web.HTTPForbidden() from None
+        except Exception:  # noqa: BLE001
+            raise web.HTTPBadRequest() from None
+        try:
+            job = job_for(xml)
+        except Exception:  # noqa: BLE001
+            raise web.HTTPBadRequest() from None
+        if job is not None:
+            task = asyncio.create_task(self._run(job))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        return web.Response(status=200, body=b"")
+
+    async def _run(self, job: Job) -> None:
+        lock = self._locks.setdefault(job.user, asyncio.Lock())
+        self._waiting[job.user] = self._waiting.get(job.user, 0) + 1
+        try:
+            async with lock:  # one member's messages are answered in the order they came
+                await self._answer(job)
+        except WecomApiError as exc:
+            log.warning("wecom reply failed: %s", exc)
+        except Exception:  # noqa: BLE001
+            log.exception("wecom callback handling failed")
+        finally:
+            self._waiting[job.user] -= 1
+            if not self._waiting[job.user]:
+                del self._waiting[job.user], self._locks[job.user]
+
+    async def _answer(self, job: Job) -> None:
+        if job.incoming is None:
+            fresh = await asyncio.to_thread(self._claim, job.update_key)
+            replies = [Reply(t("wecom_text_only", self.lang))] if fresh else []
+        else:
+            replies = await asyncio.to_thread(self.dialogs.handle, job.incoming)
+        if not replies:
+            return  # a retry of a callback already answered
+        if job.response_code:
+            try:
+                await self.api.update_card([job.user], job.response_code,
+                                           t("wecom_card_done", self.lang))
+            except WecomApiError as exc:
+                log.info("wecom card not updated: %s", exc)
+        for reply in replies:
+            await send_reply(self.api, job.user, reply, self.lang, self.cards)
+
+    def _claim(self, update_key: str) -> bool:
+        with self.dialogs.db.session() as session:
+            return claim_update(session, CHANNEL, update_key)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for the callbacks still being handled (and those they start), up to timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while self.tasks:
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                return
+            await asyncio.wait(set(self.tasks), timeout=left)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Let started work finish before the server stops."""
+        await self.drain(SHUTDOWN_WAIT_SECONDS)
+
+
+WECOM_CHANNEL = web.AppKey("wecom_channel", WecomChannel)
+
+
+def setup_wecom_routes(app: web.Application, dialogs: Dialogs, settings: Settings, client: WecomApi,
+                       **options) -> None:
+    """Add GET (URL check) and POST (messages) at settings.wecom.callback_path; options go to WecomChannel."""
+    channel = WecomChannel(dialogs, settings, client, **options)
+    app[WECOM_CHANNEL] = channel
+    path = settings.wecom.callback_path
+    app.router.add_get(path, channel.verify, allow_head=False)
+    app.router.add_post(path, channel.receive)
+    app.on_shutdown.append(channel.on_shutdown)

@@ -1,0 +1,248 @@
+"""Fuzzy search over courses and categories by characters, pinyin, initials and synonyms."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from . import forms
+from .grams import GramIndex, grams
+from .synonyms import load_synonyms
+
+MIN_SCORE = 72.0
+CANDIDATES = 120  # entries scored with rapidfuzz per query, on top of all categories
+MAX_READINGS = 6
+MAX_INITIALS = 12
+
+# What a match on each field is worth next to an exact match on the title's characters.
+W_CHARS, W_PINYIN, W_LOOSE, W_INITIALS = 1.0, 0.95, 0.9, 0.9
+W_EXTRA_CHARS, W_EXTRA_PINYIN = 0.85, 0.8
+W_SYNONYM, W_SYNONYM_PART = 0.95, 0.9
+W_UNFINISHED = 0.95  # "shuf": the unfinished last syllable is dropped
+EXTRA = "x"  # prefix of candidate keys that come from `extra`
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    kind: str  # "course" or "category"
+    key: str
+    title: str
+    extra: str = ""  # other searchable words, space separated
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    key: str
+    title: str
+    score: float  # 0..100, higher is better
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The query as typed, or a catalogue word the synonym table offers for it."""
+
+    chars: str
+    py: str  # one code per syllable, see forms.SyllableCodes
+    loose: str  # the same after folding sounds people mix up
+    loose_sylls: tuple[str, ...]
+    ini: str  # the query itself when it may be typed initials
+    weight: float
+    typed: bool
+
+
+class SearchIndex:
+    """Courses and categories, searchable by what residents actually type."""
+
+    def __init__(self, entries: Iterable[SearchEntry], synonyms: dict[str, list[str]] | None = None):
+        items = list(entries)
+        titles = [forms.compact(e.title) for e in items]
+        # Ids follow title length, so when candidates are cut the shorter titles stay.
+        order = sorted(range(len(items)), key=lambda i: (len(titles[i]), i))
+        self._entries = [items[i] for i in order]
+        self._chars = [titles[i] for i in order]
+        self._categories = [i for i, e in enumerate(self._entries) if e.kind == "category"]
+        # Sorting rank on equal scores: categories first, then shorter titles.
+        self._rank = [(e.kind != "category") * len(items) + i for i, e in enumerate(self._entries)]
+        self._codes = forms.SyllableCodes()
+        self._py, self._loose, self._ini = [], [], []
+        self._vocab: dict[str, int] = {}  # distinct words of `extra`, matched once per query
+        self._vocab_by_key: dict[str, list[int]] = {}
+        word_keys: dict[str, dict[str, int]] = {}
+        holders: list[set[int]] = []  # entries holding each word of the vocabulary
+        postings: dict[str, list[int]] = {}
+        for i, entry in enumerate(self._entries):
+            sylls = forms.syllables(entry.title)
+            loose = [forms.loose(s) for s in sylls]
+            self._py.append(self._codes.add(sylls))
+            self._loose.append(self._codes.add(loose))
+            self._ini.append(forms.initials(sylls))
+            keys = grams(self._chars[i], loose, self._ini[i])
+            for word in forms.normalize(entry.extra).split():
+                if word not in self._vocab:
+                    self._vocab[word] = len(self._vocab)
+                    word_grams = grams(word, [forms.loose(s) for s in forms.syllables(word)])
+                    word_keys[word] = {EXTRA + k: w for k, w in word_grams.items()}
+                    for key in word_grams:
+                        self._vocab_by_key.setdefault(key, []).append(self._vocab[word])
+                    holders.append(set())
+                holders[self._vocab[word]].add(i)
+                keys.update(word_keys[word])
+            for key in keys:
+                postings.setdefault(key, []).append(i)
+        self._grams = GramIndex(postings, len(self._entries))
+        self._holders = [frozenset(h) for h in holders]
+        self._vocab_chars = list(self._vocab)
+        self._vocab_py = [self._codes.add(forms.syllables(w)) for w in self._vocab_chars]
+        self._lengths = {
+            name: [len(t) for t in getattr(self, name)] for name in ("_chars", "_py", "_loose", "_ini")
+        }
+
+        table = load_synonyms() if synonyms is None else synonyms
+        self._synonyms = []
+        for word, targets in table.items():
+            self._codes.add(forms.query_syllables(word)[0])  # so a word's pinyin can be told apart
+            key = self._reading(word)
+            offered = tuple(
+                self._reading(t, W_SYNONYM, typed=False) for t in targets if forms.compact(t)
+            )
+            if key.chars and offered:
+                self._synonyms.append((key.chars, key.py, offered))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def search(self, query: str, limit: int = 8) -> list[SearchHit]:
+        """Best matches first; [] when nothing sensible matches."""
+        if not isinstance(query, str) or limit <= 0 or not self._entries:
+            return []
+        # Cut before normalising so a huge paste costs nothing, and again after.
+        text = forms.normalize(query[: 4 * forms.MAX_QUERY_CHARS])[: forms.MAX_QUERY_CHARS]
+        if not text:
+            return []
+        readings = self._readings(text)
+        ids = self._candidates(readings)
+        best = [0.0] * len(ids)
+        choices: dict[str, list[str]] = {}  # field strings of the candidates, built on first use
+        for r in readings:
+            w = r.weight
+            if forms.has_han(r.chars) or not r.py:
+                self._match(r.chars, "_chars", ids, w * W_CHARS, best, choices)
+            if r.typed:  # synonym targets are catalogue words: their characters suffice
+                self._match(r.py, "_py", ids, w * W_PINYIN, best, choices)
+                self._match(r.loose, "_loose", ids, w * W_LOOSE, best, choices)
+                self._match(r.ini, "_ini", ids, w * W_INITIALS, best, choices, exact=True)
+        self._match_extra(readings, ids, best)
+
+        found = [(-s, self._rank[ids[k]], ids[k]) for k, s in enumerate(best) if s >= MIN_SCORE]
+        found.sort()
+        hits = []
+        for score, _, i in found[:limit]:
+            e = self._entries[i]
+            hits.append(SearchHit(e.kind, e.key, e.title, min(round(-score, 1), 100.0)))
+        return hits
+
+    def _reading(self, text: str, weight: float = 1.0, typed: bool = True) -> _Reading:
+        chars = forms.compact(text)
+        sylls, unfinished = forms.query_syllables(text)
+        if unfinished and len(sylls) > 1:
+            sylls, weight = sylls[:-1], weight * W_UNFINISHED
+        if not any(forms.is_syllable(s) for s in sylls):
+            sylls = []
+        loose = [forms.loose(s) for s in sylls]
+        latin = chars.isascii() and chars.isalpha()
+        return _Reading(
+            chars=chars,
+            py=self._codes.encode(sylls),
+            loose=self._codes.encode(loose),
+            loose_sylls=tuple(loose),
+            ini=chars if latin and 2 <= len(chars) <= MAX_INITIALS else "",
+            weight=weight,
+            typed=typed,
+        )
+
+    def _readings(self, text: str) -> list[_Reading]:
+        typed = self._reading(text)
+        offers: dict[str, _Reading] = {}
+        for chars, py, offered in self._synonyms:
+            if chars in typed.chars or (py and py in typed.py):
+                whole = chars == typed.chars or bool(py) and py == typed.py
+                for r in offered:
+                    if not whole:  # the word is only part of the query, which may say more
+                        r = replace(r, weight=W_SYNONYM_PART)
+                    held = offers.get(r.chars)
+                    if r.chars != typed.chars and (held is None or r.weight > held.weight):
+                        offers[r.chars] = r
+        ranked = sorted(offers.values(), key=lambda r: -r.weight)
+        return [typed] + ranked[: MAX_READINGS - 1]
+
+    def _candidates(self, readings: list[_Reading]) -> list[int]:
+        """Entries sharing most keys with what was typed, then with the synonyms, then categories."""
+        chosen: dict[int, None] = {}
+        for group, limit in ((readings[:1], CANDIDATES), (readings[1:], CANDIDATES // 2)):
+            weighted: dict[str, int] = {}
+            for r in group:
+                for key, w in grams(r.chars, list(r.loose_sylls), r.ini).items():
+                    # A key found in the title counts double one found in `extra`.
+                    weighted[key] = max(weighted.get(key, 0), 2 * w)
+                    weighted[EXTRA + key] = max(weighted.get(EXTRA + key, 0), w)
+            chosen.update(dict.fromkeys(self._grams.top(weighted, limit)))
+        chosen.update(dict.fromkeys(self._categories))
+        return list(chosen)
+
+    def _match(self, needle: str, field: str, ids: list[int], weight: float, best: list[float],
+               choices: dict[str, list[str]], exact: bool = False) -> None:
+        """Raise best[k] to the weighted partial-match score of needle on one title form."""
+        if not needle:
+            return
+        # Score = weight * (0.9 * partial + 0.1 * length closeness), so this raw score is needed.
+        cutoff = 100 if exact else (MIN_SCORE / weight - 10) / 0.9
+        if cutoff > 100:
+            return
+        if field not in choices:
+            texts = getattr(self, field)
+            choices[field] = [texts[i] for i in ids]
+        lengths = self._lengths[field]
+        n = len(needle)
+        found = process.extract(needle, choices[field], scorer=fuzz.partial_ratio,
+                                limit=None, score_cutoff=cutoff)
+        for _, raw, k in found:
+            size = lengths[ids[k]]
+            if exact and size < n:
+                continue  # the title sits inside the query, not the other way round
+            score = weight * (0.9 * raw + 20.0 * min(n, size) / (n + size))
+            if score > best[k]:
+                best[k] = score
+
+    def _match_extra(self, readings: list[_Reading], ids: list[int], best: list[float]) -> None:
+        """Score words of `extra` (category, teacher, place, tags) once, then lift their entries."""
+        scores: dict[int, float] = {}
+        for r in readings:
+            # Only words sharing a character or a syllable with the reading can score enough.
+            near = set()
+            for key in grams(r.chars, list(r.loose_sylls)):
+                near.update(self._vocab_by_key.get(key, ()))
+            if not near:
+                continue
+            words = sorted(near)
+            passes = [(r.chars, self._vocab_chars, W_EXTRA_CHARS)]
+            if r.typed and r.py:
+                passes.append((r.py, self._vocab_py, W_EXTRA_PINYIN))
+            for needle, vocab, weight in passes:
+                w = weight * r.weight
+                found = process.extract(needle, [vocab[t] for t in words], scorer=fuzz.partial_ratio,
+                                        limit=None, score_cutoff=MIN_SCORE / w)
+                for _, raw, pos in found:
+                    t = words[pos]
+                    if len(vocab[t]) < 2 and vocab[t] != needle:
+                        continue  # a one-character word inside a query says little
+                    scores[t] = max(scores.get(t, 0.0), raw * w)
+        if not scores:
+            return
+        position = {i: k for k, i in enumerate(ids)}
+        for t, score in scores.items():
+            for i in position.keys() & self._holders[t]:
+                k = position[i]
+                if score > best[k]:
+                    best[k] = score

@@ -1,0 +1,100 @@
+"""`linli serve`: the web server, the configured channels and the outbox tick in one process."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.app import ensure_catalogue, open_database
+from bot.dialogs.engine import Dialogs
+from bot.settings import Settings
+from scheduler.outbox_worker import OutboxWorker
+from scheduler.runner import start_scheduler, stop
+from scheduler.senders import Sender
+from scheduler.web_sender import WebSender
+
+log = logging.getLogger("linli.serve")
+
+
+@dataclass
+class Channels:
+    """What serve started: senders for the outbox, web setups, and things to stop."""
+
+    senders: dict[str, Sender] = field(default_factory=dict)
+    web_setups: list[Any] = field(default_factory=list)
+    telegram_app: Any = None
+
+
+def add_telegram(channels: Channels, dialogs: Dialogs, settings: Settings) -> None:
+    """Telegram by polling when a token is set (webhook mode adds a route instead)."""
+    if not settings.telegram.token.get_secret_value():
+        log.info("telegram off (no token)")
+        return
+    from bot.handlers.telegram import build_application
+    from scheduler.telegram_sender import TelegramSender
+    app = build_application(dialogs, settings)
+    channels.telegram_app = app
+    channels.senders["telegram"] = TelegramSender(app.bot)
+
+
+def add_wecom(channels: Channels, dialogs: Dialogs, settings: Settings) -> None:
+    """WeCom's callback route and sender when a corp id is set."""
+    if not settings.wecom.corp_id:
+        log.info("wecom off (no corp_id)")
+        return
+    from bot.handlers.wecom_callback import setup_wecom_routes
+    from bot.handlers.wecom_client import build_api
+    from scheduler.wecom_sender import WecomSender
+    api = build_api(settings.wecom, dialogs.db)
+    channels.web_setups.append(lambda app: setup_wecom_routes(app, dialogs, settings, api))
+    channels.senders["wecom"] = WecomSender(api, settings.general.language)
+
+
+async def run(settings: Settings, stop_event: asyncio.Event | None = None) -> None:
+    """Start everything, wait for a stop signal, then shut down gracefully."""
+    from bot.web.server import build_web_app, start_web
+    db = open_database(settings)
+    ensure_catalogue(db, settings)
+    dialogs = Dialogs(db, settings)
+    channels = Channels(senders={"web": WebSender(db)})
+    add_telegram(channels, dialogs, settings)
+    add_wecom(channels, dialogs, settings)
+    web_app = build_web_app(dialogs, settings, extra_setup=channels.web_setups)
+    running = await start_web(web_app, settings.web.host, settings.web.port)
+    log.info("web chat at %s", running.url)
+    tg = channels.telegram_app
+    if tg is not None:
+        await tg.initialize()
+        await tg.start()
+        await tg.updater.start_polling(allowed_updates=["message", "callback_query"])
+        log.info("telegram polling")
+    worker = OutboxWorker(db, settings, channels.senders)
+    scheduler = start_scheduler(worker, settings)
+    stop_event = stop_event or _stop_on_signals()
+    await stop_event.wait()
+    log.info("stopping")
+    if tg is not None:
+        await tg.updater.stop()
+    await running.stop()  # stops taking web requests, finishes WeCom jobs in hand
+    if tg is not None:
+        await tg.stop()
+        await tg.shutdown()
+    released = await stop(scheduler, worker)
+    log.info("stopped; released %d claimed pushes", released)
+    db.dispose()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, event.set)
+    return event
+
+
+def serve(settings: Settings) -> int:
+    """Run until SIGINT or SIGTERM."""
+    asyncio.run(run(settings))
+    return 0

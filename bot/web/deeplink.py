@@ -1,0 +1,28 @@
+"""Links that open one course directly: /?start=course-CODE."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+COURSE_PREFIX = "course-"
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+def valid_code(code: str) -> bool:
+    """True for a course code that may travel in a link."""
+    return bool(_CODE.match(code or ""))
+
+
+def course_link(base_url: str, code: str) -> str:
+    """The web chat link that opens a course; raises ValueError for an unsafe code."""
+    if not valid_code(code):
+        raise ValueError(f"course code not allowed in a link: {code!r}")
+    return f"{base_url.rstrip('/')}/?start={quote(COURSE_PREFIX + code)}"
+
+
+def start_payload(start: str | None) -> str | None:
+    """The choice payload a start parameter stands for, or None when it means nothing."""
+    if not start or not start.startswith(COURSE_PREFIX):
+        return None
+    code = start[len(COURSE_PREFIX):]
+    return f"crs:{code}" if valid_code(code) else None

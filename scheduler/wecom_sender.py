@@ -1,0 +1,45 @@
+"""The outbox sender of the WeCom channel: one reply to one member, errors sorted for retrying."""
+from __future__ import annotations
+
+from bot.dialogs.replies import Reply
+from bot.handlers.wecom_client import WecomApi, WecomApiError
+from bot.handlers.wecom_render import send_reply
+from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
+
+# 45009 API frequency limit, 45033 concurrency limit, -1 WeCom busy; token errors that survived
+# one refresh are passing trouble too.
+RETRY_CODES = {-1, 45009, 45033, 40014, 42001}
+# The member does not exist, left, or is outside the application's visible range.
+UNREACHABLE_CODES = {60011, 60111, 81013, 82001}
+RATE_LIMIT_PAUSE = 60.0
+
+
+def error_kind(error: WecomApiError) -> str:
+    """RETRY, UNREACHABLE or FATAL for a failed call."""
+    if error.network or (error.code is None and (error.status is None or error.status >= 500)):
+        return RETRY
+    if error.code in RETRY_CODES:
+        return RETRY
+    if error.code in UNREACHABLE_CODES:
+        return UNREACHABLE
+    return FATAL
+
+
+class WecomSender:
+    """Sends outbox replies as WeCom application messages (text, and a card when choices fit)."""
+
+    channel = "wecom"
+
+    def __init__(self, api: WecomApi, lang: str = "zh", cards: bool = True):
+        self.api = api
+        self.lang = lang
+        self.cards = cards
+
+    async def send(self, external_id: str, reply: Reply) -> None:
+        """Deliver one reply to a WeCom userid; raises SendError when it cannot."""
+        try:
+            await send_reply(self.api, external_id, reply, self.lang, self.cards)
+        except WecomApiError as exc:
+            kind = error_kind(exc)
+            pause = RATE_LIMIT_PAUSE if exc.code in (45009, 45033) else None
+            raise SendError(kind, str(exc), retry_after=pause) from None

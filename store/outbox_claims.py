@@ -1,0 +1,123 @@
+"""Claiming due outbox rows and recording what became of them, safely across several workers.
+
+A claim sets a row to `sending` with a lease (lease_until, claimed_by) and counts the attempt.
+Every outcome update is guarded by that lease: a worker whose lease expired and whose row was
+taken over by another worker changes nothing. Failed rows keep their next retry time in due_at,
+so one (status, due_at) index finds everything that is due.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from store.db import Database
+from store.models import OutboxMessage
+from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SENT, SKIPPED
+
+ERROR_LENGTH = 500  # the width of last_error
+
+
+def _locking(stmt, postgres: bool):
+    # On PostgreSQL rows another worker is claiming are skipped, not waited for; on SQLite the
+    # whole claim runs in an immediate (write-locked) transaction, which serialises workers.
+    return stmt.with_for_update(skip_locked=True) if postgres else stmt
+
+
+def claim_due(db: Database, now: datetime, limit: int, lease_seconds: float,
+              worker_id: str) -> list[OutboxMessage]:
+    """Take up to `limit` due rows (and rows whose lease expired) for this worker to send."""
+    if limit <= 0:
+        return []
+    lease_until = now + timedelta(seconds=lease_seconds)
+    with db.session() as session:
+        stale = session.exec(_locking(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == SENDING, OutboxMessage.lease_until < now)
+            .limit(limit), db.is_postgres)).all()
+        due = session.exec(_locking(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status.in_((PENDING, FAILED)), OutboxMessage.due_at <= now)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit - len(stale)), db.is_postgres)).all() if len(stale) < limit else []
+        ids = list(stale) + list(due)
+        if not ids:
+            return []
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            .values(status=SENDING, lease_until=lease_until, claimed_by=worker_id,
+                    attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False))
+        return list(session.exec(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)))
+
+
+def _finish(session: Session, row_id: int, worker_id: str, **values) -> bool:
+    """Apply an outcome to a row this worker still holds; False when the lease was lost."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == SENDING,
+               OutboxMessage.claimed_by == worker_id)
+        .values(lease_until=None, **values)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _clip(error: str) -> str:
+    return (error or "")[:ERROR_LENGTH]
+
+
+def mark_sent(session: Session, row_id: int, worker_id: str, now: datetime) -> bool:
+    """The push was delivered."""
+    return _finish(session, row_id, worker_id, status=SENT, sent_at=now, last_error="")
+
+
+def mark_skipped(session: Session, row_id: int, worker_id: str, reason: str) -> bool:
+    """The push is obsolete (nothing to say any more): done without sending."""
+    return _finish(session, row_id, worker_id, status=SKIPPED, last_error=_clip(reason))
+
+
+def mark_retry(session: Session, row_id: int, worker_id: str, error: str,
+               retry_at: datetime) -> bool:
+    """The delivery failed for now: try again at retry_at."""
+    return _finish(session, row_id, worker_id, status=FAILED, due_at=retry_at,
+                   last_error=_clip(error))
+
+
+def mark_dead(session: Session, row_id: int, worker_id: str, error: str) -> bool:
+    """The push will never be delivered; staff see it in the dead letters."""
+    return _finish(session, row_id, worker_id, status=DEAD, last_error=_clip(error))
+
+
+def defer(session: Session, row_id: int, worker_id: str, due_at: datetime) -> bool:
+    """Put a claimed row back unsent until due_at (quiet hours); the claim is not an attempt."""
+    return _finish(session, row_id, worker_id, status=PENDING, due_at=due_at,
+                   attempts=OutboxMessage.attempts - 1)
+
+
+def release(db: Database, row_ids: Iterable[int], worker_id: str) -> int:
+    """Give rows this worker claimed but did not send back to the queue (shutdown)."""
+    ids = list(row_ids)
+    if not ids:
+        return 0
+    with db.session() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == SENDING,
+                   OutboxMessage.claimed_by == worker_id)
+            .values(status=PENDING, lease_until=None, attempts=OutboxMessage.attempts - 1)
+            .execution_options(synchronize_session=False))
+        return result.rowcount
+
+
+def outbox_rows(session: Session, statuses: Iterable[str], limit: int | None = None
+                ) -> list[OutboxMessage]:
+    """Rows in the given statuses, the soonest due first (for staff listings)."""
+    stmt = (select(OutboxMessage).where(OutboxMessage.status.in_(list(statuses)))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.exec(stmt))

@@ -1,0 +1,34 @@
+"""Which WeCom group chat belongs to which community and grid."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from bot.clock import utcnow
+from store.models import WecomGroupChat
+
+
+def record_group_chat(session: Session, chat_id: str, community: str, grid: str,
+                      name: str) -> WecomGroupChat:
+    """Remember a created chat (or update the names of a known one)."""
+    row = session.get(WecomGroupChat, chat_id)
+    if row is None:
+        row = WecomGroupChat(chat_id=chat_id, community=community, grid=grid, name=name,
+                             created_at=utcnow())
+    else:
+        row.community, row.grid, row.name = community, grid, name
+    session.add(row)
+    session.flush()
+    return row
+
+
+def group_chat(session: Session, chat_id: str) -> WecomGroupChat | None:
+    """One chat by its WeCom chat id."""
+    return session.get(WecomGroupChat, chat_id)
+
+
+def group_chats_for(session: Session, community: str, grid: str | None = None) -> list[WecomGroupChat]:
+    """The chats of a community, or of one grid in it, oldest first."""
+    query = select(WecomGroupChat).where(WecomGroupChat.community == community)
+    if grid is not None:
+        query = query.where(WecomGroupChat.grid == grid)
+    return list(session.exec(query.order_by(WecomGroupChat.created_at)))

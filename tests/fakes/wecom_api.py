@@ -1,0 +1,168 @@
+"""A local fake of the WeCom API (qyapi.weixin.qq.com) with the behaviour our tests lean on.
+
+Tokens expire on request (42001, or 40014 for a token it never issued); application messages
+beyond the per-member limit inside a minute are dropped silently and counted, as WeCom does.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+OK = {"errcode": 0, "errmsg": "ok"}
+
+
+class FakeWecomApi:
+    """Runs on 127.0.0.1 on a free port; `base_url` is what settings.wecom.api_base_url takes."""
+
+    def __init__(self, corp_id: str = "wwfakecorp", secret: str = "fake-secret",
+                 clock: Callable[[], float] = time.monotonic, per_member_per_minute: int = 30,
+                 token_ttl: int = 7200, members: set[str] | None = None):
+        self.corp_id, self.secret = corp_id, secret
+        self.clock = clock
+        self.limit = per_member_per_minute
+        self.token_ttl = token_ttl
+        self.members = members  # None: every userid exists
+        self.tokens: list[str] = []
+        self.expired: set[str] = set()
+        self.gettoken_calls = 0
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.dropped: dict[str, int] = defaultdict(int)
+        self.card_updates: list[dict[str, Any]] = []
+        self.chats: dict[str, dict[str, Any]] = {}
+        self.chat_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.fail_next: dict[str, list[int]] = defaultdict(list)  # path → errcodes to answer
+        self._delivered: dict[str, deque[float]] = defaultdict(deque)
+        self._response_codes: set[str] = set()
+        self._used_codes: set[str] = set()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # ---- control from tests -------------------------------------------------------------
+    def expire_tokens(self) -> None:
+        """Every token issued so far answers 42001 from now on."""
+        self.expired.update(self.tokens)
+
+    def texts(self, user: str) -> list[str]:
+        """Text contents delivered to a member, in order."""
+        return [m["text"]["content"] for m in self.messages[user] if m.get("msgtype") == "text"]
+
+    def cards(self, user: str) -> list[dict[str, Any]]:
+        """Template cards delivered to a member, in order."""
+        return [m["template_card"] for m in self.messages[user] if m.get("msgtype") == "template_card"]
+
+    # ---- server -------------------------------------------------------------------------
+    async def start(self) -> str:
+        """Start serving; returns the base URL."""
+        app = web.Application()
+        app.router.add_get("/cgi-bin/gettoken", self.gettoken)
+        app.router.add_post("/cgi-bin/message/send", self.message_send)
+        app.router.add_post("/cgi-bin/message/update_template_card", self.update_card)
+        app.router.add_post("/cgi-bin/appchat/create", self.appchat_create)
+        app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.base_url = f"http://{host}:{port}"
+        return self.base_url
+
+    async def close(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def gettoken(self, request: web.Request) -> web.Response:
+        self.gettoken_calls += 1
+        if request.query.get("corpid") != self.corp_id or request.query.get("corpsecret") != self.secret:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        token = secrets.token_urlsafe(24)
+        self.tokens.append(token)
+        return web.json_response({**OK, "access_token": token, "expires_in": self.token_ttl})
+
+    def _token_error(self, request: web.Request, path: str) -> dict[str, Any] | None:
+        token = request.query.get("access_token", "")
+        if token not in self.tokens:
+            return {"errcode": 40014, "errmsg": "invalid access_token"}
+        if token in self.expired:
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        if self.fail_next[path]:
+            code = self.fail_next[path].pop(0)
+            return {"errcode": code, "errmsg": f"injected {code}"}
+        return None
+
+    @staticmethod
+    async def _json(request: web.Request) -> dict[str, Any]:
+        return json.loads((await request.read()).decode("utf-8"))
+
+    def _deliver(self, user: str, msg: dict[str, Any]) -> None:
+        now = self.clock()
+        window = self._delivered[user]
+        while window and window[0] <= now - 60:
+            window.popleft()
+        if len(window) >= self.limit:
+            self.dropped[user] += 1  # WeCom answers ok and the member never sees it
+            return
+        window.append(now)
+        self.messages[user].append(msg)
+
+    async def message_send(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "message/send")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        users = [u for u in str(data.get("touser", "")).split("|") if u]
+        known = [u for u in users if self.members is None or u in self.members]
+        if not known:
+            return web.json_response({"errcode": 81013, "errmsg": "user & party & tag all invalid"})
+        msg = {k: v for k, v in data.items() if k not in ("touser", "toparty", "totag")}
+        for user in known:
+            self._deliver(user, msg)
+        answer = {**OK, "invaliduser": "|".join(u for u in users if u not in known)}
+        if data.get("msgtype") == "template_card":
+            code = secrets.token_hex(8)
+            self._response_codes.add(code)
+            answer["response_code"] = code
+        return web.json_response(answer)
+
+    async def update_card(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "message/update_template_card")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        code = data.get("response_code")
+        if not code or code in self._used_codes:  # each code works once
+            return web.json_response({"errcode": 40058, "errmsg": "invalid response_code"})
+        self._used_codes.add(code)
+        self.card_updates.append(data)
+        return web.json_response(OK)
+
+    async def appchat_create(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "appchat/create")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        chat_id = data.get("chatid") or secrets.token_hex(8)
+        users = data.get("userlist") or []
+        if len(users) < 2:
+            return web.json_response({"errcode": 40058, "errmsg": "userlist needs 2 members"})
+        if chat_id in self.chats:
+            return web.json_response({"errcode": 86215, "errmsg": "chatid exists"})
+        self.chats[chat_id] = data
+        return web.json_response({**OK, "chatid": chat_id})
+
+    async def appchat_send(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "appchat/send")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        if data.get("chatid") not in self.chats:
+            return web.json_response({"errcode": 86003, "errmsg": "chat not found"})
+        self.chat_messages[data["chatid"]].append(data)
+        return web.json_response(OK)

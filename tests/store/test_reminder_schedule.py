@@ -1,0 +1,172 @@
+"""Reminders and polls are outbox rows written with the sign-up and dropped with the place."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.dialogs.engine import Dialogs
+from bot.dialogs.replies import Incoming
+from scheduler.reminders import quiet_window, reminder_due
+from store.catalog import sessions_of
+from store.models import Course, OutboxMessage
+from store.models.outbox import PENDING, SENT
+from store.people import find_account
+from tests.conftest import START
+from tests.support.catalog import add_course
+
+# START is 08:00 on Tuesday 1 December in Shanghai; the class is 09:00–10:30 on Wednesday.
+FIRST = START + timedelta(days=1, hours=1)
+
+
+@pytest.fixture
+def bot(db, settings, clock):
+    return Dialogs(db, settings, clock)
+
+
+def press(bot: Dialogs, user: str, payload: str) -> str:
+    return bot.handle(Incoming("console", user, payload=payload))[0].text
+
+
+def resident_of(bot: Dialogs, user: str) -> int:
+    with bot.db.session() as s:
+        return find_account(s, "console", user).resident_id
+
+
+def rows_of(bot: Dialogs, resident_id: int, status: str = PENDING) -> dict[str, OutboxMessage]:
+    with bot.db.session() as s:
+        rows = s.exec(select(OutboxMessage).where(OutboxMessage.resident_id == resident_id,
+                                                  OutboxMessage.status == status))
+        return {r.idem_key: r for r in rows}
+
+
+def session_ids(db, course_id: int) -> list[int]:
+    with db.session() as s:
+        return [c.id for c in sessions_of(s, course_id)]
+
+
+def test_sign_up_schedules_reminders_and_polls(bot, db):
+    course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=2)
+    press(bot, "a", "suy:SF-01")
+    rid = resident_of(bot, "a")
+    s1, s2 = session_ids(db, course.id)
+    prefix = f"course:{course.id}:resident:{rid}"
+    rows = rows_of(bot, rid)
+    expected = {}
+    for sid, start in ((s1, FIRST), (s2, FIRST + timedelta(weeks=1))):
+        expected[f"reminder:{prefix}:session:{sid}:1440m"] = start - timedelta(hours=24)
+        expected[f"reminder:{prefix}:session:{sid}:60m"] = start - timedelta(hours=1)
+        expected[f"poll:{prefix}:session:{sid}"] = start + timedelta(minutes=90 + 30)
+    assert {k: r.due_at for k, r in rows.items()} == expected
+    assert {r.kind for r in rows.values()} == {"reminder", "poll"}
+    assert not any(r.urgent for r in rows.values())
+    reminder = rows[f"reminder:{prefix}:session:{s1}:60m"]
+    assert json.loads(reminder.payload) == {"render": "reminder", "session_id": s1, "minutes": 60}
+    assert json.loads(rows[f"poll:{prefix}:session:{s1}"].payload) == {"render": "poll", "session_id": s1}
+
+
+def test_past_reminders_are_skipped_and_a_waiting_place_gets_none(bot, db, clock):
+    add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=1, capacity=1)
+    clock.set(FIRST - timedelta(hours=5))
+    press(bot, "a", "suy:SF-01")
+    press(bot, "b", "suy:SF-01")
+    kinds = sorted((r.kind, json.loads(r.payload).get("minutes"))
+                   for r in rows_of(bot, resident_of(bot, "a")).values())
+    assert kinds == [("poll", None), ("reminder", 60)]  # 24 h before is already past
+    assert rows_of(bot, resident_of(bot, "b")) == {}
+
+
+def test_course_with_reminders_off_gets_only_polls(bot, db):
+    course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=2)
+    with db.session() as s:
+        row = s.get(Course, course.id)
+        row.reminders_on = False
+        s.add(row)
+    press(bot, "a", "suy:SF-01")
+    assert {r.kind for r in rows_of(bot, resident_of(bot, "a")).values()} == {"poll"}
+
+
+def test_cancel_drops_pending_reminders_and_polls_but_keeps_sent_ones(bot, db, clock):
+    course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=3)
+    other = add_course(db, "TJ-01", "太极", category="太极", section="体育", first_start=FIRST)
+    press(bot, "a", "suy:SF-01")
+    press(bot, "a", "suy:TJ-01")
+    rid = resident_of(bot, "a")
+    with db.session() as s:
+        first = s.exec(select(OutboxMessage).where(
+            OutboxMessage.idem_key.startswith(f"reminder:course:{course.id}:"))
+            .order_by(OutboxMessage.due_at)).first()
+        first.status = SENT
+        s.add(first)
+    enrolment_id = int(press_choices(bot, "a", "crs:SF-01")[0].split(":")[1])
+    assert "已取消" in press(bot, "a", f"cxy:{enrolment_id}")
+    left = rows_of(bot, rid)
+    assert left and all(f"course:{other.id}:" in k for k in left)
+    assert list(rows_of(bot, rid, SENT)) == [first.idem_key]
+
+
+def press_choices(bot: Dialogs, user: str, payload: str) -> list[str]:
+    reply = bot.handle(Incoming("console", user, payload=payload))[0]
+    return [c.payload for c in reply.choices]
+
+
+def test_promotion_schedules_for_the_promoted_resident(bot, db):
+    course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=2, capacity=1)
+    press(bot, "a", "suy:SF-01")
+    press(bot, "b", "suy:SF-01")
+    a, b = resident_of(bot, "a"), resident_of(bot, "b")
+    assert rows_of(bot, b) == {}
+    enrolment_id = int(press_choices(bot, "a", "crs:SF-01")[0].split(":")[1])
+    press(bot, "a", f"cxy:{enrolment_id}")
+    assert rows_of(bot, a) == {}
+    rows = rows_of(bot, b)
+    assert sum(r.kind == "reminder" for r in rows.values()) == 4
+    assert sum(r.kind == "poll" for r in rows.values()) == 2
+    assert sum(r.kind == "promotion" for r in rows.values()) == 1
+    assert all(f"course:{course.id}:resident:{b}:" in k for k, r in rows.items() if r.kind != "promotion")
+
+
+def test_early_morning_reminder_goes_out_the_evening_before(bot, db):
+    # 00:30 UTC is 08:30 in Shanghai: the 1 h reminder would be due 07:30, inside quiet hours.
+    start = START + timedelta(days=2, minutes=30)
+    course = add_course(db, "TJ-01", "晨练太极", category="太极", section="体育",
+                        first_start=start, sessions=1)
+    press(bot, "a", "suy:TJ-01")
+    rows = rows_of(bot, resident_of(bot, "a"))
+    (sid,) = session_ids(db, course.id)
+    key = f"reminder:course:{course.id}:resident:{resident_of(bot, 'a')}:session:{sid}"
+    # 21:00 the evening before, half an hour ahead of quiet hours.
+    assert rows[f"{key}:60m"].due_at == datetime(2026, 12, 2, 13, 0)
+    assert rows[f"{key}:1440m"].due_at == start - timedelta(hours=24)
+
+
+def test_signing_up_after_the_evening_keeps_the_morning_reminder(bot, db, clock):
+    start = START + timedelta(days=2, minutes=30)
+    add_course(db, "TJ-01", "晨练太极", category="太极", section="体育", first_start=start, sessions=1)
+    clock.set(datetime(2026, 12, 2, 14, 0))  # 22:00 the evening before
+    press(bot, "a", "suy:TJ-01")
+    dues = [r.due_at for r in rows_of(bot, resident_of(bot, "a")).values() if r.kind == "reminder"]
+    assert dues == [start - timedelta(hours=1)]
+
+
+@pytest.mark.parametrize("local_start, minutes, expected_local", [
+    ("2026-12-03 08:30", 60, "2026-12-02 21:00"),    # morning of class → evening before
+    ("2026-12-03 23:00", 60, "2026-12-03 21:00"),    # due 22:00 would be held past the start
+    ("2026-12-03 07:00", 1440, "2026-12-02 07:00"),  # held to 08:00 the day before: fine
+    ("2026-12-03 10:00", 60, "2026-12-03 09:00"),    # not in quiet hours
+    ("2026-12-03 09:00", 60, "2026-12-03 08:00"),    # quiet hours end at 08:00 sharp
+])
+def test_reminder_due_rules(settings, local_start, minutes, expected_local):
+    def utc(text: str) -> datetime:
+        return datetime.fromisoformat(text) - timedelta(hours=8)
+    assert reminder_due(settings, utc(local_start), minutes) == utc(expected_local)
+
+
+def test_quiet_window_wraps_midnight(settings):
+    window = quiet_window(settings, datetime(2026, 12, 2, 18, 0))  # 02:00 local on the 3rd
+    assert window == (datetime(2026, 12, 2, 13, 30), datetime(2026, 12, 3, 0, 0))
+    window = quiet_window(settings, datetime(2026, 12, 2, 14, 0))  # 22:00 local on the 2nd
+    assert window == (datetime(2026, 12, 2, 13, 30), datetime(2026, 12, 3, 0, 0))
+    assert quiet_window(settings, datetime(2026, 12, 2, 6, 0)) is None  # 14:00 local
