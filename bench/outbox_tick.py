@@ -27,18 +27,13 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from scheduler.outbox_worker import OutboxWorker  # noqa: E402
 from store.db import Database, normalise_url  # noqa: E402
-from store.models import ChannelAccount  # noqa: E402
+from store.models import ChannelAccount, Resident  # noqa: E402
 from store.outbox_claims import claim_due, release  # noqa: E402
 
 NOW = datetime(2026, 12, 1, 4, 0)  # noon in Shanghai: outside quiet hours
 DUE = 100
 SMALL, LARGE = 1_000, 1_000_000
 RESIDENTS = 10_000  # pending pushes spread over many people, as in a district
-
-ADD_RESIDENTS = """
-INSERT INTO resident (display_name, reminders_on, created_at)
-SELECT 'r' || g, true, now() FROM generate_series(1, CAST(:n AS integer)) AS g
-"""
 
 INSERT_ROWS = """
 INSERT INTO outbox (idem_key, kind, resident_id, account_id, payload, due_at, urgent, status,
@@ -131,7 +126,8 @@ async def main() -> None:
     try:
         db.create_all()
         with db.session() as s:
-            s.execute(text(ADD_RESIDENTS), {"n": RESIDENTS})
+            s.add_all([Resident(display_name=f"r{n}") for n in range(RESIDENTS)])
+            s.flush()
             first = s.execute(text("SELECT min(id) FROM resident")).scalar_one()
             account = ChannelAccount(channel="bench", external_id="1", resident_id=first)
             s.add(account)

@@ -86,6 +86,21 @@ class Points(_Section):
     max_manual_points: int = 100
 
 
+class Booking(_Section):
+    weekly_limit: int = 3
+    cancel_hours: float = 2
+    no_show_limit: int = 2
+    no_show_window_days: int = 30
+    pause_days: int = 30
+    reminder_minutes: int = 60
+    days_ahead: int = 7
+    checkin_early_minutes: int = 30
+
+
+class Files(_Section):
+    dir: str = "data/files"
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -94,7 +109,9 @@ class Settings(_Section):
     wecom: WeCom = WeCom()
     web: Web = Web()
     scheduler: Scheduler = Scheduler()
+    booking: Booking = Booking()
     points: Points = Points()
+    files: Files = Files()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -11,25 +11,28 @@ import logging
 import os
 import socket
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot.clock import SystemClock
+from bot.clock import SystemClock, utcnow
 from bot.dialogs.replies import Reply
 from bot.settings import Settings
 from scheduler.quiet_hours import next_allowed
-from scheduler.senders import FATAL, RETRY, UNREACHABLE, Sender, SendError
+from scheduler.senders import RETRY, UNREACHABLE, Sender, SendError
 from store.db import Database
 from store.models import ChannelAccount, DialogState, OutboxMessage
-from store.outbox_claims import (claim_due, defer, mark_dead, mark_retry, mark_sent, mark_skipped,
-                                 release)
+from store.outbox_claims import (claim_due, defer_many, mark_dead, mark_retry, mark_sent_many,
+                                 mark_skipped, pick_recipients, release)
 
 log = logging.getLogger("linli.outbox")
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 SENT, RETRIED, DEAD, DEFERRED, SKIPPED, LOST, RELEASED = (
     "sent", "retried", "dead", "deferred", "skipped", "lost", "released")
@@ -62,6 +65,16 @@ class _Plan:
     reply: Reply
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    row_id: int
+    kind: str                       # SENT, RETRIED, DEAD or DEFERRED
+    when: datetime | None = None    # the retry or deferral time
+    error: str = ""
+    account_id: int | None = None   # SENT: whose dialog keeps the choices; DEAD: the lost account
+    reply: Reply | None = None
+
+
 def default_worker_id() -> str:
     """Host, process and a random part: unique for every worker object."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -81,7 +94,7 @@ class OutboxWorker:
         self.last_tick_at: datetime | None = None  # end of the last tick that completed
         self._waiting: set[int] = set()  # claimed and not yet started
         self._ticking = 0
-        self._writer = GroupWriter(db)
+        self._outcomes: Batcher[_Outcome, str] = Batcher(self._write_outcomes)
         self._idle = asyncio.Event()
         self._idle.set()
         self._stopping = False
@@ -114,7 +127,7 @@ class OutboxWorker:
         allowed = {row.id: next_allowed(now, self.settings, row.urgent) for row in rows}
         held = [row for row in rows if allowed[row.id] > now]  # quiet hours: back until morning
         ready = [row for row in rows if allowed[row.id] <= now]
-        work = [self._record(defer, row.id, allowed[row.id], outcome=DEFERRED) for row in held]
+        work = [self._record(_Outcome(row.id, DEFERRED, when=allowed[row.id])) for row in held]
         plans = await asyncio.to_thread(self._prepare_all, ready, now) if ready else {}
         self._waiting.update(row_id for row_id, plan in plans.items() if isinstance(plan, _Plan))
         gate = asyncio.Semaphore(self.concurrency)
@@ -132,7 +145,8 @@ class OutboxWorker:
             # Outside the gate: the next sends start while the outcome is being written.
             if error is not None:
                 return await self._failed(row, plan, error)
-            return await self._writer.write(self._sent(row, plan))
+            return await self._record(_Outcome(row.id, SENT, account_id=plan.account_id,
+                                               reply=plan.reply))
 
         work += [one(row, plans[row.id]) for row in ready]
         for outcome in await asyncio.gather(*work, return_exceptions=True):
@@ -176,7 +190,7 @@ class OutboxWorker:
     def _prepare_all(self, rows: list[OutboxMessage], now: datetime) -> dict[int, _Plan | SendError | str]:
         """Recipient and reply of every row in one transaction; rows with nothing to send are settled."""
         with self.db.session() as session:
-            recipients = self._recipients(session, rows)
+            recipients = pick_recipients(session, rows, self.senders)
             return {row.id: self._prepare(session, row, recipients[row.id], now) for row in rows}
 
     def _prepare(self, session: Session, row: OutboxMessage, account: ChannelAccount | None,
@@ -207,33 +221,6 @@ class OutboxWorker:
                                     SKIPPED, row)
         return _Plan(account.id, account.channel, account.external_id, reply)
 
-    def _recipients(self, session: Session, rows: list[OutboxMessage]) -> dict[int, ChannelAccount | None]:
-        """Per row: its own account if reachable, else its resident's most recently seen reachable one."""
-        named_ids = {row.account_id for row in rows if row.account_id is not None}
-        named = {a.id: a for a in session.exec(
-            select(ChannelAccount).where(ChannelAccount.id.in_(named_ids)))} if named_ids else {}
-
-        def resident_of(row: OutboxMessage) -> int | None:
-            account = named.get(row.account_id)
-            return row.resident_id or (account.resident_id if account is not None else None)
-
-        resident_ids = {resident_of(row) for row in rows} - {None}
-        reachable: dict[int, list[ChannelAccount]] = defaultdict(list)
-        if resident_ids:
-            for account in session.exec(
-                    select(ChannelAccount)
-                    .where(ChannelAccount.resident_id.in_(resident_ids),
-                           ChannelAccount.unreachable == False)  # noqa: E712
-                    .order_by(ChannelAccount.last_seen_at.desc(), ChannelAccount.id.desc())):
-                reachable[account.resident_id].append(account)
-        chosen: dict[int, ChannelAccount | None] = {}
-        for row in rows:
-            own = named.get(row.account_id)
-            candidates = [own] if own is not None and not own.unreachable else []
-            candidates += reachable.get(resident_of(row), [])
-            chosen[row.id] = next((a for a in candidates if a.channel in self.senders), None)
-        return chosen
-
     async def _send(self, plan: _Plan) -> SendError | None:
         """Hand the reply to the channel; the failure, if any."""
         try:
@@ -248,17 +235,18 @@ class OutboxWorker:
     async def _failed(self, row: OutboxMessage, plan: _Plan | None, exc: SendError) -> str:
         error = str(exc)[:400]
         if exc.kind == UNREACHABLE and plan is not None:
-            return await self._writer.write(self._unreachable(row, plan, error))
+            return await self._record(_Outcome(row.id, DEAD, error=f"unreachable: {error}",
+                                               account_id=plan.account_id))
         if exc.kind == RETRY:
-            sch = self.settings.scheduler
-            if row.attempts >= sch.max_attempts:
-                return await self._record(mark_dead, row.id,
-                                          f"gave up after {row.attempts} attempts: {error}",
-                                          outcome=DEAD)
-            return await self._record(mark_retry, row.id, error,
-                                      self.clock.now() + self.retry_delay(row.attempts, exc.retry_after),
-                                      outcome=RETRIED)
-        return await self._record(mark_dead, row.id, error, outcome=DEAD)
+            if row.attempts >= self.settings.scheduler.max_attempts:
+                return await self._record(_Outcome(
+                    row.id, DEAD, error=f"gave up after {row.attempts} attempts: {error}"))
+            retry_at = self.clock.now() + self.retry_delay(row.attempts, exc.retry_after)
+            return await self._record(_Outcome(row.id, RETRIED, when=retry_at, error=error))
+        return await self._record(_Outcome(row.id, DEAD, error=error))
+
+    async def _record(self, outcome: _Outcome) -> str:
+        return await self._outcomes.submit(outcome)
 
     def retry_delay(self, attempts: int, retry_after: float | None = None) -> timedelta:
         """Exponential backoff after the n-th attempt, or the channel's wait if that is longer."""
@@ -269,35 +257,67 @@ class OutboxWorker:
 
     # -- recording outcomes -------------------------------------------------------------------
 
-    async def _record(self, mark, row_id: int, *args: Any, outcome: str) -> str:
-        def change(session: Session) -> str:
-            return outcome if mark(session, row_id, self.worker_id, *args) else self._lost(row_id)
-        return await self._writer.write(change)
+    def _write_outcomes(self, outcomes: list[_Outcome]) -> list[str]:
+        """Record a batch of outcomes in one transaction; if that fails, one by one."""
+        try:
+            with self.db.session() as session:
+                return self._apply(session, outcomes)
+        except Exception:  # noqa: BLE001
+            if len(outcomes) == 1:
+                raise
+        results = []
+        for outcome in outcomes:
+            try:
+                with self.db.session() as session:
+                    results += self._apply(session, [outcome])
+            except Exception:  # noqa: BLE001
+                log.exception("outbox row %s: outcome could not be recorded", outcome.row_id)
+                results.append(LOST)
+        return results
 
-    def _sent(self, row: OutboxMessage, plan: _Plan) -> Callable[[Session], str]:
-        def change(session: Session) -> str:
-            from bot.dialogs.engine import remember_choices
-            from store.dialog_state import load_state, save_state
-            if not mark_sent(session, row.id, self.worker_id, self.clock.now()):
-                return self._lost(row.id)
-            if plan.reply.choices:  # a typed number now answers this push
-                # Lock the state row, so a turn of the dialog running now does not interleave.
-                session.get(DialogState, plan.account_id, with_for_update=True)
-                expect, data = load_state(session, plan.account_id)
-                remember_choices(data, [plan.reply])
-                save_state(session, plan.account_id, expect, data)
-            return SENT
-        return change
+    def _apply(self, session: Session, outcomes: list[_Outcome]) -> list[str]:
+        sent = [o for o in outcomes if o.kind == SENT]
+        done = mark_sent_many(session, [o.row_id for o in sent], self.worker_id, self.clock.now())
+        self._remember(session, [o for o in sent if o.row_id in done and o.reply.choices])
+        held: dict[datetime, list[int]] = {}
+        for o in outcomes:
+            if o.kind == DEFERRED:
+                held.setdefault(o.when, []).append(o.row_id)
+            elif o.kind == RETRIED and mark_retry(session, o.row_id, self.worker_id, o.error, o.when):
+                done.add(o.row_id)
+            elif o.kind == DEAD:
+                if o.account_id is not None:  # the person blocked the bot or left
+                    table = ChannelAccount.__table__
+                    session.execute(update(table).where(table.c.id == o.account_id)
+                                    .values(unreachable=True))
+                if mark_dead(session, o.row_id, self.worker_id, o.error):
+                    done.add(o.row_id)
+        for when, ids in held.items():
+            done |= defer_many(session, ids, self.worker_id, when)
+        return [o.kind if o.row_id in done else self._lost(o.row_id) for o in outcomes]
 
-    def _unreachable(self, row: OutboxMessage, plan: _Plan, error: str) -> Callable[[Session], str]:
-        def change(session: Session) -> str:
-            account = session.get(ChannelAccount, plan.account_id)
-            if account is not None and not account.unreachable:
-                account.unreachable = True
-                session.add(account)
-            ok = mark_dead(session, row.id, self.worker_id, f"unreachable: {error}")
-            return self._settle(ok, DEAD, row)
-        return change
+    @staticmethod
+    def _remember(session: Session, outcomes: list[_Outcome]) -> None:
+        """Keep each push's choices in its account's dialog state, so a typed number answers it."""
+        if not outcomes:
+            return
+        from bot.dialogs.engine import remember_choices
+        # Locked, so a turn of the dialog running now does not interleave with this update.
+        states = {row.account_id: row for row in session.exec(
+            select(DialogState).where(DialogState.account_id.in_({o.account_id for o in outcomes}))
+            .with_for_update())}
+        for o in outcomes:
+            state = states.get(o.account_id)
+            if state is None:
+                state = states[o.account_id] = DialogState(account_id=o.account_id)
+            try:
+                data = json.loads(state.data or "{}")
+            except ValueError:
+                data = {}
+            remember_choices(data, [o.reply])
+            state.data = json.dumps(data, ensure_ascii=False)
+            state.updated_at = utcnow()
+            session.add(state)
 
     def _settle(self, recorded: bool, outcome: str, row: OutboxMessage) -> str:
         return outcome if recorded else self._lost(row.id)
@@ -307,27 +327,27 @@ class OutboxWorker:
         return LOST
 
 
-class GroupWriter:
-    """Writes outcomes that finish close together in one transaction: one commit for many rows.
+class Batcher(Generic[T, R]):
+    """Runs items that arrive close together as one batch in a worker thread.
 
-    While one batch is being written the next ones queue up, so a slow, paced channel still gets
-    each outcome recorded right after its send, and a fast burst costs a few commits, not one each.
+    While one batch runs the next items queue up: a slow, paced channel still has each outcome
+    recorded right after its send, and a fast burst costs a few transactions, not one per row.
     """
 
-    def __init__(self, db: Database):
-        self.db = db
-        self._queue: list[tuple[Callable[[Session], str], asyncio.Future]] = []
+    def __init__(self, run: Callable[[list[T]], list[R]]):
+        self._run = run
+        self._queue: list[tuple[T, asyncio.Future]] = []
         self._lock = asyncio.Lock()
 
-    async def write(self, change: Callable[[Session], str]) -> str:
-        """Apply one change (with the others queued now) and return its result."""
+    async def submit(self, item: T) -> R:
+        """Process one item (with whatever else is queued now) and return its result."""
         future = asyncio.get_running_loop().create_future()
-        self._queue.append((change, future))
+        self._queue.append((item, future))
         async with self._lock:
             if not future.done():
                 batch, self._queue = self._queue, []
                 try:
-                    results = await asyncio.to_thread(self._write_all, [c for c, _ in batch])
+                    results = await asyncio.to_thread(self._run, [i for i, _ in batch])
                 except Exception as exc:  # noqa: BLE001  (every waiter gets the failure)
                     for _, waiting in batch:
                         waiting.set_exception(exc)
@@ -335,21 +355,3 @@ class GroupWriter:
                     for (_, waiting), result in zip(batch, results):
                         waiting.set_result(result)
         return await future
-
-    def _write_all(self, changes: list[Callable[[Session], str]]) -> list[str]:
-        try:
-            with self.db.session() as session:
-                return [change(session) for change in changes]
-        except Exception:  # noqa: BLE001
-            if len(changes) == 1:
-                raise
-        # One change failed and took the batch with it: write them one by one.
-        results = []
-        for change in changes:
-            try:
-                with self.db.session() as session:
-                    results.append(change(session))
-            except Exception:  # noqa: BLE001
-                log.exception("outbox outcome could not be recorded")
-                results.append(LOST)
-        return results

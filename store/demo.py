@@ -14,6 +14,9 @@ from store.db import Database
 from store.enrolments import take_seat
 from store.models import Category, ChannelAccount, ClassSession, Course, Resident, Venue
 from store.people import find_account
+from store.rewards import load_demo_rewards
+from store.services_import import load_demo_services
+from store.venue_import import load_demo_rooms
 
 DATA_FILE = "data/demo_catalogue.toml"
 DEMO_CHANNEL = "demo"
@@ -209,4 +212,7 @@ def load_demo(db: Database, now: datetime | None = None) -> dict:
                 resident_id = residents[(offset + index) % len(residents)]
                 if take_seat(session, resident_id, course.id, now).status == "confirmed":
                     counts["enrolments"] += 1
+    counts["rooms"] = load_demo_rooms(db)
+    counts.update(load_demo_services(db))
+    counts["rewards"] = load_demo_rewards(db)
     return counts

@@ -120,7 +120,7 @@ def parse_weekly(text: str) -> dict[str, str]:
             value = f"{_clock(first)}-{_clock(last)}"
         for day in days:
             if day in seen:
-                raise ValueError(f"{DAYS[day]} 写了不止一次")
+                raise ValueError(f"周{'一二三四五六日'[day]}写了不止一次")
             seen.add(day)
             if value:
                 hours[DAYS[day]] = value

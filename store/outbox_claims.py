@@ -7,14 +7,15 @@ so one (status, due_at) index finds everything that is due.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from store.db import Database
-from store.models import OutboxMessage
+from store.models import ChannelAccount, OutboxMessage
 from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SENT, SKIPPED
 
 ERROR_LENGTH = 500  # the width of last_error
@@ -55,47 +56,66 @@ def claim_due(db: Database, now: datetime, limit: int, lease_seconds: float,
             .order_by(OutboxMessage.due_at, OutboxMessage.id)))
 
 
-def _finish(session: Session, row_id: int, worker_id: str, **values) -> bool:
-    """Apply an outcome to a row this worker still holds; False when the lease was lost."""
+def _finish(session: Session, row_ids: Iterable[int], worker_id: str, **values) -> set[int]:
+    """Apply an outcome to rows this worker still holds; returns the ids it applied to.
+
+    Core statements on the table: no ORM flush or synchronisation work for a plain guarded update.
+    """
+    ids = list(row_ids)
+    if not ids:
+        return set()
+    table = OutboxMessage.__table__
     result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == SENDING,
-               OutboxMessage.claimed_by == worker_id)
+        update(table)
+        .where(table.c.id.in_(ids), table.c.status == SENDING, table.c.claimed_by == worker_id)
         .values(lease_until=None, **values)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .returning(table.c.id))
+    return set(result.scalars())
 
 
 def _clip(error: str) -> str:
     return (error or "")[:ERROR_LENGTH]
 
 
+def mark_sent_many(session: Session, row_ids: Iterable[int], worker_id: str,
+                   now: datetime) -> set[int]:
+    """These pushes were delivered; returns the ids recorded (a lost lease leaves a row out)."""
+    return _finish(session, row_ids, worker_id, status=SENT, sent_at=now, last_error="")
+
+
 def mark_sent(session: Session, row_id: int, worker_id: str, now: datetime) -> bool:
     """The push was delivered."""
-    return _finish(session, row_id, worker_id, status=SENT, sent_at=now, last_error="")
+    return bool(mark_sent_many(session, [row_id], worker_id, now))
 
 
 def mark_skipped(session: Session, row_id: int, worker_id: str, reason: str) -> bool:
     """The push is obsolete (nothing to say any more): done without sending."""
-    return _finish(session, row_id, worker_id, status=SKIPPED, last_error=_clip(reason))
+    return bool(_finish(session, [row_id], worker_id, status=SKIPPED, last_error=_clip(reason)))
 
 
 def mark_retry(session: Session, row_id: int, worker_id: str, error: str,
                retry_at: datetime) -> bool:
     """The delivery failed for now: try again at retry_at."""
-    return _finish(session, row_id, worker_id, status=FAILED, due_at=retry_at,
-                   last_error=_clip(error))
+    return bool(_finish(session, [row_id], worker_id, status=FAILED, due_at=retry_at,
+                        last_error=_clip(error)))
 
 
 def mark_dead(session: Session, row_id: int, worker_id: str, error: str) -> bool:
     """The push will never be delivered; staff see it in the dead letters."""
-    return _finish(session, row_id, worker_id, status=DEAD, last_error=_clip(error))
+    return bool(_finish(session, [row_id], worker_id, status=DEAD, last_error=_clip(error)))
+
+
+def defer_many(session: Session, row_ids: Iterable[int], worker_id: str,
+               due_at: datetime) -> set[int]:
+    """Put claimed rows back unsent until due_at (quiet hours); the claim is not an attempt."""
+    table = OutboxMessage.__table__
+    return _finish(session, row_ids, worker_id, status=PENDING, due_at=due_at,
+                   attempts=table.c.attempts - 1)
 
 
 def defer(session: Session, row_id: int, worker_id: str, due_at: datetime) -> bool:
-    """Put a claimed row back unsent until due_at (quiet hours); the claim is not an attempt."""
-    return _finish(session, row_id, worker_id, status=PENDING, due_at=due_at,
-                   attempts=OutboxMessage.attempts - 1)
+    """Put one claimed row back unsent until due_at."""
+    return bool(defer_many(session, [row_id], worker_id, due_at))
 
 
 def release(db: Database, row_ids: Iterable[int], worker_id: str) -> int:
@@ -121,3 +141,33 @@ def outbox_rows(session: Session, statuses: Iterable[str], limit: int | None = N
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt))
+
+
+def pick_recipients(session: Session, rows: list[OutboxMessage], channels: Collection[str]
+                    ) -> dict[int, ChannelAccount | None]:
+    """Per row: its own account if reachable, else its resident's most recently seen reachable
+    account, in both cases only on one of `channels` (None when there is no such account)."""
+    named_ids = {row.account_id for row in rows if row.account_id is not None}
+    named = {a.id: a for a in session.exec(
+        select(ChannelAccount).where(ChannelAccount.id.in_(named_ids)))} if named_ids else {}
+
+    def resident_of(row: OutboxMessage) -> int | None:
+        account = named.get(row.account_id)
+        return row.resident_id or (account.resident_id if account is not None else None)
+
+    resident_ids = {resident_of(row) for row in rows} - {None}
+    reachable: dict[int, list[ChannelAccount]] = defaultdict(list)
+    if resident_ids:
+        for account in session.exec(
+                select(ChannelAccount)
+                .where(ChannelAccount.resident_id.in_(resident_ids),
+                       ChannelAccount.unreachable == False)  # noqa: E712
+                .order_by(ChannelAccount.last_seen_at.desc(), ChannelAccount.id.desc())):
+            reachable[account.resident_id].append(account)
+    chosen: dict[int, ChannelAccount | None] = {}
+    for row in rows:
+        own = named.get(row.account_id)
+        candidates = [own] if own is not None and not own.unreachable else []
+        candidates += reachable.get(resident_of(row), [])
+        chosen[row.id] = next((a for a in candidates if a.channel in channels), None)
+    return chosen

@@ -45,6 +45,10 @@ class Context:
         """The configured language of texts."""
         return self.settings.general.language
 
+    def expect_number_answer(self) -> None:
+        """Let the next typed number answer the question asked now instead of picking a choice."""
+        self.data["number_is_answer"] = True
+
     def t(self, key: str, **values: object) -> str:
         """A text in this conversation's language."""
         return t(key, self.lang, **values)

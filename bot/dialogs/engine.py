@@ -64,13 +64,15 @@ class Dialogs:
 
     def _route(self, ctx: Context, incoming: Incoming) -> list[Reply]:
         if incoming.payload is not None:
+            ctx.data.pop("number_is_answer", None)
             return self._dispatch(ctx, incoming.payload)
+        number_is_answer = ctx.data.pop("number_is_answer", False)
         text = clean_text(incoming.text)
         limit = self.settings.dialogs.max_text_length
         if len(text) > limit:
             return [Reply(ctx.t("too_long", limit=limit), main_menu(ctx).choices)]
         number = as_number(text)
-        if number is not None:
+        if number is not None and not (number_is_answer and ctx.expect in TEXTS):
             return self._select_number(ctx, number)
         payload = keyword_payload(text) or argument_payload(text)
         if payload is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.dialogs.context import Context
+from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.replies import Choice, Reply
 from bot.dialogs.router import on_payload
 
@@ -25,7 +26,9 @@ def add_menu_item(order: int, text_key: str, payload: str, where: str = "more") 
 
 
 def main_menu_choices(ctx: Context) -> tuple[Choice, ...]:
-    """The main menu's choices: the first four always 服务菜单, 搜索, 我的报名, 帮助."""
+    """The main menu's choices: the first four always 服务菜单, 搜索, 我的报名, 帮助.
+
+    Six at most, so the menu still fits one WeCom button card."""
     choices = [Choice(ctx.t(key), payload) for _, key, payload in MAIN_ITEMS]
     return tuple(choices + [Choice(ctx.t("btn_more"), "more")])
 
@@ -49,9 +52,12 @@ def show_menu(ctx: Context, args: list[str]) -> Reply:
 
 @on_payload("more")
 def show_more(ctx: Context, args: list[str]) -> Reply:
-    """更多服务: settings, account linking and the features that live one step down."""
-    choices = [Choice(ctx.t(key), payload) for _, key, payload in MORE_ITEMS]
-    return Reply(ctx.t("more_title"), tuple(choices + [menu_button(ctx)]))
+    """更多服务: the features one step down from the main menu, a page at a time."""
+    items = [Choice(ctx.t(key), payload) for _, key, payload in MORE_ITEMS]
+    pages = page_count(len(items), ctx.settings.dialogs.page_size)
+    page = clamp_page(args[0] if args else None, pages)
+    choices, note = render_choices(ctx, items, page, lambda p: f"more:{p}", menu_button(ctx))
+    return Reply(ctx.t("more_title") + note, tuple(choices))
 
 
 @on_payload("help")

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.dialogs.booking_push import render_booking_push
 from bot.dialogs.formatting import format_when
 from bot.dialogs.replies import Choice, Reply
 from bot.settings import Settings
@@ -39,6 +40,8 @@ def render_push(session: Session, settings: Settings, message: OutboxMessage,
     if not isinstance(payload, dict):
         log.warning("outbox row %s has a broken payload", message.id)
         return None
+    if payload.get("render") in ("booking_reminder", "booking_pause"):
+        return render_booking_push(session, settings, message, account, now, payload)
     renderer = RENDERERS.get(payload.get("render"))
     session_id = payload.get("session_id")
     if renderer is None or not isinstance(session_id, int):

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import (Application, BaseUpdateProcessor, CallbackQueryHandler, ContextTypes,
-                          MessageHandler, filters)
+from telegram.ext import (Application, BaseUpdateProcessor, CallbackQueryHandler, ChatMemberHandler,
+                          ContextTypes, MessageHandler, filters)
 
 from bot.dialogs.engine import Dialogs
+from bot.dialogs.group_flow import bot_joined_group, bot_left_group, handle_in_group
 from bot.dialogs.replies import Incoming, Reply
 from bot.handlers.telegram_limits import TelegramLimiter
 from bot.settings import Settings
@@ -26,7 +27,7 @@ MAX_CONCURRENT_UPDATES = 128
 # Each button press costs two requests in the chat (keyboard removal and the answer): let a
 # resident press three buttons in quick succession before the per-chat pace slows answers down.
 CHAT_BURST = 6
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 log = logging.getLogger("linli.telegram")
 
@@ -99,6 +100,14 @@ async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message
     return sent
 
 
+def _in_chat(member: Any) -> bool:
+    """True when a chat member status means the bot is in the chat."""
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
+                             ChatMemberStatus.OWNER)
+
+
 def _addressed_to_bot(message: Message, bot: Bot) -> bool:
     """In a group: a command for this bot (or for any bot, unnamed), or a reply to its message."""
     text = message.text or ""
@@ -154,10 +163,32 @@ class TelegramChannel:
             return
         if message.chat.type != ChatType.PRIVATE and not _addressed_to_bot(message, context.bot):
             return
-        incoming = Incoming(CHANNEL, str(user.id), text=message.text,
-                            update_key=str(update.update_id), display_name=user.full_name)
-        replies = await asyncio.to_thread(self.dialogs.handle, incoming)
+        in_group = message.chat.type != ChatType.PRIVATE
+        extra = {"chat_id": str(message.chat_id), "chat_title": message.chat.title or ""} if in_group else {}
+        incoming = Incoming(CHANNEL, str(user.id), text=message.text, update_key=str(update.update_id),
+                            display_name=user.full_name, extra=extra)
+        if in_group:  # a group command may concern the group itself (/bind)
+            replies = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
+        else:
+            replies = await asyncio.to_thread(self.dialogs.handle, incoming)
         await self._send_all(context.bot, message.chat_id, replies)
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was added to a group (say hello) or removed from it (stop sending there)."""
+        change = update.my_chat_member
+        if change is None or change.chat.type == ChatType.PRIVATE:
+            return
+        was_in, now_in = _in_chat(change.old_chat_member), _in_chat(change.new_chat_member)
+        chat, key = change.chat, str(update.update_id)
+        if now_in and not was_in:
+            replies = await asyncio.to_thread(bot_joined_group, self.dialogs, CHANNEL, str(chat.id),
+                                              chat.title or "", key)
+            try:
+                await self._send_all(context.bot, chat.id, replies)
+            except TelegramError as exc:  # e.g. a group where only admins may write
+                log.info("group hello not sent: %s", exc)
+        elif was_in and not now_in:
+            await asyncio.to_thread(bot_left_group, self.dialogs, CHANNEL, str(chat.id), key)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button."""
@@ -214,6 +245,7 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
     app.add_handler(MessageHandler(new_text & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),
                                    channel.on_message))
     app.add_handler(CallbackQueryHandler(channel.on_button))
+    app.add_handler(ChatMemberHandler(channel.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(channel.on_error)
     return app
 

@@ -10,8 +10,10 @@ from pypinyin import lazy_pinyin
 MAX_QUERY_CHARS = 50
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"[{_HAN}]+|[a-z]+|[0-9]+")
+_RUN = re.compile(rf"[{_HAN}]+|[a-z]+")
 _IS_HAN = re.compile(rf"[{_HAN}]")
+_NUMBER = re.compile(r"[0-9]+")
+_DIGITS = "零一二三四五六七八九"
 
 # Toneless syllables of Mandarin as pypinyin spells them (ü written as v).
 _SYLLABLES = frozenset("""
@@ -46,13 +48,27 @@ _LOOSE_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _LOOSE_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 
 
+def chinese_number(digits: str) -> str:
+    """Read digits the way people write them in titles: "24" -> "二十四", "2025" -> "二零二五"."""
+    if len(digits) > 2 or len(digits) == 2 and digits[0] == "0":
+        return "".join(_DIGITS[int(d)] for d in digits)
+    n = int(digits)
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
 def _runs(text: str) -> list[str]:
-    # NFKC folds full-width letters and digits; pinyin keyboards write ü as v.
-    return _RUN.findall(unicodedata.normalize("NFKC", text).lower().replace("ü", "v"))
+    # NFKC folds full-width letters and digits; pinyin keyboards write ü as v;
+    # numbers become Chinese so that "24式" and "二十四式" meet.
+    text = unicodedata.normalize("NFKC", text).lower().replace("ü", "v")
+    text = _NUMBER.sub(lambda m: chinese_number(m.group()), text)
+    return _RUN.findall(text)
 
 
 def normalize(text: str) -> str:
-    """Fold width and case, keep Han, Latin and digit runs separated by single spaces."""
+    """Fold width and case, write numbers in Chinese, keep Han and Latin runs space separated."""
     return " ".join(_runs(text))
 
 
@@ -72,7 +88,7 @@ def _han_pinyin(run: str) -> tuple[str, ...]:
 
 
 def syllables(text: str) -> list[str]:
-    """Toneless pinyin of the Chinese characters; Latin words and numbers kept whole."""
+    """Toneless pinyin of the Chinese characters (numbers read in Chinese); Latin words kept whole."""
     out: list[str] = []
     for run in _runs(text):
         if _IS_HAN.match(run):

@@ -20,6 +20,9 @@ W_CHARS, W_PINYIN, W_LOOSE, W_INITIALS = 1.0, 0.95, 0.9, 0.9
 W_EXTRA_CHARS, W_EXTRA_PINYIN = 0.85, 0.8
 W_SYNONYM, W_SYNONYM_PART = 0.95, 0.9
 W_UNFINISHED = 0.95  # "shuf": the unfinished last syllable is dropped
+W_ANY_ORDER = 0.9  # every typed character is in the title, but in another order
+MIN_ANY_ORDER = 4  # fewer characters than this in any order prove little
+INSIDE_BASE = 0.85  # share of the score a title inside a longer query keeps at the least
 EXTRA = "x"  # prefix of candidate keys that come from `extra`
 
 
@@ -133,6 +136,7 @@ class SearchIndex:
                 self._match(r.py, "_py", ids, w * W_PINYIN, best, choices)
                 self._match(r.loose, "_loose", ids, w * W_LOOSE, best, choices)
                 self._match(r.ini, "_ini", ids, w * W_INITIALS, best, choices, exact=True)
+        self._match_any_order(readings[0].chars, ids, best)
         self._match_extra(readings, ids, best)
 
         found = [(-s, self._rank[ids[k]], ids[k]) for k, s in enumerate(best) if s >= MIN_SCORE]
@@ -209,11 +213,27 @@ class SearchIndex:
                                 limit=None, score_cutoff=cutoff)
         for _, raw, k in found:
             size = lengths[ids[k]]
-            if exact and size < n:
-                continue  # the title sits inside the query, not the other way round
+            if size < n:
+                # The title sits inside the query: fine for "我想学书法", but the rest of
+                # the query went unmatched, and typed initials must all match.
+                if exact:
+                    continue
+                raw *= INSIDE_BASE + (1 - INSIDE_BASE) * size / n
             score = weight * (0.9 * raw + 20.0 * min(n, size) / (n + size))
             if score > best[k]:
                 best[k] = score
+
+    def _match_any_order(self, chars: str, ids: list[int], best: list[float]) -> None:
+        """Lift titles holding every typed character: "32式太极剑" for "太极剑（32式）"."""
+        wanted = set(chars)
+        if len(wanted) < MIN_ANY_ORDER or not forms.has_han(chars):
+            return
+        n = len(chars)
+        for k, i in enumerate(ids):
+            title = self._chars[i]
+            if best[k] < W_ANY_ORDER * 100 and all(ch in title for ch in wanted):
+                size = len(title)
+                best[k] = max(best[k], W_ANY_ORDER * (90 + 20.0 * min(n, size) / (n + size)))
 
     def _match_extra(self, readings: list[_Reading], ids: list[int], best: list[float]) -> None:
         """Score words of `extra` (category, teacher, place, tags) once, then lift their entries."""
@@ -235,8 +255,11 @@ class SearchIndex:
                                         limit=None, score_cutoff=MIN_SCORE / w)
                 for _, raw, pos in found:
                     t = words[pos]
-                    if len(vocab[t]) < 2 and vocab[t] != needle:
-                        continue  # a one-character word inside a query says little
+                    size, n = len(vocab[t]), len(needle)
+                    if size < n:
+                        if size < 2:
+                            continue  # a one-character word inside a query says little
+                        raw *= INSIDE_BASE + (1 - INSIDE_BASE) * size / n
                     scores[t] = max(scores.get(t, 0.0), raw * w)
         if not scores:
             return

@@ -9,17 +9,23 @@ from store.models.link import LinkCode, LinkFailure
 from store.models.web import WebInboxMessage
 from store.models.rating import Rating
 from store.models.staff import AuditEntry, InviteCode, RoleGrant
+from store.models.booking import Booking, BookingPause, Room, RoomClosure
 from store.models.orders import (OrderEvent, OrderRating, ServiceItem, ServiceOrder,
                                  ServiceTeam, TeamMember)
 from store.models.volunteers import PointEntry, Redemption, Reward, Volunteer
 from store.models.feedback import Feedback
+from store.models.votes import Ballot, Vote, VoteOption
+from store.models.notices import CommunityGroup, GroupBindCode, Notice, NoticeSubscription
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "LinkCode", "LinkFailure",
     "Category", "ClassSession", "Course", "Venue", "ChannelAccount", "Resident",
     "Enrolment", "SessionLeave", "DialogState", "ProcessedUpdate", "OutboxMessage",
     "Rating", "AuditEntry", "InviteCode", "RoleGrant",
+    "Room", "RoomClosure", "Booking", "BookingPause",
     "ServiceItem", "ServiceTeam", "TeamMember", "ServiceOrder", "OrderEvent", "OrderRating",
     "WebInboxMessage",
     "Volunteer", "PointEntry", "Reward", "Redemption", "Feedback",
+    "Vote", "VoteOption", "Ballot",
+    "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription",
 ]

@@ -72,6 +72,7 @@ class FakeBotApi:
         self._chats: dict[int, dict[str, Any]] = {}
         self._callbacks: dict[str, bool] = {}  # callback query id → answered
         self._failures: dict[str, list[_Failure]] = {}
+        self._chat_failures: dict[int, _Failure] = {}
         self._update_ids = count(1000)
         self._message_ids = count(1)
         self._file_ids = count(1)
@@ -217,6 +218,16 @@ class FakeBotApi:
         failure = _Failure(status, description, retry_after, body)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def fail_chat(self, chat_id: int, *, status: int = 403,
+                  description: str = "Forbidden: bot was kicked from the group chat") -> None:
+        """Make every later call that names this chat fail (a group that removed the bot)."""
+        self._chat_failures[chat_id] = _Failure(status, description, None, None)
+
+    def add_group(self, chat_id: int, title: str) -> dict[str, Any]:
+        """A group chat with its own title (groups are otherwise all called 幸福社区群)."""
+        self._chats[chat_id] = {"id": chat_id, "type": "group", "title": title}
+        return self._chats[chat_id]
+
     # -- request handling ---------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -225,6 +236,9 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return self._error(ApiCall(method, params), 401, "Unauthorized")
         call = ApiCall(method, params)
+        chat_failure = self._chat_failures.get(params.get("chat_id"))
+        if chat_failure is not None:
+            return self._failed(call, chat_failure)
         failures = self._failures.get(method)
         if failures:
             return self._failed(call, failures.pop(0))

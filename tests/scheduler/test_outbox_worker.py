@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.clock import ManualClock
 from bot.dialogs.replies import Choice, Incoming, Reply
 from bot.texts import t
 from scheduler.outbox_worker import OutboxWorker, TickResult
@@ -353,26 +352,37 @@ async def test_two_workers_on_postgres_send_every_row_exactly_once(pg_db, settin
         assert {r.status for r in s.exec(select(OutboxMessage))} == {SENT}
 
 
-async def test_group_writer_isolates_a_failing_change(sqlite_db):
-    from scheduler.outbox_worker import LOST, GroupWriter
-    writer = GroupWriter(sqlite_db)
-    written = []
+async def test_batcher_runs_what_queued_up_together():
+    from scheduler.outbox_worker import Batcher
+    sizes = []
 
-    def good(n):
-        def change(session):
-            session.add(Resident(display_name=f"居民{n}"))
-            written.append(n)
-            return f"ok{n}"
-        return change
+    def run(items):
+        sizes.append(len(items))
+        return [n * 10 for n in items]
 
-    def bad(session):
-        raise RuntimeError("constraint")
+    batcher = Batcher(run)
+    assert await asyncio.gather(*(batcher.submit(n) for n in range(1, 6))) == [10, 20, 30, 40, 50]
+    assert sizes == [1, 4]  # the first alone, the rest while it ran
 
-    results = await asyncio.gather(writer.write(good(1)), writer.write(good(2)), writer.write(bad),
-                                   writer.write(good(3)), return_exceptions=True)
-    assert results[0] == "ok1"  # written alone, before the others queued up
-    assert results[1:] == ["ok2", LOST, "ok3"]
-    with sqlite_db.session() as s:
-        assert sorted(r.display_name for r in s.exec(select(Resident))) == ["居民1", "居民2", "居民3"]
-    with pytest.raises(RuntimeError):
-        await writer.write(bad)
+
+async def test_a_failing_outcome_does_not_take_the_others_with_it(sqlite_db, settings, sender, clock,
+                                                                  monkeypatch):
+    from scheduler import outbox_worker
+    from scheduler.outbox_worker import LOST, _Outcome
+    from store.outbox_claims import claim_due
+    db = sqlite_db
+    resident, [account] = add_resident(db, (CHANNEL, "9901"))
+    ids = [push(db, f"o:{n}", resident, START) for n in range(3)]
+    worker = make_worker(db, settings, sender, clock, worker_id="w")
+    claim_due(db, START, 10, 60, "w")
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(outbox_worker, "mark_retry", broken)
+    reply = Reply("提醒", (Choice("帮助", "help"),))
+    results = await asyncio.gather(
+        worker._record(_Outcome(ids[0], "sent", account_id=account, reply=reply)),
+        worker._record(_Outcome(ids[1], "retried", when=START, error="502")),
+        worker._record(_Outcome(ids[2], "sent", account_id=account, reply=reply)))
+    assert results == ["sent", LOST, "sent"]
+    assert [row_by_key(db, f"o:{n}").status for n in range(3)] == [SENT, SENDING, SENT]

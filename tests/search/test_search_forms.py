@@ -4,7 +4,12 @@ from bot.search import forms
 
 
 def test_normalize_folds_width_case_and_punctuation():
-    assert forms.normalize("  ＡＢＣ　太极拳！！ 24式 ") == "abc 太极拳 24 式"
+    assert forms.normalize("  ＡＢＣ　太极拳！！ 第３期 ") == "abc 太极拳 第三期"
+
+
+def test_numbers_are_read_in_chinese():
+    assert forms.normalize("24式") == forms.normalize("二十四式") == "二十四式"
+    assert [forms.chinese_number(d) for d in ("7", "10", "42", "2025")] == ["七", "十", "四十二", "二零二五"]
 
 
 def test_compact_drops_spaces():
@@ -16,8 +21,8 @@ def test_syllables_use_the_reading_of_the_phrase():
     assert forms.syllables("乐器") == ["yue", "qi"]
 
 
-def test_syllables_keep_latin_words_and_numbers():
-    assert forms.syllables("AI绘画24式") == ["ai", "hui", "hua", "24", "shi"]
+def test_syllables_keep_latin_words():
+    assert forms.syllables("AI绘画12式") == ["ai", "hui", "hua", "shi", "er", "shi"]
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,10 @@ def test_mixed_characters_and_pinyin(index):
     assert "二十四式太极拳" in titles(index.search("太极quan"))
 
 
+def test_digits_meet_chinese_numbers(index):
+    assert index.search("24式")[0].title == "二十四式太极拳"
+
+
 @pytest.mark.parametrize(
     "query", ["asdkjhqwe", "？？？", "qwerty", "zzzz", "123456", "今天天气怎么样", "xkcdxkcd", "😀😀"]
 )

@@ -1,0 +1,105 @@
+"""Bar charts as PNG files, with Chinese labels in the CJK font that ships with the mplfonts package.
+
+The font is always given by file, never by family name, so a different font installed on the
+machine under the same name is never picked. Characters the font lacks (emoji and the like) are
+left out of labels rather than drawn as empty boxes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator
+
+FONT_PACKAGE = "mplfonts"
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+LABEL_WIDTH = 14  # characters per label line before it wraps
+BAR_COLOR = "#d9534f"
+
+
+@lru_cache(maxsize=1)
+def font_path() -> str:
+    """The bundled Noto Sans CJK SC file."""
+    path = resources.files(FONT_PACKAGE) / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise RuntimeError(f"{FONT_PACKAGE} is installed without {FONT_FILE}")
+    return str(path)
+
+
+def font(size: float = 11) -> FontProperties:
+    """The bundled CJK font at a size."""
+    return FontProperties(fname=font_path(), size=size)
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+    with TTFont(font_path(), lazy=True) as face:
+        return frozenset(face.getBestCmap())
+
+
+def drawable(text: str) -> str:
+    """The text without characters the font cannot draw (line breaks kept)."""
+    covered = _covered()
+    return "".join(ch for ch in text if ch == "\n" or ord(ch) in covered).strip()
+
+
+def _wrap(label: str) -> str:
+    label = drawable(label) or "—"
+    return "\n".join(label[i:i + LABEL_WIDTH] for i in range(0, len(label), LABEL_WIDTH))
+
+
+def _format(value: float, percent: bool) -> str:
+    if percent:
+        return f"{value * 100:.1f}%"
+    return f"{value:g}"
+
+
+def chart_figure(title: str, labels: Sequence[str], values: Sequence[float], *,
+                 percent: bool = False, empty_text: str = "暂无数据") -> Figure:
+    """A horizontal bar chart, the first label on top, each bar marked with its value."""
+    if len(labels) != len(values):
+        raise ValueError("labels and values differ in length")
+    rows = len(labels)
+    fig = Figure(figsize=(8, max(2.5, 1.2 + 0.45 * rows)), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_title(drawable(title), fontproperties=font(14))
+    if rows == 0:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontproperties=font(13),
+                transform=ax.transAxes)
+        return fig
+    positions = list(range(rows))[::-1]
+    bars = ax.barh(positions, list(values), color=BAR_COLOR, height=0.6)
+    ax.set_yticks(positions, [_wrap(label) for label in labels], fontproperties=font(10))
+    top = max(max(values), 0)
+    # Shares always on a 0–100% scale, so months and courses compare at a glance.
+    right = 1.15 if percent else (1 if top == 0 else top * 1.18)
+    ax.set_xlim(0, right)
+    # Fixed ticks, so every tick label is drawn in the bundled font too.
+    ticks = [v for v in MaxNLocator(nbins=5, integer=not percent).tick_values(0, min(right, 1.0) if percent else right)
+             if 0 <= v <= right]
+    ax.set_xticks(ticks, [f"{v * 100:.0f}%" if percent else f"{v:g}" for v in ticks],
+                  fontproperties=font(10))
+    for bar, value in zip(bars, values):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + _format(value, percent),
+                va="center", fontproperties=font(10))
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], out_path: str | Path, *,
+              percent: bool = False) -> Path:
+    """Draw a bar chart to a PNG file and return its path."""
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig = chart_figure(title, labels, values, percent=percent)
+    fig.savefig(out, format="png")
+    return out

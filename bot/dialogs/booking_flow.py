@@ -1,0 +1,161 @@
+"""场馆预约, the choosing part: venue → room → day → free slot (booking_confirm.py takes it from there).
+
+Payloads carry ids and times only: book[:page], bkv:venue, bkr:room, bkd:room:YYYYMMDD[:page].
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.dialogs.booking_push import pause_explanation
+from bot.dialogs.context import Context
+from bot.dialogs.formatting import to_local
+from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import on_payload
+from store.booking_slots import (booking_days, bookable_venues, day_info, free_slots, local_date,
+                                 rooms_of, venue_closed_on)
+from store.bookings import active_pause
+from store.models import Room, Venue
+from store.opening_hours import day_text, load_hours
+
+add_menu_item(45, "btn_booking", "book", where="main")
+
+
+def stamp(when: datetime) -> str:
+    """A naive UTC time as it travels in payloads."""
+    return when.strftime("%Y%m%d%H%M")
+
+
+def parse_stamp(text: str) -> datetime | None:
+    """The naive UTC time of a payload stamp, or None."""
+    try:
+        return datetime.strptime(text, "%Y%m%d%H%M")
+    except ValueError:
+        return None
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def day_label(ctx: Context, day: date) -> str:
+    """'12月2日（周三）'."""
+    return ctx.t("booking_day", month=day.month, day=day.day, weekday=ctx.t("weekday")[day.weekday()])
+
+
+def _hours_today(ctx: Context, venue: Venue) -> str:
+    today = local_date(ctx.now, ctx.tz)
+    hours = day_text(load_hours(venue.opening_hours), today.weekday())
+    if hours is None or venue_closed_on(ctx.session, venue.id, today):
+        return ctx.t("booking_closed_today")
+    return ctx.t("booking_open_today", hours=hours.replace("-", "–"))
+
+
+def room_of(ctx: Context, raw: str | None) -> tuple[Room, Venue] | None:
+    """A bookable room and its venue from an id in a payload, or None."""
+    room = ctx.session.get(Room, int(raw)) if raw and raw.isdigit() else None
+    venue = ctx.session.get(Venue, room.venue_id) if room and room.bookable else None
+    return (room, venue) if venue else None
+
+
+def gone(ctx: Context) -> Reply:
+    """The answer to a room (or venue) that can no longer be booked."""
+    return Reply(ctx.t("booking_room_gone"), (Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)))
+
+
+def _paused(ctx: Context) -> Reply | None:
+    pause = active_pause(ctx.session, ctx.resident_id, ctx.now)
+    return Reply(pause_explanation(ctx.settings, pause), (menu_button(ctx),)) if pause else None
+
+
+@on_payload("book")
+def show_venues(ctx: Context, args: list[str]) -> Reply:
+    """Venues with bookable rooms, numbered, with address and today's hours."""
+    paused = _paused(ctx)
+    if paused:
+        return paused
+    venues = bookable_venues(ctx.session)
+    if not venues:
+        return Reply(ctx.t("booking_no_venues"), (menu_button(ctx),))
+    size = ctx.settings.dialogs.page_size
+    page = clamp_page(args[0] if args else None, page_count(len(venues), size))
+    items = [Choice(v.name, f"bkv:{v.id}") for v in venues]
+    choices, note = render_choices(ctx, items, page, lambda p: f"book:{p}", None)
+    lines = [ctx.t("booking_venue_line", n=n, name=v.name, address=v.address or "—", hours=_hours_today(ctx, v))
+             for n, v in enumerate(venues[(page - 1) * size: page * size], 1)]
+    text = ctx.t("booking_venues_title") + note + "\n" + "\n".join(lines)
+    return Reply(text, tuple(choices + [Choice(ctx.t("btn_my_bookings"), "mybk"), menu_button(ctx)]))
+
+
+@on_payload("bkv")
+def show_rooms(ctx: Context, args: list[str]) -> Reply:
+    """The bookable rooms of a venue; a venue with one room goes straight to its days."""
+    venue = ctx.session.get(Venue, int(args[0])) if args and args[0].isdigit() else None
+    rooms = rooms_of(ctx.session, venue.id) if venue else []
+    if not rooms:
+        return gone(ctx)
+    if len(rooms) == 1:
+        return show_days(ctx, [str(rooms[0].id)])
+    items = tuple(Choice(ctx.t("booking_room_label", name=r.name, capacity=r.capacity), f"bkr:{r.id}")
+                  for r in rooms)
+    text = ctx.t("booking_rooms_title", venue=venue.name, address=venue.address or "—", phone=venue.phone or "—")
+    return Reply(text, items + (Choice(ctx.t("btn_back"), "book"), menu_button(ctx)))
+
+
+@on_payload("bkr")
+def show_days(ctx: Context, args: list[str], intro: str = "") -> Reply:
+    """The next days of a room, closed and full days marked."""
+    found = room_of(ctx, args[0] if args else None)
+    if found is None:
+        return gone(ctx)
+    room, venue = found
+    today = local_date(ctx.now, ctx.tz)
+    items = []
+    for day in booking_days(ctx.now, ctx.tz, ctx.settings.booking.days_ahead):
+        info = day_info(ctx.session, room, venue, day, ctx.now, ctx.tz)
+        if info.closed:
+            note = ctx.t("booking_day_closed", reason=f"（{info.reason}）" if info.reason else "")
+        elif info.free == 0:
+            note = ctx.t("booking_day_full")
+        else:
+            note = ctx.t("booking_day_today") if day == today else ""
+        items.append(Choice(day_label(ctx, day) + note, f"bkd:{room.id}:{day:%Y%m%d}"))
+    back = "book" if len(rooms_of(ctx.session, venue.id)) == 1 else f"bkv:{venue.id}"
+    text = ctx.t("booking_days_title", venue=venue.name, room=room.name, capacity=room.capacity,
+                 minutes=room.slot_minutes)
+    return Reply(f"{intro}\n\n{text}".strip(), tuple(items) + (Choice(ctx.t("btn_back"), back), menu_button(ctx)))
+
+
+@on_payload("bkd")
+def show_slots(ctx: Context, args: list[str], intro: str = "") -> Reply:
+    """Free slots of a room on a day, at most a page at a time."""
+    found = room_of(ctx, args[0] if args else None)
+    day = _parse_day(args[1]) if len(args) > 1 else None
+    if found is None or day is None:
+        return gone(ctx)
+    room, venue = found
+    info = day_info(ctx.session, room, venue, day, ctx.now, ctx.tz)
+    if info.closed:
+        why = ctx.t("booking_closed_why", reason=info.reason) if info.reason else ""
+        return show_days(ctx, [str(room.id)], intro=ctx.t("booking_day_is_closed", day=day_label(ctx, day), why=why))
+    slots = free_slots(ctx.session, room, day, ctx.now, ctx.tz, venue)
+    if not slots:
+        return show_days(ctx, [str(room.id)], intro=ctx.t("booking_day_no_slots", day=day_label(ctx, day)))
+    items = [Choice(f"{to_local(s.starts_at, ctx.tz):%H:%M}–{to_local(s.ends_at, ctx.tz):%H:%M}",
+                    f"bks:{room.id}:{stamp(s.starts_at)}") for s in slots]
+    pages = page_count(len(items), ctx.settings.dialogs.page_size)
+    page = clamp_page(args[2] if len(args) > 2 else None, pages)
+    choices, note = render_choices(ctx, items, page, lambda p: f"bkd:{room.id}:{day:%Y%m%d}:{p}",
+                                   Choice(ctx.t("btn_back"), f"bkr:{room.id}"))
+    text = ctx.t("booking_slots_title", room=room.name, day=day_label(ctx, day)) + note
+    return Reply(f"{intro}\n\n{text}".strip(), tuple(choices + [menu_button(ctx)]))
+
+
+def slots_again(ctx: Context, room: Room, starts_at: datetime, intro_key: str) -> Reply:
+    """The slot list of a day again, explaining why the chosen slot cannot be had."""
+    day = local_date(starts_at, ctx.tz)
+    return show_slots(ctx, [str(room.id), f"{day:%Y%m%d}"], intro=ctx.t(intro_key))

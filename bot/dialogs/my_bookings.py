@@ -1,0 +1,99 @@
+"""我的预约: a resident's upcoming venue bookings, each with 取消预约 while there is time."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.dialogs.booking_push import place_of
+from bot.dialogs.context import Context
+from bot.dialogs.formatting import format_when, to_local
+from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import on_payload
+from store.bookings import cancel_booking, upcoming_bookings
+from store.models import Booking
+from store.models.booking import BOOKED, CHECKED_IN
+
+add_menu_item(20, "btn_my_bookings", "mybk")
+
+
+def booking_place(ctx: Context, booking: Booking) -> str:
+    """'12月2日（周三）09:00–10:00 区图书馆（总馆）研讨室A'."""
+    room, venue = place_of(ctx.session, booking)
+    when = format_when(booking.starts_at, booking.ends_at, ctx.tz, ctx.lang)
+    return ctx.t("booking_place", when=when, venue=venue.name if venue else "—", room=room.name if room else "—")
+
+
+def _after(ctx: Context) -> tuple[Choice, ...]:
+    return Choice(ctx.t("btn_my_bookings"), "mybk"), menu_button(ctx)
+
+
+def _too_late(ctx: Context, booking: Booking) -> bool:
+    return booking.starts_at - ctx.now < timedelta(hours=ctx.settings.booking.cancel_hours)
+
+
+@on_payload("mybk")
+def show_my_bookings(ctx: Context, args: list[str]) -> Reply:
+    """Upcoming bookings with their check-in codes; 取消 for those still far enough ahead."""
+    bookings = upcoming_bookings(ctx.session, ctx.resident_id, ctx.now)
+    if not bookings:
+        return Reply(ctx.t("my_bookings_empty"), (Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)))
+    size = ctx.settings.dialogs.page_size
+    page = clamp_page(args[0] if args else None, page_count(len(bookings), size))
+    shown = bookings[(page - 1) * size: page * size]
+    lines, items = [], []
+    for n, booking in enumerate(shown, (page - 1) * size + 1):
+        key = "my_booking_checked_in" if booking.status == CHECKED_IN else "my_booking_line"
+        lines.append(ctx.t(key, n=n, place=booking_place(ctx, booking), code=booking.check_in_code))
+    for booking in bookings:
+        local = to_local(booking.starts_at, ctx.tz)
+        label = ctx.t("btn_cancel_booking", month=local.month, day=local.day, time=f"{local:%H:%M}")
+        items.append(Choice(label, f"bkc:{booking.id}"))
+    choices, note = render_choices(ctx, items, page, lambda p: f"mybk:{p}", None)
+    # Bookings already checked in keep their line but have nothing to cancel.
+    cancellable = {f"bkc:{b.id}" for b in bookings if b.status == BOOKED}
+    choices = [c for c in choices if not c.payload.startswith("bkc:") or c.payload in cancellable]
+    text = ctx.t("my_bookings_title", hours=f"{ctx.settings.booking.cancel_hours:g}") + note + "\n" + "\n".join(lines)
+    return Reply(text, tuple(choices + [Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)]))
+
+
+def _own(ctx: Context, args: list[str]) -> Booking | None:
+    booking = ctx.session.get(Booking, int(args[0])) if args and args[0].isdigit() else None
+    return booking if booking and booking.resident_id == ctx.resident_id else None
+
+
+def _phone(ctx: Context, booking: Booking) -> str:
+    _, venue = place_of(ctx.session, booking)
+    return (venue.phone if venue else "") or "—"
+
+
+@on_payload("bkc")
+def confirm_cancel_booking(ctx: Context, args: list[str]) -> Reply:
+    """Ask before cancelling; too close to the start, say so at once."""
+    booking = _own(ctx, args)
+    if booking is None or booking.status != BOOKED:
+        return Reply(ctx.t("booking_missing"), _after(ctx))
+    if _too_late(ctx, booking):
+        return Reply(ctx.t("booking_cancel_too_late", hours=f"{ctx.settings.booking.cancel_hours:g}",
+                           phone=_phone(ctx, booking)), _after(ctx))
+    return Reply(ctx.t("booking_confirm_cancel", place=booking_place(ctx, booking)),
+                 (Choice(ctx.t("btn_confirm_cancel"), f"bkcy:{booking.id}"), Choice(ctx.t("btn_keep"), "mybk")))
+
+
+@on_payload("bkcy")
+def cancel_my_booking(ctx: Context, args: list[str]) -> Reply:
+    """Cancel the booking; the room's slot is free again and the reminder is dropped."""
+    booking = _own(ctx, args)
+    if booking is None:
+        return Reply(ctx.t("booking_missing"), _after(ctx))
+    result = cancel_booking(ctx.session, ctx.resident_id, booking.id, ctx.now, ctx.settings.booking)
+    if result.status == "cancelled":
+        return Reply(ctx.t("booking_cancelled", place=booking_place(ctx, booking)), _after(ctx))
+    if result.status == "too_late":
+        return Reply(ctx.t("booking_cancel_too_late", hours=f"{ctx.settings.booking.cancel_hours:g}",
+                           phone=_phone(ctx, booking)), _after(ctx))
+    if result.status == "already_cancelled":
+        return Reply(ctx.t("booking_already_cancelled"), _after(ctx))
+    if result.status == "not_cancellable":
+        return Reply(ctx.t("booking_not_cancellable"), _after(ctx))
+    return Reply(ctx.t("booking_missing"), _after(ctx))

@@ -1,0 +1,149 @@
+"""通知记录: a worker's recent notices with sent / failed / waiting counts, one notice per group
+with the reason of every failure, and cancelling a notice before it goes."""
+from __future__ import annotations
+
+from bot.dialogs.context import Context
+from bot.dialogs.group_flow import staff_gate
+from bot.dialogs.menus import menu_button
+from bot.dialogs.notice_format import local_time_text, target_label
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import on_payload
+from store.models import Notice
+from store.models.notices import CANCELLED
+from store.models.staff import ORGANIZER
+from store.notices import (DELIVERED, FAILED_FOR_GOOD, STOPPED, WAITING, cancel_notice, delivery_report,
+                           Target, recent_notices)
+from store.roles import has_role
+
+LISTED = 8
+PREVIEW_CHARS = 14
+ERROR_SHOWN = 80
+# Raw errors (Telegram, WeCom, the outbox) → the plain reason a worker reads.
+REASONS = (("kicked", "reason_removed"), ("not a member", "reason_removed"),
+           ("chat not found", "reason_gone"), ("86003", "reason_gone"),
+           ("blocked", "reason_blocked"), ("no reachable account", "reason_inactive"),
+           ("gave up", "reason_gave_up"))
+
+
+def failure_reason(ctx: Context, error: str) -> str:
+    """A short reason in Chinese, with the channel's own words after it."""
+    lowered = (error or "").lower()
+    key = next((key for needle, key in REASONS if needle in lowered), "reason_other")
+    raw = (error or "").removeprefix("unreachable: ")[:ERROR_SHOWN]
+    return ctx.t(key) + (f"（{raw}）" if raw else "")
+
+
+def _where(ctx: Context, notice: Notice) -> str:
+    return target_label(ctx, Target(notice.target_kind, notice.community, notice.grid))
+
+
+def _short(text: str) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= PREVIEW_CHARS else line[:PREVIEW_CHARS] + "…"
+
+
+def _may_see(ctx: Context, notice: Notice) -> bool:
+    if notice.author_id == ctx.resident_id:
+        return True
+    return has_role(ctx.session, ctx.resident_id, ORGANIZER, notice.community or None)
+
+
+@on_payload("ntl")
+def list_notices(ctx: Context, args: list[str]) -> Reply:
+    """/notices: the latest notices with how many groups got them."""
+    refused = staff_gate(ctx, "notice.list")
+    if refused:
+        return refused
+    found = recent_notices(ctx.session, ctx.resident_id, LISTED)
+    if not found:
+        return Reply(ctx.t("notices_empty"), (Choice(ctx.t("btn_notice_new"), "ntc"), menu_button(ctx)))
+    lines, choices = [ctx.t("notices_title")], []
+    for n, (notice, counts) in enumerate(found, 1):
+        state = ctx.t("notice_state_cancelled") if notice.status == CANCELLED else ctx.t(
+            "notice_counts", sent=counts[DELIVERED], failed=counts[FAILED_FOR_GOOD], waiting=counts[WAITING])
+        lines.append(ctx.t("notices_line", n=n, when=local_time_text(ctx, notice.send_at),
+                           where=_where(ctx, notice), text=_short(notice.text), state=state))
+        choices.append(Choice(ctx.t("btn_notice_open", n=n, where=_where(ctx, notice)), f"nto:{notice.id}"))
+    choices += [Choice(ctx.t("btn_notice_new"), "ntc"), menu_button(ctx)]
+    return Reply("\n".join(lines), tuple(choices))
+
+
+def _notice_or_missing(ctx: Context, args: list[str]) -> Notice | Reply:
+    try:
+        notice = ctx.session.get(Notice, int(args[0]))
+    except (IndexError, ValueError):
+        notice = None
+    if notice is None or not _may_see(ctx, notice):
+        return Reply(ctx.t("notice_missing"), (Choice(ctx.t("btn_notices"), "ntl"), menu_button(ctx)))
+    return notice
+
+
+def _delivery_line(ctx: Context, delivery) -> str:
+    name = delivery.group.title or ctx.t("group_untitled")
+    if delivery.outcome == DELIVERED:
+        return ctx.t("delivery_sent", name=name, when=local_time_text(ctx, delivery.sent_at))
+    if delivery.outcome == FAILED_FOR_GOOD:
+        return ctx.t("delivery_failed", name=name, reason=failure_reason(ctx, delivery.error))
+    if delivery.outcome == STOPPED:
+        return ctx.t("delivery_cancelled", name=name)
+    if delivery.error:
+        return ctx.t("delivery_retrying", name=name, reason=failure_reason(ctx, delivery.error))
+    return ctx.t("delivery_waiting", name=name, when=local_time_text(ctx, delivery.due_at))
+
+
+@on_payload("nto")
+def open_notice(ctx: Context, args: list[str]) -> Reply:
+    """One notice: what it said, and per group whether it arrived (and why not)."""
+    refused = staff_gate(ctx, "notice.report")
+    if refused:
+        return refused
+    found = _notice_or_missing(ctx, args)
+    if isinstance(found, Reply):
+        return found
+    report = delivery_report(ctx.session, found.id)
+    notice = report.notice
+    lines = [ctx.t("notice_report_head", where=_where(ctx, notice), when=local_time_text(ctx, notice.send_at),
+                   state=ctx.t(f"notice_status_{notice.status}"), text=_short(notice.text)),
+             ctx.t("notice_counts", sent=report.counts[DELIVERED], failed=report.counts[FAILED_FOR_GOOD],
+                   waiting=report.counts[WAITING])]
+    groups = [d for d in report.deliveries if d.group is not None]
+    lines += [_delivery_line(ctx, d) for d in groups] or [ctx.t("notice_no_groups")]
+    private = [d for d in report.deliveries if d.group is None]
+    if private:
+        lines.append(ctx.t("notice_private_line", total=len(private),
+                           sent=sum(d.outcome == DELIVERED for d in private),
+                           failed=sum(d.outcome == FAILED_FOR_GOOD for d in private)))
+    choices = [Choice(ctx.t("btn_notice_cancel"), f"ntcx:{notice.id}")] if report.cancellable else []
+    choices += [Choice(ctx.t("btn_notices"), "ntl"), menu_button(ctx)]
+    return Reply("\n".join(lines), tuple(choices))
+
+
+@on_payload("ntcx")
+def ask_cancel(ctx: Context, args: list[str]) -> Reply:
+    """Ask before cancelling: what has gone cannot be called back."""
+    refused = staff_gate(ctx, "notice.cancel")
+    if refused:
+        return refused
+    found = _notice_or_missing(ctx, args)
+    if isinstance(found, Reply):
+        return found
+    return Reply(ctx.t("notice_cancel_ask", where=_where(ctx, found), text=_short(found.text)),
+                 (Choice(ctx.t("btn_notice_cancel_yes"), f"ntcy:{found.id}"),
+                  Choice(ctx.t("btn_notice_cancel_no"), f"nto:{found.id}")))
+
+
+@on_payload("ntcy")
+def cancel(ctx: Context, args: list[str]) -> Reply:
+    """Cancel: rows not yet gone are stopped; those already delivered stay delivered."""
+    refused = staff_gate(ctx, "notice.cancel")
+    if refused:
+        return refused
+    found = _notice_or_missing(ctx, args)
+    if isinstance(found, Reply):
+        return found
+    stopped = cancel_notice(ctx.session, found.id, ctx.resident_id, ctx.now)
+    after = (Choice(ctx.t("btn_notice_report"), f"nto:{found.id}"), Choice(ctx.t("btn_notices"), "ntl"),
+             menu_button(ctx))
+    if stopped is None:
+        return Reply(ctx.t("notice_cancel_late"), after)
+    return Reply(ctx.t("notice_cancelled", n=stopped), after)

@@ -1,0 +1,260 @@
+"""点单服务 for residents and grid workers: pick a service, answer six short questions, confirm."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.dialogs.context import Context
+from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.order_render import (expect_number, order_detail, order_grade_choices, order_line,
+                                      phone_shown, poll_text, typed_number)
+from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
+from store.models.orders import DONE, ServiceItem, ServiceOrder
+from store.orders import (active_services, add_order_comment, normalise_phone, order_rating, place_order,
+                          rate_order, resident_orders, service_by_code)
+
+FORM_EXPECT = "order_form"
+COMMENT_EXPECT = "order_comment"
+# Text typed long after the rating is more likely a search than a late comment.
+COMMENT_WINDOW = timedelta(hours=1)
+STEPS = ("community", "place", "dates", "audience", "contact", "phone")
+TEXT_LIMIT = {"community": 30, "place": 60, "dates": 60, "contact": 20}
+MAX_AUDIENCE = 100000
+QUIT_WORDS = ("取消", "不点了", "退出", "算了")
+
+add_menu_item(5, "btn_order", "order", where="more")
+add_menu_item(30, "btn_my_orders", "myo", where="more")
+
+
+def _quit_button(ctx: Context) -> Choice:
+    return Choice(ctx.t("btn_order_quit"), "ocx")
+
+
+@on_payload("order")
+def list_services(ctx: Context, args: list[str]) -> Reply:
+    """The services one can order, numbered."""
+    services = active_services(ctx.session)
+    if not services:
+        return Reply(ctx.t("order_no_services"), (menu_button(ctx),))
+    items = [Choice(ctx.t("order_service_label", name=s.name, kind=s.kind)[:40], f"osv:{s.code}")
+             for s in services]
+    pages = page_count(len(items), ctx.settings.dialogs.page_size)
+    choices, note = render_choices(ctx, items, clamp_page(args[0] if args else None, pages),
+                                   lambda p: f"order:{p}", menu_button(ctx))
+    return Reply(ctx.t("order_services_title") + note, tuple(choices))
+
+
+def _ask(ctx: Context, form: dict, intro: str = "") -> Reply:
+    """Ask the form's current question and wait for the answer."""
+    step = form["step"]
+    ctx.expect = FORM_EXPECT
+    ctx.data["order_form"] = form
+    text = f"{intro}\n\n{ctx.t('order_ask_' + step)}" if intro else ctx.t("order_ask_" + step)
+    if step == "audience":
+        return expect_number(ctx, Reply(text))
+    if step == "phone":
+        return Reply(text, (Choice(ctx.t("btn_skip"), "osk"), _quit_button(ctx)))
+    return Reply(text, (_quit_button(ctx),))
+
+
+def _form(ctx: Context) -> tuple[dict, ServiceItem] | None:
+    form = ctx.data.get("order_form")
+    if not isinstance(form, dict) or form.get("step") not in STEPS + ("confirm",):
+        return None
+    service = service_by_code(ctx.session, str(form.get("code", "")))
+    return (form, service) if service is not None and service.active else None
+
+
+def _lost(ctx: Context) -> Reply:
+    ctx.data.pop("order_form", None)
+    return Reply(ctx.t("order_form_lost"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+
+
+@on_payload("osv")
+def start_form(ctx: Context, args: list[str]) -> Reply:
+    """A service's description, then the first question."""
+    service = service_by_code(ctx.session, args[0]) if args else None
+    if service is None or not service.active:
+        return Reply(ctx.t("order_service_gone"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+    rules = ctx.t("order_rule_lead", days=service.lead_days) if service.lead_days else ""
+    if service.min_audience:
+        rules += ctx.t("order_rule_min", n=service.min_audience)
+    intro = ctx.t("order_service_intro", name=service.name, description=service.description, rules=rules)
+    return _ask(ctx, {"code": service.code, "step": STEPS[0], "answers": {}}, intro)
+
+
+def _advance(ctx: Context, form: dict, service: ServiceItem, value: object) -> Reply:
+    form["answers"][form["step"]] = value
+    index = STEPS.index(form["step"]) + 1
+    if index < len(STEPS):
+        form["step"] = STEPS[index]
+        return _ask(ctx, form)
+    return _summary(ctx, form, service)
+
+
+def _summary(ctx: Context, form: dict, service: ServiceItem) -> Reply:
+    form["step"] = "confirm"
+    ctx.data["order_form"] = form
+    a = form["answers"]
+    text = ctx.t("order_summary", service=service.name, community=a["community"], place=a["place"],
+                 dates=a["dates"], audience=a["audience"], contact=a["contact"],
+                 phone=phone_shown(ctx, a.get("phone", "")))
+    return Reply(text, (Choice(ctx.t("btn_order_submit"), "ook"),
+                        Choice(ctx.t("btn_order_restart"), f"osv:{service.code}"), _quit_button(ctx)))
+
+
+def _audience(ctx: Context, form: dict, service: ServiceItem, number: int | None) -> Reply:
+    again = None
+    if number is None or number < 1:
+        again = ctx.t("order_bad_audience")
+    elif number > MAX_AUDIENCE:
+        again = ctx.t("order_audience_high", max=MAX_AUDIENCE)
+    elif service.min_audience and number < service.min_audience:
+        again = ctx.t("order_audience_low", name=service.name, min=service.min_audience)
+    if again:
+        ctx.expect = FORM_EXPECT
+        return expect_number(ctx, Reply(again))
+    return _advance(ctx, form, service, number)
+
+
+@on_text(FORM_EXPECT)
+def answer(ctx: Context, text: str) -> Reply:
+    """One answer to the current question; a bad one is asked again and nothing is kept."""
+    found = _form(ctx)
+    if found is None:
+        ctx.expect = ""
+        return _lost(ctx)
+    form, service = found
+    step = form["step"]
+    if text in QUIT_WORDS:
+        return quit_form(ctx, [])
+    if step == "audience":
+        return _audience(ctx, form, service, typed_number(text))
+    if step == "confirm":
+        return _summary(ctx, form, service)
+    if step == "phone":
+        phone = normalise_phone(text)
+        if phone is None:
+            return _ask(ctx, form, ctx.t("order_bad_phone"))
+        return _advance(ctx, form, service, phone)
+    limit = TEXT_LIMIT[step]
+    if len(text) > limit:
+        return _ask(ctx, form, ctx.t("order_text_long", limit=limit))
+    return _advance(ctx, form, service, text)
+
+
+@on_payload("osk")
+def skip_phone(ctx: Context, args: list[str]) -> Reply:
+    """No phone number this time."""
+    found = _form(ctx)
+    if found is None or found[0]["step"] != "phone":
+        return _lost(ctx)
+    return _advance(ctx, found[0], found[1], "")
+
+
+@on_payload("ocx")
+def quit_form(ctx: Context, args: list[str]) -> Reply:
+    """Drop the form."""
+    ctx.expect = ""
+    ctx.data.pop("order_form", None)
+    return Reply(ctx.t("order_quit"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+
+
+@on_payload("ook")
+def submit(ctx: Context, args: list[str]) -> Reply:
+    """Place the order and give its number."""
+    found = _form(ctx)
+    if found is None or found[0]["step"] != "confirm":
+        return _lost(ctx)
+    form, service = found
+    a = form["answers"]
+    order = place_order(ctx.session, service_id=service.id, community=a["community"], place=a["place"],
+                        preferred_dates=a["dates"], audience=int(a["audience"]), contact_name=a["contact"],
+                        contact_phone=a.get("phone", ""), resident_id=ctx.resident_id, now=ctx.now,
+                        tz=ctx.settings.general.timezone)
+    ctx.data.pop("order_form", None)
+    return Reply(ctx.t("order_placed", number=order.number),
+                 (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
+
+
+@on_payload("myo")
+def my_orders(ctx: Context, args: list[str]) -> Reply:
+    """我的点单: every order with where it stands."""
+    orders = resident_orders(ctx.session, ctx.resident_id)
+    if not orders:
+        return Reply(ctx.t("my_orders_empty"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+    items = [Choice(order_line(ctx, o)[:60], f"mo:{o.id}") for o in orders]
+    pages = page_count(len(items), ctx.settings.dialogs.page_size)
+    choices, note = render_choices(ctx, items, clamp_page(args[0] if args else None, pages),
+                                   lambda p: f"myo:{p}", menu_button(ctx))
+    return Reply(ctx.t("my_orders_title") + note, tuple(choices))
+
+
+@on_payload("mo")
+def my_order(ctx: Context, args: list[str]) -> Reply:
+    """One of my orders with its history, and 评价 once it is done."""
+    order = _own_order(ctx, args)
+    if order is None:
+        return Reply(ctx.t("order_missing"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
+    choices = []
+    if order.status == DONE and order_rating(ctx.session, order.id, ctx.resident_id) is None:
+        choices.append(Choice(ctx.t("btn_rate_order"), f"orq:{order.id}"))
+    choices += [Choice(ctx.t("btn_back"), "myo"), menu_button(ctx)]
+    return Reply(order_detail(ctx, order), tuple(choices))
+
+
+def _own_order(ctx: Context, args: list[str]) -> ServiceOrder | None:
+    order = ctx.session.get(ServiceOrder, int(args[0])) if args and args[0].isdigit() else None
+    return order if order is not None and order.ordered_by == ctx.resident_id else None
+
+
+@on_payload("orq")
+def ask_rating(ctx: Context, args: list[str]) -> Reply:
+    """The 优/良/中/差 poll of a finished order, opened from 我的点单."""
+    order = _own_order(ctx, args)
+    if order is None:
+        return Reply(ctx.t("order_missing"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
+    return Reply(poll_text(ctx, order), order_grade_choices(order.id) + (menu_button(ctx),))
+
+
+@on_payload("ort")
+def rate(ctx: Context, args: list[str]) -> Reply:
+    """Record a grade for an order and offer to leave a comment."""
+    after = (menu_button(ctx),)
+    if not args or not args[0].isdigit():
+        return Reply(ctx.t("order_missing"), after)
+    order_id, grade = int(args[0]), (args[1] if len(args) > 1 else "")
+    result = rate_order(ctx.session, order_id, ctx.resident_id, grade, ctx.now)
+    if result.status == "recorded":
+        ctx.expect = COMMENT_EXPECT
+        ctx.data["order_rating"] = {"order": order_id, "at": ctx.now.isoformat()}
+        return Reply(ctx.t("rating_recorded", grade=grade), (Choice(ctx.t("btn_skip"), "orts"),) + after)
+    if result.status == "bad_grade":
+        return Reply(ctx.t("rating_bad"), order_grade_choices(order_id) + after)
+    key = {"already": "order_rating_already", "not_done": "order_rating_not_done",
+           "not_asked": "order_rating_not_asked"}.get(result.status, "order_missing")
+    return Reply(ctx.t(key, grade=result.grade), after)
+
+
+@on_payload("orts")
+def skip_comment(ctx: Context, args: list[str]) -> Reply:
+    """No comment this time."""
+    ctx.data.pop("order_rating", None)
+    return Reply(ctx.t("comment_skipped"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
+
+
+@on_text(COMMENT_EXPECT)
+def comment(ctx: Context, text: str) -> list[Reply]:
+    """Keep what the resident typed as the comment of the rating just given."""
+    pending = ctx.data.pop("order_rating", None) or {}
+    ctx.expect = ""
+    try:
+        fresh = ctx.now - datetime.fromisoformat(pending["at"]) <= COMMENT_WINDOW
+    except (KeyError, TypeError, ValueError):
+        fresh = False
+    if not fresh:
+        return as_list(TEXTS["search"](ctx, text))
+    status = add_order_comment(ctx.session, int(pending["order"]), ctx.resident_id, text)
+    key = {"saved": "comment_saved", "already": "order_comment_already"}.get(status, "comment_skipped")
+    return [Reply(ctx.t(key), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))]

@@ -1,0 +1,37 @@
+"""/report [YYYY-MM]: the monthly workbook and two charts, sent to the organizer in the chat."""
+from __future__ import annotations
+
+from bot.dialogs.context import Context
+from bot.dialogs.menus import menu_button
+from bot.dialogs.replies import Reply
+from bot.dialogs.router import on_payload
+from bot.dialogs.staff_access import record_staff_action, refuse_unless
+from bot.report.months import parse_month, previous_month
+from bot.report.votes import files_dir
+from store.models.staff import ORGANIZER
+
+
+@on_payload("report")
+def monthly_report_in_chat(ctx: Context, args: list[str]) -> list[Reply]:
+    """Last month's report, or the month given; charts first, then the workbook."""
+    refused = refuse_unless(ctx, ORGANIZER, "report.monthly")
+    if refused:
+        return [refused]
+    month = parse_month("-".join(args), ctx.tz) if args else previous_month(ctx.now, ctx.tz)
+    if month is None:
+        return [Reply(ctx.t("report_bad_month"), (menu_button(ctx),))]
+    if month.start > ctx.now:
+        return [Reply(ctx.t("report_future", month=month.label), (menu_button(ctx),))]
+    from bot.report.monthly import monthly_report  # matplotlib loads only when a report is made
+    folder = files_dir(ctx.settings) / "reports"
+    out = folder / f"report-{month.key}-{ctx.now:%Y%m%d%H%M%S}-{ctx.account.id}.xlsx"
+    report = monthly_report(ctx.session, month, ctx.now, ctx.tz, out, charts_dir=folder)
+    record_staff_action(ctx, "report.monthly", month.key, file=report.workbook.name)
+    visits, good = report.charts
+    data = report.data
+    return [
+        Reply(ctx.t("report_chart_visits", month=month.label), picture=str(visits)),
+        Reply(ctx.t("report_chart_good", month=month.label), picture=str(good)),
+        Reply(ctx.t("report_done", month=month.label, sessions=len(data.sessions), visits=data.visits),
+              (menu_button(ctx),), file=str(report.workbook)),
+    ]

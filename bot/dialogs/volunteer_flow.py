@@ -1,0 +1,184 @@
+"""志愿者: registering (name, community, skills, times — one at a time), pausing, resuming, leaving."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from bot.dialogs.context import Context
+from bot.dialogs.menus import menu_button
+from bot.dialogs.replies import Choice, Reply
+from bot.dialogs.router import TEXTS, Result, on_payload, on_text
+from store.models import Venue
+from store.models.volunteers import ACTIVE, PAUSED, PENDING, REJECTED
+from store.points import balance
+from store.volunteers import change_status, register, volunteer_of
+
+EXPECT_FORM = "vol_form"
+FIELDS = ("name", "community", "skills", "available")
+LIMITS = {"name": (2, 20), "community": (2, 30), "skills": (2, 100), "available": (2, 60)}
+# Someone who walks away from the form and comes back a day later is searching, not answering.
+FORM_WINDOW = timedelta(hours=1)
+
+_NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·• ]+$")
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def known_communities(ctx: Context) -> list[str]:
+    """Communities of the teaching points, offered as choices (one screen, 取消 included)."""
+    names = ctx.session.exec(select(Venue.community).distinct()).all()
+    return sorted(n for n in names if n)[:ctx.settings.dialogs.page_size - 1]
+
+
+def valid(field: str, value: str) -> bool:
+    """True when a typed answer fits the field."""
+    low, high = LIMITS[field]
+    if not low <= len(value) <= high:
+        return False
+    return bool(_NAME.match(value)) if field == "name" else bool(_WORDS.search(value))
+
+
+def _form(ctx: Context) -> dict | None:
+    form = ctx.data.get("vol_form")
+    try:
+        fresh = ctx.now - datetime.fromisoformat(form["at"]) <= FORM_WINDOW
+    except (KeyError, TypeError, ValueError):
+        fresh = False
+    return form if fresh else None
+
+
+def ask(ctx: Context, form: dict, field: str, error: str = "") -> Reply:
+    """The question for one field, with ready answers where there are common ones."""
+    options: list[str] = []
+    if field == "community":
+        options = known_communities(ctx)
+    elif field == "skills":
+        options = [ctx.t("vol_skills_any")]
+    elif field == "available":
+        options = ctx.t("vol_times").split("|")
+    form.update(step=field, options=options, at=ctx.now.isoformat())
+    ctx.data["vol_form"] = form
+    ctx.expect = EXPECT_FORM
+    text = ctx.t(f"vol_ask_{field}")
+    choices = [Choice(o, f"volop:{i}") for i, o in enumerate(options)]
+    return Reply(f"{error}\n{text}".strip(), tuple(choices + [Choice(ctx.t("btn_cancel_form"), "vol")]))
+
+
+def accept(ctx: Context, form: dict, value: str) -> Reply:
+    """Keep one answer and ask the next question, or show the summary after the last."""
+    field = form["step"]
+    value = re.sub(r"\s+", " ", value).strip()
+    if not valid(field, value):
+        return ask(ctx, form, field, error=ctx.t(f"vol_bad_{field}"))
+    form[field] = value
+    later = FIELDS[FIELDS.index(field) + 1:]
+    if later:
+        return ask(ctx, form, later[0])
+    form.update(step="done", options=[], at=ctx.now.isoformat())
+    ctx.expect = ""
+    text = ctx.t("vol_summary", **{f: form[f] for f in FIELDS})
+    return Reply(text, (Choice(ctx.t("btn_vol_submit"), "volok"),
+                        Choice(ctx.t("btn_vol_redo"), "volreg"), menu_button(ctx)))
+
+
+@on_payload("vol")
+def volunteer_home(ctx: Context, args: list[str]) -> Reply:
+    """Where the resident stands as a volunteer, and what they can do next."""
+    found = volunteer_of(ctx.session, ctx.resident_id)
+    points = Choice(ctx.t("btn_points"), "pts")
+    if found is None or found.status not in (PENDING, ACTIVE, PAUSED):
+        text = ctx.t("vol_intro")
+        if found is not None and found.status == REJECTED and found.note:
+            text = ctx.t("vol_was_rejected", reason=found.note) + "\n\n" + text
+        return Reply(text, (Choice(ctx.t("btn_volunteer_register"), "volreg"), menu_button(ctx)))
+    if found.status == PENDING:
+        return Reply(ctx.t("vol_pending", name=found.name),
+                     (Choice(ctx.t("btn_vol_withdraw"), "vollv"), menu_button(ctx)))
+    if found.status == ACTIVE:
+        return Reply(ctx.t("vol_active", name=found.name, community=found.community),
+                     (Choice(ctx.t("btn_vol_pause"), "volpa"), Choice(ctx.t("btn_vol_leave"), "vollv"),
+                      points, menu_button(ctx)))
+    return Reply(ctx.t("vol_paused", name=found.name),
+                 (Choice(ctx.t("btn_vol_resume"), "volre"), Choice(ctx.t("btn_vol_leave"), "vollv"),
+                  points, menu_button(ctx)))
+
+
+@on_payload("volreg")
+def start_form(ctx: Context, args: list[str]) -> Reply:
+    """The first question of the registration (unless already registered)."""
+    found = volunteer_of(ctx.session, ctx.resident_id)
+    if found is not None and found.status in (PENDING, ACTIVE, PAUSED):
+        return volunteer_home(ctx, [])
+    return ask(ctx, {}, FIELDS[0])
+
+
+@on_payload("volop")
+def chose_option(ctx: Context, args: list[str]) -> Reply:
+    """A ready answer chosen by number."""
+    form = _form(ctx)
+    options = (form or {}).get("options") or []
+    if form is None or not args or not args[0].isdigit() or int(args[0]) >= len(options):
+        return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), "volreg"),
+                                                 menu_button(ctx)))
+    return accept(ctx, form, options[int(args[0])])
+
+
+@on_text(EXPECT_FORM)
+def typed_answer(ctx: Context, text: str) -> Result:
+    """A typed answer to the current question; long after, it is a search like any other text."""
+    form = _form(ctx)
+    if form is None or form.get("step") not in FIELDS:
+        ctx.expect = ""
+        ctx.data.pop("vol_form", None)
+        return TEXTS["search"](ctx, text)
+    return accept(ctx, form, text)
+
+
+@on_payload("volok")
+def submit(ctx: Context, args: list[str]) -> Reply:
+    """Send the registration for approval."""
+    form = ctx.data.pop("vol_form", None) or {}
+    if form.get("step") != "done" or not all(form.get(f) for f in FIELDS):
+        return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), "volreg"),
+                                                 menu_button(ctx)))
+    result = register(ctx.session, ctx.resident_id, *(form[f] for f in FIELDS), now=ctx.now)
+    if result.status != "done":
+        return volunteer_home(ctx, [])
+    return Reply(ctx.t("vol_submitted"), (menu_button(ctx),))
+
+
+def _move(ctx: Context, move: str, done_key: str) -> Reply:
+    result = change_status(ctx.session, ctx.resident_id, move, ctx.now)
+    if result.status != "done":
+        return volunteer_home(ctx, [])
+    choices = (Choice(ctx.t("btn_volunteer"), "vol"), menu_button(ctx))
+    return Reply(ctx.t(done_key, balance=balance(ctx.session, ctx.resident_id)), choices)
+
+
+@on_payload("volpa")
+def pause(ctx: Context, args: list[str]) -> Reply:
+    """Stop taking orders for a while."""
+    return _move(ctx, "pause", "vol_paused_now")
+
+
+@on_payload("volre")
+def resume(ctx: Context, args: list[str]) -> Reply:
+    """Take orders again after a pause."""
+    return _move(ctx, "resume", "vol_resumed_now")
+
+
+@on_payload("vollv")
+def confirm_leave(ctx: Context, args: list[str]) -> Reply:
+    """Ask before leaving (or withdrawing a registration still waiting)."""
+    found = volunteer_of(ctx.session, ctx.resident_id)
+    if found is None or found.status not in (PENDING, ACTIVE, PAUSED):
+        return volunteer_home(ctx, [])
+    return Reply(ctx.t("vol_leave_confirm"), (Choice(ctx.t("btn_vol_leave_yes"), "vollvy"),
+                                              Choice(ctx.t("btn_vol_stay"), "vol")))
+
+
+@on_payload("vollvy")
+def leave(ctx: Context, args: list[str]) -> Reply:
+    """Leave the volunteers; the points stay."""
+    return _move(ctx, "leave", "vol_left_now")

@@ -1,0 +1,1 @@
+"""Reports for organizers: the monthly workbook and charts, and the results of votes."""

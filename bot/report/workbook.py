@@ -1,0 +1,114 @@
+"""Writing tables into Excel sheets (openpyxl), with every phone number masked on the way in."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+PERCENT = "0.0%"
+HOURS = "0.0"
+# Mainland mobile numbers (138 1234 5678, +86…) and landlines with an area code (010-12345678).
+_PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
+                    r"|(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)")
+
+
+class Percent(float):
+    """A share written as a percentage cell."""
+
+
+class Hours(float):
+    """Hours written with one decimal."""
+
+
+def mask_phone(phone: str) -> str:
+    """'13812345678' → '138****5678'; short or odd numbers keep only their last two digits."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits:
+        return ""
+    if len(digits) >= 8:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * max(len(digits) - 2, 1) + digits[-2:]
+
+
+def scrub(text: str) -> str:
+    """Text with every phone number in it masked."""
+    return _PHONE.sub(lambda match: mask_phone(match.group(0)), text)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    return value
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook (its default sheet removed)."""
+    book = Workbook()
+    book.remove(book.active)
+    return book
+
+
+def add_table(book: Workbook, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+              total: Sequence[Any] | None = None) -> Worksheet:
+    """A sheet with a bold header row, the rows below it and an optional bold total row."""
+    sheet = book.create_sheet(name[:31])
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        _append(sheet, row)
+    if total is not None:
+        _append(sheet, total)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    _fit_columns(sheet, headers)
+    return sheet
+
+
+def _append(sheet: Worksheet, row: Sequence[Any]) -> None:
+    sheet.append([_cell(v) for v in row])
+    for cell, value in zip(sheet[sheet.max_row], row):
+        if isinstance(value, Percent):
+            cell.number_format = PERCENT
+        elif isinstance(value, Hours):
+            cell.number_format = HOURS
+
+
+def _width(value: Any) -> int:
+    text = str(value if value is not None else "")
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _fit_columns(sheet: Worksheet, headers: Sequence[str]) -> None:
+    for index in range(1, len(headers) + 1):
+        letter = get_column_letter(index)
+        longest = max((_width(c.value) for c in sheet[letter]), default=8)
+        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 50)
+
+
+def add_pairs(book: Workbook, name: str, pairs: Iterable[tuple[str, Any]]) -> Worksheet:
+    """A two-column sheet of (item, value) lines, items in bold."""
+    sheet = book.create_sheet(name[:31])
+    for label, value in pairs:
+        _append(sheet, (label, value))
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    _fit_columns(sheet, ("", ""))
+    return sheet
+
+
+def save(book: Workbook, path: str | Path) -> Path:
+    """Write the workbook, creating its folder."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return out

@@ -1,0 +1,55 @@
+"""`linli report --month YYYY-MM --out FILE.xlsx`: the monthly workbook, and its charts on request."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.report.months import parse_month
+from bot.settings import Settings
+from store.db import Database
+from store.roles import audit
+
+
+def write_report(db: Database, settings: Settings, month_text: str, out: Path, now: datetime,
+                 charts_dir: Path | None = None, stdout: TextIO = sys.stdout) -> int:
+    """Write one month's workbook (and charts); the exit code."""
+    from bot.report.monthly import monthly_report  # matplotlib loads only when a report is made
+    tz = ZoneInfo(settings.general.timezone)
+    month = parse_month(month_text, tz)
+    if month is None:
+        print(f"月份格式不对：{month_text!r}（请写成 2026-11）", file=sys.stderr)
+        return 2
+    if out.suffix.lower() != ".xlsx":
+        print(f"输出文件要以 .xlsx 结尾：{out}", file=sys.stderr)
+        return 2
+    with db.session() as session:
+        report = monthly_report(session, month, now, tz, out, charts_dir=charts_dir)
+        audit(session, "report.monthly", actor="cli", target=month.key, detail={"file": out.name}, now=now)
+    data = report.data
+    print(json.dumps({"month": month.key, "workbook": str(report.workbook),
+                      "charts": [str(p) for p in report.charts], "sessions": len(data.sessions),
+                      "visits": data.visits}, ensure_ascii=False), file=stdout)
+    return 0
+
+
+def cmd_report(args) -> int:
+    """linli report --month YYYY-MM --out FILE.xlsx [--charts DIR]."""
+    from bot.app import open_database
+    from bot.clock import utcnow
+    from bot.settings import get_settings
+    settings = get_settings()
+    charts = Path(args.charts) if args.charts else None
+    return write_report(open_database(settings), settings, args.month, Path(args.out), utcnow(), charts)
+
+
+def add_commands(sub) -> None:
+    """`linli report`."""
+    report = sub.add_parser("report", help="月度统计报表（Excel）")
+    report.add_argument("--month", required=True, help="月份，如 2026-11")
+    report.add_argument("--out", required=True, help="输出的 .xlsx 文件")
+    report.add_argument("--charts", default=None, help="同时把两张图表（PNG）存到这个文件夹")
+    report.set_defaults(func=cmd_report)

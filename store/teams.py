@@ -1,0 +1,49 @@
+"""Service teams (volunteer teams and teachers) and who serves in them."""
+from __future__ import annotations
+
+from sqlmodel import Session, or_, select
+
+from store.models.orders import ServiceTeam, TeamMember
+
+
+def team_ids_of(session: Session, resident_id: int) -> list[int]:
+    """The teams a resident leads or serves in."""
+    led = session.exec(select(ServiceTeam.id).where(ServiceTeam.leader_id == resident_id)).all()
+    member = session.exec(select(TeamMember.team_id).where(TeamMember.resident_id == resident_id)).all()
+    return sorted(set(led) | set(member))
+
+
+def is_team_member(session: Session, team_id: int | None, resident_id: int) -> bool:
+    """True when the resident leads or serves in the team."""
+    return team_id is not None and team_id in team_ids_of(session, resident_id)
+
+
+def teams_for(session: Session, community: str) -> list[ServiceTeam]:
+    """Active teams that serve a community (their own, or everywhere)."""
+    return list(session.exec(select(ServiceTeam).where(
+        ServiceTeam.active == True,  # noqa: E712
+        or_(ServiceTeam.community == "", ServiceTeam.community == community))
+        .order_by(ServiceTeam.community.desc(), ServiceTeam.id)))
+
+
+def save_team(session: Session, name: str, kind: str, leader_id: int | None,
+              community: str = "") -> ServiceTeam:
+    """Create a team, or update the kind, leader and community of the one with that name."""
+    team = session.exec(select(ServiceTeam).where(ServiceTeam.name == name)).first()
+    if team is None:
+        team = ServiceTeam(name=name)
+    team.kind, team.community, team.active = kind, community, True
+    if leader_id is not None:
+        team.leader_id = leader_id
+    session.add(team)
+    session.flush()
+    return team
+
+
+def add_team_member(session: Session, team_id: int, resident_id: int) -> bool:
+    """Put a resident in a team; False when already there."""
+    if is_team_member(session, team_id, resident_id):
+        return False
+    session.add(TeamMember(team_id=team_id, resident_id=resident_id))
+    session.flush()
+    return True
