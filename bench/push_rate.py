@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -84,10 +85,11 @@ async def serve_fake(rate: float, conn) -> None:
     api = LimitedBotApi(per_second=rate, burst=max(1.0, rate / 5))
     await api.start()
     conn.send((api.port, api.token))
+    cpu = time.process_time()
     await asyncio.get_running_loop().run_in_executor(None, conn.recv)
     chats = [c.params["chat_id"] for c in api.calls_of("sendMessage") if c.status == 200]
     await api.stop()
-    conn.send((chats, api.refused))
+    conn.send((chats, api.refused, time.process_time() - cpu))
 
 
 def fake_process(rate: float, conn) -> None:
@@ -117,14 +119,14 @@ async def run(pushes: int, rate: float, batch: int, concurrency: int) -> dict:
         async with bot:
             worker = OutboxWorker(db, settings, {"telegram": TelegramSender(bot)},
                                   concurrency=concurrency)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             while total.sent + total.dead < pushes and ticks < 10 * pushes // batch + 10:
                 total.add(await worker.tick())
                 ticks += 1
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         ours.send("stop")
-        chats, refused = ours.recv()
+        chats, refused, fake_cpu = ours.recv()
         server.join(10)
     received = Counter(chats)
     with db.session() as s:
@@ -145,6 +147,10 @@ async def run(pushes: int, rate: float, batch: int, concurrency: int) -> dict:
         "duplicates": sum(n - 1 for n in received.values() if n > 1),
         "server_429": refused,
         "outbox_status": statuses,
+        "cpu_ms_per_push": round(cpu / pushes * 1000, 2),
+        "fake_server_cpu_ms_per_push": round(fake_cpu / pushes * 1000, 2),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
         "ticks": ticks,
         "batch_size": batch,
         "concurrency": concurrency,
@@ -156,7 +162,7 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=300.0, help="our overall limit, messages/s")
     parser.add_argument("--batch", type=int, default=1000, help="rows claimed per tick")
-    parser.add_argument("--concurrency", type=int, default=100, help="sends in flight per tick")
+    parser.add_argument("--concurrency", type=int, default=16, help="sends in flight per tick")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args.pushes, args.rate, args.batch, args.concurrency)),
                      ensure_ascii=False, indent=2))

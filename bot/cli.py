@@ -250,15 +250,25 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import report_cli, vote_cli  # linli vote create/draw, linli report
     vote_cli.add_commands(sub)
     report_cli.add_commands(sub)
+    from bot import db_cli  # linli db upgrade/current
+    db_cli.add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from bot.observability.logs import setup_logging
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if args.command == "chat":  # the terminal is the conversation: only warnings, plainly
+        setup_logging(logging.WARNING, human=True)
+    else:
+        setup_logging(logging.INFO)
+    from bot.schema import SchemaNotReady
+    try:
+        return args.func(args)
+    except SchemaNotReady as refused:
+        print(refused, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from typing import Any
 from bot.app import ensure_catalogue, open_database
 from bot.dialogs.engine import Dialogs
 from bot.settings import Settings
+from scheduler.housekeeping import add_housekeeping
 from scheduler.outbox_worker import OutboxWorker
 from scheduler.runner import start_scheduler, stop
 from scheduler.senders import Sender
@@ -54,6 +55,7 @@ def add_wecom(channels: Channels, dialogs: Dialogs, settings: Settings) -> None:
 
 async def run(settings: Settings, stop_event: asyncio.Event | None = None) -> None:
     """Start everything, wait for a stop signal, then shut down gracefully."""
+    from bot.observability.health import setup_ops_routes
     from bot.web.server import build_web_app, start_web
     db = open_database(settings)
     ensure_catalogue(db, settings)
@@ -61,7 +63,9 @@ async def run(settings: Settings, stop_event: asyncio.Event | None = None) -> No
     channels = Channels(senders={"web": WebSender(db)})
     add_telegram(channels, dialogs, settings)
     add_wecom(channels, dialogs, settings)
-    web_app = build_web_app(dialogs, settings, extra_setup=channels.web_setups)
+    worker = OutboxWorker(db, settings, channels.senders)
+    web_app = build_web_app(dialogs, settings, extra_setup=channels.web_setups,
+                            ops=lambda app: setup_ops_routes(app, db, worker, settings))
     running = await start_web(web_app, settings.web.host, settings.web.port)
     log.info("web chat at %s", running.url)
     tg = channels.telegram_app
@@ -70,8 +74,8 @@ async def run(settings: Settings, stop_event: asyncio.Event | None = None) -> No
         await tg.start()
         await tg.updater.start_polling(allowed_updates=["message", "callback_query"])
         log.info("telegram polling")
-    worker = OutboxWorker(db, settings, channels.senders)
     scheduler = start_scheduler(worker, settings)
+    add_housekeeping(scheduler, db, settings, worker.clock)
     stop_event = stop_event or _stop_on_signals()
     await stop_event.wait()
     log.info("stopping")

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -21,6 +22,7 @@ from sqlmodel import Session, select
 
 from bot.clock import SystemClock, utcnow
 from bot.dialogs.replies import Reply
+from bot.observability.metrics import count_delivery, observe_tick
 from bot.settings import Settings
 from scheduler.quiet_hours import next_allowed
 from scheduler.senders import RETRY, UNREACHABLE, Sender, SendError
@@ -107,9 +109,11 @@ class OutboxWorker:
             return TickResult()
         self._ticking += 1
         self._idle.clear()
+        started = time.perf_counter()
         try:
             return await self._tick()
         finally:
+            observe_tick(time.perf_counter() - started)
             self._ticking -= 1
             if not self._ticking:
                 self._idle.set()
@@ -148,7 +152,12 @@ class OutboxWorker:
             return await self._record(_Outcome(row.id, SENT, account_id=plan.account_id,
                                                reply=plan.reply))
 
-        work += [one(row, plans[row.id]) for row in ready]
+        async def counted(row: OutboxMessage, plan: _Plan | SendError | str) -> str:
+            outcome = await one(row, plan)
+            count_delivery(plan.channel if isinstance(plan, _Plan) else None, outcome)
+            return outcome
+
+        work += [counted(row, plans[row.id]) for row in ready]
         for outcome in await asyncio.gather(*work, return_exceptions=True):
             if isinstance(outcome, BaseException):
                 # The row keeps its lease; it is retried once the lease runs out.
@@ -163,6 +172,11 @@ class OutboxWorker:
     def stopping(self) -> bool:
         """True once release_claimed() was called: ticks do nothing any more."""
         return self._stopping
+
+    @property
+    def ticking(self) -> bool:
+        """True while a tick is under way."""
+        return self._ticking > 0
 
     async def drain(self, max_ticks: int = 1000) -> TickResult:
         """Tick until a tick finds nothing due (tests and one-off runs)."""

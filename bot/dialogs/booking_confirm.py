@@ -1,6 +1,6 @@
 """场馆预约, the deciding part: a slot chosen → purpose → headcount → confirm → check-in code.
 
-Payloads: bks:room:YYYYMMDDHHMM (UTC), bkp:n, bkn:n, bky:room:YYYYMMDDHHMM. The purpose and headcount
+Payloads: bks:room:YYYYMMDDHHMM (UTC), bkp:n, bky:room:YYYYMMDDHHMM. The purpose and headcount
 wait in the dialog state ("booking") until the booking is confirmed.
 """
 from __future__ import annotations
@@ -24,8 +24,6 @@ EXPECT_COUNT = "bk_count"
 PURPOSE_MAX = 50
 PURPOSE_KEYS = ("booking_purpose_group", "booking_purpose_rehearsal", "booking_purpose_meeting",
                 "booking_purpose_sport", "booking_purpose_reading")
-# A typed number always means a choice; while the headcount is asked, 1…999 stand for bkn:1…bkn:999.
-HEADCOUNT_NUMBERS = 999
 _ZH_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
@@ -90,8 +88,7 @@ def ask_headcount(ctx: Context, room: Room, intro: str = "") -> Reply:
     """How many people: typed as a number; every number typed now means a headcount."""
     ctx.expect = EXPECT_COUNT
     reply = Reply(f"{intro}\n\n{ctx.t('booking_ask_headcount', capacity=room.capacity)}".strip())
-    ctx.data["choices"] = [f"bkn:{n}" for n in range(1, HEADCOUNT_NUMBERS + 1)]
-    ctx.data["last"] = reply.to_dict()
+    ctx.expect_number_answer()
     return reply
 
 
@@ -108,12 +105,6 @@ def parse_headcount(text: str) -> int | None:
     if len(tens) > 1 or len(ones) > 1:
         return None
     return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
-
-
-@on_payload("bkn")
-def pick_headcount(ctx: Context, args: list[str]) -> Reply:
-    """A number typed while the headcount is asked."""
-    return take_headcount(ctx, args[0] if args else "")
 
 
 @on_text(EXPECT_COUNT)

@@ -7,6 +7,7 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import seat_confirmed
 from bot.dialogs.replies import Choice, Reply
 from bot.dialogs.router import on_payload
+from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
 from store.models import Course
@@ -97,6 +98,7 @@ def sign_up(ctx: Context, args: list[str]) -> Reply:
         return found
     course = found
     result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now)
+    count_signup(result.status)
     after = (Choice(ctx.t("btn_my"), "my"), menu_button(ctx))
     if result.status == "confirmed":
         seat_confirmed(ctx, course, ctx.resident_id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +11,9 @@ from bot.dialogs import flows  # noqa: F401  (registers every flow)
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu
 from bot.dialogs.replies import Choice, Incoming, Reply
-from bot.dialogs.router import PAYLOADS, TEXTS, as_list, split_payload
+from bot.dialogs.router import PAYLOADS, TEXT_LIMITS, TEXTS, as_list, split_payload
 from bot.dialogs.text_input import argument_payload, as_number, clean_text, keyword_payload
+from bot.observability.metrics import observe_turn
 from bot.settings import Settings
 from bot.texts import t
 from store.db import Database
@@ -39,11 +41,14 @@ class Dialogs:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one update; duplicates of an update already handled get no answer."""
+        started = time.perf_counter()
         try:
             return self._handle(incoming)
         except Exception:
             log.exception("dialog turn failed channel=%s", incoming.channel)
             return [Reply(t("busy", self.settings.general.language))]
+        finally:
+            observe_turn(incoming.channel, time.perf_counter() - started)
 
     def _handle(self, incoming: Incoming) -> list[Reply]:
         with self.db.session() as session:
@@ -68,7 +73,7 @@ class Dialogs:
             return self._dispatch(ctx, incoming.payload)
         number_is_answer = ctx.data.pop("number_is_answer", False)
         text = clean_text(incoming.text)
-        limit = self.settings.dialogs.max_text_length
+        limit = TEXT_LIMITS.get(ctx.expect, self.settings.dialogs.max_text_length)
         if len(text) > limit:
             return [Reply(ctx.t("too_long", limit=limit), main_menu(ctx).choices)]
         number = as_number(text)

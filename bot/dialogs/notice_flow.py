@@ -8,7 +8,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.group_flow import refuse, staff_gate, staff_reach
 from bot.dialogs.menus import menu_button
-from bot.dialogs.notice_format import chinese_marks, local_time_text, notice_message, target_label
+from bot.dialogs.notice_format import local_time_text, notice_message, target_label
 from bot.dialogs.notice_time import parse_local_time
 from bot.dialogs.paging import clamp_page, render_choices
 from bot.dialogs.replies import Choice, Reply
@@ -61,7 +61,7 @@ def start_notice(ctx: Context, args: list[str]) -> Reply:
     return Reply(ctx.t("notice_ask_text", max=TEXT_MAX), (_abandon(ctx), menu_button(ctx)))
 
 
-@on_text(EXPECT_TEXT)
+@on_text(EXPECT_TEXT, max_length=TEXT_MAX)
 def typed_text(ctx: Context, text: str) -> Reply:
     """The notice's words; then where it goes."""
     draft = _draft(ctx)
@@ -73,7 +73,7 @@ def typed_text(ctx: Context, text: str) -> Reply:
     if not words or len(words) > TEXT_MAX:
         ctx.expect = EXPECT_TEXT
         return Reply(ctx.t("notice_bad_text", max=TEXT_MAX), (_abandon(ctx), menu_button(ctx)))
-    draft["text"] = chinese_marks(words)
+    draft["text"] = words
     return _targets(ctx, draft, 1)
 
 

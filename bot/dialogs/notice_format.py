@@ -1,24 +1,12 @@
-"""How a notice looks: its head line, its target in words, local times, Chinese punctuation."""
+"""How a notice looks: its head line, its target in words, local times."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from store.models.notices import ALL, COMMUNITY, GRID
 from store.notices import Target
-
-# Typed text reaches flows NFKC-folded ("，" → ","); a Chinese notice gets its full-width marks back.
-_WIDE = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_NARROW_MARK = re.compile(rf"(?<=[{_CJK}])[,:;!?()]|[,:;!?()](?=[{_CJK}])")
-
-
-def chinese_marks(text: str) -> str:
-    """Full-width punctuation where a mark touches Chinese text ("大风,请" → "大风，请"; 9:30 stays)."""
-    return _NARROW_MARK.sub(lambda m: _WIDE[m.group(0)], text)
-
 
 def local_time_text(ctx: Context, when: datetime) -> str:
     """'12月3日（周四）18:00' for a naive UTC time."""

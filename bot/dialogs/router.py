@@ -13,6 +13,7 @@ TextHandler = Callable[[Context, str], Result]
 
 PAYLOADS: dict[str, PayloadHandler] = {}
 TEXTS: dict[str, TextHandler] = {}
+TEXT_LIMITS: dict[str, int] = {}  # expectations that take longer text than dialogs.max_text_length
 
 
 def on_payload(verb: str) -> Callable[[PayloadHandler], PayloadHandler]:
@@ -23,10 +24,12 @@ def on_payload(verb: str) -> Callable[[PayloadHandler], PayloadHandler]:
     return register
 
 
-def on_text(expect: str) -> Callable[[TextHandler], TextHandler]:
-    """Register a handler for free text while the dialog expects `expect`."""
+def on_text(expect: str, max_length: int | None = None) -> Callable[[TextHandler], TextHandler]:
+    """Register a handler for free text while the dialog expects `expect` (optionally longer text)."""
     def register(func: TextHandler) -> TextHandler:
         TEXTS[expect] = func
+        if max_length:
+            TEXT_LIMITS[expect] = max_length
         return func
     return register
 

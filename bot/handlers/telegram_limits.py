@@ -19,6 +19,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.observability.metrics import count_rate_limited
 from bot.settings import Telegram
 
 log = logging.getLogger("linli.telegram.limits")
@@ -108,6 +109,7 @@ class TelegramLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
+                count_rate_limited("telegram")
                 wait = retry_after_seconds(exc)
                 self._resume_at = max(self._resume_at, self._clock() + wait + 0.1)
                 log.info("flood limit hit on %s: pausing %.1f s", endpoint, wait)

@@ -19,11 +19,15 @@ async def health(request: web.Request) -> web.Response:
     return web.Response(text="ok", headers={"Cache-Control": "no-store"})
 
 
-def build_web_app(dialogs: Dialogs, settings: Settings, extra_setup: Iterable[Setup] = ()) -> web.Application:
-    """The web application: chat page and API, /healthz, then each extra setup(app)."""
+def build_web_app(dialogs: Dialogs, settings: Settings, extra_setup: Iterable[Setup] = (),
+                  ops: Setup | None = None) -> web.Application:
+    """The web app: chat page and API, /healthz (or ops: checks and /metrics), then each setup(app)."""
     app = web.Application(client_max_size=1024 * 1024)
     setup_webchat_routes(app, dialogs, settings)
-    app.router.add_get("/healthz", health)
+    if ops is None:  # no database and tick checks: a plain answer
+        app.router.add_get("/healthz", health)
+    else:
+        ops(app)
     for setup in extra_setup:
         setup(app)
     return app

@@ -1,0 +1,55 @@
+"""`linli db upgrade` and `linli db current`: the database's schema version."""
+from __future__ import annotations
+
+import sys
+
+from bot.settings import get_settings
+from store.db import Database
+
+
+def _database() -> Database:
+    settings = get_settings()
+    return Database(settings.database.url, echo=settings.database.echo, pool_size=2)
+
+
+def cmd_upgrade(args) -> int:
+    """Bring the configured database to the newest schema."""
+    from bot.schema import SchemaNotReady, upgrade_schema
+    db = _database()
+    try:
+        before, after = upgrade_schema(db)
+    except SchemaNotReady as refused:
+        print(refused, file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    if before == after:
+        print(f"数据库结构已是最新版本（{after}）")
+    else:
+        print(f"数据库结构已从 {before or '空库'} 升级到 {after}")
+    return 0
+
+
+def cmd_current(args) -> int:
+    """Show the database's schema version and the newest one; exit 1 when it is behind."""
+    from store.migrate import current_revision, head_revision
+    db = _database()
+    try:
+        current = current_revision(db)
+    finally:
+        db.dispose()
+    head = head_revision()
+    print(f"当前版本：{current or '无'}")
+    print(f"最新版本：{head}")
+    if current != head:
+        print("需要升级：linli db upgrade", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_commands(sub) -> None:
+    """`linli db upgrade` and `linli db current`."""
+    db = sub.add_parser("db", help="数据库结构：升级、查看版本")
+    db_sub = db.add_subparsers(dest="what", required=True)
+    db_sub.add_parser("upgrade", help="把数据库结构升级到最新版本").set_defaults(func=cmd_upgrade)
+    db_sub.add_parser("current", help="查看数据库结构的当前版本和最新版本").set_defaults(func=cmd_current)

@@ -1,0 +1,1 @@
+"""Operations visibility: metrics, health checks and structured logs."""

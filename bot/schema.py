@@ -1,0 +1,67 @@
+"""What a command may do with the database's schema: build it fresh, adopt it, or refuse it."""
+from __future__ import annotations
+
+from store import migrate
+from store.db import Database
+
+UPGRADE_HINT = "请先运行：linli db upgrade"
+
+
+class SchemaNotReady(Exception):
+    """The database cannot be used as it is; the message tells the operator what to do."""
+
+
+def behind_message(current: str | None, head: str) -> str:
+    """The refusal shown when migrations are missing."""
+    return f"数据库结构不是最新版本（当前 {current or '无'}，最新 {head}）。{UPGRADE_HINT}"
+
+
+def check_schema(db: Database) -> None:
+    """Raise SchemaNotReady unless the database is at the newest revision this code ships."""
+    current, head = migrate.current_revision(db), migrate.head_revision()
+    if current == head:
+        return
+    if current is not None and not migrate.known_revision(current):
+        raise SchemaNotReady(f"数据库结构版本 {current} 不是本程序认识的版本（本程序最新 {head}），"
+                             "可能来自更新的 linli。请换用对应版本的 linli。")
+    raise SchemaNotReady(behind_message(current, head))
+
+
+def adopt(db: Database) -> None:
+    """Stamp a database built before migrations existed, if its tables are exactly the models'."""
+    found = migrate.differences(db)
+    if found:
+        sample = "；".join(describe(d) for d in found[:3])
+        raise SchemaNotReady(
+            f"数据库里已有数据表，但没有版本记录，且结构与本程序不一致（{len(found)} 处，例如：{sample}）。"
+            "请先备份，核对后手动迁移，或换一个空数据库。")
+    migrate.stamp(db)
+
+
+def describe(difference) -> str:
+    """One autogenerate difference in a few words."""
+    item = difference[0] if isinstance(difference, list) else difference
+    kind, *rest = item
+    names = [x if isinstance(x, str) else getattr(x, "name", None) for x in rest]
+    return f"{kind} {'.'.join(str(n) for n in names if n)}".strip()
+
+
+def prepare_schema(db: Database) -> None:
+    """Migrate an empty database, adopt an unversioned matching one, and refuse one that is behind."""
+    if not migrate.has_version_table(db):
+        if migrate.model_tables_present(db):
+            adopt(db)
+        else:
+            migrate.upgrade(db)
+    check_schema(db)
+
+
+def upgrade_schema(db: Database) -> tuple[str | None, str]:
+    """What `linli db upgrade` does: adopt or migrate up to the newest revision; (before, after)."""
+    if not migrate.has_version_table(db) and migrate.model_tables_present(db):
+        adopt(db)
+    before = migrate.current_revision(db)
+    if before is not None and not migrate.known_revision(before):
+        check_schema(db)  # raises: a revision from newer code cannot be upgraded here
+    migrate.upgrade(db)
+    return before, migrate.current_revision(db)
