@@ -148,6 +148,7 @@ async def run(pushes: int, rate: float, batch: int, concurrency: int) -> dict:
         "server_429": refused,
         "outbox_status": statuses,
         "cpu_ms_per_push": round(cpu / pushes * 1000, 2),
+        "process_cpu_share": round(cpu / elapsed, 2),  # of one core: near 1.0 means CPU-bound
         "fake_server_cpu_ms_per_push": round(fake_cpu / pushes * 1000, 2),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
@@ -160,9 +161,9 @@ async def run(pushes: int, rate: float, batch: int, concurrency: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pushes", type=int, default=5000)
-    parser.add_argument("--rate", type=float, default=300.0, help="our overall limit, messages/s")
+    parser.add_argument("--rate", type=float, default=100.0, help="our overall limit, messages/s")
     parser.add_argument("--batch", type=int, default=1000, help="rows claimed per tick")
-    parser.add_argument("--concurrency", type=int, default=16, help="sends in flight per tick")
+    parser.add_argument("--concurrency", type=int, default=8, help="sends in flight per tick")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args.pushes, args.rate, args.batch, args.concurrency)),
                      ensure_ascii=False, indent=2))

@@ -12,10 +12,15 @@ log = logging.getLogger("linli")
 
 
 def open_database(settings: Settings) -> Database:
-    """The configured database with every table in place."""
+    """The configured database at the newest schema (migrated when empty); SchemaNotReady if behind."""
+    from bot.schema import SchemaNotReady, prepare_schema
     db = Database(settings.database.url, echo=settings.database.echo,
                   pool_size=settings.database.pool_size)
-    db.create_all()
+    try:
+        prepare_schema(db)
+    except SchemaNotReady:
+        db.dispose()
+        raise
     return db
 
 

@@ -83,8 +83,9 @@ def chart_figure(title: str, labels: Sequence[str], values: Sequence[float], *,
     right = 1.15 if percent else (1 if top == 0 else top * 1.18)
     ax.set_xlim(0, right)
     # Fixed ticks, so every tick label is drawn in the bundled font too.
-    ticks = [v for v in MaxNLocator(nbins=5, integer=not percent).tick_values(0, min(right, 1.0) if percent else right)
-             if 0 <= v <= right]
+    last_tick = min(right, 1.0) if percent else right
+    locator = MaxNLocator(nbins=5, integer=not percent)
+    ticks = [v for v in locator.tick_values(0, last_tick) if 0 <= v <= right]
     ax.set_xticks(ticks, [f"{v * 100:.0f}%" if percent else f"{v:g}" for v in ticks],
                   fontproperties=font(10))
     for bar, value in zip(bars, values):

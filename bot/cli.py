@@ -250,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import report_cli, vote_cli  # linli vote create/draw, linli report
     vote_cli.add_commands(sub)
     report_cli.add_commands(sub)
+    from bot import webhook_cli  # linli webhook set/delete/info
+    webhook_cli.add_commands(sub)
     from bot import db_cli  # linli db upgrade/current
     db_cli.add_commands(sub)
     return parser

@@ -26,10 +26,13 @@ class Channels:
     senders: dict[str, Sender] = field(default_factory=dict)
     web_setups: list[Any] = field(default_factory=list)
     telegram_app: Any = None
+    telegram_webhook: Any = None  # webhook mode: the route that queues updates
 
 
 def add_telegram(channels: Channels, dialogs: Dialogs, settings: Settings) -> None:
     """Telegram by polling when a token is set (webhook mode adds a route instead)."""
+    if settings.telegram.mode not in ("polling", "webhook"):
+        raise ValueError(f"telegram mode must be polling or webhook, not {settings.telegram.mode!r}")
     if not settings.telegram.token.get_secret_value():
         log.info("telegram off (no token)")
         return
@@ -38,6 +41,30 @@ def add_telegram(channels: Channels, dialogs: Dialogs, settings: Settings) -> No
     app = build_application(dialogs, settings)
     channels.telegram_app = app
     channels.senders["telegram"] = TelegramSender(app.bot)
+    if settings.telegram.mode == "webhook":
+        from bot.handlers.telegram_webhook import TelegramWebhook
+        hook = TelegramWebhook(app, settings)  # refuses to start without a secret
+        channels.telegram_webhook = hook
+        channels.web_setups.append(hook.setup)
+
+
+async def start_telegram(channels: Channels, settings: Settings) -> None:
+    """Start the Application, then polling, or (webhook mode) register the webhook if configured."""
+    tg = channels.telegram_app
+    await tg.initialize()
+    await tg.start()
+    if channels.telegram_webhook is None:
+        from bot.handlers.telegram import ALLOWED_UPDATES
+        await tg.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("telegram polling")
+        return
+    if settings.telegram.webhook_url:
+        from bot.webhook_cli import set_webhook
+        try:
+            await set_webhook(tg.bot, settings, settings.telegram.webhook_url)
+        except Exception as exc:  # noqa: BLE001  (an earlier registration may still hold)
+            log.warning("telegram webhook not registered: %r", exc)
+    log.info("telegram webhook at %s", settings.telegram.webhook_path)
 
 
 def add_wecom(channels: Channels, dialogs: Dialogs, settings: Settings) -> None:
@@ -70,22 +97,22 @@ async def run(settings: Settings, stop_event: asyncio.Event | None = None) -> No
     log.info("web chat at %s", running.url)
     tg = channels.telegram_app
     if tg is not None:
-        await tg.initialize()
-        await tg.start()
-        await tg.updater.start_polling(allowed_updates=["message", "callback_query"])
-        log.info("telegram polling")
+        await start_telegram(channels, settings)
     scheduler = start_scheduler(worker, settings)
     add_housekeeping(scheduler, db, settings, worker.clock)
     stop_event = stop_event or _stop_on_signals()
     await stop_event.wait()
     log.info("stopping")
-    if tg is not None:
+    if channels.telegram_webhook is not None:
+        channels.telegram_webhook.close()  # later deliveries get 503 and go to another worker
+    elif tg is not None:
         await tg.updater.stop()
     await running.stop()  # stops taking web requests, finishes WeCom jobs in hand
     if tg is not None:
-        await tg.stop()
-        await tg.shutdown()
+        await tg.stop()  # handles the updates already queued
     released = await stop(scheduler, worker)
+    if tg is not None:  # after the tick: its sends use the same Bot
+        await tg.shutdown()
     log.info("stopped; released %d claimed pushes", released)
     db.dispose()
 

@@ -39,6 +39,7 @@ class Telegram(_Section):
     mode: str = "polling"
     webhook_path: str = "/telegram/webhook"
     webhook_secret: SecretStr = SecretStr("")
+    webhook_url: str = ""
     rate_overall_per_second: float = 30.0
     rate_per_chat_per_second: float = 1.0
     rate_per_group_per_minute: float = 20.0

@@ -180,6 +180,7 @@ ZH: dict[str, str] = {
     "vote_bad_title_long": "标题太长了，不能超过 {limit} 个字。",
     "vote_bad_few": "至少要有 {min} 个选项。",
     "vote_bad_many": "选项太多了，最多 {max} 个。",
+    "vote_bad_blank": "有的选项是空的，请把名称写上。",
     "vote_bad_long": "选项“{label}”太长了，每项不能超过 {limit} 个字。",
     "vote_bad_dup": "选项“{label}”重复了。",
     "vote_bad_time": "开始或截止时间没填对。",

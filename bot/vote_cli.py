@@ -30,7 +30,7 @@ from store.models import Resident, Vote
 from store.models.votes import AFTER_CLOSE, DAILY, LIVE, ONCE
 from store.roles import audit
 from store.tabular import TableError, cell_text, read_rows
-from store.votes import VoteInvalid, create_vote, from_local, option_from_line, parse_local_time
+from store.vote_setup import VoteInvalid, create_vote, from_local, option_from_line, parse_local_time
 
 CSV_KEYS = {"标题": "title", "开始": "opens_at", "开始时间": "opens_at", "截止": "closes_at",
             "截止时间": "closes_at", "规则": "rule", "结果": "results", "负责人": "owner", "选项": "option"}
@@ -146,8 +146,9 @@ def draw_from_cli(db: Database, vote_id: int, winners: int, seed: str | None, ch
     except DrawError as error:
         print(t(f"draw_{error.code}", **error.values), file=sys.stderr)
         return 2
-    print(json.dumps({"status": status, "vote": vote_id, "seed": draw.seed, "candidates": len(draw.candidates),
-                      "digest": draw.digest, "winners": draw.winners, **extra}, ensure_ascii=False), file=out)
+    print(json.dumps({"status": status, "vote": vote_id, "seed": draw.seed,
+                      "candidates": len(draw.candidates), "digest": draw.digest, "winners": draw.winners,
+                      **extra}, ensure_ascii=False), file=out)
     return {"drawn": 0, "match": 0, "differs": 1}.get(status, 3)
 
 
@@ -164,7 +165,8 @@ def cmd_vote_create(args) -> int:
         for line in bad.lines:
             print(f"- {line}", file=sys.stderr)
         return 1
-    print(json.dumps({"vote": vote.id, "title": vote.title, "link": f"start=vote-{vote.id}"}, ensure_ascii=False))
+    print(json.dumps({"vote": vote.id, "title": vote.title, "link": f"start=vote-{vote.id}"},
+                     ensure_ascii=False))
     return 0
 
 
@@ -176,7 +178,8 @@ def cmd_vote_draw(args) -> int:
     if args.check and not args.seed:
         print("复核需要原来的随机种子：--seed S", file=sys.stderr)
         return 2
-    return draw_from_cli(open_database(get_settings()), args.id, args.winners, args.seed, args.check, utcnow())
+    db = open_database(get_settings())
+    return draw_from_cli(db, args.id, args.winners, args.seed, args.check, utcnow())
 
 
 def add_commands(sub) -> None:

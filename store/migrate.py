@@ -70,6 +70,11 @@ def upgrade(db: Database, revision: str = "head") -> None:
     _run(db, command.upgrade, revision)
 
 
+def downgrade(db: Database, revision: str) -> None:
+    """Undo migrations down to revision ("base" undoes them all)."""
+    _run(db, command.downgrade, revision)
+
+
 def stamp(db: Database, revision: str = "head") -> None:
     """Record revision as the database's version without running anything."""
     _run(db, command.stamp, revision)

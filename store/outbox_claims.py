@@ -46,14 +46,13 @@ def claim_due(db: Database, now: datetime, limit: int, lease_seconds: float,
         ids = list(stale) + list(due)
         if not ids:
             return []
-        session.execute(
+        rows = session.scalars(
             update(OutboxMessage).where(OutboxMessage.id.in_(ids))
             .values(status=SENDING, lease_until=lease_until, claimed_by=worker_id,
                     attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False))
-        return list(session.exec(
-            select(OutboxMessage).where(OutboxMessage.id.in_(ids))
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)))
+            .returning(OutboxMessage)
+            .execution_options(synchronize_session=False)).all()
+        return sorted(rows, key=lambda row: (row.due_at, row.id))
 
 
 def _finish(session: Session, row_ids: Iterable[int], worker_id: str, **values) -> set[int]:

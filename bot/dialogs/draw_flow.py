@@ -39,8 +39,9 @@ def _draw_preview(ctx: Context, vote: Vote, count: int, seed: str | None) -> Rep
             return _ask_count(ctx, vote, ctx.t("draw_bad_count", max=MAX_WINNERS))
         return _draw_error(ctx, error)
     # The seed travels in the button, so pressing it twice repeats the same draw.
+    confirm = Choice(ctx.t("btn_draw_confirm"), f"drawy:{vote.id}:{count}:{draw.seed}")
     return Reply(ctx.t("draw_preview", title=vote.title, candidates=len(draw.candidates), count=count),
-                 (Choice(ctx.t("btn_draw_confirm"), f"drawy:{vote.id}:{count}:{draw.seed}"), menu_button(ctx)))
+                 (confirm, menu_button(ctx)))
 
 
 @on_payload("draw")
@@ -63,7 +64,8 @@ def start_draw(ctx: Context, args: list[str]) -> Reply:
             draw = prepare_draw(ctx.session, vote.id, 1, None, ctx.now)
         except DrawError as error:
             return _draw_error(ctx, error)
-        return _ask_count(ctx, vote, ctx.t("draw_count_ask", title=vote.title, candidates=len(draw.candidates)))
+        ask = ctx.t("draw_count_ask", title=vote.title, candidates=len(draw.candidates))
+        return _ask_count(ctx, vote, ask)
     if not args[1].isdigit():
         return _ask_count(ctx, vote, ctx.t("draw_bad_count", max=MAX_WINNERS))
     return _draw_preview(ctx, vote, int(args[1]), args[2] if len(args) > 2 else None)

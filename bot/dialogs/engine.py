@@ -102,7 +102,7 @@ class Dialogs:
     def _dispatch(self, ctx: Context, payload: str) -> list[Reply]:
         verb, args = split_payload(payload)
         handler = PAYLOADS.get(verb)
-        if handler is None:
+        if handler is None or any(map(unreadable_number, args)):
             return [main_menu(ctx, intro=ctx.t("expired"))]
         ctx.expect = ""
         return as_list(handler(ctx, args))
@@ -111,6 +111,20 @@ class Dialogs:
     def _remember(ctx: Context, replies: list[Reply]) -> None:
         """Keep the last choices shown, so a typed number means the same as a tap."""
         remember_choices(ctx.data, replies)
+
+
+# The largest id a database integer column holds.
+MAX_ID = 2 ** 63 - 1
+
+
+def unreadable_number(arg: str) -> bool:
+    """True for digits int() cannot read ("²", "①") or a number too big for an id: forged, not ours."""
+    if any(ch.isdigit() and not ch.isdecimal() for ch in arg):
+        return True
+    try:
+        return abs(int(arg)) > MAX_ID
+    except ValueError:  # not a number, or too many digits for int() to read
+        return arg.strip().isdecimal()
 
 
 def remember_choices(data: dict[str, Any], replies: list[Reply]) -> None:

@@ -212,6 +212,10 @@ def preview(ctx: Context, draft: dict) -> Reply:
 @on_payload("ntok")
 def send_notice(ctx: Context, args: list[str]) -> Reply:
     """确认发送: queue the notice to every group and subscriber, in this turn's transaction."""
+    refused = staff_gate(ctx, "notice.send")  # first, so a forged press without a draft is audited too
+    if refused:
+        ctx.data.pop(DRAFT, None)
+        return refused
     draft = _draft(ctx)
     if draft is None or "urgent" not in draft:
         return _expired(ctx)

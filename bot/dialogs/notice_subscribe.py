@@ -37,8 +37,11 @@ def show_subscriptions(ctx: Context, args: list[str]) -> Reply:
 def toggle(ctx: Context, args: list[str]) -> Reply:
     """Subscribe to a community, or stop when already subscribed."""
     try:
-        community = (ctx.data.get("nsub") or [])[int(args[0])]
+        index = int(args[0])
+        community = (ctx.data.get("nsub") or [])[index] if index >= 0 else None  # "-1" is no button of ours
     except (IndexError, ValueError):
+        community = None
+    if community is None:
         return _screen(ctx, 1)
     if subscribe(ctx.session, ctx.resident_id, community, ctx.now):
         return _screen(ctx, 1, ctx.t("sub_on", community=community))

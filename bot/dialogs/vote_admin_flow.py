@@ -12,8 +12,8 @@ from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unl
 from bot.dialogs.vote_flow import local_time
 from store.models.staff import ORGANIZER
 from store.models.votes import AFTER_CLOSE, DAILY, LIVE, ONCE, TITLE_LIMIT
-from store.votes import (MAX_OPTIONS, MIN_OPTIONS, VoteInvalid, check_options, check_times, create_vote,
-                         option_from_line, parse_local_time)
+from store.vote_setup import (MAX_OPTIONS, MIN_OPTIONS, VoteInvalid, check_options, check_times,
+                              create_vote, option_from_line, parse_local_time)
 
 DRAFT = "nv"
 EXPECT_TITLE, EXPECT_OPTIONS, EXPECT_OPENS, EXPECT_CLOSES = "nv_title", "nv_options", "nv_opens", "nv_closes"

@@ -83,7 +83,8 @@ def show_vote(ctx: Context, args: list[str]) -> Reply:
         return Reply(f"{head}\n\n{ctx.t('vote_upcoming', opens=local_time(ctx, vote.opens_at))}",
                      (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
     if state == ENDED:
-        text = f"{head}\n\n{ctx.t('vote_ended', closes=local_time(ctx, vote.closes_at))}\n{results_text(ctx, vote)}"
+        ended = ctx.t("vote_ended", closes=local_time(ctx, vote.closes_at))
+        text = f"{head}\n\n{ended}\n{results_text(ctx, vote)}"
         return Reply(text, (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
     mine = ballot_of(ctx.session, vote, ctx.resident_id, ctx.now, ctx.tz)
     if mine is not None:
@@ -104,7 +105,8 @@ def cast(ctx: Context, args: list[str]) -> Reply:
     option_id = int(args[1]) if len(args) > 1 and args[1].isdigit() else 0
     result = cast_ballot(ctx.session, vote.id, option_id, ctx.resident_id, ctx.now, ctx.tz)
     if result.status == "recorded":
-        text = ctx.t("vote_recorded", label=result.label, next=next_text(ctx, vote) if vote.rule == DAILY else "")
+        nxt = next_text(ctx, vote) if vote.rule == DAILY else ""
+        text = ctx.t("vote_recorded", label=result.label, next=nxt)
         if results_visible(vote, ctx.now):
             text = f"{text.rstrip()}\n\n{results_text(ctx, vote)}"
         return Reply(text.rstrip(), (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))

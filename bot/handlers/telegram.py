@@ -17,6 +17,7 @@ from bot.dialogs.engine import Dialogs
 from bot.dialogs.group_flow import bot_joined_group, bot_left_group, handle_in_group
 from bot.dialogs.replies import Incoming, Reply
 from bot.handlers.telegram_limits import TelegramLimiter
+from bot.handlers.telegram_redelivery import send_or_queue
 from bot.settings import Settings
 
 CHANNEL = "telegram"
@@ -171,7 +172,7 @@ class TelegramChannel:
             replies = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
         else:
             replies = await asyncio.to_thread(self.dialogs.handle, incoming)
-        await self._send_all(context.bot, message.chat_id, replies)
+        await self._send_all(context.bot, message.chat_id, replies, str(update.update_id))
 
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was added to a group (say hello) or removed from it (stop sending there)."""
@@ -184,7 +185,7 @@ class TelegramChannel:
             replies = await asyncio.to_thread(bot_joined_group, self.dialogs, CHANNEL, str(chat.id),
                                               chat.title or "", key)
             try:
-                await self._send_all(context.bot, chat.id, replies)
+                await self._send_all(context.bot, chat.id, replies, key)
             except TelegramError as exc:  # e.g. a group where only admins may write
                 log.info("group hello not sent: %s", exc)
         elif was_in and not now_in:
@@ -193,19 +194,27 @@ class TelegramChannel:
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button."""
         query = update.callback_query
-        try:
-            await query.answer()  # first: Telegram shows a spinner until it is answered
-        except TelegramError as exc:
-            log.info("callback answer failed: %s", exc)
         if not query.data:
+            await self._answer(query)
             return
         user = query.from_user
         incoming = Incoming(CHANNEL, str(user.id), payload=query.data,
                             update_key=str(update.update_id), display_name=user.full_name)
-        replies, _ = await asyncio.gather(asyncio.to_thread(self.dialogs.handle, incoming),
-                                          self._drop_keyboard(query))
+        replies = await asyncio.to_thread(self.dialogs.handle, incoming)
+        if not replies:
+            # A duplicate delivery (another worker, or a retry): whoever took it answers the press.
+            return
+        # Telegram shows a spinner until the press is answered; the turn above takes milliseconds.
+        await asyncio.gather(self._answer(query), self._drop_keyboard(query))
         chat_id = query.message.chat.id if query.message else user.id
-        await self._send_all(context.bot, chat_id, replies)
+        await self._send_all(context.bot, chat_id, replies, str(update.update_id))
+
+    @staticmethod
+    async def _answer(query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            log.info("callback answer failed: %s", exc)
 
     @staticmethod
     async def _drop_keyboard(query: CallbackQuery) -> None:
@@ -217,10 +226,9 @@ class TelegramChannel:
         except TelegramError as exc:
             log.debug("keyboard not removed: %s", exc)
 
-    @staticmethod
-    async def _send_all(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-        for reply in replies:
-            await send_reply(bot, chat_id, reply)
+    async def _send_all(self, bot: Bot, chat_id: int, replies: list[Reply], update_key: str = "") -> None:
+        # Replies that meet a 429, a 5xx or a network failure go to the outbox, not to waste.
+        await send_or_queue(self.dialogs.db, bot, chat_id, replies, update_key)
 
     @staticmethod
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

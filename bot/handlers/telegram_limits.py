@@ -52,6 +52,14 @@ class Pace:
         self.next_free = due + self.interval
         return start - now
 
+    def wait(self, now: float) -> float:
+        """How long until a slot is free, without taking it."""
+        return max(0.0, self.next_free - self.tolerance - now)
+
+    def take(self, now: float) -> None:
+        """Use the slot that is free now."""
+        self.next_free = max(self.next_free, now) + self.interval
+
     def idle(self, now: float) -> bool:
         """True when this pace holds no reservation any more (it may be forgotten)."""
         return self.next_free <= now
@@ -73,6 +81,7 @@ class TelegramLimiter(BaseRateLimiter[int]):
         self._chats: dict[int | str, Pace] = {}
         self._prune_at = MIN_CHAT_PACES_KEPT
         self._resume_at = float("-inf")
+        self._overall_turn = asyncio.Lock()
         self._clock = clock
         self._sleep = sleep
 
@@ -119,13 +128,18 @@ class TelegramLimiter(BaseRateLimiter[int]):
 
     async def _wait_turn(self, chat_id: int | str) -> None:
         """Sleep until the chat's pace and the overall pace both allow a message, outside a pause."""
-        while True:
-            await self._wait_pause()
-            await self._sleep_for(self._chat_pace(chat_id).reserve(self._clock()))
-            await self._sleep_for(self._overall.reserve(self._clock()))
-            if self._clock() >= self._resume_at:
-                return
-            # A 429 arrived while we waited: queue again behind the pause.
+        await self._wait_pause()
+        await self._sleep_for(self._chat_pace(chat_id).reserve(self._clock()))
+        # The overall slot is taken in arrival order at the moment of sending, not booked ahead:
+        # requests delayed together (a busy event loop, a pause) then leave spaced, not in a clump.
+        async with self._overall_turn:
+            while True:
+                await self._wait_pause()
+                wait = self._overall.wait(self._clock())
+                if wait <= 0:
+                    self._overall.take(self._clock())
+                    return
+                await self._sleep(wait)
 
     async def _wait_pause(self) -> None:
         while (left := self._resume_at - self._clock()) > 0:

@@ -39,11 +39,11 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         """The text with every secret replaced and every mobile number masked."""
-        for secret in self.secrets:
-            text = text.replace(secret, HIDDEN)
-        text = BOT_TOKEN.sub(rf"\1:{HIDDEN}", text)
+        text = BOT_TOKEN.sub(rf"\1:{HIDDEN}", text)  # first: keeps the bot id readable
         text = BARE_TOKEN.sub(rf"\1:{HIDDEN}", text)
         text = SECRET_PARAM.sub(rf"\1={HIDDEN}", text)
+        for secret in self.secrets:
+            text = text.replace(secret, HIDDEN)
         return PHONE.sub(r"\1****\2", text)
 
 
@@ -95,7 +95,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record as a single line of JSON."""
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat("T", "milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

@@ -138,11 +138,13 @@ def volunteer_hours(session: Session, month: Month) -> list[VolunteerRow]:
     for resident_id, (minutes, services, points) in people.items():
         if not minutes and not points:
             continue
-        volunteer = (session.exec(select(volunteer_cls).where(volunteer_cls.resident_id == resident_id)).first()
-                     if volunteer_cls is not None else None)
+        volunteer = None
+        if volunteer_cls is not None:
+            volunteer = session.exec(select(volunteer_cls)
+                                     .where(volunteer_cls.resident_id == resident_id)).first()
         resident = session.get(Resident, resident_id)
-        name = (volunteer.name if volunteer else "") or (resident.display_name if resident else "") \
-            or f"居民{resident_id}"
+        name = ((volunteer.name if volunteer else "") or (resident.display_name if resident else "")
+                or f"居民{resident_id}")
         community = (volunteer.community if volunteer else "") or UNKNOWN
         out.append(VolunteerRow(name, community, minutes, services, points))
     return sorted(out, key=lambda r: (r.community, r.name))

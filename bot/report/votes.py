@@ -76,7 +76,8 @@ def results_files(session: Session, settings: Settings, vote: Vote) -> tuple[Pat
 def results_lines(counts: list[OptionCount], limit: int | None = None) -> str:
     """'1. 零基础毛笔书法 120 票' lines, ranked."""
     rows = list(zip(ranks(counts), counts))[:limit]
-    return "\n".join(t("vote_result_line", rank=rank, label=c.option.label, count=c.count) for rank, c in rows)
+    return "\n".join(t("vote_result_line", rank=rank, label=c.option.label, count=c.count)
+                     for rank, c in rows)
 
 
 def recipients(session: Session, vote: Vote) -> list[int]:
@@ -104,8 +105,11 @@ def close_vote(session: Session, settings: Settings, vote_id: int, now: datetime
     text = t("vote_closed_push", title=vote.title, voters=len(voters(session, vote.id)),
              ballots=sum(c.count for c in counts), top=results_lines(counts, TOP_SHOWN) or "—")
     reply = Reply(text, (Choice(t("btn_draw"), f"draw:{vote.id}"),), picture=str(chart), file=str(book))
-    for resident_id in recipients(session, vote):
-        _push(session, f"vote:{vote.id}:results:resident:{resident_id}", "vote_results", resident_id, reply, now)
+    people = recipients(session, vote)
+    for resident_id in people:
+        key = f"vote:{vote.id}:results:resident:{resident_id}"
+        _push(session, key, "vote_results", resident_id, reply, now)
+    log.info("vote %s closed: %s and %s sent to %d organizer(s)", vote.id, chart.name, book.name, len(people))
     return True
 
 

@@ -57,7 +57,9 @@ async def read_json(request: web.Request, lang: str) -> dict[str, Any]:
         raise ApiError(400, t("web_bad_request", lang)) from exc
     try:
         data = json.loads(bytes(raw).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        # A lone surrogate ("\ud800") decodes but is no text: it could be neither stored nor sent.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep
         raise ApiError(400, t("web_bad_request", lang)) from exc
     if not isinstance(data, dict):
         raise ApiError(400, t("web_bad_request", lang))

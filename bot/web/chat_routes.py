@@ -115,7 +115,7 @@ class WebChat:
 
     async def _history(self, request: web.Request, key: str) -> dict[str, Any]:
         after = request.query.get("after", "0")
-        after_id = int(after) if after.isdigit() and len(after) < 18 else 0
+        after_id = int(after) if after.isascii() and after.isdigit() and len(after) < 18 else 0  # not ² or ①
         messages = await asyncio.to_thread(self._read_history, key, after_id)
         return {"messages": messages}
 

@@ -128,7 +128,8 @@ def test_three_days_of_voting_then_results_and_a_prize_draw(talk, clock):
     with Image.open(push.picture) as chart:
         assert chart.format == "PNG"
     book = load_workbook(push.file)
-    ranked = [[round(v, 6) if isinstance(v, float) else v for v in r] for r in book["票数"].iter_rows(values_only=True)]
+    ranked = [[round(v, 6) if isinstance(v, float) else v for v in row]
+              for row in book["票数"].iter_rows(values_only=True)]
     assert ranked == [["名次", "选项", "编号", "票数", "占比"], [1, "零基础毛笔书法", "WH-SF-01", 3, 0.428571],
                       [1, "杨式太极拳", "TY-TJ-01", 3, 0.428571], [3, "智能手机课", "ZN-01", 1, 0.142857]]
     assert [list(r) for r in book["每日票数"].iter_rows(values_only=True)] == [

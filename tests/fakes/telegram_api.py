@@ -73,6 +73,9 @@ class FakeBotApi:
         self._callbacks: dict[str, bool] = {}  # callback query id → answered
         self._failures: dict[str, list[_Failure]] = {}
         self._chat_failures: dict[int, _Failure] = {}
+        self._holds: dict[str, asyncio.Event] = {}  # method → released when set
+        self.held = 0  # requests waiting behind a hold right now (callers still connected)
+        self.webhook: dict[str, Any] = {}  # what setWebhook was last given
         self._update_ids = count(1000)
         self._message_ids = count(1)
         self._file_ids = count(1)
@@ -128,15 +131,19 @@ class FakeBotApi:
 
     # -- feeding updates ----------------------------------------------------------------------
 
-    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
-        """Queue a raw Update for getUpdates (pushing the same one twice delivers it twice)."""
-        self._queue.append(_Queued(update))
-        self._wake.set()
+    def push_update(self, update: dict[str, Any], *, queue: bool = True) -> dict[str, Any]:
+        """Queue a raw Update for getUpdates (pushing the same one twice delivers it twice).
+
+        queue=False only builds it, for a test that POSTs it to a webhook itself.
+        """
+        if queue:
+            self._queue.append(_Queued(update))
+            self._wake.set()
         return update
 
     def push_text(self, user_id: int, text: str, *, chat_id: int | None = None,
                   first_name: str = "居民", last_name: str = "", update_id: int | None = None,
-                  reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+                  reply_to: dict[str, Any] | None = None, queue: bool = True) -> dict[str, Any]:
         """A text message from a user, in their private chat unless chat_id names a group."""
         user = self._user(user_id, first_name, last_name)
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
@@ -146,10 +153,12 @@ class FakeBotApi:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         if reply_to is not None:
             message["reply_to_message"] = reply_to
-        return self.push_update({"update_id": update_id or next(self._update_ids), "message": message})
+        return self.push_update({"update_id": update_id or next(self._update_ids), "message": message},
+                                queue=queue)
 
     def push_callback(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None,
-                      first_name: str = "居民", update_id: int | None = None) -> dict[str, Any]:
+                      first_name: str = "居民", update_id: int | None = None,
+                      queue: bool = True) -> dict[str, Any]:
         """A press on an inline button of a message the bot sent."""
         user = self._user(user_id, first_name, "")
         chat_id = chat_id or user_id
@@ -161,7 +170,7 @@ class FakeBotApi:
         query = {"id": query_id, "from": user, "chat_instance": f"ci{chat_id}",
                  "message": json.loads(json.dumps(message)), "data": data}
         return self.push_update({"update_id": update_id or next(self._update_ids),
-                                 "callback_query": query})
+                                 "callback_query": query}, queue=queue)
 
     @property
     def pending_updates(self) -> int:
@@ -218,6 +227,16 @@ class FakeBotApi:
         failure = _Failure(status, description, retry_after, body)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def hold(self, method: str) -> None:
+        """Keep every later call of a method waiting until release(method)."""
+        self._holds[method] = asyncio.Event()
+
+    def release(self, method: str) -> None:
+        """Let held calls go on; a caller that hung up meanwhile is answered nothing."""
+        event = self._holds.pop(method, None)
+        if event is not None:
+            event.set()
+
     def fail_chat(self, chat_id: int, *, status: int = 403,
                   description: str = "Forbidden: bot was kicked from the group chat") -> None:
         """Make every later call that names this chat fail (a group that removed the bot)."""
@@ -239,6 +258,9 @@ class FakeBotApi:
         chat_failure = self._chat_failures.get(params.get("chat_id"))
         if chat_failure is not None:
             return self._failed(call, chat_failure)
+        hold = self._holds.get(method)
+        if hold is not None and not await self._wait_hold(request, hold):
+            return web.Response(status=499)  # the caller hung up: as if it never arrived
         failures = self._failures.get(method)
         if failures:
             return self._failed(call, failures.pop(0))
@@ -251,6 +273,21 @@ class FakeBotApi:
             return self._error(call, exc.status, exc.description)
         self.calls.append(call)
         return web.json_response({"ok": True, "result": result})
+
+    async def _wait_hold(self, request: web.Request, hold: asyncio.Event) -> bool:
+        """Wait for the release; False as soon as the caller's connection is gone."""
+        self.held += 1
+        try:
+            while not hold.is_set():
+                if request.transport is None or request.transport.is_closing():
+                    return False
+                try:
+                    await asyncio.wait_for(hold.wait(), 0.05)
+                except asyncio.TimeoutError:
+                    pass
+            return request.transport is not None and not request.transport.is_closing()
+        finally:
+            self.held -= 1
 
     def _failed(self, call: ApiCall, failure: _Failure) -> web.Response:
         if failure.body is not None:
@@ -279,7 +316,12 @@ class FakeBotApi:
         return True
 
     def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = dict(params)
         return True
+
+    def _m_getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": 0, "allowed_updates": self.webhook.get("allowed_updates", [])}
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import mplfonts
 from matplotlib.text import Text
 from PIL import Image
 
-import mplfonts
 from bot.charts import bar_chart, chart_figure, drawable, font_path
 
 LABELS = ["零基础毛笔书法", "杨式太极拳（24式）", "智能手机课：微信视频通话", "广场舞"]

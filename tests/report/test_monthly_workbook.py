@@ -146,7 +146,8 @@ def month_of_activity(db):
         services = {i.code: i.id for i in s.exec(select(ServiceItem))}
         for number, service, community, place, audience, headcount, contact, phone, status, created in ORDERS:
             s.add(ServiceOrder(number=number, service_id=services[service], community=community, place=place,
-                               audience=audience, headcount=headcount, contact_name=contact, contact_phone=phone,
+                               audience=audience, headcount=headcount, contact_name=contact,
+                               contact_phone=phone,
                                status=status, ordered_by=people[0], created_at=utc(created)))
         for code, (venue, name) in ROOMS.items():
             s.add(Room(venue_id=venues[venue], code=code, name=name))
@@ -246,7 +247,8 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
         _, start, minutes = SESSIONS[key]
         title, category, teacher, venue = COURSES[course]
         end = (datetime.strptime(start, "%Y-%m-%d %H:%M") + timedelta(minutes=minutes)).strftime("%H:%M")
-        attendance.append([start[:10], f"{start[11:]}–{end}", course, title, category, teacher, *VENUES[venue],
+        attendance.append([start[:10], f"{start[11:]}–{end}", course, title, category, teacher,
+                           *VENUES[venue],
                            enrolled, away, enrolled - away])
     assert sheet(book, "课程出勤") == [["日期", "时间", "课程编号", "课程", "类别", "讲师", "教学点", "社区",
                                       "已报名", "请假", "人次"]] + with_total(attendance, 8)
@@ -258,7 +260,8 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
         signups.append([code, title, category, teacher,
                         sum(1 for e in mine if in_november(e[3])),
                         sum(1 for e in mine if e[2] == "cancelled" and in_november(e[4])),
-                        sum(1 for e in mine if e[2] == "confirmed"), sum(1 for e in mine if e[2] == "waiting")])
+                        sum(1 for e in mine if e[2] == "confirmed"),
+                        sum(1 for e in mine if e[2] == "waiting")])
     assert sheet(book, "报名与候补") == [["课程编号", "课程", "类别", "讲师", "本月新报名", "本月取消", "当前已报名",
                                        "当前候补"]] + with_total(signups, 4)
 
@@ -283,8 +286,10 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
     booking_rows = []
     for venue_code, room_name in sorted(rooms, key=lambda r: (VENUES[r[0]][0], r[1])):
         got = rooms[(venue_code, room_name)]
-        count = {s: sum(1 for x, _ in got if x == s) for s in ("booked", "checked_in", "no_show", "cancelled")}
-        booking_rows.append([VENUES[venue_code][0], room_name, len(got) - count["cancelled"], count["checked_in"],
+        count = {s: sum(1 for x, _ in got if x == s)
+                 for s in ("booked", "checked_in", "no_show", "cancelled")}
+        booking_rows.append([VENUES[venue_code][0], room_name, len(got) - count["cancelled"],
+                             count["checked_in"],
                              count["no_show"], count["booked"], count["cancelled"],
                              sum(h for x, h in got if x == "checked_in")])
     assert sheet(book, "场馆预约") == [["场馆", "房间", "预约", "已签到", "爽约", "待签到", "已取消", "到场人次"]] \

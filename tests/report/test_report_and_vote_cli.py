@@ -24,7 +24,8 @@ from tests.support.catalog import add_course
 
 @pytest.fixture
 def file_settings(settings, tmp_path):
-    return settings.model_copy(update={"files": settings.files.model_copy(update={"dir": str(tmp_path / "files")})})
+    files = settings.files.model_copy(update={"dir": str(tmp_path / "files")})
+    return settings.model_copy(update={"files": files})
 
 
 @pytest.fixture
@@ -118,7 +119,8 @@ def test_vote_from_a_toml_file(sqlite_db, file_settings, tmp_path):
     path.write_text(TOML_VOTE, encoding="utf-8")
     vote = create_from_file(sqlite_db, file_settings, path, START)
     with sqlite_db.session() as s:
-        options = s.exec(select(VoteOption).where(VoteOption.vote_id == vote.id).order_by(VoteOption.position))
+        options = s.exec(select(VoteOption).where(VoteOption.vote_id == vote.id)
+                         .order_by(VoteOption.position))
         assert [(o.label, o.ref) for o in options] == [("王老师", ""), ("赵老师", "T-ZHAO"), ("林老师", "T-LIN"),
                                                        ("零基础毛笔书法", "WH-SF-01")]
         stored = s.get(Vote, vote.id)
@@ -163,7 +165,8 @@ def test_linli_vote_draw_and_its_check(sqlite_db, file_settings, tmp_path):
             person = Resident(display_name=f"居民{n}")
             s.add(person)
             s.flush()
-            s.add(Ballot(vote_id=vote.id, option_id=option.id, resident_id=person.id, day="", created_at=START))
+            s.add(Ballot(vote_id=vote.id, option_id=option.id, resident_id=person.id, day="",
+                         created_at=START))
     after = START + timedelta(days=5)
     out = io.StringIO()
     assert draw_from_cli(sqlite_db, vote.id, 2, "poster-42", False, after, out) == 0

@@ -1,6 +1,9 @@
 """The Telegram limiter on a virtual clock: per-chat, per-group and overall pacing, RetryAfter pauses."""
 from __future__ import annotations
 
+import asyncio
+import heapq
+
 import pytest
 from telegram.error import RetryAfter
 
@@ -106,3 +109,66 @@ def test_limiter_from_settings(settings):
     assert lim._overall.interval == pytest.approx(1 / 30)
     assert lim._chat_pace(-1).interval == pytest.approx(3)
     assert lim._chat_pace(1).interval == pytest.approx(1)
+
+
+class SteppedTime:
+    """Virtual time for concurrent tasks: when every task waits, jump to the earliest wake-up."""
+
+    def __init__(self):
+        self.now = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future]] = []
+        self._count = 0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._count += 1
+        heapq.heappush(self._sleepers, (self.now + seconds, self._count, future))
+        await future
+
+    async def run(self, *coros):
+        tasks = [asyncio.ensure_future(c) for c in coros]
+        while not all(t.done() for t in tasks):
+            for _ in range(50):  # let every task run until it waits
+                await asyncio.sleep(0)
+            if self._sleepers:
+                when, _, future = heapq.heappop(self._sleepers)
+                self.now = max(self.now, when)
+                future.set_result(None)
+        return [t.result() for t in tasks]
+
+
+async def test_concurrent_requests_leave_evenly_spaced_in_arrival_order():
+    st = SteppedTime()
+    lim = TelegramLimiter(overall_per_second=10, overall_burst=1, clock=st.clock, sleep=st.sleep)
+    sent = []
+
+    async def one(chat):
+        async def call():
+            sent.append((chat, round(st.now, 6)))
+            return True
+        return await lim.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, None)
+
+    await st.run(*(one(chat) for chat in range(1, 7)))
+    assert sent == [(1, 0), (2, 0.1), (3, 0.2), (4, 0.3), (5, 0.4), (6, 0.5)]
+
+
+async def test_a_pause_holds_requests_already_waiting():
+    st = SteppedTime()
+    lim = TelegramLimiter(overall_per_second=10, overall_burst=1, clock=st.clock, sleep=st.sleep)
+    sent, failures = [], [RetryAfter(2)]
+
+    async def one(chat):
+        async def call():
+            if chat == 1 and failures:
+                raise failures.pop()
+            sent.append((chat, round(st.now, 6)))
+            return True
+        return await lim.process_request(call, (), {}, "sendMessage", {"chat_id": chat}, 1)
+
+    await st.run(*(one(chat) for chat in range(1, 4)))
+    # Chat 1 hit the flood limit at 0: nothing leaves before 2.1 s, then one every 0.1 s.
+    assert sent[0][1] >= 2.1 and [t for _, t in sent] == sorted(t for _, t in sent)
+    assert all(b - a >= 0.1 - 1e-9 for (_, a), (_, b) in zip(sent, sent[1:]))

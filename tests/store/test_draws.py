@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from store.draws import DrawError, candidates_digest, check_draw, pick_winners, recorded_draws, run_draw
 from store.models import AuditEntry, Ballot, Resident, VoteOption
-from store.votes import create_vote
+from store.vote_setup import create_vote
 from tests.conftest import START
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -86,7 +86,7 @@ def test_different_seeds_are_checked_as_different_draws(voted):
 
 
 def test_a_changed_candidate_list_is_reported(voted):
-    db, vote_id, voter_ids, idle = voted
+    db, vote_id, _, idle = voted
     with db.session() as s:
         draw = run_draw(s, vote_id, 4, seed="s1", now=AFTER)
         option = s.exec(select(VoteOption).where(VoteOption.vote_id == vote_id)).first()
@@ -105,9 +105,8 @@ def test_a_changed_candidate_list_is_reported(voted):
 ])
 def test_draws_that_cannot_be_made_change_nothing(voted, count, seed, now, code):
     db, vote_id, _, _ = voted
-    with db.session() as s:
-        with pytest.raises(DrawError) as error:
-            run_draw(s, vote_id, count, seed=seed, now=now)
+    with db.session() as s, pytest.raises(DrawError) as error:
+        run_draw(s, vote_id, count, seed=seed, now=now)
     assert error.value.code == code
     with db.session() as s:
         assert s.exec(select(AuditEntry).where(AuditEntry.action == "vote.draw")).all() == []

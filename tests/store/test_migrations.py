@@ -96,6 +96,13 @@ def test_is_behind_until_upgraded(empty_db):
     assert not migrate.is_behind(empty_db)
 
 
+def test_downgrade_to_base_removes_every_table(empty_db):
+    migrate.upgrade(empty_db)
+    migrate.downgrade(empty_db, "base")
+    assert table_names(empty_db) == {"alembic_version"}
+    assert migrate.current_revision(empty_db) is None
+
+
 def test_postgres_tables_and_version_land_in_the_private_schema():
     schema = PostgresSchema(postgres_base_url())
     db = Database(schema.url, pool_size=2)
@@ -103,7 +110,8 @@ def test_postgres_tables_and_version_land_in_the_private_schema():
         migrate.upgrade(db)
         with db.engine.connect() as conn:
             rows = conn.execute(text("SELECT table_schema, table_name FROM information_schema.tables "
-                                     "WHERE table_name IN ('alembic_version', 'resident')")).all()
+                                     "WHERE table_name IN ('alembic_version', 'resident') "
+                                     "AND table_schema IN (:mine, 'public')"), {"mine": schema.name}).all()
         assert sorted(rows) == [(schema.name, "alembic_version"), (schema.name, "resident")]
     finally:
         db.dispose()
@@ -201,3 +209,14 @@ def test_linli_db_upgrade_refuses_an_unversioned_database_that_differs(cli_datab
     db.dispose()
     assert main(["db", "upgrade"]) == 2
     assert "没有版本记录" in capsys.readouterr().err
+
+
+def test_fresh_install_is_built_by_the_migrations(settings, tmp_path):
+    from bot.app import open_database
+    url = f"sqlite:///{tmp_path / 'new' / 'linli.db'}"
+    (tmp_path / "new").mkdir()
+    conf = settings.model_copy(update={"database": settings.database.model_copy(update={"url": url})})
+    db = open_database(conf)
+    assert migrate.current_revision(db) == migrate.head_revision()
+    assert table_names(db) == set(SQLModel.metadata.tables) | {"alembic_version"}
+    db.dispose()

@@ -12,8 +12,8 @@ from sqlmodel import select
 from store.linking import merge_residents
 from store.models import Ballot, Vote, VoteOption
 from store.people import get_or_create_account
-from store.votes import (VoteInvalid, cast_ballot, create_vote, next_local_midnight, parse_local_time,
-                         vote_counts, voters)
+from store.vote_setup import VoteInvalid, create_vote, parse_local_time
+from store.votes import cast_ballot, next_local_midnight, vote_counts, voters
 from tests.conftest import START
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -123,10 +123,9 @@ def test_the_database_itself_refuses_a_second_ballot_the_same_day(db):
     vote_id, (calligraphy, taiji, _) = make_vote(db)
     wang = resident(db, "wang")
     assert cast(db, vote_id, calligraphy, wang, START).status == "recorded"
-    with pytest.raises(IntegrityError):
-        with db.session() as s:
-            s.add(Ballot(vote_id=vote_id, option_id=taiji, resident_id=wang, day="2026-12-01", created_at=START))
-            s.flush()
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.add(Ballot(vote_id=vote_id, option_id=taiji, resident_id=wang, day="2026-12-01", created_at=START))
+        s.flush()
 
 
 def test_linked_accounts_are_one_person_with_one_ballot(db):
@@ -148,10 +147,9 @@ def test_linked_accounts_are_one_person_with_one_ballot(db):
 
 
 def test_bad_votes_are_refused_with_every_problem(db):
-    with db.session() as s:
-        with pytest.raises(VoteInvalid) as bad:
-            create_vote(s, title="", options=[("书法", ""), ("书法", "")], opens_at=START,
-                        closes_at=START - timedelta(hours=1), rule="weekly", results="never", now=START)
+    with db.session() as s, pytest.raises(VoteInvalid) as bad:
+        create_vote(s, title="", options=[("书法", ""), ("书法", "")], opens_at=START,
+                    closes_at=START - timedelta(hours=1), rule="weekly", results="never", now=START)
     codes = [code for code, _ in bad.value.problems]
     assert codes == ["vote_bad_title_empty", "vote_bad_dup", "vote_bad_order", "vote_bad_rule",
                      "vote_bad_results"]

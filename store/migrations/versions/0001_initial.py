@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:10:56.582413
+Create Date: 2026-11-22 09:38:20.396683
 """
 from alembic import op
 import sqlalchemy as sa

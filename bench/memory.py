@@ -1,0 +1,274 @@
+"""One worker's memory with a district-sized store: 10,000 courses and 100,000 residents.
+
+Builds the store in a SQLite file (bulk inserts, with sessions and some sign-ups), starts the real
+worker (`python -m bot.cli serve`, demo off, no Telegram or WeCom), drives web chat traffic through
+its HTTP API (menu, browsing, course pages, searches, which build the search index over every
+course) and reads the worker's VmRSS and VmHWM from /proc. Prints one JSON object.
+
+When the worker ends above the target, the same turns are run again in this process under
+tracemalloc, and the biggest allocation sites are printed too.
+
+    python bench/memory.py            # BENCH_COURSES, BENCH_RESIDENTS, BENCH_ENROLMENTS change the sizes
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+
+from bot.clock import utcnow  # noqa: E402
+from store.db import Database  # noqa: E402
+from store.demo import course_plans, read_data  # noqa: E402
+from store.models import Category, ClassSession, Course, Enrolment, Resident, Venue  # noqa: E402
+
+COURSES = int(os.environ.get("BENCH_COURSES", 10_000))
+RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", 100_000))
+ENROLMENTS = int(os.environ.get("BENCH_ENROLMENTS", 50_000))
+SESSIONS_PER_COURSE = 4
+BROWSERS = 30
+TARGET_MB = 200
+SEED = 20261201
+CHUNK = 5_000
+SEARCHES = ["书法", "太极", "shufa", "sf", "广场舞", "合唱", "智能手机", "国画山水", "毛笔", "瑜伽",
+            "乒乓球", "摄影", "老年大学", "周末亲子", "书发", "taiji", "舞蹈 入门", "英语口语", "茶艺", "象棋"]
+
+
+def _chunks(rows: list[dict], size: int = CHUNK):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def build_store(db: Database) -> dict:
+    """Categories and venues from the demo data, then COURSES courses, their sessions, residents, sign-ups."""
+    rng = random.Random(SEED)
+    data = read_data()
+    plans = course_plans(data)
+    now = utcnow().replace(second=0, microsecond=0)
+    db.create_all()
+    with db.session() as s:
+        s.execute(insert(Category), [{"section": c["section"], "name": c["name"], "sort_order": n}
+                                     for n, c in enumerate(data["category"])])
+        s.execute(insert(Venue), [{"code": v["code"], "name": v["name"], "address": v["address"],
+                                   "community": v["community"], "kind": v["kind"],
+                                   "opening_hours": json.dumps(v["hours"], ensure_ascii=False),
+                                   "phone": v.get("phone", "")} for v in data["venue"]])
+        categories = dict(s.execute(select(Category.name, Category.id)).all())
+        venues = [row[0] for row in s.execute(select(Venue.id)).all()]
+    courses = []
+    for n in range(COURSES):
+        plan = plans[n % len(plans)]
+        category = plan["category"]
+        courses.append({
+            "code": f"B-{n:05d}", "title": f"{plan['title']}（第{n // len(plans) + 1}期）",
+            "section": category["section"], "category_id": categories[category["name"]],
+            "teacher": rng.choice(category["teachers"]), "venue_id": rng.choice(venues),
+            "capacity": rng.randint(*category["capacity"]), "description": plan["description"],
+            "tags": plan["tags"], "reminders_on": True, "active": True, "updated_at": now})
+    with db.session() as s:
+        for rows in _chunks(courses):
+            s.execute(insert(Course), rows)
+        course_ids = [row[0] for row in s.execute(select(Course.id).order_by(Course.id)).all()]
+    sessions = []
+    for course_id in course_ids:
+        first = now + timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 10))
+        for week in range(SESSIONS_PER_COURSE):
+            start = first + timedelta(weeks=week)
+            sessions.append({"course_id": course_id, "starts_at": start, "ends_at": start + timedelta(minutes=90)})
+    with db.session() as s:
+        for rows in _chunks(sessions):
+            s.execute(insert(ClassSession), rows)
+        for rows in _chunks([{"display_name": f"居民{n:06d}", "reminders_on": True, "created_at": now}
+                             for n in range(RESIDENTS)]):
+            s.execute(insert(Resident), rows)
+        resident_ids = [row[0] for row in s.execute(select(Resident.id)).all()]
+    taken: set[tuple[int, int]] = set()
+    queue: dict[int, int] = {}
+    enrolments = []
+    while len(enrolments) < ENROLMENTS:
+        pair = (rng.choice(course_ids), rng.choice(resident_ids))
+        if pair in taken:
+            continue
+        taken.add(pair)
+        queue[pair[0]] = queue.get(pair[0], 0) + 1
+        enrolments.append({"course_id": pair[0], "resident_id": pair[1], "status": "confirmed",
+                           "queue_no": queue[pair[0]], "created_at": now, "updated_at": now})
+    with db.session() as s:
+        for rows in _chunks(enrolments):
+            s.execute(insert(Enrolment), rows)
+    return {"courses": len(course_ids), "sessions": len(sessions), "residents": len(resident_ids),
+            "enrolments": len(enrolments), "categories": len(categories), "venues": len(venues)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM of a process, in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = round(int(value.split()[0]) / 1024, 1)
+    return found
+
+
+def start_worker(url: str, port: int, log_path: Path) -> subprocess.Popen:
+    env = {**os.environ, "LINLI_DATABASE__URL": url, "LINLI_GENERAL__DEMO_ON_EMPTY": "false",
+           "LINLI_WEB__HOST": "127.0.0.1", "LINLI_WEB__PORT": str(port), "LINLI_TELEGRAM__TOKEN": "",
+           "LINLI_WECOM__CORP_ID": "", "LINLI_WEB__RATE_PER_SESSION": "100000",
+           "LINLI_WEB__RATE_PER_ADDRESS": "100000"}
+    env.pop("LINLI_CONFIG", None)
+    with log_path.open("wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+
+
+async def wait_ready(base: str, worker: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise RuntimeError(f"the worker stopped with code {worker.returncode}")
+            try:
+                async with http.get(f"{base}/healthz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.3)
+    raise TimeoutError("the worker did not answer /healthz in time")
+
+
+def conversation(rng: random.Random, categories: list[int], codes: list[str]) -> list[dict]:
+    """What one browser sends: the menu, browsing down to courses, course pages and searches."""
+    steps: list[dict] = [{"payload": "menu"}, {"payload": "browse"}]
+    for _ in range(3):
+        category = rng.choice(categories)
+        steps += [{"payload": f"sec:{rng.choice(['文化', '体育', '艺术'])}"}, {"payload": f"cat:{category}"},
+                  {"payload": f"cat:{category}:2"}, {"payload": f"crs:{rng.choice(codes)}"}]
+    for query in rng.sample(SEARCHES, 6):
+        steps += [{"payload": "search"}, {"text": query}]
+    steps += [{"text": rng.choice(SEARCHES)} for _ in range(4)]
+    steps += [{"payload": "my"}, {"payload": "help"}, {"payload": "more"}]
+    return steps
+
+
+async def drive(base: str, db: Database) -> dict:
+    """BROWSERS browsers at once, each through its own conversation; counts and errors."""
+    with db.session() as s:
+        categories = [row[0] for row in s.execute(select(Category.id)).all()]
+        codes = [row[0] for row in s.execute(select(Course.code)).all()]
+    counts = {"requests": 0, "errors": 0, "busy": 0}
+
+    async def browser(n: int) -> None:
+        rng = random.Random(f"{SEED}:{n}")
+        # unsafe: keep the cookie of an address like 127.0.0.1, as a browser does
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            await (await http.get(f"{base}/")).read()  # the page hands out the session cookie
+            messages = [("/api/start", {})] + [("/api/message", step) for step in
+                                               conversation(rng, categories, codes)]
+            for i, (path, body) in enumerate(messages):
+                async with http.post(f"{base}{path}", json={"id": f"bench-{n:03d}-{i:04d}", **body}) as resp:
+                    answer = await resp.json()
+                counts["requests"] += 1
+                counts["errors"] += resp.status != 200
+                counts["busy"] += "繁忙" in json.dumps(answer, ensure_ascii=False)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(browser(n) for n in range(BROWSERS)))
+    counts["seconds"] = round(time.perf_counter() - started, 1)
+    return counts
+
+
+def trace_in_process(url: str, top: int = 12) -> list[dict]:
+    """The same kind of turns in this process under tracemalloc: where the memory goes."""
+    from bot.dialogs.engine import Dialogs
+    from bot.dialogs.replies import Incoming
+    from bot.settings import get_settings
+
+    db = Database(url)
+    with db.session() as s:
+        categories = [row[0] for row in s.execute(select(Category.id)).all()]
+        codes = [row[0] for row in s.execute(select(Course.code)).all()]
+    tracemalloc.start(25)
+    dialogs = Dialogs(db, get_settings())
+    rng = random.Random(SEED)
+    for n in range(5):
+        for step in conversation(rng, categories, codes):
+            dialogs.handle(Incoming("bench", f"trace-{n}", text=step.get("text", ""),
+                                    payload=step.get("payload")))
+    snapshot = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    db.dispose()
+    stats = snapshot.statistics("traceback")
+    total = sum(stat.size for stat in stats)
+    out = [{"total_mb": round(total / 2 ** 20, 1)}]
+    for stat in stats[:top]:
+        frames = [f"{Path(f.filename).name}:{f.lineno}" for f in stat.traceback
+                  if str(ROOT) in f.filename and "/.venv/" not in f.filename][-3:]
+        out.append({"mb": round(stat.size / 2 ** 20, 2), "blocks": stat.count,
+                    "where": frames or [f"{Path(stat.traceback[0].filename).name}:{stat.traceback[0].lineno}"]})
+    return out
+
+
+async def main() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "memory.db"
+        url = f"sqlite:///{path}"
+        db = Database(url)
+        started = time.perf_counter()
+        built = build_store(db)
+        build_seconds = round(time.perf_counter() - started, 1)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        worker = start_worker(url, port, Path(tmp) / "worker.log")
+        try:
+            await wait_ready(base, worker)
+            idle = memory_of(worker.pid)
+            traffic = await drive(base, db)
+            after = memory_of(worker.pid)
+            traffic_again = await drive(base, db)  # the index is built: memory should stay put
+            settled = memory_of(worker.pid)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            log_tail = (Path(tmp) / "worker.log").read_text(errors="replace").splitlines()[-5:]
+        result = {
+            "store": built, "database_mb": round(path.stat().st_size / 2 ** 20, 1),
+            "build_seconds": build_seconds,
+            "worker_idle_mb": idle, "worker_after_traffic_mb": after, "worker_after_more_traffic_mb": settled,
+            "traffic": traffic, "more_traffic": traffic_again,
+            "target_mb": TARGET_MB, "within_target": settled["VmHWM"] <= TARGET_MB,
+        }
+        if traffic["errors"] or traffic["busy"]:
+            result["worker_log_tail"] = log_tail
+        if not result["within_target"]:
+            result["where_the_memory_goes"] = trace_in_process(url)
+        db.dispose()
+        return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main()), ensure_ascii=False, indent=2))

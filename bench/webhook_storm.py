@@ -1,0 +1,364 @@
+"""Residents browse the menu and sign up through the Telegram webhook: linli with 1 and 2 workers
+on PostgreSQL beside a bare python-telegram-bot echo, against one fake Bot API, in one run.
+
+Each resident runs /start → 服务菜单 → 文化 → 书法 → a course → 报名 → 确认报名, waiting for the
+bot's reply before the next step, all residents at once. Updates are POSTed round-robin over the
+workers, as a reverse proxy would. The fake Bot API runs in its own process and streams the time
+of every message it receives; latency is update POSTed → reply seen by the fake (both clocks are
+the system's monotonic clock). Prints JSON.
+
+    LINLI_TEST_DATABASE_URL=postgresql://... python bench/webhook_storm.py
+    (BENCH_RESIDENTS: residents measured, default 200; BENCH_WARMUP: warm-up residents, default 20)
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
+
+from tests.fakes.telegram_api import FakeBotApi  # noqa: E402
+
+RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", 200))
+WARMUP = int(os.environ.get("BENCH_WARMUP", 20))
+REPLY_TIMEOUT = 60.0
+COURSE = "HOT-01"
+SECRET = "bench-secret_0123456789"
+
+
+# -- the fake Bot API, in its own process -----------------------------------------------------
+
+class TimedBotApi(FakeBotApi):
+    """The test fake, plus a stream of (chat, time) for every message sent; any press may be answered."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._listeners: list[asyncio.Queue] = []
+
+    async def start(self) -> "TimedBotApi":
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/events", self._events)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = self._runner.addresses[0][1]
+        return self
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        queue: asyncio.Queue = asyncio.Queue()
+        self._listeners.append(queue)
+        try:
+            while True:
+                lines = [await queue.get()]
+                while not queue.empty():
+                    lines.append(queue.get_nowait())
+                await response.write("".join(lines).encode())
+        finally:
+            self._listeners.remove(queue)
+
+    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        message = super()._new_message(params, **content)
+        line = f"{params.get('chat_id')} {time.monotonic():.6f}\n"
+        for queue in self._listeners:
+            queue.put_nowait(line)
+        self.calls.clear()  # nothing reads them here; keep memory flat
+        return message
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True  # presses are made up by another process: every id is fine
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id")
+        return {"message_id": params.get("message_id"), "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"}, "from": self.me, "text": "…"}
+
+
+async def serve_fake() -> None:
+    """Run the fake until SIGTERM; the first line on stdout is its port."""
+    api = await TimedBotApi().start()
+    print(api.port, flush=True)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    await api.stop()
+
+
+# -- residents ----------------------------------------------------------------------------------
+
+class Replies:
+    """Reads the fake's event stream; hands each chat's reply times to whoever waits for them."""
+
+    def __init__(self) -> None:
+        self.queues: dict[int, asyncio.Queue] = {}
+
+    def of(self, chat_id: int) -> asyncio.Queue:
+        return self.queues.setdefault(chat_id, asyncio.Queue())
+
+    async def follow(self, url: str, ready: asyncio.Event) -> None:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None)) as http:
+            async with http.get(url) as response:
+                ready.set()
+                async for raw in response.content:
+                    chat, at = raw.decode().split()
+                    self.of(int(chat)).put_nowait(float(at))
+
+
+def script(category_id: int) -> list[tuple[str, str]]:
+    """One resident's visit: (kind, text or callback data)."""
+    return [("text", "/start"), ("press", "browse"), ("press", "sec:文化"),
+            ("press", f"cat:{category_id}"), ("press", f"crs:{COURSE}"), ("press", f"su:{COURSE}"),
+            ("press", f"suy:{COURSE}")]
+
+
+def make_update(kind: str, value: str, user: int, update_id: int) -> dict[str, Any]:
+    """A Telegram update from a private chat: a text, or a press on a message with a keyboard."""
+    sender = {"id": user, "is_bot": False, "first_name": "居民", "language_code": "zh-hans"}
+    chat = {"id": user, "type": "private", "first_name": "居民"}
+    now = int(time.time())
+    if kind == "text":
+        message = {"message_id": update_id, "date": now, "chat": chat, "from": sender, "text": value}
+        if value.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(value)}]
+        return {"update_id": update_id, "message": message}
+    shown = {"message_id": update_id, "date": now, "chat": chat, "text": "…",
+             "from": {"id": 1, "is_bot": True, "first_name": "邻里"},
+             "reply_markup": {"inline_keyboard": [[{"text": "1. 确认", "callback_data": value}]]}}
+    return {"update_id": update_id, "callback_query": {
+        "id": f"q{update_id}", "from": sender, "chat_instance": f"c{user}", "message": shown,
+        "data": value}}
+
+
+async def run_residents(urls: list[str], replies: Replies, users: range, category_id: int,
+                        first_update: int) -> dict[str, Any]:
+    """Every user runs the script at once; throughput and latencies of all their steps."""
+    steps = script(category_id)
+    latencies: list[float] = []
+    lost = 0
+    turn = iter(range(10**9))
+    connector = aiohttp.TCPConnector(limit=256)
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def visit(n: int, user: int) -> None:
+            nonlocal lost
+            inbox = replies.of(user)
+            for s, (kind, value) in enumerate(steps):
+                while not inbox.empty():  # a late second message of the last step
+                    inbox.get_nowait()
+                update = make_update(kind, value, user, first_update + n * len(steps) + s)
+                url = urls[next(turn) % len(urls)]
+                sent_at = time.monotonic()
+                async with http.post(url, data=json.dumps(update, ensure_ascii=False).encode(),
+                                     headers=headers) as response:
+                    await response.read()
+                try:
+                    seen_at = await asyncio.wait_for(inbox.get(), REPLY_TIMEOUT)
+                except asyncio.TimeoutError:
+                    lost += 1
+                    continue
+                latencies.append(seen_at - sent_at)
+
+        started = time.monotonic()
+        await asyncio.gather(*(visit(n, user) for n, user in enumerate(users)))
+        elapsed = time.monotonic() - started
+    done = len(latencies)
+    ordered = sorted(latencies) or [0.0]
+    return {"updates": done + lost, "seconds": round(elapsed, 2),
+            "updates_per_second": round(done / elapsed, 1),
+            "p50_ms": round(statistics.median(ordered) * 1000, 1),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * (len(ordered) - 1)))] * 1000, 1),
+            "lost": lost}
+
+
+# -- the contestants ------------------------------------------------------------------------------
+
+async def wait_healthy(ports: list[int], procs: list, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        for port, proc in zip(ports, procs):
+            while True:
+                if proc.returncode is not None:
+                    raise RuntimeError(f"process on port {port} exited with {proc.returncode}")
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"process on port {port} not healthy")
+                await asyncio.sleep(0.2)
+
+
+async def stop_all(procs: list) -> list[int]:
+    for proc in procs:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+    return [await asyncio.wait_for(proc.wait(), 60) for proc in procs]
+
+
+def fake_handle(port: int) -> FakeBotApi:
+    """A FakeBotApi object that only names the running fake (token and URLs)."""
+    api = FakeBotApi()
+    api.port = port
+    return api
+
+
+def prepare_schema(base_url: str):
+    """A private schema with the demo catalogue and one popular 50-seat 书法 course."""
+    from sqlmodel import select
+
+    from bot.clock import utcnow
+    from store.demo import load_demo
+    from store.models import Category
+    from tests.support.catalog import add_course
+    from tests.support.databases import PostgresSchema
+    from tests.support.workers import migrated_database
+    schema = PostgresSchema(base_url)
+    db = migrated_database(schema.url)
+    load_demo(db)
+    add_course(db, COURSE, "老年智能手机入门", category="书法", capacity=50,
+               first_start=utcnow() + timedelta(days=3))
+    with db.session() as s:
+        category_id = s.exec(select(Category.id).where(Category.name == "书法")).first()
+    return schema, db, category_id
+
+
+def cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU time the processes used so far (Linux /proc; None elsewhere)."""
+    try:
+        total = 0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def measure(start, replies: Replies, category_id: int, base: int) -> dict[str, Any]:
+    """Start the contestant, warm it up, measure, stop it."""
+    procs, ports = await start()
+    try:
+        await wait_healthy(ports, procs)
+        urls = [f"http://127.0.0.1:{p}/telegram/webhook" for p in ports]
+        await run_residents(urls, replies, range(base, base + WARMUP), category_id, base * 10)
+        load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds([p.pid for p in procs])
+        result = await run_residents(urls, replies, range(base + WARMUP, base + WARMUP + RESIDENTS),
+                                     category_id, base * 10 + 10**6)
+        cpu_after = cpu_seconds([p.pid for p in procs])
+        result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        if cpu_before is not None and cpu_after is not None and result["updates"]:
+            # CPU the bot's own processes spent per update: comparable even on a busy machine.
+            result["cpu_ms_per_update"] = round((cpu_after - cpu_before) * 1000 / result["updates"], 1)
+    finally:
+        codes = await stop_all(procs)
+    result["exit_codes"] = codes
+    return result
+
+
+async def bench() -> dict[str, Any]:
+    from tests.support.workers import free_port, worker_env
+    base_url = os.environ.get("LINLI_BENCH_DATABASE_URL") or os.environ.get("LINLI_TEST_DATABASE_URL")
+    if not base_url:
+        raise SystemExit("set LINLI_TEST_DATABASE_URL (PostgreSQL) to run this benchmark")
+    from store.db import normalise_url
+    base_url = normalise_url(base_url)
+    fake = await asyncio.create_subprocess_exec(sys.executable, __file__, "--fake",
+                                                stdout=asyncio.subprocess.PIPE)
+    fake_port = int((await fake.stdout.readline()).decode())
+    api = fake_handle(fake_port)
+    replies = Replies()
+    ready = asyncio.Event()
+    follower = asyncio.create_task(replies.follow(f"http://127.0.0.1:{fake_port}/events", ready))
+    await ready.wait()
+    out: dict[str, Any] = {"cpus": os.cpu_count(), "residents": RESIDENTS, "warmup_residents": WARMUP,
+                           "steps_per_resident": len(script(0)), "database": "postgresql"}
+    logs = Path(tempfile.mkdtemp(prefix="webhook-storm-"))  # worker logs, kept for a look afterwards
+
+    async def echo():
+        port = free_port()
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "bench" / "echo_bot.py"), "--port", str(port), "--token", api.token,
+            "--base-url", api.base_url, "--secret", SECRET, stderr=asyncio.subprocess.DEVNULL)
+        return [proc], [port]
+
+    def linli(n: int, schema_url: str):
+        async def start():
+            procs, ports = [], []
+            for i in range(n):
+                port = free_port()
+                # Production-like, except pacing: the fake is not Telegram, and these residents
+                # tap seven buttons in a second.
+                env = worker_env(api, schema_url, port, logs / "files", TELEGRAM__WEBHOOK_SECRET=SECRET,
+                                 SCHEDULER__TICK_SECONDS="5", DATABASE__POOL_SIZE="10")
+                with (logs / f"linli-{n}-{i}.log").open("wb") as log:
+                    procs.append(await asyncio.create_subprocess_exec(
+                        sys.executable, "-m", "bot.cli", "serve", cwd=str(ROOT), env=env,
+                        stdout=log, stderr=asyncio.subprocess.STDOUT))
+                ports.append(port)
+            return procs, ports
+        return start
+
+    try:
+        out["echo"] = await measure(echo, replies, 0, 10_000_000)
+        for n, key, base in ((1, "linli_1_worker", 20_000_000), (2, "linli_2_workers", 30_000_000)):
+            schema, db, category_id = prepare_schema(base_url)
+            try:
+                out[key] = await measure(linli(n, schema.url), replies, category_id, base)
+                out[key]["enrolments"] = _enrolments(db)
+            finally:
+                db.dispose()
+                schema.drop()
+    finally:
+        follower.cancel()
+        fake.send_signal(signal.SIGTERM)
+        await fake.wait()
+    one, two, bare = (out["linli_1_worker"]["updates_per_second"], out["linli_2_workers"]["updates_per_second"],
+                      out["echo"]["updates_per_second"])
+    out["one_worker_vs_echo"] = round(one / bare, 2) if bare else None
+    cpu_one, cpu_bare = out["linli_1_worker"].get("cpu_ms_per_update"), out["echo"].get("cpu_ms_per_update")
+    if cpu_one and cpu_bare:
+        out["one_worker_vs_echo_by_cpu"] = round(cpu_bare / cpu_one, 2)  # the rate ratio on equal CPU
+    out["two_workers_vs_one"] = round(two / one, 2) if one else None
+    out["targets"] = {"one_worker_vs_echo": 0.5, "two_workers_vs_one": 1.6}
+    return out
+
+
+def _enrolments(db) -> dict[str, int]:
+    """Places in the popular course by status (warm-up residents included)."""
+    from sqlalchemy import text
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT e.status, count(*) FROM enrolment e JOIN course c "
+                                 "ON c.id = e.course_id WHERE c.code = :code GROUP BY e.status"),
+                            {"code": COURSE}).all()
+    return {status: n for status, n in rows}
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--fake"]:
+        asyncio.run(serve_fake())
+        return
+    print(json.dumps(asyncio.run(bench()), ensure_ascii=False, indent=2))
+    print("worker logs are in the webhook-storm-* folder of the temporary directory", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Telegram webhook: updates POSTed by Telegram to our aiohttp server, handed to the Application.
+
+Several workers sit behind one reverse proxy; any of them may get any update, and the same
+update may reach two of them (Telegram retries). The dialogs de-duplicate by update id in the
+store, so this route only checks the secret, parses, queues and answers at once.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.settings import Settings
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram accepts 1–256 characters from this set as a secret token.
+SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+log = logging.getLogger("linli.telegram.webhook")
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The configured secret; raises ValueError when it is empty or not one Telegram accepts."""
+    secret = settings.telegram.webhook_secret.get_secret_value()
+    if not secret:
+        raise ValueError("telegram webhook mode needs a secret (LINLI_TELEGRAM__WEBHOOK_SECRET)")
+    if not SECRET_FORM.match(secret):
+        raise ValueError("telegram webhook secret may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
+    return secret
+
+
+class TelegramWebhook:
+    """The webhook route of one worker: accepts updates until closed."""
+
+    def __init__(self, tg_app: Application, settings: Settings):
+        self.tg_app = tg_app
+        self.path = settings.telegram.webhook_path
+        self._secret = webhook_secret(settings).encode("ascii")
+        self.accepting = True
+        self.received = 0
+
+    def setup(self, app: web.Application) -> None:
+        """Add the POST route to the web application."""
+        app.router.add_post(self.path, self.handle)
+
+    def close(self) -> None:
+        """Stop taking updates: Telegram gets 503 and delivers them again (to another worker)."""
+        self.accepting = False
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check the secret, parse the update, queue it, answer 200."""
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("webhook request with a wrong or missing secret from %s", request.remote)
+            return web.Response(status=403, text="forbidden")
+        if not self.accepting:
+            return web.Response(status=503, text="stopping", headers={"Retry-After": "1"})
+        try:
+            data = json.loads(await request.read())
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
+            return web.Response(status=400, text="malformed JSON")
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return web.Response(status=400, text="not an update")
+        try:
+            update = Update.de_json(data, self.tg_app.bot)
+        except Exception:  # noqa: BLE001  (any shape PTB cannot read is the sender's fault)
+            log.info("webhook update %s could not be read", data.get("update_id"))
+            return web.Response(status=400, text="not an update")
+        # The queue is unbounded: put() never waits, and Telegram gets its answer at once.
+        await self.tg_app.update_queue.put(update)
+        self.received += 1
+        return web.Response(text="ok")
+
+
+def setup_telegram_webhook(app: web.Application, tg_app: Application,
+                           settings: Settings) -> TelegramWebhook:
+    """Add the webhook route (settings.telegram.webhook_path) to app; refuses an empty secret."""
+    hook = TelegramWebhook(tg_app, settings)
+    hook.setup(app)
+    return hook

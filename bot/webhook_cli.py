@@ -1,0 +1,78 @@
+"""`linli webhook set URL | delete | info`: register the Telegram webhook with its secret token."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.settings import Settings
+
+
+def build_bot(settings: Settings) -> Bot:
+    """A bare Bot on the configured token and API base URLs."""
+    tg = settings.telegram
+    token = tg.token.get_secret_value()
+    if not token:
+        raise ValueError("telegram token is not set (LINLI_TELEGRAM__TOKEN)")
+    return Bot(token, base_url=tg.base_url, base_file_url=tg.base_file_url)
+
+
+async def set_webhook(bot: Bot, settings: Settings, url: str) -> bool:
+    """Point Telegram at url with our secret token and the update kinds the bot handles."""
+    from bot.handlers.telegram import ALLOWED_UPDATES
+    from bot.handlers.telegram_webhook import webhook_secret
+    return await bot.set_webhook(url, secret_token=webhook_secret(settings),
+                                 allowed_updates=ALLOWED_UPDATES)
+
+
+async def _run(settings: Settings, action: str, url: str | None) -> Any:
+    async with build_bot(settings) as bot:
+        if action == "set":
+            return await set_webhook(bot, settings, url or "")
+        if action == "delete":
+            return await bot.delete_webhook()
+        info = await bot.get_webhook_info()
+        return {"url": info.url, "pending_update_count": info.pending_update_count,
+                "last_error_message": info.last_error_message,
+                "allowed_updates": list(info.allowed_updates or [])}
+
+
+def run_webhook_command(settings: Settings, action: str, url: str | None = None) -> int:
+    """Do one webhook action and print its result; 2 on a settings problem, 1 when Telegram refuses."""
+    if action == "set":
+        path = urlsplit(url or "").path
+        if path != settings.telegram.webhook_path:
+            print(f"注意：地址路径 {path or '/'} 与 telegram.webhook_path "
+                  f"{settings.telegram.webhook_path} 不同（除非反向代理改写了路径）", file=sys.stderr)
+    try:
+        result = asyncio.run(_run(settings, action, url))
+    except ValueError as exc:
+        print(f"无法设置：{exc}", file=sys.stderr)
+        return 2
+    except TelegramError as exc:
+        print(f"Telegram 拒绝了请求：{exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_webhook(args) -> int:
+    """`linli webhook …`."""
+    from bot.settings import get_settings
+    return run_webhook_command(get_settings(), args.action, getattr(args, "url", None))
+
+
+def add_commands(sub) -> None:
+    """`linli webhook set URL`, `linli webhook delete`, `linli webhook info`."""
+    hook = sub.add_parser("webhook", help="Telegram webhook：设置、删除、查看")
+    hook_sub = hook.add_subparsers(dest="action", required=True)
+    set_ = hook_sub.add_parser("set", help="让 Telegram 把消息推到这个 https 地址（带密钥）")
+    set_.add_argument("url", help="公网地址，如 https://bot.example.org/telegram/webhook")
+    set_.set_defaults(func=cmd_webhook)
+    hook_sub.add_parser("delete", help="取消 webhook（回到 polling）").set_defaults(func=cmd_webhook)
+    hook_sub.add_parser("info", help="查看 Telegram 记录的 webhook 状态").set_defaults(func=cmd_webhook)

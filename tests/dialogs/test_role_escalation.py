@@ -1,0 +1,238 @@
+"""A plain resident tries every staff command and every staff button: each is refused politely, the
+attempt lands in the audit log as "refused", and nothing else in the store moves."""
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select as select_rows
+from sqlmodel import SQLModel, select
+
+from bot.clock import ManualClock
+from bot.dialogs import flows  # noqa: F401  (registers every flow)
+from bot.dialogs.engine import Dialogs
+from bot.dialogs.group_flow import handle_in_group
+from bot.dialogs.replies import Incoming, Reply
+from bot.dialogs.router import PAYLOADS
+from bot.dialogs.text_input import ARG_KEYWORDS, KEYWORDS
+from bot.settings import load_settings
+from bot.texts import t
+from store.booking_slots import free_slots, local_date
+from store.bookings import book_slot
+from store.db import Database
+from store.feedback import submit
+from store.groups import issue_bind_code
+from store.models import AuditEntry, RoleGrant, Room, ServiceTeam, Venue
+from store.models.staff import GRID_STAFF
+from store.notices import Target, create_notice, subscribe
+from store.orders import active_services, place_order
+from store.people import find_account, get_or_create_account
+from store.points import credit_by_hand
+from store.rewards import active_rewards, load_demo_rewards, redeem
+from store.roles import grant_role
+from store.services_import import load_demo_services
+from store.vote_setup import create_vote
+from store.votes import cast_ballot, options_of
+from store.volunteers import register
+from tests.conftest import ROOT, START
+from tests.support.catalog import add_course
+
+CHANNEL = "console"
+TZ = ZoneInfo("Asia/Shanghai")
+HOURS = {day: "08:00-20:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+# What a turn writes whoever talks: the person, the conversation, the audit log itself.
+BOOKKEEPING = {"audit_log", "dialog_state", "processed_update", "channel_account", "resident"}
+REFUSALS = (t("staff_only"), t("order_not_team"))
+SAMPLE_CODE = "K7M2Q9"
+
+# Buttons whose handler asks the store for the role first (refuse_unless, staff_gate, gate).
+# "{x}" stands for the id of something real, so the gate is what stops the resident.
+STAFF_BUTTONS = [
+    "vlist", "vsee:{volunteer}", "vapp:{volunteer}", "vrej:{volunteer}",
+    "rdlist", "rdsee:{redemption}", "rdout:{redemption}",
+    "credit", "crv:{volunteer_resident}", "crp:5", "crok",
+    "fblist", "fbsee:{feedback}", "fbans:{feedback}",
+    "orders", "so:{order}", "sod:{order}", "sot:{order}:{team}", "sox:{order}", "sor:{order}",
+    "soa:{order}", "soc:{order}",
+    "checkin", "checkin:{check_in_code}",
+    "gbc", "gbcc:0", "gbcc:new", "gbcg:all", "gbcg:0", "gbcg:new",
+    "ntc", "ntl", "nto:{notice}", "ntcx:{notice}", "ntcy:{notice}", "ntok",
+    "newvote", "nvy", "draw", "draw:{vote}", "draw:{vote}:1", "drawy:{vote}:1:abcdef", "report",
+    "report:2026-11",
+]
+# Later steps of a staff draft (a notice, a vote, an order question): without a draft of one's
+# own, which only the gate above hands out, they only say the draft is gone.
+STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "nvr:daily", "nvs:live",
+                     "nvn", "sno"]
+RESIDENT_BUTTONS = {
+    "bind", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
+    "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "nsub",
+    "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
+    "rts", "search", "sec", "set", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
+    "volre", "volreg", "vote", "votes", "vr",
+}
+
+
+def _verb(button: str) -> str:
+    return button.split(":", 1)[0]
+
+
+STAFF_VERBS = {_verb(b) for b in STAFF_BUTTONS}
+STAFF_COMMANDS = sorted(word for word, verb in KEYWORDS.items() if verb in STAFF_VERBS)
+ARG_SAMPLES = {"checkin": [SAMPLE_CODE], "draw": ["{vote}", "{vote} 2"], "report": ["2026-11"]}
+STAFF_COMMANDS_WITH_ARGUMENTS = sorted(f"{word} {arg}" for word, verb in ARG_KEYWORDS.items()
+                                       if verb in STAFF_VERBS for arg in ARG_SAMPLES[verb])
+
+_people = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Something real behind every staff button: a registration, a redemption, feedback, an order
+    with a team, a notice, an ended vote with a ballot and a booking with its check-in code."""
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('roles') / 'linli.db'}")
+    db.create_all()
+    add_course(db, "WH-SF-01", "零基础毛笔书法", first_start=START + timedelta(days=1))
+    load_demo_services(db)
+    load_demo_rewards(db)
+    ids: dict[str, object] = {}
+    with db.session() as s:
+        venue = Venue(code="V-XF", name="幸福社区党群服务中心", address="幸福路 12 号", community="幸福社区",
+                      opening_hours=json.dumps(HOURS))
+        s.add(venue)
+        s.flush()
+        room = Room(venue_id=venue.id, code="HYS", name="会议室", capacity=8)
+        s.add(room)
+        s.flush()
+        owner = get_or_create_account(s, CHANNEL, "owner")[0].resident_id
+        day = local_date(START, TZ) + timedelta(days=2)
+        slot = free_slots(s, room, day, START, TZ, venue)[0]
+        booking = book_slot(s, owner, room.id, slot.starts_at, purpose="合唱排练", headcount=5,
+                            now=START, tz=TZ).booking
+        service = active_services(s)[0]
+        order = place_order(s, service_id=service.id, community="幸福社区", place="文化广场",
+                            preferred_dates="12月20日", audience=50, contact_name="王阿姨",
+                            contact_phone="", resident_id=owner, now=START)
+        volunteer = register(s, owner, "王阿姨", "幸福社区", "唱歌", "周末", now=START).volunteer
+        credit_by_hand(s, owner, 100, "上月服务", "cli", START)
+        redemption = redeem(s, owner, active_rewards(s)[0].id, START).redemption
+        feedback = submit(s, owner, "course", "希望多开书法课", START).feedback
+        worker = get_or_create_account(s, CHANNEL, "worker")[0].resident_id
+        grant_role(s, worker, GRID_STAFF, "幸福社区")
+        notice = create_notice(s, author_id=worker, text="周六停水", target=Target("community", "幸福社区"),
+                               send_at=START + timedelta(hours=5), urgent=False,
+                               payload={"text": "周六停水"}, now=START)
+        vote = create_vote(s, title="最想上的课", options=[("书法", ""), ("太极", "")],
+                           opens_at=START - timedelta(days=9), closes_at=START - timedelta(days=1),
+                           now=START - timedelta(days=10))
+        cast_ballot(s, vote.id, options_of(s, vote.id)[0].id, owner, START - timedelta(days=5), TZ)
+        team_id = s.exec(select(ServiceTeam.id)).first()
+        subscribe(s, owner, "幸福社区", START)
+        ids.update(volunteer=volunteer.id, volunteer_resident=owner, redemption=redemption.id,
+                   feedback=feedback.id, order=order.id, team=team_id, notice=notice.id, vote=vote.id,
+                   check_in_code=booking.check_in_code)
+        ids["bind_code"] = issue_bind_code(s, worker, "幸福社区", "", START).code
+    settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml")})
+    yield Dialogs(db, settings, ManualClock(START)), ids
+    db.dispose()
+
+
+def snapshot(db: Database) -> dict[str, list[tuple]]:
+    """Every row of every table a refused attempt must leave alone."""
+    with db.session() as s:
+        return {name: sorted(map(tuple, s.execute(select_rows(table)).all()), key=repr)
+                for name, table in SQLModel.metadata.tables.items() if name not in BOOKKEEPING}
+
+
+def refusals_of(db: Database, user: str) -> list[AuditEntry]:
+    with db.session() as s:
+        resident_id = find_account(s, CHANNEL, user).resident_id
+        return list(s.exec(select(AuditEntry).where(AuditEntry.action == "refused",
+                                                    AuditEntry.actor_resident_id == resident_id)))
+
+
+def plain_resident(dialogs: Dialogs) -> str:
+    user = f"resident-{next(_people)}"
+    dialogs.handle(Incoming(CHANNEL, user, text="/start"))
+    return user
+
+
+def check_refused(dialogs: Dialogs, user: str, replies: list[Reply], tried: str, before: dict) -> None:
+    assert replies and any(reply.text in REFUSALS for reply in replies), (tried, [r.text for r in replies])
+    assert all(t("busy") not in reply.text for reply in replies)
+    assert len(refusals_of(dialogs.db, user)) == 1, tried
+    assert snapshot(dialogs.db) == before, f"{tried} changed the store"
+
+
+def test_every_button_is_known_as_a_staff_or_a_resident_one():
+    staff = STAFF_VERBS | {_verb(b) for b in STAFF_DRAFT_STEPS}
+    assert not staff & RESIDENT_BUTTONS
+    assert set(PAYLOADS) == staff | RESIDENT_BUTTONS, "a new button: list it as staff or resident here"
+
+
+def test_the_staff_commands_are_all_tried():
+    assert {"/orders", "/checkin", "/notice", "/notices", "/bindcode", "/volunteers", "/credit",
+            "/redemptions", "/feedback", "/newvote", "/draw", "/report"} <= set(STAFF_COMMANDS)
+
+
+@pytest.mark.parametrize("command", STAFF_COMMANDS + STAFF_COMMANDS_WITH_ARGUMENTS)
+def test_a_resident_typing_a_staff_command_is_refused_and_audited(world, command):
+    dialogs, ids = world
+    user = plain_resident(dialogs)
+    text = command.format(**ids)
+    before = snapshot(dialogs.db)
+    replies = dialogs.handle(Incoming(CHANNEL, user, text=text))
+    check_refused(dialogs, user, replies, text, before)
+
+
+@pytest.mark.parametrize("button", STAFF_BUTTONS)
+def test_a_resident_pressing_a_staff_button_is_refused_and_audited(world, button):
+    dialogs, ids = world
+    user = plain_resident(dialogs)
+    payload = button.format(**ids)
+    before = snapshot(dialogs.db)
+    replies = dialogs.handle(Incoming(CHANNEL, user, payload=payload))
+    check_refused(dialogs, user, replies, payload, before)
+
+
+@pytest.mark.parametrize("button", STAFF_DRAFT_STEPS)
+def test_a_resident_pressing_a_later_staff_step_gets_a_clear_answer_and_changes_nothing(world, button):
+    dialogs, _ = world
+    user = plain_resident(dialogs)
+    before = snapshot(dialogs.db)
+    replies = dialogs.handle(Incoming(CHANNEL, user, payload=button))
+    assert replies and replies[0].text and all(t("busy") not in r.text for r in replies)
+    assert snapshot(dialogs.db) == before
+
+
+def test_a_resident_typing_a_bind_code_in_a_group_is_refused_and_the_group_stays_unbound(world):
+    dialogs, ids = world
+    user = plain_resident(dialogs)
+    before = snapshot(dialogs.db)
+    replies = handle_in_group(dialogs, Incoming(CHANNEL, user, text=f"/bind {ids['bind_code']}",
+                                                extra={"chat_id": "-100777", "chat_title": "幸福一网格群"}))
+    check_refused(dialogs, user, replies, "/bind", before)
+
+
+def test_a_worker_whose_role_was_taken_away_cannot_send_the_draft_left_open(world):
+    dialogs, _ = world
+    db = dialogs.db
+    user = f"former-worker-{next(_people)}"
+    with db.session() as s:
+        grant_role(s, get_or_create_account(s, CHANNEL, user)[0].resident_id, GRID_STAFF, "幸福社区")
+    for step in ("/notice", "周六上午停水，请提前储水。"):
+        dialogs.handle(Incoming(CHANNEL, user, text=step))
+    preview = []
+    for payload in ("ntt:0", "ntw:now", "ntu:0"):
+        preview = dialogs.handle(Incoming(CHANNEL, user, payload=payload))
+    assert any(c.payload == "ntok" for c in preview[0].choices), preview[0].text
+    with db.session() as s:
+        resident_id = find_account(s, CHANNEL, user).resident_id
+        for grant in s.exec(select(RoleGrant).where(RoleGrant.resident_id == resident_id)):
+            s.delete(grant)
+    before = snapshot(db)
+    replies = dialogs.handle(Incoming(CHANNEL, user, payload="ntok"))
+    check_refused(dialogs, user, replies, "ntok", before)

@@ -1,0 +1,156 @@
+"""Real `linli serve` worker processes for tests: started with a private environment, stopped by signal."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot.handlers.telegram_webhook import SECRET_HEADER
+from store.db import Database
+from tests.fakes.telegram_api import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SECRET = "worker-test-secret_0123456789"
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def migrated_database(url: str) -> Database:
+    """The database at url brought up to date as `linli db upgrade` does before workers start."""
+    from bot.schema import upgrade_schema
+    db = Database(url, pool_size=2)
+    upgrade_schema(db)
+    db.create_all()  # no-op when the migrations cover every model
+    return db
+
+
+def worker_env(api: FakeBotApi, database_url: str, port: int, files_dir: Path,
+               **extra: str) -> dict[str, str]:
+    """The environment of one worker: webhook mode on the fake Bot API, a fast tick, no quiet hours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
+    env.update({
+        "LINLI_CONFIG": str(ROOT / "settings.toml"),
+        "LINLI_DATABASE__URL": database_url,
+        "LINLI_DATABASE__POOL_SIZE": "4",
+        "LINLI_GENERAL__DEMO_ON_EMPTY": "false",
+        "LINLI_TELEGRAM__TOKEN": api.token,
+        "LINLI_TELEGRAM__BASE_URL": api.base_url,
+        "LINLI_TELEGRAM__BASE_FILE_URL": api.base_file_url,
+        "LINLI_TELEGRAM__MODE": "webhook",
+        "LINLI_TELEGRAM__WEBHOOK_SECRET": SECRET,
+        "LINLI_TELEGRAM__WEBHOOK_PATH": WEBHOOK_PATH,
+        # The fake is not Telegram: pacing would only make the test slow.
+        "LINLI_TELEGRAM__RATE_OVERALL_PER_SECOND": "100000",
+        "LINLI_TELEGRAM__RATE_PER_CHAT_PER_SECOND": "1000",
+        "LINLI_WECOM__CORP_ID": "",
+        "LINLI_WEB__HOST": "127.0.0.1",
+        "LINLI_WEB__PORT": str(port),
+        "LINLI_SCHEDULER__TICK_SECONDS": "0.2",
+        "LINLI_SCHEDULER__QUIET_START": "00:00",
+        "LINLI_SCHEDULER__QUIET_END": "00:00",
+        "LINLI_FILES__DIR": str(files_dir),
+    })
+    env.update({f"LINLI_{k.upper()}": v for k, v in extra.items()})
+    return env
+
+
+@dataclass
+class Worker:
+    """One running `python -m bot.cli serve`."""
+
+    name: str
+    port: int
+    proc: asyncio.subprocess.Process
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        """Base URL of its web server."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def webhook_url(self) -> str:
+        """Where Telegram would POST updates to this worker."""
+        return self.url + WEBHOOK_PATH
+
+    def tail(self, lines: int = 40) -> str:
+        """The end of its log, for failure messages."""
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return f"--- {self.name} ---\n" + "\n".join(text.splitlines()[-lines:])
+
+
+async def start_worker(name: str, api: FakeBotApi, database_url: str, log_dir: Path,
+                       **extra: str) -> Worker:
+    """Start one worker process on a free port (extra: SECTION__KEY=value settings)."""
+    port = free_port()
+    log_path = log_dir / f"{name}.log"
+    env = worker_env(api, database_url, port, log_dir / "files", **extra)
+    with log_path.open("wb") as log:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "serve", cwd=str(ROOT), env=env,
+            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=asyncio.subprocess.STDOUT)
+    return Worker(name, port, proc, log_path)
+
+
+async def wait_healthy(workers: list[Worker], timeout: float = 90.0) -> None:
+    """Return once GET /healthz answers 200 on every worker; fail early if one exits."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        for worker in workers:
+            while True:
+                if worker.proc.returncode is not None:
+                    raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}\n{worker.tail()}")
+                try:
+                    async with http.get(worker.url + "/healthz") as response:
+                        if response.status == 200:
+                            break
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    pass
+                if loop.time() > deadline:
+                    raise AssertionError(f"{worker.name} not healthy within {timeout}s\n{worker.tail()}")
+                await asyncio.sleep(0.1)
+
+
+async def stop_worker(worker: Worker, timeout: float = 30.0) -> int:
+    """SIGTERM, then its exit code (killed and reported when it does not exit in time)."""
+    if worker.proc.returncode is None:
+        worker.proc.send_signal(signal.SIGTERM)
+    try:
+        return await asyncio.wait_for(worker.proc.wait(), timeout)
+    except asyncio.TimeoutError:
+        worker.proc.kill()
+        await worker.proc.wait()
+        raise AssertionError(f"{worker.name} did not exit within {timeout}s\n{worker.tail()}") from None
+
+
+async def kill_all(workers: list[Worker]) -> None:
+    """Last resort in a finally: no worker outlives its test."""
+    for worker in workers:
+        if worker.proc.returncode is None:
+            worker.proc.kill()
+            await worker.proc.wait()
+
+
+async def post_update(http: aiohttp.ClientSession, worker: Worker, update: dict[str, Any],
+                      secret: str = SECRET) -> int:
+    """POST one update to a worker's webhook like Telegram does; the HTTP status."""
+    body = json.dumps(update, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json", SECRET_HEADER: secret}
+    async with http.post(worker.webhook_url, data=body, headers=headers) as response:
+        await response.read()
+        return response.status
