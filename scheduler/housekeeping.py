@@ -18,10 +18,7 @@ def run_housekeeping(db: Database, settings: Settings, now) -> dict:
     """One round: mark no-shows and close due votes; each part is safe on several workers at once."""
     from store.bookings import mark_no_shows
     done = {"no_shows": mark_no_shows(db, now, settings.booking)}
-    try:
-        from store.votes import close_due_votes
-    except ImportError:  # votes are optional in slim installs
-        return done
+    from bot.report.votes import close_due_votes
     done["votes_closed"] = close_due_votes(db, settings, now)
     return done
 

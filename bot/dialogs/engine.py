@@ -59,7 +59,7 @@ class Dialogs:
             expect, data = load_state(session, account.id)
             ctx = Context(session=session, settings=self.settings, account=account,
                           now=self.clock.now(), expect=expect, data=data, services=self.services)
-            if is_new and not incoming.payload:
+            if is_new and not incoming.payload and not is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
             else:
                 replies = self._route(ctx, incoming)
@@ -125,6 +125,12 @@ def unreadable_number(arg: str) -> bool:
         return abs(int(arg)) > MAX_ID
     except ValueError:  # not a number, or too many digits for int() to read
         return arg.strip().isdecimal()
+
+
+def is_deep_link(text: str) -> bool:
+    """True for "/start vote-12" or "/start course-CODE": the first message opens that directly."""
+    payload = argument_payload(clean_text(text))
+    return bool(payload) and payload.split(":", 1)[0] in ("vote", "crs")
 
 
 def remember_choices(data: dict[str, Any], replies: list[Reply]) -> None:
