@@ -5,8 +5,8 @@ worker (`python -m bot.cli serve`, demo off, no Telegram or WeCom), drives web c
 its HTTP API (menu, browsing, course pages, searches, which build the search index over every
 course) and reads the worker's VmRSS and VmHWM from /proc. Prints one JSON object.
 
-When the worker ends above the target, the same turns are run again in this process under
-tracemalloc, and the biggest allocation sites are printed too.
+When the worker ends above the target, it is run once more in a child process traced by tracemalloc
+from its first import on, and the Python heap is printed by package, when ready and after traffic.
 
     python bench/memory.py            # BENCH_COURSES, BENCH_RESIDENTS, BENCH_ENROLMENTS change the sizes
 """
@@ -122,31 +122,38 @@ def free_port() -> int:
 
 
 def memory_of(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM of a process, in MB."""
+    """VmRSS and VmHWM of a process, in MB, and its thread count."""
     found = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
         if key in ("VmRSS", "VmHWM"):
             found[key] = round(int(value.split()[0]) / 1024, 1)
+        elif key == "Threads":
+            found[key] = int(value)
     return found
 
 
-def start_worker(url: str, port: int, log_path: Path) -> subprocess.Popen:
+def worker_env(url: str, port: int) -> dict[str, str]:
+    """The shipped settings on the bench database: demo off, no Telegram or WeCom, no rate limits."""
     env = {**os.environ, "LINLI_DATABASE__URL": url, "LINLI_GENERAL__DEMO_ON_EMPTY": "false",
            "LINLI_WEB__HOST": "127.0.0.1", "LINLI_WEB__PORT": str(port), "LINLI_TELEGRAM__TOKEN": "",
            "LINLI_WECOM__CORP_ID": "", "LINLI_WEB__RATE_PER_SESSION": "100000",
            "LINLI_WEB__RATE_PER_ADDRESS": "100000"}
     env.pop("LINLI_CONFIG", None)
+    return env
+
+
+def start_worker(url: str, port: int, log_path: Path) -> subprocess.Popen:
     with log_path.open("wb") as log:
-        return subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=env,
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=ROOT, env=worker_env(url, port),
                                 stdout=log, stderr=subprocess.STDOUT)
 
 
-async def wait_ready(base: str, worker: subprocess.Popen, timeout: float = 120) -> None:
+async def wait_ready(base: str, worker: subprocess.Popen | None, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
-            if worker.poll() is not None:
+            if worker is not None and worker.poll() is not None:
                 raise RuntimeError(f"the worker stopped with code {worker.returncode}")
             try:
                 async with http.get(f"{base}/healthz") as resp:
@@ -172,8 +179,8 @@ def conversation(rng: random.Random, categories: list[int], codes: list[str]) ->
     return steps
 
 
-async def drive(base: str, db: Database) -> dict:
-    """BROWSERS browsers at once, each through its own conversation; counts and errors."""
+async def drive(base: str, db: Database, browsers: int = BROWSERS) -> dict:
+    """Browsers at once, each through its own conversation; counts and errors."""
     with db.session() as s:
         categories = [row[0] for row in s.execute(select(Category.id)).all()]
         codes = [row[0] for row in s.execute(select(Course.code)).all()]
@@ -194,40 +201,67 @@ async def drive(base: str, db: Database) -> dict:
                 counts["busy"] += "繁忙" in json.dumps(answer, ensure_ascii=False)
 
     started = time.perf_counter()
-    await asyncio.gather(*(browser(n) for n in range(BROWSERS)))
+    await asyncio.gather(*(browser(n) for n in range(browsers)))
     counts["seconds"] = round(time.perf_counter() - started, 1)
     return counts
 
 
-def trace_in_process(url: str, top: int = 12) -> list[dict]:
-    """The same kind of turns in this process under tracemalloc: where the memory goes."""
-    from bot.dialogs.engine import Dialogs
-    from bot.dialogs.replies import Incoming
+def _package(filename: str) -> str:
+    """Which package a traced file belongs to: ours (bot, store …), a library, or the standard library."""
+    path = Path(filename)
+    if "site-packages" in path.parts:
+        return path.parts[path.parts.index("site-packages") + 1].split(".")[0].removesuffix(".py")
+    if path.is_relative_to(ROOT):
+        return path.relative_to(ROOT).parts[0]
+    return "python (standard library)"
+
+
+def _by_package(snapshot: tracemalloc.Snapshot, top: int = 10) -> dict[str, float]:
+    sizes: dict[str, int] = {}
+    for stat in snapshot.statistics("filename"):
+        name = _package(stat.traceback[0].filename)
+        sizes[name] = sizes.get(name, 0) + stat.size
+    ranked = sorted(sizes.items(), key=lambda item: -item[1])[:top]
+    return {name: round(size / 2 ** 20, 1) for name, size in ranked}
+
+
+async def _traced_worker(url: str, port: int) -> dict:
+    """Run the worker in this process (traced from interpreter start), drive the traffic, take snapshots."""
+    from bot.serve import run
     from bot.settings import get_settings
 
+    base = f"http://127.0.0.1:{port}"
+    stop = asyncio.Event()
+    serving = asyncio.create_task(run(get_settings(), stop))
+    await wait_ready(base, None)
+    ready = tracemalloc.take_snapshot()
     db = Database(url)
-    with db.session() as s:
-        categories = [row[0] for row in s.execute(select(Category.id)).all()]
-        codes = [row[0] for row in s.execute(select(Course.code)).all()]
-    tracemalloc.start(25)
-    dialogs = Dialogs(db, get_settings())
-    rng = random.Random(SEED)
-    for n in range(5):
-        for step in conversation(rng, categories, codes):
-            dialogs.handle(Incoming("bench", f"trace-{n}", text=step.get("text", ""),
-                                    payload=step.get("payload")))
-    snapshot = tracemalloc.take_snapshot()
-    tracemalloc.stop()
+    await drive(base, db, browsers=10)
     db.dispose()
-    stats = snapshot.statistics("traceback")
-    total = sum(stat.size for stat in stats)
-    out = [{"total_mb": round(total / 2 ** 20, 1)}]
-    for stat in stats[:top]:
-        frames = [f"{Path(f.filename).name}:{f.lineno}" for f in stat.traceback
-                  if str(ROOT) in f.filename and "/.venv/" not in f.filename][-3:]
-        out.append({"mb": round(stat.size / 2 ** 20, 2), "blocks": stat.count,
-                    "where": frames or [f"{Path(stat.traceback[0].filename).name}:{stat.traceback[0].lineno}"]})
-    return out
+    busy = tracemalloc.take_snapshot()
+    stop.set()
+    await serving
+    growth = busy.compare_to(ready, "lineno")[:8]
+    return {
+        "python_heap_when_ready_mb": round(sum(s.size for s in ready.statistics("filename")) / 2 ** 20, 1),
+        "python_heap_after_traffic_mb": round(sum(s.size for s in busy.statistics("filename")) / 2 ** 20, 1),
+        "when_ready_by_package_mb": _by_package(ready),
+        "after_traffic_by_package_mb": _by_package(busy),
+        "biggest_growth_during_traffic": [
+            {"mb": round(stat.size_diff / 2 ** 20, 2),
+             "where": f"{_package(stat.traceback[0].filename)}: {Path(stat.traceback[0].filename).name}"
+                      f":{stat.traceback[0].lineno}"} for stat in growth],
+    }
+
+
+def trace_worker(url: str, port: int) -> dict:
+    """The worker again, under tracemalloc from the first import on, in a child process."""
+    env = {**worker_env(url, port), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-X", "tracemalloc=1", __file__, "--trace", url, str(port)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    if done.returncode:
+        return {"error": done.stderr.strip().splitlines()[-3:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 async def main() -> dict:
@@ -265,10 +299,13 @@ async def main() -> dict:
         if traffic["errors"] or traffic["busy"]:
             result["worker_log_tail"] = log_tail
         if not result["within_target"]:
-            result["where_the_memory_goes"] = trace_in_process(url)
+            result["where_the_memory_goes"] = trace_worker(url, free_port())
         db.dispose()
         return result
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main()), ensure_ascii=False, indent=2))
+    if sys.argv[1:2] == ["--trace"]:
+        print(json.dumps(asyncio.run(_traced_worker(sys.argv[2], int(sys.argv[3]))), ensure_ascii=False))
+    else:
+        print(json.dumps(asyncio.run(main()), ensure_ascii=False, indent=2))

@@ -149,6 +149,7 @@ async def run_residents(urls: list[str], replies: Replies, users: range, categor
     """Every user runs the script at once; throughput and latencies of all their steps."""
     steps = script(category_id)
     latencies: list[float] = []
+    by_step: list[list[float]] = [[] for _ in steps]
     lost = 0
     turn = iter(range(10**9))
     connector = aiohttp.TCPConnector(limit=256)
@@ -173,6 +174,7 @@ async def run_residents(urls: list[str], replies: Replies, users: range, categor
                     lost += 1
                     continue
                 latencies.append(seen_at - sent_at)
+                by_step[s].append(seen_at - sent_at)
 
         started = time.monotonic()
         await asyncio.gather(*(visit(n, user) for n, user in enumerate(users)))
@@ -183,7 +185,9 @@ async def run_residents(urls: list[str], replies: Replies, users: range, categor
             "updates_per_second": round(done / elapsed, 1),
             "p50_ms": round(statistics.median(ordered) * 1000, 1),
             "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * (len(ordered) - 1)))] * 1000, 1),
-            "lost": lost}
+            "lost": lost,
+            "p50_ms_by_step": {value.split(":")[0]: round(statistics.median(times) * 1000, 1)
+                               for (_, value), times in zip(steps, by_step) if times}}
 
 
 # -- the contestants ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from store.db import Database
 from store.enrolments import count_confirmed, first_waiting
 from store.models import Category, ClassSession, Course, SessionLeave, Venue
 from store.models.catalog import SECTIONS
-from store.tabular import TableError, cell_datetime, cell_text, cell_whole_number, read_rows
+from store.tabular import FileRejected, Problem, TableError, cell_datetime, cell_text, cell_whole_number, read_rows
 
 LABELS = {
     "course_code": "课程编号", "section": "板块", "category": "项目", "title": "课程名称",
@@ -34,30 +34,10 @@ CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 TIME_EXAMPLE = {"starts_at": "2026-12-01 09:00", "ends_at": "2026-12-01 10:30"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file; row 1 is the header, row 0 the file as a whole."""
+class CatalogImportError(FileRejected):
+    """The catalogue file was rejected; nothing was imported."""
 
-    row: int
-    column: str
-    message: str
-
-
-class CatalogImportError(Exception):
-    """The file was rejected; nothing was imported."""
-
-    def __init__(self, problems: list[Problem]):
-        order = {name: index for index, name in enumerate(COLUMNS)}
-        self.problems = sorted(problems, key=lambda p: (p.row, order.get(p.column, len(order))))
-        super().__init__(self.format_problems())
-
-    def format_problems(self) -> str:
-        """One line per problem, e.g. "第 3 行，starts_at：开始时间格式不对…"."""
-        lines = []
-        for p in self.problems:
-            where = "文件" if p.row <= 0 else f"第 {p.row} 行"
-            lines.append(f"{where}，{p.column}：{p.message}" if p.column else f"{where}：{p.message}")
-        return "\n".join(lines)
+    COLUMNS = tuple(COLUMNS)
 
 
 @dataclass

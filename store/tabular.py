@@ -1,6 +1,8 @@
 """Reading the rows of a CSV or XLSX file, numbered as a spreadsheet shows them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import csv
 import io
 from datetime import date, datetime
@@ -96,3 +98,31 @@ def cell_whole_number(value: Any) -> int | None:
         return value if value >= 0 else None
     text = cell_text(value)
     return int(text) if text.isdecimal() else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file; row 1 is the header, row 0 the file as a whole."""
+
+    row: int
+    column: str
+    message: str
+
+
+class FileRejected(Exception):
+    """A file rejected whole, with every problem by row and column; subclasses name the columns."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, problems: list[Problem]):
+        order = {name: index for index, name in enumerate(self.COLUMNS)}
+        self.problems = sorted(problems, key=lambda p: (p.row, order.get(p.column, len(order))))
+        super().__init__(self.format_problems())
+
+    def format_problems(self) -> str:
+        """One line per problem, e.g. "第 3 行，starts_at：开始时间格式不对…"."""
+        lines = []
+        for p in self.problems:
+            where = "文件" if p.row <= 0 else f"第 {p.row} 行"
+            lines.append(f"{where}，{p.column}：{p.message}" if p.column else f"{where}：{p.message}")
+        return "\n".join(lines)

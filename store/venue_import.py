@@ -12,11 +12,10 @@ from typing import Any
 
 from sqlmodel import select
 
-from store.catalog_import import Problem
 from store.db import Database
 from store.models import Room, Venue
 from store.opening_hours import DAYS, day_span, parse_weekly, too_few_hours
-from store.tabular import TableError, cell_text, cell_whole_number, read_rows
+from store.tabular import FileRejected, Problem, TableError, cell_text, cell_whole_number, read_rows
 
 LABELS = {
     "venue_code": "场馆编号", "venue_name": "场馆名称", "address": "地址", "community": "社区",
@@ -40,21 +39,10 @@ CAPACITY_MAX = 1000
 DEMO_ROOMS_FILE = "data/demo_rooms.toml"
 
 
-class VenueImportError(Exception):
-    """The file was rejected; nothing was imported."""
+class VenueImportError(FileRejected):
+    """The venue file was rejected; nothing was imported."""
 
-    def __init__(self, problems: list[Problem]):
-        order = {name: index for index, name in enumerate(COLUMNS)}
-        self.problems = sorted(problems, key=lambda p: (p.row, order.get(p.column, len(order))))
-        super().__init__(self.format_problems())
-
-    def format_problems(self) -> str:
-        """One line per problem, e.g. "第 3 行，capacity：容纳人数应为 1 到 1000 的整数"."""
-        lines = []
-        for p in self.problems:
-            where = "文件" if p.row <= 0 else f"第 {p.row} 行"
-            lines.append(f"{where}，{p.column}：{p.message}" if p.column else f"{where}：{p.message}")
-        return "\n".join(lines)
+    COLUMNS = tuple(COLUMNS)
 
 
 @dataclass

@@ -204,7 +204,7 @@ class TelegramChannel:
         if not replies:
             # A duplicate delivery (another worker, or a retry): whoever took it answers the press.
             return
-        # Telegram shows a spinner until the press is answered; the turn above takes milliseconds.
+        # Answered after the turn claimed the update, so a press delivered twice is answered once.
         await asyncio.gather(self._answer(query), self._drop_keyboard(query))
         chat_id = query.message.chat.id if query.message else user.id
         await self._send_all(context.bot, chat_id, replies, str(update.update_id))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 import aiohttp
@@ -69,7 +70,6 @@ async def post(url: str, body: bytes | str, secret: str | None = SECRET) -> int:
 
 
 async def post_update(url: str, update: dict, secret: str | None = SECRET) -> int:
-    import json
     return await post(url, json.dumps(update, ensure_ascii=False), secret)
 
 
@@ -168,7 +168,7 @@ async def test_a_reply_that_cannot_be_sent_waits_in_the_outbox(api, hook, sqlite
     assert len(api.sent_to(LI)) == 1 and "欢迎" in api.sent_to(LI)[0]["text"]
 
 
-async def test_linli_webhook_set_registers_the_secret_and_update_kinds(api, settings, monkeypatch):
+async def test_linli_webhook_set_registers_the_secret_and_update_kinds(api, settings):
     conf = hook_settings(settings, api)
     target = "https://bot.example.org/telegram/webhook"
     assert await asyncio.to_thread(run_webhook_command, conf, "set", target) == 0
