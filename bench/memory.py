@@ -206,6 +206,9 @@ async def drive(base: str, db: Database, browsers: int = BROWSERS) -> dict:
     return counts
 
 
+STDLIB = "python (standard library)"
+
+
 def _package(filename: str) -> str:
     """Which package a traced file belongs to: ours (bot, store …), a library, or the standard library."""
     path = Path(filename)
@@ -213,13 +216,23 @@ def _package(filename: str) -> str:
         return path.parts[path.parts.index("site-packages") + 1].split(".")[0].removesuffix(".py")
     if path.is_relative_to(ROOT):
         return path.relative_to(ROOT).parts[0]
-    return "python (standard library)"
+    return STDLIB
+
+
+def _owner(traceback: tracemalloc.Traceback) -> str:
+    """The package of the innermost frame outside the standard library: an import's code objects and
+    constants belong to the module imported, not to importlib."""
+    for frame in reversed(traceback):  # innermost last
+        name = _package(frame.filename)
+        if name != STDLIB:
+            return name
+    return STDLIB
 
 
 def _by_package(snapshot: tracemalloc.Snapshot, top: int = 10) -> dict[str, float]:
     sizes: dict[str, int] = {}
-    for stat in snapshot.statistics("filename"):
-        name = _package(stat.traceback[0].filename)
+    for stat in snapshot.statistics("traceback"):
+        name = _owner(stat.traceback)
         sizes[name] = sizes.get(name, 0) + stat.size
     ranked = sorted(sizes.items(), key=lambda item: -item[1])[:top]
     return {name: round(size / 2 ** 20, 1) for name, size in ranked}
@@ -241,7 +254,7 @@ async def _traced_worker(url: str, port: int) -> dict:
     busy = tracemalloc.take_snapshot()
     stop.set()
     await serving
-    growth = busy.compare_to(ready, "lineno")[:8]
+    growth = busy.compare_to(ready, "traceback")[:8]
     return {
         "python_heap_when_ready_mb": round(sum(s.size for s in ready.statistics("filename")) / 2 ** 20, 1),
         "python_heap_after_traffic_mb": round(sum(s.size for s in busy.statistics("filename")) / 2 ** 20, 1),
@@ -249,15 +262,16 @@ async def _traced_worker(url: str, port: int) -> dict:
         "after_traffic_by_package_mb": _by_package(busy),
         "biggest_growth_during_traffic": [
             {"mb": round(stat.size_diff / 2 ** 20, 2),
-             "where": f"{_package(stat.traceback[0].filename)}: {Path(stat.traceback[0].filename).name}"
-                      f":{stat.traceback[0].lineno}"} for stat in growth],
+             "where": " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback)
+                                 if _package(f.filename) not in (STDLIB, "aiohttp"))[:160]}
+            for stat in growth],
     }
 
 
 def trace_worker(url: str, port: int) -> dict:
     """The worker again, under tracemalloc from the first import on, in a child process."""
     env = {**worker_env(url, port), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-X", "tracemalloc=1", __file__, "--trace", url, str(port)],
+    done = subprocess.run([sys.executable, "-X", "tracemalloc=25", __file__, "--trace", url, str(port)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-3:]}

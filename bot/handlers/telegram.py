@@ -7,17 +7,33 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import (Application, BaseUpdateProcessor, CallbackQueryHandler, ChatMemberHandler,
-                          ContextTypes, MessageHandler, filters)
+from telegram.ext import (
+    Application,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.group_flow import bot_joined_group, bot_left_group, handle_in_group
 from bot.dialogs.replies import Incoming, Reply
 from bot.handlers.telegram_limits import TelegramLimiter
 from bot.handlers.telegram_redelivery import send_or_queue
+from bot.handlers.text_split import split_text as split_by_size
+from bot.handlers.text_split import utf16_units
 from bot.settings import Settings
 
 CHANNEL = "telegram"
@@ -43,32 +59,9 @@ def render_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
 
 
-def _units(text: str) -> int:
-    # Telegram counts message length in UTF-16 code units.
-    return len(text.encode("utf-16-le")) // 2
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Text cut into parts Telegram accepts, at line ends where possible."""
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while _units(line) > limit:  # a single line longer than a message
-            cut = limit
-            while _units(line[:cut]) > limit:
-                cut -= 1
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:cut])
-            line = line[cut:]
-        if _units(current + line) > limit:
-            parts.append(current)
-            current = ""
-        current += line
-    if current:
-        parts.append(current)
-    return [p.rstrip("\n") for p in parts if p.strip()]
+    """Text cut into parts Telegram accepts (it counts UTF-16 units), at line ends where possible."""
+    return split_by_size(text, limit, utf16_units)
 
 
 def _media_input(value: str) -> Path | str:
@@ -83,7 +76,7 @@ async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message
     media = [(bot.send_photo, "photo", reply.picture), (bot.send_document, "document", reply.file)]
     media = [(send, field, value) for send, field, value in media if value]
     sent: list[Message] = []
-    if len(media) == 1 and reply.text and _units(reply.text) <= CAPTION_LIMIT:
+    if len(media) == 1 and reply.text and utf16_units(reply.text) <= CAPTION_LIMIT:
         send, field, value = media[0]
         sent.append(await send(chat_id, **{field: _media_input(value)}, caption=reply.text,
                                reply_markup=markup))

@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from bot.dialogs.replies import Reply
+from bot.handlers.text_split import split_text as split_by_size
+from bot.handlers.text_split import utf8_bytes
 from bot.handlers.wecom_client import WecomApi, WecomApiError
 from bot.texts import t
 
@@ -37,28 +39,7 @@ def reply_text(reply: Reply, lang: str = "zh") -> str:
 
 def split_text(text: str, limit: int = TEXT_BYTES_MAX) -> list[str]:
     """Text cut into parts of at most limit UTF-8 bytes, at line ends where possible."""
-    def size(s: str) -> int:
-        return len(s.encode("utf-8"))
-
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while size(line) > limit:  # one line longer than a message
-            cut = limit // 4
-            while size(line[:cut + 1]) <= limit:
-                cut += 1
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:cut])
-            line = line[cut:]
-        if size(current + line) > limit:
-            parts.append(current)
-            current = ""
-        current += line
-    if current:
-        parts.append(current)
-    return [p.rstrip("\n") for p in parts if p.strip()]
+    return split_by_size(text, limit, utf8_bytes)
 
 
 def fits_card(reply: Reply) -> bool:
