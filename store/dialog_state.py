@@ -13,7 +13,8 @@ from store.models import DialogState, ProcessedUpdate
 
 def load_state(session: Session, account_id: int) -> tuple[str, dict[str, Any]]:
     """The account's expectation and state data (empty when new)."""
-    row = session.get(DialogState, account_id)
+    # Locked until the turn commits: two updates of one person on two workers take turns.
+    row = session.get(DialogState, account_id, with_for_update=True)
     # Hold the row for the rest of the turn: the identity map is weak, and save_state
     # would otherwise read it again.
     session.info.setdefault("dialog_rows", {})[account_id] = row

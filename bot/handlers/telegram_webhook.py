@@ -42,7 +42,6 @@ class TelegramWebhook:
         self.path = settings.telegram.webhook_path
         self._secret = webhook_secret(settings).encode("ascii")
         self.accepting = True
-        self.received = 0
 
     def setup(self, app: web.Application) -> None:
         """Add the POST route to the web application."""
@@ -73,7 +72,6 @@ class TelegramWebhook:
             return web.Response(status=400, text="not an update")
         # The queue is unbounded: put() never waits, and Telegram gets its answer at once.
         await self.tg_app.update_queue.put(update)
-        self.received += 1
         return web.Response(text="ok")
 
 
