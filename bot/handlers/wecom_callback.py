@@ -31,7 +31,6 @@ from bot.texts import t
 from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
-DEFAULT_MAX_AGE_SECONDS = 300
 SHUTDOWN_WAIT_SECONDS = 20
 START_EVENTS = ("enter_agent", "subscribe")
 
@@ -89,7 +88,7 @@ class WecomChannel:
         self.dialogs = dialogs
         self.api = api
         self.lang = settings.general.language
-        self.max_age = (getattr(w, "callback_max_age_seconds", DEFAULT_MAX_AGE_SECONDS)
+        self.max_age = (w.callback_max_age_seconds
                         if max_age_seconds is None else max_age_seconds)
         self.clock = clock
         self.cards = cards

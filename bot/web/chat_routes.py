@@ -27,10 +27,6 @@ from store.web_inbox import answers_to, fetch_history, record_turn
 CHANNEL = "web"
 STATIC = Path(__file__).parent / "static"
 HISTORY_LIMIT = 60
-# Defaults of the optional [web] settings rate_per_session, rate_per_address, rate_window_seconds.
-RATE_PER_SESSION = 20
-RATE_PER_ADDRESS = 60  # many residents may share one address (a centre's Wi-Fi, a carrier's NAT)
-RATE_WINDOW_SECONDS = 10.0
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".css": "text/css; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml"}
 PAGE_HEADERS = {
@@ -56,11 +52,11 @@ class WebChat:
         self.settings = settings
         self.lang = settings.general.language
         conf = settings.web
-        self.trust_forwarded = bool(getattr(conf, "trust_forwarded", False))
-        self.cookie_secure = bool(getattr(conf, "cookie_secure", False))
-        window = float(getattr(conf, "rate_window_seconds", RATE_WINDOW_SECONDS))
-        self.per_session = SlidingWindow(int(getattr(conf, "rate_per_session", RATE_PER_SESSION)), window)
-        self.per_address = SlidingWindow(int(getattr(conf, "rate_per_address", RATE_PER_ADDRESS)), window)
+        self.trust_forwarded = conf.trust_forwarded
+        self.cookie_secure = conf.cookie_secure
+        # The address limit is looser: many residents may share one (a centre's Wi-Fi, a carrier's NAT).
+        self.per_session = SlidingWindow(conf.rate_per_session, conf.rate_window_seconds)
+        self.per_address = SlidingWindow(conf.rate_per_address, conf.rate_window_seconds)
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
 
