@@ -5,8 +5,9 @@ worker (`python -m bot.cli serve`, demo off, no Telegram or WeCom), drives web c
 its HTTP API (menu, browsing, course pages, searches, which build the search index over every
 course) and reads the worker's VmRSS and VmHWM from /proc. Prints one JSON object.
 
-When the worker ends above the target, it is run once more in a child process traced by tracemalloc
-from its first import on, and the Python heap is printed by package, when ready and after traffic.
+When the worker ends above the target, the bench says where the memory goes: the RSS each group of
+the worker's imports adds in a fresh interpreter, and the Python heap the traffic adds, by line
+(tracemalloc, in a second worker run in a child process).
 
     python bench/memory.py            # BENCH_COURSES, BENCH_RESIDENTS, BENCH_ENROLMENTS change the sizes
 """
@@ -22,7 +23,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +38,9 @@ from store.db import Database  # noqa: E402
 from store.demo import course_plans, read_data  # noqa: E402
 from store.models import Category, ClassSession, Course, Enrolment, Resident, Venue  # noqa: E402
 
-COURSES = int(os.environ.get("BENCH_COURSES", 10_000))
-RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", 100_000))
-ENROLMENTS = int(os.environ.get("BENCH_ENROLMENTS", 50_000))
+COURSES = int(os.environ.get("BENCH_COURSES", "10000"))
+RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "100000"))
+ENROLMENTS = int(os.environ.get("BENCH_ENROLMENTS", "50000"))
 SESSIONS_PER_COURSE = 4
 BROWSERS = 30
 TARGET_MB = 200
@@ -206,40 +207,59 @@ async def drive(base: str, db: Database, browsers: int = BROWSERS) -> dict:
     return counts
 
 
-STDLIB = "python (standard library)"
+# What the worker imports, in the order it does, grouped; a fresh interpreter reports its RSS after each group.
+IMPORT_GROUPS = [
+    ("sqlalchemy, sqlmodel, pydantic", ["sqlalchemy", "sqlmodel", "pydantic"]),
+    ("aiohttp", ["aiohttp", "aiohttp.web"]),
+    ("store models", ["store.db", "store.models"]),
+    ("pypinyin and its dictionaries", ["pypinyin"]),
+    ("search (rapidfuzz, index)", ["rapidfuzz", "bot.search"]),
+    ("dialogs, every flow", ["bot.dialogs.engine"]),
+    ("alembic (the schema check at start)", ["alembic", "bot.schema", "store.migrate"]),
+    ("scheduler, web server, the rest of serve", ["apscheduler", "bot.serve", "bot.web.server",
+                                                  "bot.observability.health"]),
+]
+IMPORT_PROBE = """
+import importlib, json, os, sys
+def rss():
+    for line in open(f"/proc/{os.getpid()}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+out, last = {}, rss()
+out["python itself"] = round(last, 1)
+for label, modules in json.loads(sys.argv[1]):
+    for module in modules:
+        importlib.import_module(module)
+    now = rss()
+    out[label] = round(now - last, 1)
+    last = now
+out["all imports"] = round(last, 1)
+print(json.dumps(out, ensure_ascii=False))
+"""
 
 
-def _package(filename: str) -> str:
-    """Which package a traced file belongs to: ours (bot, store …), a library, or the standard library."""
-    path = Path(filename)
-    if "site-packages" in path.parts:
-        return path.parts[path.parts.index("site-packages") + 1].split(".")[0].removesuffix(".py")
-    if path.is_relative_to(ROOT):
-        return path.relative_to(ROOT).parts[0]
-    return STDLIB
+def import_costs() -> dict[str, float]:
+    """RSS a fresh interpreter gains with each group of the worker's imports, in MB."""
+    done = subprocess.run([sys.executable, "-c", IMPORT_PROBE, json.dumps(IMPORT_GROUPS)], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=300, check=False)
+    return json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr.strip()[-300:]}
 
 
-def _owner(traceback: tracemalloc.Traceback) -> str:
-    """The package of the innermost frame outside the standard library: an import's code objects and
-    constants belong to the module imported, not to importlib."""
-    for frame in reversed(traceback):  # innermost last
-        name = _package(frame.filename)
-        if name != STDLIB:
-            return name
-    return STDLIB
+def _where(stat: tracemalloc.StatisticDiff) -> str:
+    frame = stat.traceback[0]
+    parts = Path(frame.filename).parts
+    if "site-packages" in parts:  # a library: from its package name on
+        shown = Path(*parts[parts.index("site-packages") + 1:])
+    elif Path(frame.filename).is_relative_to(ROOT):
+        shown = Path(frame.filename).relative_to(ROOT)
+    else:
+        shown = Path(*parts[-2:])
+    return f"{shown}:{frame.lineno}"
 
 
-def _by_package(snapshot: tracemalloc.Snapshot, top: int = 10) -> dict[str, float]:
-    sizes: dict[str, int] = {}
-    for stat in snapshot.statistics("traceback"):
-        name = _owner(stat.traceback)
-        sizes[name] = sizes.get(name, 0) + stat.size
-    ranked = sorted(sizes.items(), key=lambda item: -item[1])[:top]
-    return {name: round(size / 2 ** 20, 1) for name, size in ranked}
-
-
-async def _traced_worker(url: str, port: int) -> dict:
-    """Run the worker in this process (traced from interpreter start), drive the traffic, take snapshots."""
+async def _traced_traffic(url: str, port: int) -> dict:
+    """The worker in this process; the Python heap it gains over the traffic, by line (tracemalloc)."""
     from bot.serve import run
     from bot.settings import get_settings
 
@@ -247,32 +267,27 @@ async def _traced_worker(url: str, port: int) -> dict:
     stop = asyncio.Event()
     serving = asyncio.create_task(run(get_settings(), stop))
     await wait_ready(base, None)
+    tracemalloc.start()
     ready = tracemalloc.take_snapshot()
     db = Database(url)
     await drive(base, db, browsers=10)
     db.dispose()
     busy = tracemalloc.take_snapshot()
+    tracemalloc.stop()
     stop.set()
     await serving
-    growth = busy.compare_to(ready, "traceback")[:8]
+    growth = busy.compare_to(ready, "lineno")
     return {
-        "python_heap_when_ready_mb": round(sum(s.size for s in ready.statistics("filename")) / 2 ** 20, 1),
-        "python_heap_after_traffic_mb": round(sum(s.size for s in busy.statistics("filename")) / 2 ** 20, 1),
-        "when_ready_by_package_mb": _by_package(ready),
-        "after_traffic_by_package_mb": _by_package(busy),
-        "biggest_growth_during_traffic": [
-            {"mb": round(stat.size_diff / 2 ** 20, 2),
-             "where": " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback)
-                                 if _package(f.filename) not in (STDLIB, "aiohttp"))[:160]}
-            for stat in growth],
+        "python_heap_gained_mb": round(sum(stat.size_diff for stat in growth) / 2 ** 20, 1),
+        "biggest": [{"mb": round(stat.size_diff / 2 ** 20, 2), "where": _where(stat)} for stat in growth[:10]],
     }
 
 
-def trace_worker(url: str, port: int) -> dict:
-    """The worker again, under tracemalloc from the first import on, in a child process."""
-    env = {**worker_env(url, port), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-X", "tracemalloc=25", __file__, "--trace", url, str(port)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+def traced_traffic(url: str, port: int) -> dict:
+    """_traced_traffic in a child process with the worker's settings."""
+    done = subprocess.run([sys.executable, __file__, "--trace", url, str(port)], cwd=ROOT,
+                          env={**worker_env(url, port), "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=1800, check=False)
     if done.returncode:
         return {"error": done.stderr.strip().splitlines()[-3:]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -313,13 +328,14 @@ async def main() -> dict:
         if traffic["errors"] or traffic["busy"]:
             result["worker_log_tail"] = log_tail
         if not result["within_target"]:
-            result["where_the_memory_goes"] = trace_worker(url, free_port())
+            result["where_the_memory_goes"] = {"imports_rss_mb": import_costs(),
+                                               "traffic_python_heap": traced_traffic(url, free_port())}
         db.dispose()
         return result
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--trace"]:
-        print(json.dumps(asyncio.run(_traced_worker(sys.argv[2], int(sys.argv[3]))), ensure_ascii=False))
+        print(json.dumps(asyncio.run(_traced_traffic(sys.argv[2], int(sys.argv[3]))), ensure_ascii=False))
     else:
         print(json.dumps(asyncio.run(main()), ensure_ascii=False, indent=2))

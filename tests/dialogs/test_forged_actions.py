@@ -201,3 +201,13 @@ def test_a_button_of_a_deleted_course_signs_nobody_up(world, button):
         s.execute(delete(ClassSession).where(ClassSession.course_id == course.id))
         s.delete(course)
     refused(world, "intruder", f"{button}:{SPARE}", t("course_missing"))
+
+
+@pytest.mark.parametrize("position", ["-1", "-2", "99", " -1"])
+def test_a_forged_place_in_the_subscription_list_subscribes_to_nothing(world, position):
+    screen = press(world, "intruder", "nsub")
+    assert any(c.payload == "nsubt:0" for c in screen[0].choices)  # 幸福社区, from its venues
+    before = snapshot(world.db)
+    replies = press(world, "intruder", f"nsubt:{position}")
+    assert replies[0].text == screen[0].text
+    assert snapshot(world.db) == before

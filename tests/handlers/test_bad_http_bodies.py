@@ -1,5 +1,6 @@
 """Broken, hostile or forged HTTP bodies at every door (web chat API, Telegram webhook, WeCom
-callback): each gets a 4xx, never a 500, and the store is exactly as it was."""
+callback): each gets a 4xx, never a 500, and the store is exactly as it was. Well-formed updates
+Telegram would never send may be taken, but they break nothing either."""
 from __future__ import annotations
 
 import asyncio
@@ -38,7 +39,7 @@ WEB_BODIES = {
     "huge number": b'{"id": ' + b"9" * 5000 + b', "text": "hi"}',
     "not utf-8": b"\xff\xfe\xfd",
     "utf-16": json.dumps({"id": "bad-body-0001", "text": "你好"}).encode("utf-16"),
-    "bom": "\ufeff{" .encode() + MESSAGE_ID.encode() + b', "text": "hi"}',
+    "bom": "\ufeff{".encode() + MESSAGE_ID.encode() + b', "text": "hi"}',
     "nul in json": b'{"id": "bad-body-0001", "text": "hi"}\x00',
     "id missing": b'{"text": "hi"}',
     "id a number": b'{"id": 12345678, "text": "hi"}',
@@ -230,7 +231,8 @@ def _wecom_bodies(corp_id: str, encrypt: str) -> dict[str, bytes]:
         "encrypt not base64": envelope("<Encrypt>!!!not base64!!!</Encrypt>"),
         "encrypt too short": envelope(f"<Encrypt>{base64.b64encode(b'short').decode()}</Encrypt>"),
         "entity": b'<!DOCTYPE xml [<!ENTITY a "aaaa">]><xml><Encrypt>&a;</Encrypt></xml>',
-        "lower-case doctype": b'<!doctype xml [<!entity a SYSTEM "file:///etc/passwd">]><xml><Encrypt>&a;</Encrypt></xml>',
+        "lower-case doctype": (b'<!doctype xml [<!entity a SYSTEM "file:///etc/passwd">]>'
+                               b"<xml><Encrypt>&a;</Encrypt></xml>"),
         "processing instruction": b'<?xml-stylesheet href="x"?><xml><Encrypt>abc</Encrypt></xml>',
         "not utf-8": b"<xml><Encrypt>\xff\xfe</Encrypt></xml>",
         "deep": b"<xml>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</xml>",
