@@ -17,7 +17,16 @@ from store.db import Database
 from store.enrolments import count_confirmed, first_waiting
 from store.models import Category, ClassSession, Course, SessionLeave, Venue
 from store.models.catalog import SECTIONS
-from store.tabular import FileRejected, Problem, TableError, cell_datetime, cell_text, cell_whole_number, read_rows
+from store.tabular import (
+    FileRejected,
+    Problem,
+    TableError,
+    cell_datetime,
+    cell_text,
+    cell_whole_number,
+    read_header,
+    read_rows,
+)
 
 LABELS = {
     "course_code": "课程编号", "section": "板块", "category": "项目", "title": "课程名称",
@@ -65,24 +74,7 @@ class _Course:
 
 
 def _header(cells: list[Any], problems: list[Problem]) -> dict[str, int]:
-    """Column positions by name, reporting unknown, repeated and missing columns."""
-    aliases = {label: name for name, label in LABELS.items()}
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        text = cell_text(cell)
-        if not text:
-            continue
-        name = aliases.get(text, text.lower())
-        if name not in LABELS:
-            problems.append(Problem(1, text, "无法识别的列名，可用的列：" + "、".join(COLUMNS)))
-        elif name in positions:
-            problems.append(Problem(1, name, "这一列出现了不止一次"))
-        else:
-            positions[name] = index
-    for name in COLUMNS:
-        if name not in positions and name not in OPTIONAL:
-            problems.append(Problem(1, name, f"缺少“{name}”（{LABELS[name]}）这一列"))
-    return positions
+    return read_header(cells, LABELS, OPTIONAL, problems)
 
 
 def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,

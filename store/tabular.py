@@ -1,10 +1,10 @@
 """Reading the rows of a CSV or XLSX file, numbered as a spreadsheet shows them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import csv
 import io
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -126,3 +126,26 @@ class FileRejected(Exception):
             where = "文件" if p.row <= 0 else f"第 {p.row} 行"
             lines.append(f"{where}，{p.column}：{p.message}" if p.column else f"{where}：{p.message}")
         return "\n".join(lines)
+
+
+def read_header(cells: list[Any], labels: dict[str, str], optional: Iterable[str],
+                problems: list[Problem]) -> dict[str, int]:
+    """Column positions by name (English or the Chinese label), reporting unknown, repeated and
+    missing columns."""
+    aliases = {label: name for name, label in labels.items()}
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        text = cell_text(cell)
+        if not text:
+            continue
+        name = aliases.get(text, text.lower())
+        if name not in labels:
+            problems.append(Problem(1, text, "无法识别的列名，可用的列：" + "、".join(labels)))
+        elif name in positions:
+            problems.append(Problem(1, name, "这一列出现了不止一次"))
+        else:
+            positions[name] = index
+    for name in labels:
+        if name not in positions and name not in optional:
+            problems.append(Problem(1, name, f"缺少“{name}”（{labels[name]}）这一列"))
+    return positions

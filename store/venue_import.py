@@ -15,7 +15,15 @@ from sqlmodel import select
 from store.db import Database
 from store.models import Room, Venue
 from store.opening_hours import DAYS, day_span, parse_weekly, too_few_hours
-from store.tabular import FileRejected, Problem, TableError, cell_text, cell_whole_number, read_rows
+from store.tabular import (
+    FileRejected,
+    Problem,
+    TableError,
+    cell_text,
+    cell_whole_number,
+    read_header,
+    read_rows,
+)
 
 LABELS = {
     "venue_code": "场馆编号", "venue_name": "场馆名称", "address": "地址", "community": "社区",
@@ -58,23 +66,7 @@ class VenueImportReport:
 
 
 def _header(cells: list[Any], problems: list[Problem]) -> dict[str, int]:
-    aliases = {label: name for name, label in LABELS.items()}
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        text = cell_text(cell)
-        if not text:
-            continue
-        name = aliases.get(text, text.lower())
-        if name not in LABELS:
-            problems.append(Problem(1, text, "无法识别的列名，可用的列：" + "、".join(COLUMNS)))
-        elif name in positions:
-            problems.append(Problem(1, name, "这一列出现了不止一次"))
-        else:
-            positions[name] = index
-    for name in COLUMNS:
-        if name not in positions and name not in OPTIONAL:
-            problems.append(Problem(1, name, f"缺少“{name}”（{LABELS[name]}）这一列"))
-    return positions
+    return read_header(cells, LABELS, OPTIONAL, problems)
 
 
 def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
