@@ -1,23 +1,37 @@
 """点单服务 for residents and grid workers: pick a service, answer six short questions, confirm."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import add_menu_item, menu_button
-from bot.dialogs.order_render import (expect_number, order_detail, order_grade_choices, order_line,
-                                      phone_shown, poll_text, typed_number)
+from bot.dialogs.order_render import (
+    expect_number,
+    order_detail,
+    order_grade_choices,
+    order_line,
+    phone_shown,
+    poll_text,
+    typed_number,
+)
 from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.rating_flow import take_pending_comment
 from bot.dialogs.replies import Choice, Reply
 from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
 from store.models.orders import DONE, ServiceItem, ServiceOrder
-from store.orders import (active_services, add_order_comment, normalise_phone, order_rating, place_order,
-                          rate_order, resident_orders, service_by_code)
+from store.orders import (
+    active_services,
+    add_order_comment,
+    normalise_phone,
+    order_rating,
+    place_order,
+    rate_order,
+    resident_orders,
+    service_by_code,
+)
 
 FORM_EXPECT = "order_form"
 COMMENT_EXPECT = "order_comment"
 # Text typed long after the rating is more likely a search than a late comment.
-COMMENT_WINDOW = timedelta(hours=1)
 STEPS = ("community", "place", "dates", "audience", "contact", "phone")
 TEXT_LIMIT = {"community": 30, "place": 60, "dates": 60, "contact": 20}
 MAX_AUDIENCE = 100000
@@ -247,13 +261,8 @@ def skip_comment(ctx: Context, args: list[str]) -> Reply:
 @on_text(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
-    pending = ctx.data.pop("order_rating", None) or {}
-    ctx.expect = ""
-    try:
-        fresh = ctx.now - datetime.fromisoformat(pending["at"]) <= COMMENT_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    if not fresh:
+    pending = take_pending_comment(ctx, "order_rating")
+    if pending is None:
         return as_list(TEXTS["search"](ctx, text))
     status = add_order_comment(ctx.session, int(pending["order"]), ctx.resident_id, text)
     key = {"saved": "comment_saved", "already": "order_comment_already"}.get(status, "comment_skipped")

@@ -48,16 +48,22 @@ def skip_comment(ctx: Context, args: list[str]) -> Reply:
     return Reply(ctx.t("comment_skipped"), main_menu_choices(ctx))
 
 
-@on_text(COMMENT_EXPECT)
-def comment(ctx: Context, text: str) -> list[Reply]:
-    """Keep what the resident typed as the comment of the rating just given."""
-    pending = ctx.data.pop("rating", None) or {}
+def take_pending_comment(ctx: Context, key: str) -> dict | None:
+    """The rating waiting for a comment under `key`, if given within the comment window; cleared either way."""
+    pending = ctx.data.pop(key, None) or {}
     ctx.expect = ""
     try:
         fresh = ctx.now - datetime.fromisoformat(pending["at"]) <= COMMENT_WINDOW
     except (KeyError, TypeError, ValueError):
         fresh = False
-    if not fresh:
+    return pending if fresh else None
+
+
+@on_text(COMMENT_EXPECT)
+def comment(ctx: Context, text: str) -> list[Reply]:
+    """Keep what the resident typed as the comment of the rating just given."""
+    pending = take_pending_comment(ctx, "rating")
+    if pending is None:
         return as_list(TEXTS["search"](ctx, text))
     status = add_comment(ctx.session, int(pending["session_id"]), ctx.resident_id, text)
     key = {"saved": "comment_saved", "already": "comment_already"}.get(status, "comment_skipped")
