@@ -216,7 +216,7 @@ IMPORT_GROUPS = [
     ("search (rapidfuzz, index)", ["rapidfuzz", "bot.search"]),
     ("dialogs, every flow", ["bot.dialogs.engine"]),
     ("alembic (the schema check at start)", ["alembic", "bot.schema", "store.migrate"]),
-    ("scheduler, web server, the rest of serve", ["apscheduler", "bot.serve", "bot.web.server",
+    ("scheduler, web server, the rest of serve", ["apscheduler", "bot.serve", "bot.handlers.web.server",
                                                   "bot.observability.health"]),
 ]
 IMPORT_PROBE = """

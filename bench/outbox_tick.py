@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from scheduler.outbox_worker import OutboxWorker  # noqa: E402
+from bot.app import build_worker
 from store.db import Database, normalise_url  # noqa: E402
 from store.models import ChannelAccount, Resident  # noqa: E402
 from store.outbox_claims import claim_due, release  # noqa: E402
@@ -97,7 +98,7 @@ async def measure(db: Database, admin, schema: str, settings: Settings, reps: in
         rows = claim_due(db, NOW, DUE, 120, "bench-claim")
         claimed_in = time.perf_counter() - started
         release(db, [r.id for r in rows], "bench-claim")
-        worker = OutboxWorker(db, settings, {"bench": NoopSender()}, ManualClock(NOW))
+        worker = build_worker(db, settings, {"bench": NoopSender()}, ManualClock(NOW))
         started = time.perf_counter()
         result = await worker.tick()
         ticked_in = time.perf_counter() - started

@@ -29,11 +29,12 @@ from telegram.ext import ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.clock import utcnow  # noqa: E402
-from bot.dialogs.replies import Choice, Reply  # noqa: E402
-from bot.handlers.telegram_limits import Pace, TelegramLimiter  # noqa: E402
+from bot.messages import Choice, Reply  # noqa: E402
+from bot.handlers.telegram.limits import Pace, TelegramLimiter  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from scheduler.outbox_worker import OutboxWorker, TickResult  # noqa: E402
-from scheduler.telegram_sender import TelegramSender  # noqa: E402
+from bot.app import build_worker
+from bot.handlers.telegram.sender import TelegramSender  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.models import ChannelAccount, OutboxMessage, Resident  # noqa: E402
 from store.outbox import enqueue  # noqa: E402
@@ -117,7 +118,7 @@ async def run(pushes: int, rate: float, batch: int, concurrency: int) -> dict:
     total, ticks = TickResult(), 0
     try:
         async with bot:
-            worker = OutboxWorker(db, settings, {"telegram": TelegramSender(bot)},
+            worker = build_worker(db, settings, {"telegram": TelegramSender(bot)},
                                   concurrency=concurrency)
             started, cpu = time.perf_counter(), time.process_time()
             while total.sent + total.dead < pushes and ticks < 10 * pushes // batch + 10:

@@ -21,7 +21,7 @@ from sqlmodel import select  # noqa: E402
 
 from bot.clock import utcnow  # noqa: E402
 from bot.dialogs.engine import Dialogs  # noqa: E402
-from bot.dialogs.replies import Incoming  # noqa: E402
+from bot.messages import Incoming  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.models import Enrolment  # noqa: E402

@@ -1,19 +1,37 @@
-"""Wiring: settings → database → dialogs, shared by every command."""
+"""The one place the service is assembled: settings → database → dialogs → channels → outbox tick.
+
+`linli serve`, `linli chat`, the other commands and the tests all build through these functions,
+so a part the service needs cannot be wired in a test and forgotten in the service."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
 
 from bot.dialogs.engine import Dialogs
+from bot.dialogs.housekeeping import run_housekeeping
+from bot.dialogs.push_rules import DialogPushRules
+from bot.handlers.channel import ChannelParts
+from bot.handlers.registry import build_channels
+from bot.handlers.web.server import build_web_app
+from bot.observability.health import setup_ops_routes
+from bot.schema import SchemaNotReady, prepare_schema
 from bot.settings import Settings, get_settings
+from scheduler.outbox_worker import OutboxWorker
+from scheduler.senders import Sender
 from store.catalog import course_count
 from store.db import Database
+from store.demo import load_demo
 
 log = logging.getLogger("linli")
+
+HOUSEKEEPING_SECONDS = 60.0
 
 
 def open_database(settings: Settings) -> Database:
     """The configured database at the newest schema (migrated when empty); SchemaNotReady if behind."""
-    from bot.schema import SchemaNotReady, prepare_schema
     db = Database(settings.database.url, echo=settings.database.echo,
                   pool_size=settings.database.pool_size)
     try:
@@ -31,7 +49,6 @@ def ensure_catalogue(db: Database, settings: Settings) -> None:
     with db.session() as s:
         empty = course_count(s) == 0
     if empty:
-        from store.demo import load_demo
         counts = load_demo(db)
         log.info("demo catalogue loaded %s", counts)
 
@@ -43,3 +60,51 @@ def build_dialogs(settings: Settings | None = None, with_demo: bool = True) -> D
     if with_demo:
         ensure_catalogue(db, settings)
     return Dialogs(db, settings)
+
+
+def build_worker(db: Database, settings: Settings, senders: dict[str, Sender], clock: Any = None,
+                 **options: Any) -> OutboxWorker:
+    """The outbox tick with the dialogs' push rules (quiet hours, rendering, remembered choices)."""
+    return OutboxWorker(db, settings, senders, DialogPushRules(settings), clock=clock, **options)
+
+
+def housekeeping_job(service: "Service"):
+    """One housekeeping round at the worker's now, for the scheduler's timer."""
+    return lambda: run_housekeeping(service.db, service.settings, service.worker.clock.now())
+
+
+@dataclass
+class Service:
+    """Everything `linli serve` runs, built but not started."""
+
+    settings: Settings
+    dialogs: Dialogs
+    channels: list[ChannelParts]
+    worker: OutboxWorker
+    web_app: web.Application
+
+    @property
+    def db(self) -> Database:
+        """The database every part shares."""
+        return self.dialogs.db
+
+    @property
+    def senders(self) -> dict[str, Sender]:
+        """Outbox target kind → sender, over every channel that is on."""
+        return self.worker.senders
+
+
+def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any = None) -> Service:
+    """The whole service from settings: channels from the registry, their senders in one tick."""
+    if dialogs is None:
+        db = open_database(settings)
+        ensure_catalogue(db, settings)
+        dialogs = Dialogs(db, settings, clock)
+    channels = build_channels(dialogs, settings)
+    senders: dict[str, Sender] = {}
+    for parts in channels:
+        senders.update(parts.senders)
+    worker = build_worker(dialogs.db, settings, senders, clock or dialogs.clock)
+    routes = [route for parts in channels for route in parts.routes]
+    web_app = build_web_app(routes, ops=lambda app: setup_ops_routes(app, dialogs.db, worker, settings))
+    return Service(settings, dialogs, channels, worker, web_app)

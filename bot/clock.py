@@ -1,12 +1,9 @@
 """Clocks: the real one and one that tests move by hand."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-
-def utcnow() -> datetime:
-    """Now in UTC, naive (the store keeps naive UTC times)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from store.clock import utcnow
 
 
 class SystemClock:

@@ -18,16 +18,16 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from bot.clock import SystemClock, utcnow
-from bot.dialogs.replies import Reply
+from bot.clock import SystemClock
+from bot.messages import Reply
 from bot.observability.metrics import count_delivery, observe_tick
 from bot.settings import Settings
-from scheduler.quiet_hours import next_allowed
+from scheduler.push_rules import PushRules
 from scheduler.senders import RETRY, UNREACHABLE, Sender, SendError
 from store.db import Database
-from store.models import ChannelAccount, DialogState, OutboxMessage
+from store.models import ChannelAccount, OutboxMessage
 from store.outbox_claims import (claim_due, defer_many, mark_dead, mark_retry, mark_sent_many,
                                  mark_skipped, pick_recipients, release)
 
@@ -86,10 +86,12 @@ class OutboxWorker:
     """Sends due outbox rows through the sender of each recipient's channel."""
 
     def __init__(self, db: Database, settings: Settings, senders: dict[str, Sender],
-                 clock: Any = None, worker_id: str | None = None, concurrency: int = 16):
+                 rules: PushRules, clock: Any = None, worker_id: str | None = None,
+                 concurrency: int = 16):
         self.db = db
         self.settings = settings
         self.senders = senders
+        self.rules = rules
         self.clock = clock or SystemClock()
         self.worker_id = worker_id or default_worker_id()
         self.concurrency = max(1, concurrency)
@@ -128,7 +130,7 @@ class OutboxWorker:
             await asyncio.to_thread(release, self.db, [row.id for row in rows], self.worker_id)
             result.released = len(rows)
             return result
-        allowed = {row.id: next_allowed(now, self.settings, row.urgent) for row in rows}
+        allowed = {row.id: self.rules.allowed_at(now, row.urgent) for row in rows}
         held = [row for row in rows if allowed[row.id] > now]  # quiet hours: back until morning
         ready = [row for row in rows if allowed[row.id] <= now]
         work = [self._record(_Outcome(row.id, DEFERRED, when=allowed[row.id])) for row in held]
@@ -225,8 +227,7 @@ class OutboxWorker:
         if reply is None:
             try:
                 with session.begin_nested():  # a failing render leaves the other rows intact
-                    from bot.dialogs.push_render import render_push  # resident-facing texts
-                    reply = render_push(session, self.settings, row, account, now)
+                    reply = self.rules.render(session, row, account, now)
             except Exception as exc:  # noqa: BLE001  (a rendering bug must not stop the tick)
                 log.exception("outbox row %s (%s) could not be rendered", row.id, row.kind)
                 return SendError(RETRY, f"render failed: {exc!r}")
@@ -292,7 +293,8 @@ class OutboxWorker:
     def _apply(self, session: Session, outcomes: list[_Outcome]) -> list[str]:
         sent = [o for o in outcomes if o.kind == SENT]
         done = mark_sent_many(session, [o.row_id for o in sent], self.worker_id, self.clock.now())
-        self._remember(session, [o for o in sent if o.row_id in done and o.reply.choices])
+        self.rules.remember(session, [(o.account_id, o.reply) for o in sent
+                                      if o.row_id in done and o.reply.choices])
         held: dict[datetime, list[int]] = {}
         for o in outcomes:
             if o.kind == DEFERRED:
@@ -309,29 +311,6 @@ class OutboxWorker:
         for when, ids in held.items():
             done |= defer_many(session, ids, self.worker_id, when)
         return [o.kind if o.row_id in done else self._lost(o.row_id) for o in outcomes]
-
-    @staticmethod
-    def _remember(session: Session, outcomes: list[_Outcome]) -> None:
-        """Keep each push's choices in its account's dialog state, so a typed number answers it."""
-        if not outcomes:
-            return
-        from bot.dialogs.engine import remember_choices
-        # Locked, so a turn of the dialog running now does not interleave with this update.
-        states = {row.account_id: row for row in session.exec(
-            select(DialogState).where(DialogState.account_id.in_({o.account_id for o in outcomes}))
-            .with_for_update())}
-        for o in outcomes:
-            state = states.get(o.account_id)
-            if state is None:
-                state = states[o.account_id] = DialogState(account_id=o.account_id)
-            try:
-                data = json.loads(state.data or "{}")
-            except ValueError:
-                data = {}
-            remember_choices(data, [o.reply])
-            state.data = json.dumps(data, ensure_ascii=False)
-            state.updated_at = utcnow()
-            session.add(state)
 
     def _settle(self, recorded: bool, outcome: str, row: OutboxMessage) -> str:
         return outcome if recorded else self._lost(row.id)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -42,6 +44,21 @@ def start_scheduler(worker: OutboxWorker, settings: Settings) -> AsyncIOSchedule
                       misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
     scheduler.start()
     return scheduler
+
+
+async def run_periodic(name: str, job: Callable[[], Any]) -> None:
+    """Run one round of a periodic job off the event loop; failures are logged, the timer goes on."""
+    try:
+        await asyncio.to_thread(job)
+    except Exception:  # noqa: BLE001
+        log.exception("%s failed", name)
+
+
+def add_periodic(scheduler: AsyncIOScheduler, name: str, job: Callable[[], Any],
+                 seconds: float) -> None:
+    """Run job() every `seconds` on the scheduler, one round at a time."""
+    scheduler.add_job(run_periodic, "interval", args=(name, job), id=name, seconds=seconds,
+                      max_instances=1, coalesce=True)
 
 
 def seconds_since_last_tick(worker: OutboxWorker, now: datetime | None = None) -> float | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 
 RETRY = "retry"              # try again later (429, 5xx, timeouts)
 UNREACHABLE = "unreachable"  # the person blocked the bot or left: stop trying this account

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.booking_slots import (booking_days, closure_on, day_bounds, holding, local_date,
                                  opening_slots)
 from store.db import Database

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.db import Database
 from store.enrolments import count_confirmed, first_waiting
 from store.models import Category, ClassSession, Course, SessionLeave, Venue

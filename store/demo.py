@@ -9,7 +9,7 @@ from importlib import resources
 
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.db import Database
 from store.enrolments import take_seat
 from store.models import Category, ChannelAccount, ClassSession, Course, Resident, Venue

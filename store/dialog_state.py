@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.models import DialogState, ProcessedUpdate
 
 
@@ -45,3 +46,23 @@ def claim_update(session: Session, channel: str, update_key: str) -> bool:
         channel=channel, update_key=update_key[:160], created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(ProcessedUpdate.channel)
     return session.execute(stmt).first() is not None
+
+
+def change_state_data(session: Session, account_ids: Iterable[int],
+                      change: Callable[[int, dict[str, Any]], None]) -> None:
+    """Apply change(account_id, data) to each account's state data, rows locked against a running turn."""
+    ids = set(account_ids)
+    if not ids:
+        return
+    rows = {row.account_id: row for row in session.exec(
+        select(DialogState).where(DialogState.account_id.in_(ids)).with_for_update())}
+    for account_id in ids:
+        row = rows.get(account_id) or DialogState(account_id=account_id)
+        try:
+            data = json.loads(row.data or "{}")
+        except ValueError:
+            data = {}
+        change(account_id, data)
+        row.data = json.dumps(data, ensure_ascii=False)
+        row.updated_at = utcnow()
+        session.add(row)

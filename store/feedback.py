@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.search.synonyms import load_synonyms
 from store.db import Database
 from store.models import Category, Feedback
 from store.models.feedback import (COURSE, FEEDBACK_CATEGORIES, HANDLED, NEW, OTHER,
@@ -101,10 +100,11 @@ def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[datetime, datetim
 
 
 def month_summary(db: Database, year: int, month: int, timezone_name: str = "Asia/Shanghai",
-                  subjects: list[str] | None = None) -> dict:
+                  subjects: list[str] | None = None,
+                  synonyms: dict[str, list[str]] | None = None) -> dict:
     """Counts by category and status, and the subjects wished for most, for one local month.
 
-    Subjects are the catalogue's category names unless given."""
+    Subjects are the catalogue's category names unless given; synonyms widen what matches them."""
     start, end = month_bounds(year, month, ZoneInfo(timezone_name))
     with db.session() as session:
         items = list(session.exec(select(Feedback).where(
@@ -112,7 +112,7 @@ def month_summary(db: Database, year: int, month: int, timezone_name: str = "Asi
         if subjects is None:
             subjects = list(session.exec(select(Category.name).order_by(Category.sort_order,
                                                                         Category.id)))
-    words = subject_words(subjects, load_synonyms())
+    words = subject_words(subjects, synonyms or {})
     wished: Counter[str] = Counter()
     for item in items:
         if item.category in WISH_CATEGORIES:

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.enrolments import count_confirmed
 from store.models import ClassSession, Course, Enrolment, SessionLeave
 from store.models.enrolment import CONFIRMED

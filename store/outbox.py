@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 from store.models import OutboxMessage
 from store.models.outbox import PENDING

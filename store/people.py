@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.models import ChannelAccount, Resident
 
 SEEN_GRANULARITY = timedelta(minutes=1)

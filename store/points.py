@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
-from bot.settings import Points, get_settings
+from store.clock import utcnow
 from store.models import ClassSession, Course, PointEntry, Resident
 from store.models.volunteers import AUTOMATIC_SOURCE, MANUAL
 
@@ -30,8 +30,11 @@ class CreditResult:
     balance: int = 0
 
 
-def _rules(rules: Points | None) -> Points:
-    return rules if rules is not None else get_settings().points
+class PointRules(Protocol):
+    """How many points service earns (the [points] settings)."""
+
+    points_per_hour: int
+    points_per_taught_session: int
 
 
 def lock_ledger(session: Session, resident_id: int) -> Resident | None:
@@ -88,12 +91,12 @@ def add_once(session: Session, resident_id: int, points: int, source: str, *, mi
 def credit_for_order(session: Session, order_id: int, resident_ids: Iterable[int],
                      hours: int | float | Decimal | str, *, reason: str = "",
                      created_by: str = "orders", now: datetime | None = None,
-                     rules: Points | None = None) -> list[PointEntry]:
+                     rules: PointRules) -> list[PointEntry]:
     """Credit each volunteer of a completed order points_per_hour × hours; once per order.
 
     Returns the entries written now (none for volunteers this order already credited)."""
     minutes = hours_to_minutes(hours)
-    points = points_for_minutes(minutes, _rules(rules).points_per_hour)
+    points = points_for_minutes(minutes, rules.points_per_hour)
     written = []
     for resident_id in dict.fromkeys(resident_ids):  # each once, in the order given
         entry = add_once(session, resident_id, points, f"order:{order_id}", minutes=minutes,
@@ -105,7 +108,7 @@ def credit_for_order(session: Session, order_id: int, resident_ids: Iterable[int
 
 def credit_for_session(session: Session, session_id: int, teacher_resident_id: int, *,
                        created_by: str = "sessions", now: datetime | None = None,
-                       rules: Points | None = None) -> PointEntry | None:
+                       rules: PointRules) -> PointEntry | None:
     """Credit the volunteer teacher of a class session points_per_taught_session; once per session.
 
     The session's length counts as service time. None when this session already credited them."""
@@ -114,7 +117,7 @@ def credit_for_session(session: Session, session_id: int, teacher_resident_id: i
         raise ValueError(f"no class session {session_id}")
     course = session.get(Course, cls.course_id)
     minutes = max(0, int((cls.ends_at - cls.starts_at).total_seconds() // 60))
-    return add_once(session, teacher_resident_id, _rules(rules).points_per_taught_session,
+    return add_once(session, teacher_resident_id, rules.points_per_taught_session,
                     f"session:{session_id}", minutes=minutes, reason=course.title if course else "",
                     created_by=created_by, now=now)
 

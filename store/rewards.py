@@ -8,7 +8,7 @@ from importlib import resources
 
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.db import Database
 from store.models import PointEntry, Redemption, Reward
 from store.models.volunteers import HANDED_OUT, REQUESTED

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.models.staff import ADMIN, ROLES, AuditEntry, InviteCode, RoleGrant
 
 INVITE_TTL = timedelta(days=3)

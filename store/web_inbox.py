@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, not_, update
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.models.web import PUSH, REPLY, SAID, WebInboxMessage
 
 KEEP_PER_ACCOUNT = 100  # older turns are dropped; the page shows the recent conversation only

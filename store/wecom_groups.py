@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.models import WecomGroupChat
 
 

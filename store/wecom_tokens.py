@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
-from bot.clock import utcnow
+from store.clock import utcnow
 from store.db import Database
 from store.models import WecomToken
 

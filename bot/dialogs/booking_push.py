@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.dialogs.formatting import format_when, to_local
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
-from scheduler.reminders import reminder_due
+from bot.dialogs.reminder_plan import reminder_due
 from store.bookings import PAUSE_REASON_NO_SHOWS, reminder_key
 from store.models import Booking, BookingPause, ChannelAccount, OutboxMessage, Room, Venue
 from store.models.booking import BOOKED

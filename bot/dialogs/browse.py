@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.catalog import categories_in, courses_in
 from store.models import Category

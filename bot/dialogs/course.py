@@ -5,7 +5,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import seat_confirmed
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of

@@ -5,7 +5,7 @@ import re
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, Result, on_payload, on_text
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from bot.dialogs.volunteer_staff_flow import arg_id, paged, pending_step, tell

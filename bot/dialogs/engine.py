@@ -10,7 +10,7 @@ from bot.clock import SystemClock
 from bot.dialogs import flows  # noqa: F401  (registers every flow)
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu
-from bot.dialogs.replies import Choice, Incoming, Reply
+from bot.messages import Choice, Incoming, Reply
 from bot.dialogs.router import PAYLOADS, TEXT_LIMITS, TEXTS, as_list, split_payload
 from bot.dialogs.text_input import argument_payload, as_number, clean_text, keyword_payload
 from bot.observability.metrics import observe_turn

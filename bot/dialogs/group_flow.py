@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.replies import Choice, Incoming, Reply
+from bot.messages import Choice, Incoming, Reply
 from bot.dialogs.router import on_payload, on_text
 from bot.dialogs.staff_access import actor_name, refuse_unless
 from bot.dialogs.text_input import argument_payload, clean_text, keyword_payload

@@ -11,7 +11,7 @@ import re
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import promoted
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, Result, on_payload, on_text
 from bot.dialogs.text_input import clean_text
 from store.linking import CODE_TTL, FAIL_WINDOW, issue_code, recent_failures, record_failure, redeem_code

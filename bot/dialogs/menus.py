@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 
 

@@ -8,7 +8,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.menus import add_menu_item, menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.bookings import cancel_booking, upcoming_bookings
 from store.models import Booking

@@ -6,7 +6,7 @@ from bot.dialogs.course import first_session_text
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.pushes import place_cancelled, promoted
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.catalog import next_session
 from store.enrolments import cancel_enrolment, resident_enrolments, waiting_position

@@ -11,10 +11,10 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.notice_format import local_time_text, notice_message, target_label
 from bot.dialogs.notice_time import parse_local_time
 from bot.dialogs.paging import clamp_page, render_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload, on_text
 from bot.dialogs.text_input import clean_text
-from scheduler.quiet_hours import next_allowed
+from bot.dialogs.quiet_hours import next_allowed
 from store.groups import known_communities, reachable_groups
 from store.models.notices import ALL, COMMUNITY, GRID, TEXT_MAX
 from store.notices import Target, create_notice, target_groups, target_subscribers

@@ -6,7 +6,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.group_flow import staff_gate
 from bot.dialogs.menus import menu_button
 from bot.dialogs.notice_format import local_time_text, target_label
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.models import Notice
 from store.models.notices import CANCELLED

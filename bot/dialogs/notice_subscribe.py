@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.menus import add_menu_item, menu_button
 from bot.dialogs.paging import clamp_page, render_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.groups import known_communities
 from store.notices import subscribe, subscriptions_of, unsubscribe

@@ -15,7 +15,7 @@ from bot.dialogs.order_render import (
 )
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.rating_flow import take_pending_comment
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
 from store.models.orders import DONE, ServiceItem, ServiceOrder
 from store.orders import (

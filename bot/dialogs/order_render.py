@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from store.models.orders import (ACCEPTED, DISPATCHED, DONE, ORDER_GRADES, ORDERED, OrderEvent, ServiceItem,
                                  ServiceOrder, ServiceTeam)
 from store.orders import order_history

@@ -10,7 +10,7 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.order_render import (expect_number, format_day, order_facts, order_grade_choices, poll_text,
                                       push, typed_number)
 from bot.dialogs.order_staff_flow import STEP_EXPECT, drop_step, gate, illegal_move, order_missing
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_text
 from bot.dialogs.staff_access import record_staff_action
 from store.models.orders import ServiceOrder

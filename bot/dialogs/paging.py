@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.dialogs.context import Context
-from bot.dialogs.replies import Choice
+from bot.messages import Choice
 
 
 def page_count(total: int, size: int) -> int:

@@ -7,7 +7,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import add_menu_item, menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.models import PointEntry, Reward
 from store.models.volunteers import ACTIVE, PAUSED, PENDING

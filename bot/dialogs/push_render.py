@@ -17,10 +17,10 @@ from sqlmodel import Session
 
 from bot.dialogs.booking_push import render_booking_push
 from bot.dialogs.formatting import format_when
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
-from scheduler.reminders import poll_closes_at, reminder_due
+from bot.dialogs.reminder_plan import poll_closes_at, reminder_due
 from store.catalog import venue_of
 from store.leaves import confirmed_enrolment, on_leave
 from store.models import ChannelAccount, ClassSession, Course, Enrolment, OutboxMessage, Resident

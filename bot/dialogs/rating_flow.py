@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.push_render import grade_choices
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
-from scheduler.reminders import poll_closes_at
+from bot.dialogs.reminder_plan import poll_closes_at
 from store.models import ClassSession
 from store.ratings import add_comment, record_rating
 

@@ -5,7 +5,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import leave_taken
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from store.leaves import take_leave
 from store.models import ClassSession, Course

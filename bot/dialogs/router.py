@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Union
 
 from bot.dialogs.context import Context
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 
 Result = Union[Reply, list[Reply]]
 PayloadHandler = Callable[[Context, list[str]], Result]

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload, on_text
 from bot.search import SearchEntry, SearchIndex
 from store.catalog import catalogue_version

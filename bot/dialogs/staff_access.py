@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from bot.dialogs.router import on_payload
 from store.roles import audit, has_role, redeem_invite
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, Result, on_payload, on_text
 from store.models import Venue
 from store.models.volunteers import ACTIVE, PAUSED, PENDING, REJECTED

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload, on_text
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from bot.dialogs.vote_flow import local_time

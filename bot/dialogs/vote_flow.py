@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import add_menu_item, menu_button
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
 from bot.report.votes import results_lines
 from store.models import Vote

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from itertools import count
 
 from bot.dialogs.engine import Dialogs, number_choices
-from bot.dialogs.replies import Incoming, Reply
+from bot.messages import Incoming, Reply
 
 CHANNEL = "console"
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.dialogs.replies import Choice, Reply
+from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
 from store.db import Database

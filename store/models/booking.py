@@ -7,7 +7,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 BOOKED = "booked"
 CANCELLED = "cancelled"

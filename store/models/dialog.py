@@ -5,7 +5,7 @@ from pydantic import NaiveDatetime
 
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 
 class DialogState(SQLModel, table=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 COURSE = "course"
 VENUE = "venue"

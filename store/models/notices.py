@@ -5,7 +5,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 # Notice.target_kind
 GRID = "grid"

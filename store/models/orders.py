@@ -7,7 +7,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 # Order statuses: 已点单 → 已派单 → 已接单 → 已完成 → 已评价, or 已婉拒 by the organizer.
 ORDERED = "ordered"

@@ -6,7 +6,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 GRADES = ("优", "良", "中", "差")
 COMMENT_LIMIT = 500

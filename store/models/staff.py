@@ -5,7 +5,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 RESIDENT = "resident"
 VOLUNTEER = "volunteer"

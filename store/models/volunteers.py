@@ -5,7 +5,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 PENDING = "pending"
 ACTIVE = "active"

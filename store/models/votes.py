@@ -5,7 +5,7 @@ from pydantic import NaiveDatetime
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.clock import utcnow
+from store.clock import utcnow
 
 DAILY = "daily"  # one ballot per resident per local calendar day
 ONCE = "once"    # one ballot per resident for the whole vote

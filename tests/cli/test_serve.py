@@ -8,7 +8,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from bot.clock import utcnow
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from bot.serve import run
 from store.db import Database
 from store.outbox import enqueue

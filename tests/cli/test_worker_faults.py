@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.clock import utcnow
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from store.db import Database
 from store.models import OutboxMessage
 from store.models.outbox import SENDING, SENT

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs, remember_choices
 from bot.dialogs.push_render import render_push
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from store.dialog_state import load_state, save_state
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENT

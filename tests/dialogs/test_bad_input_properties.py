@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 from bot.clock import ManualClock
 from bot.dialogs import flows  # noqa: F401  (registers every flow)
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming, Reply
+from bot.messages import Incoming, Reply
 from bot.dialogs.router import PAYLOADS
 from bot.dialogs.text_input import as_number
 from bot.settings import load_settings

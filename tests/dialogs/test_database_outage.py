@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, event, func, text
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from store.db import Database
 from store.models import Enrolment
 from tests.conftest import START

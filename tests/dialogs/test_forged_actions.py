@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, select as select_rows
 from sqlmodel import SQLModel, select
 
-from bot.dialogs.replies import Incoming, Reply
+from bot.messages import Incoming, Reply
 from bot.texts import t
 from store.booking_slots import free_slots, local_date
 from store.catalog import sessions_of

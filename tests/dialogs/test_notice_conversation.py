@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot.dialogs.group_flow import handle_in_group
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat
 from store.groups import bind_group, issue_bind_code, reachable_groups
 from store.models import AuditEntry, CommunityGroup, OutboxMessage

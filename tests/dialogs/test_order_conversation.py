@@ -6,9 +6,9 @@ import json
 import pytest
 from sqlmodel import select
 
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat, render_reply
-from bot.staff_cli import grant, invite, team
+from bot.cli.staff import grant, invite, team
 from store.models import AuditEntry, OrderRating, OutboxMessage, ServiceOrder
 from store.orders import order_history
 from store.services_import import load_demo_services

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat, render_reply
 from store.catalog import sessions_of
 from store.ratings import ratings_summary

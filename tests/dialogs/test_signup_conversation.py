@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat
 from tests.conftest import START
 from tests.support.catalog import add_course

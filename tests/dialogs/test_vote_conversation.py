@@ -13,10 +13,10 @@ from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat
 from bot.report.votes import close_due_votes
-from bot.vote_cli import draw_from_cli
+from bot.cli.vote import draw_from_cli
 from store.models import AuditEntry, Vote
 from store.people import get_or_create_account
 from store.roles import grant_role
@@ -222,9 +222,9 @@ async def api():
 
 
 async def test_on_telegram_the_deep_link_opens_the_vote_and_the_files_arrive(api, talk, clock):
-    from bot.handlers.telegram import build_application
-    from scheduler.outbox_worker import OutboxWorker
-    from scheduler.telegram_sender import TelegramSender
+    from bot.handlers.telegram.adapter import build_application
+    from bot.app import build_worker
+    from bot.handlers.telegram.sender import TelegramSender
     from tests.fakes.telegram_api import UploadedFile
 
     tg = talk.settings.telegram.model_copy(update={
@@ -264,7 +264,7 @@ async def test_on_telegram_the_deep_link_opens_the_vote_and_the_files_arrive(api
     clock.set(START + 3 * DAY)
     assert close_due_votes(talk.db, settings, clock.now()) == [1]
     async with app.bot:
-        worker = OutboxWorker(talk.db, settings, {"telegram": TelegramSender(app.bot)}, clock)
+        worker = build_worker(talk.db, settings, {"telegram": TelegramSender(app.bot)}, clock)
         await worker.drain()
     [photo] = api.calls_of("sendPhoto")
     [document] = api.calls_of("sendDocument")

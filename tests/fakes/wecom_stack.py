@@ -11,8 +11,8 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.dialogs.engine import Dialogs
-from bot.handlers.wecom_callback import WECOM_CHANNEL, WecomChannel, setup_wecom_routes
-from bot.handlers.wecom_client import MemberRateLimiter, WecomApi, build_api
+from bot.handlers.wecom.callback import WECOM_CHANNEL, WecomChannel, setup_wecom_routes
+from bot.handlers.wecom.client import MemberRateLimiter, WecomApi, build_api
 from bot.settings import Settings
 from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks, Posted

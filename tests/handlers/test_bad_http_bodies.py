@@ -16,11 +16,12 @@ from pydantic import SecretStr
 from sqlalchemy import select as select_rows
 from sqlmodel import SQLModel
 
-from bot.web.server import build_web_app, start_web
+from bot.app import build_service
+from bot.handlers.web.server import start_web
 from tests.fakes.wecom_callbacks import cdata
 from tests.fakes.wecom_stack import wecom_stack
 
-HAS_WEBHOOK = importlib.util.find_spec("bot.handlers.telegram_webhook") is not None
+HAS_WEBHOOK = importlib.util.find_spec("bot.handlers.telegram.webhook") is not None
 JSON = {"Content-Type": "application/json"}
 MESSAGE_ID = '"id": "bad-body-0001"'
 LONE = "\\ud800"  # a lone surrogate, as JSON writes it: no UTF-8 text can hold it
@@ -79,7 +80,7 @@ def refused_politely(status: int) -> bool:
 @pytest.fixture
 async def web_client(dialogs, settings):
     """A browser that opened the page (it holds its session cookie) and sent nothing yet."""
-    client = TestClient(TestServer(build_web_app(dialogs, settings)))
+    client = TestClient(TestServer(build_service(settings, dialogs=dialogs).web_app))
     await client.start_server()
     await client.get("/")
     yield client
@@ -142,8 +143,8 @@ async def webhook(dialogs, settings, sqlite_db):
     """The webhook route of a running Application, against a fake Bot API."""
     if not HAS_WEBHOOK:
         pytest.skip("this build has no Telegram webhook")
-    from bot.handlers.telegram import build_application
-    from bot.handlers.telegram_webhook import setup_telegram_webhook
+    from bot.handlers.telegram.adapter import build_application
+    from bot.handlers.telegram.webhook import setup_telegram_webhook
     from tests.fakes.telegram_api import FakeBotApi
 
     async with FakeBotApi() as api:

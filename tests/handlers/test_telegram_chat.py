@@ -9,8 +9,9 @@ from pydantic import SecretStr
 from telegram import Bot
 from telegram.error import Forbidden, RetryAfter
 
-from bot.dialogs.replies import Choice, Reply
-from bot.handlers.telegram import build_application, render_keyboard, send_reply, split_text
+from bot.messages import Choice, Reply
+from bot.handlers.telegram.adapter import build_application
+from bot.handlers.telegram.render import render_keyboard, send_reply, split_text
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi, UploadedFile, button_rows
 from tests.support.catalog import add_course

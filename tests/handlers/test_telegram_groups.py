@@ -11,9 +11,9 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import select
 
-from bot.handlers.telegram import build_application
-from scheduler.outbox_worker import OutboxWorker
-from scheduler.telegram_sender import TelegramSender
+from bot.handlers.telegram.adapter import build_application
+from bot.app import build_worker
+from bot.handlers.telegram.sender import TelegramSender
 from store.models import AuditEntry
 from store.roles import new_invite
 from tests.conftest import START
@@ -51,7 +51,7 @@ async def group_app(group_api, dialogs, settings):
 @pytest.fixture
 def outbox(group_app, sqlite_db, settings, clock):
     """The outbox worker sending through the bot the adapter uses, on the test's clock."""
-    return OutboxWorker(sqlite_db, settings, {"telegram": TelegramSender(group_app.bot)}, clock=clock)
+    return build_worker(sqlite_db, settings, {"telegram": TelegramSender(group_app.bot)}, clock=clock)
 
 
 class ChatUser:

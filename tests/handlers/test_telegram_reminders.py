@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handlers.telegram import build_application
+from bot.handlers.telegram.adapter import build_application
 from scheduler.outbox_worker import OutboxWorker
-from scheduler.telegram_sender import TelegramSender
+from bot.app import build_worker
+from bot.handlers.telegram.sender import TelegramSender
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi
 from tests.handlers.test_telegram_chat import Resident, labels, telegram_settings
@@ -32,7 +33,7 @@ async def world(api, dialogs, settings, clock, sqlite_db):
     await app.initialize()
     await app.start()
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    worker = OutboxWorker(sqlite_db, conf, {"telegram": TelegramSender(app.bot)}, clock=clock)
+    worker = build_worker(sqlite_db, conf, {"telegram": TelegramSender(app.bot)}, clock=clock)
     yield worker
     await app.updater.stop()
     await app.stop()

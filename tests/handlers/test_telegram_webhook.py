@@ -11,14 +11,14 @@ from aiohttp import web
 from pydantic import SecretStr
 from sqlmodel import func, select
 
-from bot.handlers.telegram import ALLOWED_UPDATES, build_application
-from bot.handlers.telegram_redelivery import reply_key
-from bot.handlers.telegram_webhook import SECRET_HEADER, setup_telegram_webhook
-from bot.serve import Channels, add_telegram
-from bot.web.server import start_web
-from bot.webhook_cli import run_webhook_command
-from scheduler.outbox_worker import OutboxWorker
-from scheduler.telegram_sender import TelegramSender
+from bot.handlers.telegram.adapter import ALLOWED_UPDATES, build_application
+from bot.handlers.telegram.redelivery import reply_key
+from bot.handlers.telegram.webhook import SECRET_HEADER, setup_telegram_webhook
+from bot.handlers.telegram.channel import build_telegram
+from bot.handlers.web.server import start_web
+from bot.cli.webhook import run_webhook_command
+from bot.app import build_worker
+from bot.handlers.telegram.sender import TelegramSender
 from store.models import ChannelAccount, OutboxMessage, ProcessedUpdate
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi
@@ -127,17 +127,16 @@ async def test_a_closed_webhook_turns_updates_away_for_another_worker(api, hook)
 def test_webhook_mode_refuses_a_missing_or_unusable_secret(settings, dialogs, secret):
     conf = hook_settings(settings, FakeBotApi(), secret=secret)
     with pytest.raises(ValueError, match="secret"):
-        add_telegram(Channels(), dialogs, conf)
+        build_telegram(dialogs, conf)
     with pytest.raises(ValueError, match="secret"):
         setup_telegram_webhook(web.Application(), build_application(dialogs, conf), conf)
 
 
 def test_webhook_mode_adds_the_route_and_no_polling(settings, dialogs):
-    channels = Channels()
-    add_telegram(channels, dialogs, hook_settings(settings, FakeBotApi()))
-    assert channels.telegram_webhook is not None and len(channels.web_setups) == 1
+    parts = build_telegram(dialogs, hook_settings(settings, FakeBotApi()))
+    assert len(parts.routes) == 1
     app = web.Application()
-    channels.web_setups[0](app)
+    parts.routes[0](app)
     assert any(r.method == "POST" and r.resource.canonical == "/telegram/webhook"
                for r in app.router.routes())
 
@@ -159,7 +158,7 @@ async def test_a_reply_that_cannot_be_sent_waits_in_the_outbox(api, hook, sqlite
     assert row.idem_key == reply_key(str(update["update_id"]), 0) and row.urgent
     assert (account.channel, account.external_id) == ("telegram", str(LI))
     assert api.sent_to(LI) == []
-    worker = OutboxWorker(sqlite_db, conf, {"telegram": TelegramSender(tg.bot)})
+    worker = build_worker(sqlite_db, conf, {"telegram": TelegramSender(tg.bot)})
     first = await worker.drain(max_ticks=1)  # the second 502: the push is retried later
     assert first.retried == 1 and api.sent_to(LI) == []
     with sqlite_db.session() as s:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogs.replies import Choice, Reply
-from bot.handlers.wecom_client import MemberRateLimiter, build_api
-from bot.handlers.wecom_groups import create_group_chat, send_to_group
-from bot.handlers.wecom_render import render, split_text
+from bot.messages import Choice, Reply
+from bot.handlers.wecom.client import MemberRateLimiter, build_api
+from bot.handlers.wecom.groups import create_group_chat, send_to_group
+from bot.handlers.wecom.render import render, split_text
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
-from scheduler.wecom_sender import WecomSender
+from bot.handlers.wecom.sender import WecomSender
 from store.wecom_groups import group_chats_for
 from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_stack import CORP_ID, SECRET, FakeClock, wecom_settings

@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import SecretStr
 from sqlmodel import select
 
-from bot.handlers.wecom_callback import setup_wecom_routes
+from bot.handlers.wecom.callback import setup_wecom_routes
 from bot.texts import t
 from store.models import ChannelAccount, ProcessedUpdate
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks, cdata

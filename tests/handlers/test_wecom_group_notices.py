@@ -6,12 +6,12 @@ import io
 import pytest
 from sqlmodel import select
 
-from bot.dialogs.replies import Reply
-from bot.group_cli import create_wecom_group, print_groups, run_create
-from bot.handlers.wecom_client import build_api
-from scheduler.outbox_worker import OutboxWorker
+from bot.messages import Reply
+from bot.cli.group import create_wecom_group, print_groups, run_create
+from bot.handlers.wecom.client import build_api
+from bot.app import build_worker
 from scheduler.senders import FATAL, UNREACHABLE, SendError
-from scheduler.wecom_group_sender import WecomGroupSender
+from bot.handlers.wecom.group_sender import WecomGroupSender
 from store.models import OutboxMessage
 from store.models.outbox import DEAD, SENT
 from store.notices import Target, create_notice
@@ -51,7 +51,7 @@ async def test_a_created_group_is_bound_and_gets_the_community_notice(wecom_fake
         create_notice(s, author_id=author.resident_id, text="周六义诊", target=Target("community", "和平社区"),
                       send_at=clock.now(), urgent=False, payload=Reply("【和平社区通知】\n周六义诊").to_dict(),
                       now=clock.now())
-    worker = OutboxWorker(sqlite_db, settings, {"wecom_group": WecomGroupSender(group_api)}, clock=clock)
+    worker = build_worker(sqlite_db, settings, {"wecom_group": WecomGroupSender(group_api)}, clock=clock)
     result = await worker.drain()
     assert (result.sent, result.dead) == (1, 1)
     assert [m["text"]["content"] for m in wecom_fake.chat_messages[first]] == ["【和平社区通知】\n周六义诊"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import render_reply
 from bot.texts import t
 from store.models import ChannelAccount, ClassSession, Enrolment, OutboxMessage, Rating, Resident

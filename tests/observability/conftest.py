@@ -6,10 +6,10 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from bot.observability.health import setup_ops_routes
-from bot.web.server import build_web_app
-from scheduler.outbox_worker import OutboxWorker
+from bot.handlers.web.server import build_web_app
+from bot.app import build_worker
 from scheduler.senders import SendError
 
 
@@ -42,14 +42,13 @@ def telegram_sender():
 @pytest.fixture
 def ops_worker(sqlite_db, settings, clock, telegram_sender):
     """An outbox worker on the test clock, with the fake telegram sender."""
-    return OutboxWorker(sqlite_db, settings, {"telegram": telegram_sender}, clock=clock)
+    return build_worker(sqlite_db, settings, {"telegram": telegram_sender}, clock=clock)
 
 
 @pytest.fixture
 async def ops_client(dialogs, settings, ops_worker):
     """An HTTP client on the web app built as serve builds it (ops routes included)."""
-    app = build_web_app(dialogs, settings,
-                        ops=lambda a: setup_ops_routes(a, dialogs.db, ops_worker, settings))
+    app = build_web_app([], ops=lambda a: setup_ops_routes(a, dialogs.db, ops_worker, settings))
     client = TestClient(TestServer(app))
     await client.start_server()
     yield client

@@ -7,7 +7,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.observability.health import STARTUP_GRACE_SECONDS, STALE_TICKS, setup_ops_routes
-from scheduler.outbox_worker import OutboxWorker
+from bot.app import build_worker
 from store.db import Database
 
 UNREACHABLE_URL = "postgresql://postgres@127.0.0.1:1/nothing"
@@ -44,7 +44,7 @@ async def test_healthy_at_start_before_the_first_tick(ops_client):
 
 
 async def test_database_answers_on_both_engines(db, settings, clock):
-    worker = OutboxWorker(db, settings, {}, clock=clock)
+    worker = build_worker(db, settings, {}, clock=clock)
     await worker.tick()
     client = await ops_only_client(db, worker, settings)
     try:
@@ -55,7 +55,7 @@ async def test_database_answers_on_both_engines(db, settings, clock):
 
 
 async def test_unreachable_database_is_503(sqlite_db, settings, clock):
-    worker = OutboxWorker(sqlite_db, settings, {}, clock=clock)
+    worker = build_worker(sqlite_db, settings, {}, clock=clock)
     await worker.tick()
     broken = Database(UNREACHABLE_URL)
     client = await ops_only_client(broken, worker, settings)

@@ -7,8 +7,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from telegram.error import RetryAfter
 
-from bot.dialogs.replies import Incoming
-from bot.handlers.telegram_limits import TelegramLimiter
+from bot.messages import Incoming
+from bot.handlers.telegram.limits import TelegramLimiter
 from bot.observability.metrics import OutboxCollector, render
 from scheduler.senders import RETRY, UNREACHABLE, SendError
 from store.db import Database

@@ -11,10 +11,10 @@ from PIL import Image
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming
+from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat
-from bot.report_cli import write_report
-from bot.vote_cli import VoteFileError, create_from_file, draw_from_cli
+from bot.cli.report import write_report
+from bot.cli.vote import VoteFileError, create_from_file, draw_from_cli
 from store.models import AuditEntry, Ballot, Enrolment, Rating, Resident, Vote, VoteOption
 from store.people import get_or_create_account
 from store.roles import grant_role

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from bot.outbox_cli import print_outbox
+from bot.cli.outbox import print_outbox
 from store.models import ChannelAccount, Resident
 from store.outbox import enqueue
 from store.outbox_claims import claim_due, mark_dead

@@ -4,8 +4,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.dialogs.replies import Reply
-from scheduler.outbox_worker import OutboxWorker
+from bot.messages import Reply
+from bot.app import build_worker
 from scheduler.runner import JOB_ID, run_tick, seconds_since_last_tick, start_scheduler, stop
 from store.models import ChannelAccount, Resident
 from store.outbox import enqueue
@@ -31,7 +31,7 @@ async def test_scheduler_ticks_at_once_and_stops(sqlite_db, settings, clock):
         enqueue(s, idem_key="hello", kind="notice", payload={"text": "你好"}, due_at=START,
                 resident_id=resident.id)
     sender = SignallingSender()
-    worker = OutboxWorker(sqlite_db, settings, {"test": sender}, clock)
+    worker = build_worker(sqlite_db, settings, {"test": sender}, clock)
     assert seconds_since_last_tick(worker) is None
 
     scheduler = start_scheduler(worker, settings)
@@ -45,7 +45,7 @@ async def test_scheduler_ticks_at_once_and_stops(sqlite_db, settings, clock):
 
 
 async def test_a_failing_tick_is_logged_and_not_recorded(sqlite_db, settings, clock, caplog):
-    worker = OutboxWorker(sqlite_db, settings, {}, clock)
+    worker = build_worker(sqlite_db, settings, {}, clock)
 
     async def broken():
         raise RuntimeError("database gone")
@@ -67,7 +67,7 @@ async def test_a_backlog_is_worked_off_in_one_run(sqlite_db, settings, clock):
             enqueue(s, idem_key=f"n{n}", kind="notice", payload={"text": str(n)}, due_at=START,
                     resident_id=resident.id)
     counting = CountingSender()
-    worker = OutboxWorker(sqlite_db, settings, {"test": counting}, clock)
+    worker = build_worker(sqlite_db, settings, {"test": counting}, clock)
     await run_tick(worker)
     assert counting.count == 5
     assert worker.last_tick_at == START

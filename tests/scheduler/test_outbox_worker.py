@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import asyncio
-import sys
-import types
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
-from bot.dialogs.replies import Choice, Incoming, Reply
+from bot.messages import Choice, Incoming, Reply
 from bot.texts import t
 from scheduler.outbox_worker import OutboxWorker, TickResult
+from bot.app import build_worker
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
 from store.db import Database
 from store.dialog_state import load_state
@@ -91,7 +90,7 @@ def sender():
 
 
 def make_worker(db, settings, sender, clock, **kw) -> OutboxWorker:
-    return OutboxWorker(db, settings, {CHANNEL: sender}, clock, **kw)
+    return build_worker(db, settings, {CHANNEL: sender}, clock, **kw)
 
 
 async def test_due_pushes_are_sent_once_and_future_ones_wait(db, settings, sender, clock):
@@ -272,20 +271,19 @@ async def test_recipient_is_the_latest_reachable_account_with_a_sender(db, setti
 async def test_rendered_payloads(db, settings, sender, clock, monkeypatch):
     seen = []
 
-    def render_push(session, settings_, message, account, now):
+    def render(session, message, account, now):
         seen.append((message.kind, account.external_id, now))
         what = json_payload(message)["render"]
         if what == "boom":
             raise RuntimeError("template missing")
         return None if what == "cancelled" else Reply(f"提醒：{what}")
 
-    module = types.ModuleType("bot.dialogs.push_render")
-    module.render_push = render_push
-    monkeypatch.setitem(sys.modules, "bot.dialogs.push_render", module)
     resident, _ = add_resident(db, (CHANNEL, "8001"))
     for what in ("reminder", "cancelled", "boom"):
         push(db, what, resident, START, payload={"render": what})
-    result = await make_worker(db, settings, sender, clock).tick()
+    worker = make_worker(db, settings, sender, clock)
+    monkeypatch.setattr(worker.rules, "render", render)  # the dialogs' rules, this one replaced
+    result = await worker.tick()
     assert (result.sent, result.skipped, result.retried) == (1, 1, 1)
     assert sender.texts_to("8001") == ["提醒：reminder"]
     assert row_by_key(db, "cancelled").status == SKIPPED

@@ -7,7 +7,7 @@ import heapq
 import pytest
 from telegram.error import RetryAfter
 
-from bot.handlers.telegram_limits import Pace, TelegramLimiter
+from bot.handlers.telegram.limits import Pace, TelegramLimiter
 
 # PTB itself warns when it builds a RetryAfter (its retry_after type is changing).
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import select
 from telegram.ext import ExtBot
 
-from bot.dialogs.replies import Choice, Reply
-from bot.handlers.telegram_limits import TelegramLimiter
-from scheduler.outbox_worker import OutboxWorker
+from bot.messages import Choice, Reply
+from bot.handlers.telegram.limits import TelegramLimiter
+from bot.app import build_worker
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
-from scheduler.telegram_sender import TelegramSender
+from bot.handlers.telegram.sender import TelegramSender
 from store.models import ChannelAccount, OutboxMessage, Resident
 from store.models.outbox import DEAD, SENT
 from store.outbox import enqueue
@@ -93,7 +93,7 @@ async def test_outbox_worker_delivers_through_telegram(api, bot, sqlite_db, sett
             enqueue(s, idem_key=f"reminder:{chat}", kind="reminder", payload=PUSH.to_dict(),
                     due_at=START - timedelta(minutes=1), resident_id=resident.id)
     api.fail_next("sendMessage", status=403)  # the first chat blocked the bot
-    worker = OutboxWorker(db, settings, {"telegram": TelegramSender(bot)}, clock)
+    worker = build_worker(db, settings, {"telegram": TelegramSender(bot)}, clock)
     result = await worker.drain()
     assert (result.sent, result.dead) == (1, 1)
     with db.session() as s:

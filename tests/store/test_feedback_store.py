@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
+from bot.search.synonyms import load_synonyms
 from store.feedback import mark_handled, month_summary, open_feedback, subject_words, subjects_in, submit
 from store.models import Category, Feedback, Resident
 from tests.conftest import START
@@ -83,9 +84,9 @@ def test_month_summary_counts_categories_and_wished_subjects(db):
     with db.session() as s:
         mark_handled(s, first.id, "谢谢您", "cli", START + timedelta(days=9))
 
-    summary = month_summary(db, 2026, 12)
+    summary = month_summary(db, 2026, 12, synonyms=load_synonyms())
     assert summary["month"] == "2026-12" and summary["total"] == 6 and summary["handled"] == 1
     assert summary["by_category"] == {"course": 2, "venue": 1, "service": 1, "complaint": 1, "other": 1}
     assert summary["subjects"] == [("书法", 3), ("太极", 1)]
-    assert month_summary(db, 2027, 1)["subjects"] == [("舞蹈", 1)]
+    assert month_summary(db, 2027, 1, synonyms=load_synonyms())["subjects"] == [("舞蹈", 1)]
     assert month_summary(db, 2026, 11)["total"] == 1

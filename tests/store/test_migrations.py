@@ -174,8 +174,8 @@ def test_linli_serve_exits_2_when_behind(cli_database, newer_code, monkeypatch, 
 
     async def never(*args, **kwargs):
         raise AssertionError("the web server must not start on a database that is behind")
-    import bot.web.server
-    monkeypatch.setattr(bot.web.server, "start_web", never)
+    import bot.handlers.web.server
+    monkeypatch.setattr(bot.handlers.web.server, "start_web", never)
     assert main(["serve"]) == 2
     assert "请先运行：linli db upgrade" in capsys.readouterr().err
 

@@ -48,11 +48,11 @@ def entries_of(db, resident_id: int) -> list[PointEntry]:
         return list(s.exec(select(PointEntry).where(PointEntry.resident_id == resident_id)))
 
 
-def test_balance_is_the_sum_of_the_ledger(db):
+def test_balance_is_the_sum_of_the_ledger(db, settings):
     (a,) = make_residents(db, 1)
     reward = add_reward(db, points=4, stock=5)
     with db.session() as s:
-        credit_for_order(s, 7, [a], 2, now=START)
+        credit_for_order(s, 7, [a], 2, now=START, rules=settings.points)
         credit_by_hand(s, a, 5, "协助重阳节活动", "telegram:1", START)
         credit_by_hand(s, a, -1, "更正", "telegram:1", START)
     with db.session() as s:
@@ -76,12 +76,12 @@ def test_an_order_credits_each_volunteer_once(db):
     assert points_of(db, a) == 4 and points_of(db, b) == 3
 
 
-def test_the_same_order_reported_from_many_workers_credits_once(db):
+def test_the_same_order_reported_from_many_workers_credits_once(db, settings):
     (a,) = make_residents(db, 1)
 
     def report(_):
         with db.session() as s:
-            return len(credit_for_order(s, 42, [a], 3))
+            return len(credit_for_order(s, 42, [a], 3, rules=settings.points))
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert sum(pool.map(report, range(8))) == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.ratings_cli import print_ratings
+from bot.cli.ratings import print_ratings
 from store.catalog import sessions_of
 from store.enrolments import take_seat
 from store.leaves import session_seats_left, take_leave

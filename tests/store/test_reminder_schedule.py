@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming
-from scheduler.reminders import quiet_window, reminder_due
+from bot.messages import Incoming
+from bot.dialogs.reminder_plan import quiet_window, reminder_due
 from store.catalog import sessions_of
 from store.models import Course, OutboxMessage
 from store.models.outbox import PENDING, SENT

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.handlers.telegram_webhook import SECRET_HEADER
+from bot.handlers.telegram.webhook import SECRET_HEADER
 from store.db import Database
 from tests.fakes.telegram_api import FakeBotApi
 

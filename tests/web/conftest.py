@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web.server import build_web_app
+from bot.app import build_service
 from tests.conftest import START
 from tests.support.catalog import add_course
 
@@ -39,7 +39,7 @@ def web_catalogue(sqlite_db):
 @pytest.fixture
 async def web_client(dialogs, settings, web_catalogue):
     """A client with a cookie jar, talking to the web app over real HTTP."""
-    client = TestClient(TestServer(build_web_app(dialogs, settings)))
+    client = TestClient(TestServer(build_service(settings, dialogs=dialogs).web_app))
     await client.start_server()
     await client.get("/")  # the page gives the session cookie, as in a browser
     yield client

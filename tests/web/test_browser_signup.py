@@ -11,7 +11,8 @@ import pytest
 
 from bot.clock import utcnow
 from bot.dialogs.engine import Dialogs
-from bot.web.server import build_web_app, start_web
+from bot.app import build_service
+from bot.handlers.web.server import start_web
 from tests.support.catalog import add_course
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ def demo_db(sqlite_db):
 @pytest.fixture
 async def server(demo_db, settings):
     """The real web app on 127.0.0.1, a free port."""
-    app = build_web_app(Dialogs(demo_db, settings), settings)
+    app = build_service(settings, dialogs=Dialogs(demo_db, settings)).web_app
     running = await start_web(app, "127.0.0.1", 0, access_log=False)
     yield running
     await running.stop()

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from bot.qr import make_course_qr
-from bot.web.deeplink import course_link, start_payload
+from bot.cli.qr import make_course_qr
+from bot.handlers.web.deeplink import course_link, start_payload
 
 
 def test_course_link_and_start_parameter_round_trip():

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.dialogs.replies import Choice, Reply
-from bot.web.session import account_key
+from bot.messages import Choice, Reply
+from bot.handlers.web.session import account_key
 from scheduler.senders import UNREACHABLE, SendError
-from scheduler.web_sender import WebSender
+from bot.handlers.web.sender import WebSender
 from store.models import WebInboxMessage
 from store.people import get_or_create_account
 from store.web_inbox import (add_push, answers_to, fetch_history, load_payload, prune, record_turn,

@@ -8,8 +8,8 @@ import re
 from sqlmodel import select
 
 from bot.settings import Web
-from bot.web.chat_routes import WEBCHAT
-from bot.web.server import build_web_app
+from bot.handlers.web.chat_routes import WEBCHAT
+from bot.app import build_service
 from store.models import ChannelAccount, Enrolment
 from tests.web.conftest import (labels, message_id, new_session, payload_of, post_json, press, say,
                                texts)
@@ -64,14 +64,14 @@ async def test_cookie_is_secure_when_configured_or_behind_https(dialogs, setting
         cookie_secure: bool = True
 
     secure = settings.model_copy(update={"web": HttpsWeb()})
-    async with TestClient(TestServer(build_web_app(dialogs, secure))) as client:
+    async with TestClient(TestServer(build_service(secure, dialogs=dialogs).web_app)) as client:
         assert "Secure" in (await client.get("/")).headers["Set-Cookie"]
 
     class ProxiedWeb(Web):
         trust_forwarded: bool = True
 
     proxied = settings.model_copy(update={"web": ProxiedWeb()})
-    async with TestClient(TestServer(build_web_app(dialogs, proxied))) as client:
+    async with TestClient(TestServer(build_service(proxied, dialogs=dialogs).web_app)) as client:
         resp = await client.get("/", headers={"X-Forwarded-Proto": "https"})
         assert "Secure" in resp.headers["Set-Cookie"]
         client.session.cookie_jar.clear()
@@ -218,4 +218,5 @@ async def test_static_files_are_local_and_nothing_else_is_served(web_client):
     page = await (await web_client.get("/")).text()
     for text in (page, await js.text(), await css.text()):
         assert not re.search(r"https?://|[\"'(=]\s*//", text)  # nothing fetched from elsewhere
-    assert (await (await web_client.get("/healthz")).text()) == "ok"
+    health = await web_client.get("/healthz")
+    assert health.status == 200 and (await health.json())["database"] == "ok"

@@ -5,8 +5,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.dialogs.engine import Dialogs
 from bot.settings import Web
-from bot.web.limits import SlidingWindow
-from bot.web.server import build_web_app
+from bot.handlers.web.limits import SlidingWindow
+from bot.app import build_service
 from tests.web.conftest import message_id, new_session
 
 
@@ -19,7 +19,7 @@ class LimitedWeb(Web):
 
 def limited_client(sqlite_db, settings, clock, **web) -> TestClient:
     limited = settings.model_copy(update={"web": LimitedWeb(**web)})
-    return TestClient(TestServer(build_web_app(Dialogs(sqlite_db, limited, clock), limited)))
+    return TestClient(TestServer(build_service(limited, dialogs=Dialogs(sqlite_db, limited, clock)).web_app))
 
 
 async def send(client, text="帮助", headers=None) -> tuple[int, dict]:

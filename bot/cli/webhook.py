@@ -7,27 +7,10 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.handlers.telegram.webhook import build_bot, set_webhook
 from bot.settings import Settings
-
-
-def build_bot(settings: Settings) -> Bot:
-    """A bare Bot on the configured token and API base URLs."""
-    tg = settings.telegram
-    token = tg.token.get_secret_value()
-    if not token:
-        raise ValueError("telegram token is not set (LINLI_TELEGRAM__TOKEN)")
-    return Bot(token, base_url=tg.base_url, base_file_url=tg.base_file_url)
-
-
-async def set_webhook(bot: Bot, settings: Settings, url: str) -> bool:
-    """Point Telegram at url with our secret token and the update kinds the bot handles."""
-    from bot.handlers.telegram import ALLOWED_UPDATES
-    from bot.handlers.telegram_webhook import webhook_secret
-    return await bot.set_webhook(url, secret_token=webhook_secret(settings),
-                                 allowed_updates=ALLOWED_UPDATES)
 
 
 async def _run(settings: Settings, action: str, url: str | None) -> Any:

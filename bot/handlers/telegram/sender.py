@@ -5,8 +5,9 @@ from telegram import Bot
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                             RetryAfter, TelegramError)
 
-from bot.dialogs.replies import Reply
-from bot.handlers.telegram_limits import retry_after_seconds
+from bot.messages import Reply
+from bot.handlers.telegram.limits import retry_after_seconds
+from bot.handlers.telegram.render import send_reply
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
 
 # BadRequest texts that mean the chat is gone, not that the message is wrong.
@@ -48,7 +49,6 @@ class TelegramSender:
 
     async def send(self, external_id: str, reply: Reply) -> None:
         """Deliver one reply to one chat; raises SendError when Telegram refuses."""
-        from bot.handlers.telegram import send_reply  # the adapter owns how a Reply looks on Telegram
         try:
             await send_reply(self.bot, chat_id_of(external_id), reply)
         except TelegramError as exc:

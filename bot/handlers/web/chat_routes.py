@@ -12,13 +12,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming, Reply
+from bot.messages import Incoming, Reply
 from bot.settings import Settings
 from bot.texts import t
-from bot.web.api import ApiError, PageMessage, parse_message, parse_opening, read_json, reply_json, row_json
-from bot.web.deeplink import start_payload
-from bot.web.limits import SlidingWindow
-from bot.web.session import (account_key, client_address, is_https, new_token, read_token,
+from bot.handlers.web.api import ApiError, PageMessage, parse_message, parse_opening, read_json, reply_json, row_json
+from bot.handlers.web.deeplink import start_payload
+from bot.handlers.web.limits import SlidingWindow
+from bot.handlers.web.session import (account_key, client_address, is_https, new_token, read_token,
                              set_token_cookie)
 from store.models.web import SAID
 from store.people import find_account

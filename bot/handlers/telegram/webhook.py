@@ -12,9 +12,10 @@ import logging
 import re
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import Application
 
+from bot.handlers.telegram.adapter import ALLOWED_UPDATES
 from bot.settings import Settings
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -81,3 +82,18 @@ def setup_telegram_webhook(app: web.Application, tg_app: Application,
     hook = TelegramWebhook(tg_app, settings)
     hook.setup(app)
     return hook
+
+
+def build_bot(settings: Settings) -> Bot:
+    """A bare Bot on the configured token and API base URLs."""
+    tg = settings.telegram
+    token = tg.token.get_secret_value()
+    if not token:
+        raise ValueError("telegram token is not set (LINLI_TELEGRAM__TOKEN)")
+    return Bot(token, base_url=tg.base_url, base_file_url=tg.base_file_url)
+
+
+async def set_webhook(bot: Bot, settings: Settings, url: str) -> bool:
+    """Point Telegram at url with our secret token and the update kinds the bot handles."""
+    return await bot.set_webhook(url, secret_token=webhook_secret(settings),
+                                 allowed_updates=ALLOWED_UPDATES)

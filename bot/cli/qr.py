@@ -6,7 +6,7 @@ from pathlib import Path
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-from bot.web.deeplink import course_link
+from bot.handlers.web.deeplink import course_link
 
 BOX_PIXELS = 12  # one module; a 12 px module prints about 1 mm wide at 300 dpi — fine from a metre away
 BORDER_MODULES = 4  # the quiet zone scanners need

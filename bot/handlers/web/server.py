@@ -1,35 +1,20 @@
 """The aiohttp server every web-facing channel shares: web chat, WeCom callback, Telegram webhook."""
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.dialogs.engine import Dialogs
-from bot.settings import Settings
-from bot.web.chat_routes import setup_webchat_routes
-
 Setup = Callable[[web.Application], None]
 
 
-async def health(request: web.Request) -> web.Response:
-    """A plain answer for load balancers and uptime checks."""
-    return web.Response(text="ok", headers={"Cache-Control": "no-store"})
-
-
-def build_web_app(dialogs: Dialogs, settings: Settings, extra_setup: Iterable[Setup] = (),
-                  ops: Setup | None = None) -> web.Application:
-    """The web app: chat page and API, /healthz (or ops: checks and /metrics), then each setup(app)."""
+def build_web_app(routes: Iterable[Setup], ops: Setup) -> web.Application:
+    """The shared web app: each channel's routes, then ops (/healthz and /metrics)."""
     app = web.Application(client_max_size=1024 * 1024)
-    setup_webchat_routes(app, dialogs, settings)
-    if ops is None:  # no database and tick checks: a plain answer
-        app.router.add_get("/healthz", health)
-    else:
-        ops(app)
-    for setup in extra_setup:
+    for setup in routes:
         setup(app)
+    ops(app)
     return app
 
 
@@ -59,12 +44,3 @@ async def start_web(app: web.Application, host: str = "127.0.0.1", port: int = 0
     await web.TCPSite(runner, host, port).start()
     actual = runner.addresses[0][1] if runner.addresses else port
     return RunningWeb(runner, host, actual)
-
-
-async def run_web(app: web.Application, host: str, port: int) -> None:
-    """Serve app until cancelled."""
-    running = await start_web(app, host, port)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await running.stop()

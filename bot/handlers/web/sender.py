@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from scheduler.senders import UNREACHABLE, SendError
 from store.db import Database
 from store.people import find_account

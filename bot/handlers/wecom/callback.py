@@ -23,9 +23,9 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.replies import Incoming, Reply
-from bot.handlers.wecom_client import WecomApi, WecomApiError
-from bot.handlers.wecom_render import send_reply
+from bot.messages import Incoming, Reply
+from bot.handlers.wecom.client import WecomApi, WecomApiError
+from bot.handlers.wecom.render import send_reply
 from bot.settings import Settings
 from bot.texts import t
 from store.dialog_state import claim_update

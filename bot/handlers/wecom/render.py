@@ -5,10 +5,10 @@ import logging
 import uuid
 from typing import Any
 
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from bot.handlers.text_split import split_text as split_by_size
 from bot.handlers.text_split import utf8_bytes
-from bot.handlers.wecom_client import WecomApi, WecomApiError
+from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.texts import t
 
 CARD_MAX_BUTTONS = 6   # WeCom's button_interaction card holds at most 6 buttons

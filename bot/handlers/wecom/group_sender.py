@@ -1,12 +1,12 @@
 """The outbox sender of WeCom group chats (appchat): one notice to one group, errors sorted."""
 from __future__ import annotations
 
-from bot.dialogs.replies import Reply
-from bot.handlers.wecom_client import WecomApi, WecomApiError
-from bot.handlers.wecom_groups import send_to_group
-from bot.handlers.wecom_render import reply_text
+from bot.messages import Reply
+from bot.handlers.wecom.client import WecomApi, WecomApiError
+from bot.handlers.wecom.groups import send_to_group
+from bot.handlers.wecom.render import reply_text
 from scheduler.senders import UNREACHABLE, SendError
-from scheduler.wecom_sender import RATE_LIMIT_PAUSE, error_kind
+from bot.handlers.wecom.sender import RATE_LIMIT_PAUSE, error_kind
 
 # The chat id is not valid, the chat does not exist, or another application made it.
 GONE_CODES = {86001, 86003, 86008}

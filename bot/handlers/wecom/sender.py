@@ -1,9 +1,9 @@
 """The outbox sender of the WeCom channel: one reply to one member, errors sorted for retrying."""
 from __future__ import annotations
 
-from bot.dialogs.replies import Reply
-from bot.handlers.wecom_client import WecomApi, WecomApiError
-from bot.handlers.wecom_render import send_reply
+from bot.messages import Reply
+from bot.handlers.wecom.client import WecomApi, WecomApiError
+from bot.handlers.wecom.render import send_reply
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
 
 # 45009 API frequency limit, 45033 concurrency limit, -1 WeCom busy; token errors that survived

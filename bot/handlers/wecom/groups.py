@@ -5,8 +5,8 @@ import asyncio
 import uuid
 from collections.abc import Iterable
 
-from bot.handlers.wecom_client import WecomApi
-from bot.handlers.wecom_render import split_text
+from bot.handlers.wecom.client import WecomApi
+from bot.handlers.wecom.render import split_text
 from store.db import Database
 from store.wecom_groups import record_group_chat
 

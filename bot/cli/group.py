@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import utcnow
 from bot.dialogs.formatting import to_local
-from bot.handlers.wecom_client import WecomApi, WecomApiError
-from bot.handlers.wecom_groups import create_group_chat
+from bot.handlers.wecom.client import WecomApi, WecomApiError
+from bot.handlers.wecom.groups import create_group_chat
 from store.db import Database
 from store.groups import all_groups, bind_wecom_group
 

@@ -73,7 +73,7 @@ def cmd_import_venues(args: argparse.Namespace) -> int:
 def cmd_outbox(args: argparse.Namespace) -> int:
     """List pushes in the outbox (--dead: only those that gave up)."""
     from bot.app import open_database
-    from bot.outbox_cli import print_outbox
+    from bot.cli.outbox import print_outbox
     settings = get_settings()
     print_outbox(open_database(settings), args.dead, timezone_name=settings.general.timezone)
     return 0
@@ -82,7 +82,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 def cmd_ratings(args: argparse.Namespace) -> int:
     """优/良/中/差 counts, share of 优+良 and comments of a course or teacher."""
     from bot.app import open_database
-    from bot.ratings_cli import print_ratings
+    from bot.cli.ratings import print_ratings
     settings = get_settings()
     print_ratings(open_database(settings), course_code=args.course, teacher=args.teacher,
                   timezone_name=settings.general.timezone)
@@ -91,14 +91,14 @@ def cmd_ratings(args: argparse.Namespace) -> int:
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     """A month of residents' feedback by category, and the subjects wished for most."""
-    from bot.feedback_cli import run_feedback
+    from bot.cli.feedback import run_feedback
     return run_feedback(get_settings(), args.month)
 
 
 def cmd_qr(args: argparse.Namespace) -> int:
     """A poster QR code that opens a course in the web chat."""
     from bot.app import open_database
-    from bot.qr import make_course_qr
+    from bot.cli.qr import make_course_qr
     from store.catalog import course_by_code
     settings = get_settings()
     with open_database(settings).session() as s:
@@ -117,7 +117,7 @@ def cmd_qr(args: argparse.Namespace) -> int:
 def cmd_grant(args: argparse.Namespace) -> int:
     """Give someone a role by their channel id (the account is made if they never wrote)."""
     from bot.app import open_database
-    from bot.staff_cli import grant
+    from bot.cli.staff import grant
     fresh = grant(open_database(get_settings()), args.role, args.channel, args.id, args.community)
     where = args.community or "全区"
     print(f"已授予 {args.channel}:{args.id} {args.role}（范围：{where}）" if fresh
@@ -128,7 +128,7 @@ def cmd_grant(args: argparse.Namespace) -> int:
 def cmd_invite(args: argparse.Namespace) -> int:
     """Print a one-time invite code for a role."""
     from bot.app import open_database
-    from bot.staff_cli import invite
+    from bot.cli.staff import invite
     from store.roles import INVITE_TTL
     code = invite(open_database(get_settings()), args.role, args.community)
     print(code)
@@ -139,7 +139,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def cmd_team(args: argparse.Namespace) -> int:
     """Create or update a service team and its leader."""
     from bot.app import open_database
-    from bot.staff_cli import team
+    from bot.cli.staff import team
     saved = team(open_database(get_settings()), args.name, args.kind, args.channel, args.id, args.community)
     print(f"服务队伍【{saved.name}】已保存，负责人 {args.channel}:{args.id}")
     return 0
@@ -166,12 +166,12 @@ def cmd_import_services(args: argparse.Namespace) -> int:
 def cmd_group(args: argparse.Namespace) -> int:
     """Community group chats: create a WeCom one bound to a community or grid, or list them all."""
     from bot.app import open_database
-    from bot.group_cli import print_groups, run_create
+    from bot.cli.group import print_groups, run_create
     settings = get_settings()
     db = open_database(settings)
     if args.action == "list":
         return print_groups(db, settings.general.timezone)
-    from bot.handlers.wecom_client import build_api
+    from bot.handlers.wecom.client import build_api
     try:
         api = build_api(settings.wecom, db)
     except ValueError as exc:
@@ -214,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     qr_course.add_argument("--out", required=True, help="PNG 文件路径")
     qr_course.add_argument("--base-url", default=None, help="网页聊天的地址（默认取 web.public_url）")
     qr_course.set_defaults(func=cmd_qr)
-    from bot.staff_cli import CHANNELS
+    from bot.cli.staff import CHANNELS
     from store.models.orders import TEAM_KINDS
     from store.models.staff import ROLES
     services = imp_sub.add_parser("services", help="导入可点单的服务（CSV 或 XLSX：code,name,kind,description）")
@@ -247,13 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     group_new.add_argument("--name", default="", help="群名（默认“社区网格通知群”）")
     group_new.set_defaults(func=cmd_group)
     group_sub.add_parser("list", help="列出机器人所在的群").set_defaults(func=cmd_group)
-    from bot import report_cli, vote_cli  # linli vote create/draw, linli report
-    vote_cli.add_commands(sub)
-    report_cli.add_commands(sub)
-    from bot import webhook_cli  # linli webhook set/delete/info
-    webhook_cli.add_commands(sub)
-    from bot import db_cli  # linli db upgrade/current
-    db_cli.add_commands(sub)
+    from bot.cli import db, report, vote, webhook
+    vote.add_commands(sub)
+    report.add_commands(sub)
+    webhook.add_commands(sub)
+    db.add_commands(sub)
     return parser
 
 
@@ -273,5 +271,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.search.synonyms import load_synonyms
 from bot.texts import t
 from store.db import Database
 from store.feedback import month_summary
@@ -28,7 +29,7 @@ def print_feedback(db: Database, year: int, month: int, out: TextIO | None = Non
                    timezone_name: str = "Asia/Shanghai", lang: str = "zh") -> dict:
     """Print one month's summary (to stdout unless told); returns it."""
     out = out or sys.stdout
-    summary = month_summary(db, year, month, timezone_name)
+    summary = month_summary(db, year, month, timezone_name, synonyms=load_synonyms())
     total, handled = summary["total"], summary["handled"]
     print(f"需求反馈汇总：{year}年{month}月", file=out)
     print(f"共 {total} 条，已处理 {handled} 条，待处理 {total - handled} 条", file=out)

@@ -8,9 +8,10 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.clock import utcnow
-from bot.dialogs.replies import Reply
+from bot.messages import Reply
 from scheduler.senders import RETRY
-from scheduler.telegram_sender import classify
+from bot.handlers.telegram.render import send_reply
+from bot.handlers.telegram.sender import classify
 from store.db import Database
 from store.outbox import enqueue
 from store.people import find_account, get_or_create_account
@@ -45,7 +46,6 @@ async def send_or_queue(db: Database, bot: Bot, chat_id: int | str, replies: lis
 
     Returns how many were queued. Errors retrying cannot cure (blocked, bad request) are raised.
     """
-    from bot.handlers.telegram import send_reply  # the adapter imports this module
     for index, reply in enumerate(replies):
         try:
             await send_reply(bot, chat_id, reply)

@@ -4,17 +4,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from pathlib import Path
 from typing import Any
 
-from telegram import (
-    Bot,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -29,17 +21,12 @@ from telegram.ext import (
 
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.group_flow import bot_joined_group, bot_left_group, handle_in_group
-from bot.dialogs.replies import Incoming, Reply
-from bot.handlers.telegram_limits import TelegramLimiter
-from bot.handlers.telegram_redelivery import send_or_queue
-from bot.handlers.text_split import split_text as split_by_size
-from bot.handlers.text_split import utf16_units
+from bot.messages import Incoming, Reply
+from bot.handlers.telegram.limits import TelegramLimiter
+from bot.handlers.telegram.redelivery import send_or_queue
 from bot.settings import Settings
 
 CHANNEL = "telegram"
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-SHORT_LABEL = 4  # labels this short (文化, 体育, 帮助 …) go two to a row
 MAX_CONCURRENT_UPDATES = 128
 # Each button press costs two requests in the chat (keyboard removal and the answer): let a
 # resident press three buttons in quick succession before the per-chat pace slows answers down.
@@ -47,51 +34,6 @@ CHAT_BURST = 6
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 log = logging.getLogger("linli.telegram")
-
-
-def render_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The reply's choices as numbered inline buttons, one per row unless all are short."""
-    if not reply.choices:
-        return None
-    buttons = [InlineKeyboardButton(f"{i}. {c.label}", callback_data=c.payload)
-               for i, c in enumerate(reply.choices, 1)]
-    per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in reply.choices) else 1
-    return InlineKeyboardMarkup([buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Text cut into parts Telegram accepts (it counts UTF-16 units), at line ends where possible."""
-    return split_by_size(text, limit, utf16_units)
-
-
-def _media_input(value: str) -> Path | str:
-    # A local path is uploaded; anything else (URL, file_id) is passed to Telegram as is.
-    path = Path(value)
-    return path if path.is_file() else value
-
-
-async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message]:
-    """Send one Reply to a chat: attachments, then text; the keyboard goes on the last message."""
-    markup = render_keyboard(reply)
-    media = [(bot.send_photo, "photo", reply.picture), (bot.send_document, "document", reply.file)]
-    media = [(send, field, value) for send, field, value in media if value]
-    sent: list[Message] = []
-    if len(media) == 1 and reply.text and utf16_units(reply.text) <= CAPTION_LIMIT:
-        send, field, value = media[0]
-        sent.append(await send(chat_id, **{field: _media_input(value)}, caption=reply.text,
-                               reply_markup=markup))
-        return sent
-    parts = split_text(reply.text)
-    if not parts and markup is not None and not media:
-        parts = ["👇"]  # Telegram refuses a keyboard without text
-    for n, (send, field, value) in enumerate(media, 1):
-        last = n == len(media) and not parts
-        sent.append(await send(chat_id, **{field: _media_input(value)},
-                               reply_markup=markup if last else None))
-    for n, part in enumerate(parts, 1):
-        sent.append(await bot.send_message(chat_id, part,
-                                           reply_markup=markup if n == len(parts) else None))
-    return sent
 
 
 def _in_chat(member: Any) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dialogs.replies import MAX_PAYLOAD_BYTES
+from bot.messages import MAX_PAYLOAD_BYTES
 from bot.texts import t
 from store.models.web import PUSH, SAID, WebInboxMessage
 from store.web_inbox import load_payload

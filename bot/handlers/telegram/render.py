@@ -1,0 +1,59 @@
+"""How a Reply looks on Telegram: numbered inline buttons, text split to the API's limits."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.handlers.text_split import split_text as split_by_size
+from bot.handlers.text_split import utf16_units
+from bot.messages import Reply
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+SHORT_LABEL = 4  # labels this short (文化, 体育, 帮助 …) go two to a row
+
+
+def render_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's choices as numbered inline buttons, one per row unless all are short."""
+    if not reply.choices:
+        return None
+    buttons = [InlineKeyboardButton(f"{i}. {c.label}", callback_data=c.payload)
+               for i, c in enumerate(reply.choices, 1)]
+    per_row = 2 if all(len(c.label) <= SHORT_LABEL for c in reply.choices) else 1
+    return InlineKeyboardMarkup([buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Text cut into parts Telegram accepts (it counts UTF-16 units), at line ends where possible."""
+    return split_by_size(text, limit, utf16_units)
+
+
+def _media_input(value: str) -> Path | str:
+    # A local path is uploaded; anything else (URL, file_id) is passed to Telegram as is.
+    path = Path(value)
+    return path if path.is_file() else value
+
+
+async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message]:
+    """Send one Reply to a chat: attachments, then text; the keyboard goes on the last message."""
+    markup = render_keyboard(reply)
+    media = [(bot.send_photo, "photo", reply.picture), (bot.send_document, "document", reply.file)]
+    media = [(send, field, value) for send, field, value in media if value]
+    sent: list[Message] = []
+    if len(media) == 1 and reply.text and utf16_units(reply.text) <= CAPTION_LIMIT:
+        send, field, value = media[0]
+        sent.append(await send(chat_id, **{field: _media_input(value)}, caption=reply.text,
+                               reply_markup=markup))
+        return sent
+    parts = split_text(reply.text)
+    if not parts and markup is not None and not media:
+        parts = ["👇"]  # Telegram refuses a keyboard without text
+    for n, (send, field, value) in enumerate(media, 1):
+        last = n == len(media) and not parts
+        sent.append(await send(chat_id, **{field: _media_input(value)},
+                               reply_markup=markup if last else None))
+    for n, part in enumerate(parts, 1):
+        sent.append(await bot.send_message(chat_id, part,
+                                           reply_markup=markup if n == len(parts) else None))
+    return sent

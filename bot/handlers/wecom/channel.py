@@ -1,0 +1,33 @@
+"""The WeCom channel as the service builds it: the callback route and senders to members and groups."""
+from __future__ import annotations
+
+import logging
+
+from bot.dialogs.engine import Dialogs
+from bot.handlers.channel import Channel, ChannelParts
+from bot.handlers.wecom.callback import setup_wecom_routes
+from bot.handlers.wecom.client import build_api
+from bot.handlers.wecom.group_sender import WecomGroupSender
+from bot.handlers.wecom.sender import WecomSender
+from bot.settings import Settings
+from store.groups import WECOM_GROUP
+
+log = logging.getLogger("linli.wecom")
+
+MEMBER = "wecom"
+
+
+def build_wecom(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
+    """WeCom when a corp id is set: messages from members, pushes to members and group chats."""
+    if not settings.wecom.corp_id:
+        log.info("wecom off (no corp_id)")
+        return None
+    api = build_api(settings.wecom, dialogs.db)
+    lang = settings.general.language
+    return ChannelParts(
+        "wecom",
+        senders={MEMBER: WecomSender(api, lang), WECOM_GROUP: WecomGroupSender(api, lang)},
+        routes=[lambda app: setup_wecom_routes(app, dialogs, settings, api)])
+
+
+CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP), build_wecom)
