@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.housekeeping import run_housekeeping
 from bot.dialogs.push_rules import DialogPushRules
@@ -59,7 +60,7 @@ def build_dialogs(settings: Settings | None = None, with_demo: bool = True) -> D
     db = open_database(settings)
     if with_demo:
         ensure_catalogue(db, settings)
-    return Dialogs(db, settings)
+    return Dialogs(db, settings, routers=ROUTERS)
 
 
 def build_worker(db: Database, settings: Settings, senders: dict[str, Sender], clock: Any = None,
@@ -99,7 +100,7 @@ def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any
     if dialogs is None:
         db = open_database(settings)
         ensure_catalogue(db, settings)
-        dialogs = Dialogs(db, settings, clock)
+        dialogs = Dialogs(db, settings, clock, routers=ROUTERS)
     channels = build_channels(dialogs, settings)
     senders: dict[str, Sender] = {}
     for parts in channels:

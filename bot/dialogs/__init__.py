@@ -1,1 +1,5 @@
-"""Channel-neutral conversation flows."""
+"""Channel-neutral flows, one package per feature, each with its own Router; ROUTERS is the app."""
+from bot.dialogs import flows, home, legacy  # noqa: F401  (flows: registers those not yet moved)
+
+ROUTERS = [home.router, legacy.router]
+

@@ -14,7 +14,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
 from store.booking_slots import free_slots, local_date
 from store.bookings import book_slot
 from store.models import Room, Venue

@@ -9,10 +9,10 @@ from datetime import date, datetime
 from bot.dialogs.booking_push import pause_explanation
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.booking_slots import (booking_days, bookable_venues, day_info, free_slots, local_date,
                                  rooms_of, venue_closed_on)
 from store.bookings import active_pause

@@ -5,10 +5,12 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.catalog import categories_in, courses_in
 from store.models import Category
 from store.models.catalog import SECTIONS
+
+add_menu_item(10, "btn_browse", "browse", where="main")
 
 
 @on_payload("browse")

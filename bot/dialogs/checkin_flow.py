@@ -10,7 +10,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.my_bookings import booking_place
 from bot.messages import Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import on_payload
 from bot.dialogs.staff_access import record_staff_action, refuse_unless
 from store.bookings import booking_by_code, check_in, normalise_code
 from store.models.staff import GRID_STAFF, ORGANIZER

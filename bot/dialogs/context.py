@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.messages import Reply
 from bot.settings import Settings
 from bot.texts import t
 from store.models import ChannelAccount
@@ -52,3 +53,13 @@ class Context:
     def t(self, key: str, **values: object) -> str:
         """A text in this conversation's language."""
         return t(key, self.lang, **values)
+
+
+def remember_choices(data: dict[str, Any], replies: list[Reply]) -> None:
+    """Store the choices of the last reply that has any into state data, so a typed number means
+    the same as a tap."""
+    for reply in reversed(replies):
+        if reply.choices:
+            data["choices"] = [c.payload for c in reply.choices]
+            data["last"] = reply.to_dict()
+            return

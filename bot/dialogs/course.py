@@ -6,7 +6,7 @@ from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import seat_confirmed
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import on_payload
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position

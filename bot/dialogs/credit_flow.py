@@ -6,7 +6,8 @@ import re
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, Result, on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
+from bot.dialogs.router import Result, fallback
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from bot.dialogs.volunteer_staff_flow import arg_id, paged, pending_step, tell
 from store.models import Volunteer
@@ -115,7 +116,7 @@ def typed_points(ctx: Context, text: str) -> Result:
     """Points typed by hand; a stale step makes the text a search again."""
     if pending_step(ctx, "credit") is None:
         ctx.expect = ""
-        return TEXTS["search"](ctx, text)
+        return fallback(ctx, text)
     return take_points(ctx, text)
 
 
@@ -125,7 +126,7 @@ def take_reason(ctx: Context, text: str) -> Result:
     step = pending_step(ctx, "credit")
     if step is None or "points" not in step:
         ctx.expect = ""
-        return TEXTS["search"](ctx, text)
+        return fallback(ctx, text)
     found = _credit_target(ctx, step["rid"], "points.credit")
     if isinstance(found, Reply):
         ctx.expect = ""

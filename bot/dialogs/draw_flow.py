@@ -6,7 +6,7 @@ import re
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
 from bot.dialogs.staff_access import actor_name, refuse_unless
 from bot.report.votes import notify_winners
 from store.draws import MAX_WINNERS, DrawError, new_seed, prepare_draw, recorded_draws, run_draw

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import SystemClock
-from bot.dialogs import flows  # noqa: F401  (registers every flow)
-from bot.dialogs.context import Context
+from bot.dialogs import ROUTERS
+from bot.dialogs.context import Context, remember_choices
 from bot.dialogs.menus import main_menu
+from bot.dialogs.router import Router, Routes
+from bot.dialogs.text_input import START_LINKS, as_number, clean_text
 from bot.messages import Choice, Incoming, Reply
-from bot.dialogs.router import PAYLOADS, TEXT_LIMITS, TEXTS, as_list, split_payload
-from bot.dialogs.text_input import argument_payload, as_number, clean_text, keyword_payload
 from bot.observability.metrics import observe_turn
 from bot.settings import Settings
 from bot.texts import t
@@ -25,19 +25,21 @@ log = logging.getLogger("linli.dialogs")
 
 @dataclass
 class Services:
-    """Shared helpers flows use (search index cache and the like)."""
+    """What flows share: the app's routes, and helpers such as the search index cache."""
 
+    routes: Routes
     cache: dict[str, Any] = field(default_factory=dict)
 
 
 class Dialogs:
-    """Runs one turn of a conversation inside one transaction."""
+    """Runs one turn of a conversation inside one transaction, routed by the app's routers."""
 
-    def __init__(self, db: Database, settings: Settings, clock=None):
+    def __init__(self, db: Database, settings: Settings, clock=None, routers: list[Router] | None = None):
         self.db = db
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.services = Services()
+        self.routes = Routes(ROUTERS if routers is None else routers)
+        self.services = Services(self.routes)
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one update; duplicates of an update already handled get no answer."""
@@ -59,7 +61,7 @@ class Dialogs:
             expect, data = load_state(session, account.id)
             ctx = Context(session=session, settings=self.settings, account=account,
                           now=self.clock.now(), expect=expect, data=data, services=self.services)
-            if is_new and not incoming.payload and not is_deep_link(incoming.text):
+            if is_new and not incoming.payload and not self.is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
             else:
                 replies = self._route(ctx, incoming)
@@ -73,21 +75,19 @@ class Dialogs:
             return self._dispatch(ctx, incoming.payload)
         number_is_answer = ctx.data.pop("number_is_answer", False)
         text = clean_text(incoming.text)
-        limit = TEXT_LIMITS.get(ctx.expect, self.settings.dialogs.max_text_length)
+        limit = self.routes.text_limit(ctx.expect, self.settings.dialogs.max_text_length)
         if len(text) > limit:
             return [Reply(ctx.t("too_long", limit=limit), main_menu(ctx).choices)]
         number = as_number(text)
-        if number is not None and not (number_is_answer and ctx.expect in TEXTS):
+        if number is not None and not (number_is_answer and self.routes.expects_text(ctx.expect)):
             return self._select_number(ctx, number)
-        payload = keyword_payload(text) or argument_payload(text)
+        payload = self.routes.keyword_payload(text) or self.routes.argument_payload(text)
         if payload is not None:
             return self._dispatch(ctx, payload)
         if text.startswith("/"):
             return [main_menu(ctx, intro=ctx.t("unknown_command"))]
-        if not text:
-            return [main_menu(ctx, intro=ctx.t("unknown"))]
-        handler = TEXTS.get(ctx.expect) or TEXTS["search"]
-        return as_list(handler(ctx, text))
+        answer = self.routes.answer_text(ctx, text) if text else None
+        return answer or [main_menu(ctx, intro=ctx.t("unknown"))]
 
     def _select_number(self, ctx: Context, number: int) -> list[Reply]:
         payloads = ctx.data.get("choices") or []
@@ -100,46 +100,20 @@ class Dialogs:
         return [Reply(f"{intro}\n\n{last.text}".strip(), last.choices)]
 
     def _dispatch(self, ctx: Context, payload: str) -> list[Reply]:
-        verb, args = split_payload(payload)
-        handler = PAYLOADS.get(verb)
-        if handler is None or any(map(unreadable_number, args)):
+        replies = self.routes.dispatch(ctx, payload)
+        if replies is None:  # not a button of ours (any more): unknown, forged or unreadable
             return [main_menu(ctx, intro=ctx.t("expired"))]
-        ctx.expect = ""
-        return as_list(handler(ctx, args))
+        return replies
 
     @staticmethod
     def _remember(ctx: Context, replies: list[Reply]) -> None:
         """Keep the last choices shown, so a typed number means the same as a tap."""
         remember_choices(ctx.data, replies)
 
-
-# The largest id a database integer column holds.
-MAX_ID = 2 ** 63 - 1
-
-
-def unreadable_number(arg: str) -> bool:
-    """True for digits int() cannot read ("²", "①") or a number too big for an id: forged, not ours."""
-    if any(ch.isdigit() and not ch.isdecimal() for ch in arg):
-        return True
-    try:
-        return abs(int(arg)) > MAX_ID
-    except ValueError:  # not a number, or too many digits for int() to read
-        return arg.strip().isdecimal()
-
-
-def is_deep_link(text: str) -> bool:
-    """True for "/start vote-12" or "/start course-CODE": the first message opens that directly."""
-    payload = argument_payload(clean_text(text))
-    return bool(payload) and payload.split(":", 1)[0] in ("vote", "crs")
-
-
-def remember_choices(data: dict[str, Any], replies: list[Reply]) -> None:
-    """Store the choices of the last reply that has any into state data."""
-    for reply in reversed(replies):
-        if reply.choices:
-            data["choices"] = [c.payload for c in reply.choices]
-            data["last"] = reply.to_dict()
-            return
+    def is_deep_link(self, text: str) -> bool:
+        """True for "/start vote-12" or "/start course-CODE": the first message opens that directly."""
+        payload = self.routes.argument_payload(clean_text(text))
+        return bool(payload) and payload.split(":", 1)[0] in START_LINKS.values()
 
 
 def number_choices(choices: tuple[Choice, ...]) -> list[str]:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
-from bot.dialogs.menus import add_menu_item, main_menu_choices, menu_button
+from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, Result, on_payload, on_text
+from bot.dialogs.legacy import add_menu_item, on_payload, on_text
+from bot.dialogs.router import Result, fallback
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from bot.dialogs.volunteer_staff_flow import paged, pending_step, person_name, tell
 from store.feedback import mark_handled, open_feedback, submit
@@ -46,7 +47,7 @@ def take_text(ctx: Context, text: str) -> Result:
     if step is None:
         ctx.expect = ""
         ctx.data.pop("fb", None)
-        return TEXTS["search"](ctx, text)
+        return fallback(ctx, text)
     result = submit(ctx.session, ctx.resident_id, step["cat"], text, ctx.now)
     if result.status == "too_long":
         ctx.expect = EXPECT_TEXT
@@ -119,7 +120,7 @@ def send_reply(ctx: Context, text: str) -> Result:
     step = pending_step(ctx, "fb_reply")
     if step is None:
         ctx.expect = ""
-        return TEXTS["search"](ctx, text)
+        return fallback(ctx, text)
     refused = refuse_unless(ctx, ORGANIZER, "feedback.handle")
     if refused:
         return refused

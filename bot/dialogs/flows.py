@@ -1,8 +1,8 @@
 """Importing this module registers every flow with the router."""
-from bot.dialogs import browse, course, menus, my_signups, search_flow  # noqa: F401
+from bot.dialogs import browse, course, my_signups, search_flow  # noqa: F401
 from bot.dialogs import rating_flow, reminders_flow, settings_flow  # noqa: F401
 from bot.dialogs import link_flow  # noqa: F401
-from bot.dialogs import staff_access  # noqa: F401
+from bot.dialogs import invite_flow  # noqa: F401
 from bot.dialogs import order_flow, order_staff_answers, order_staff_flow  # noqa: F401
 from bot.dialogs import points_flow, volunteer_flow, volunteer_staff_flow, credit_flow  # noqa: F401
 from bot.dialogs import feedback_flow  # noqa: F401

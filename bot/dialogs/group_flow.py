@@ -13,9 +13,9 @@ from typing import Any
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Incoming, Reply
-from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
 from bot.dialogs.staff_access import actor_name, refuse_unless
-from bot.dialogs.text_input import argument_payload, clean_text, keyword_payload
+from bot.dialogs.text_input import clean_text
 from bot.texts import t
 from store.dialog_state import claim_update
 from store.groups import (BIND_CODE_TTL, bind_group, grids_of, group_joined, group_left,
@@ -210,7 +210,7 @@ def _group_turn(dialogs: Any, incoming: Incoming, chat_id: str, title: str, code
 def handle_in_group(dialogs: Any, incoming: Incoming) -> list[Reply]:
     """A command typed in a group (extra holds chat_id and chat_title): bind here, or the usual turn."""
     text = clean_text(incoming.text)
-    payload = argument_payload(text) or keyword_payload(text) or ""
+    payload = dialogs.routes.argument_payload(text) or dialogs.routes.keyword_payload(text) or ""
     verb, _, arg = payload.partition(":")
     lang = dialogs.settings.general.language
     if not arg and (text.split(maxsplit=1) or [""])[0].split("@", 1)[0].lower() == "/bind":

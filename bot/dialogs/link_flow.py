@@ -12,7 +12,8 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import promoted
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, Result, on_payload, on_text
+from bot.dialogs.legacy import add_menu_item, on_payload, on_text
+from bot.dialogs.router import Result, fallback
 from bot.dialogs.text_input import clean_text
 from store.linking import CODE_TTL, FAIL_WINDOW, issue_code, recent_failures, record_failure, redeem_code
 from store.models import Course
@@ -24,6 +25,8 @@ MAX_FAILS_OVERALL = 60
 
 _WITH_WORD = re.compile(r"^(?:绑定(?:账号)?|/link)\s*[:：]?\s*(\d{6})$", re.IGNORECASE)
 _BARE = re.compile(r"^(\d{6})$")
+
+add_menu_item(90, "btn_link", "link")
 
 
 def code_in(text: str, bare_ok: bool = False) -> str | None:
@@ -67,7 +70,7 @@ def redeem(ctx: Context, code: str) -> Reply:
 
 
 def _search(ctx: Context, text: str) -> Result:
-    return TEXTS["search"](ctx, text)
+    return fallback(ctx, text)
 
 
 @on_text(EXPECT_CODE)

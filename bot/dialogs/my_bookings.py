@@ -6,10 +6,10 @@ from datetime import timedelta
 from bot.dialogs.booking_push import place_of
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.bookings import cancel_booking, upcoming_bookings
 from store.models import Booking
 from store.models.booking import BOOKED, CHECKED_IN

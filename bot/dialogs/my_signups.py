@@ -7,11 +7,13 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.pushes import place_cancelled, promoted
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.catalog import next_session
 from store.enrolments import cancel_enrolment, resident_enrolments, waiting_position
 from store.models import Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED
+
+add_menu_item(30, "btn_my", "my", where="main")
 
 
 def _upcoming(ctx: Context) -> list[tuple[Enrolment, Course]]:

@@ -12,7 +12,7 @@ from bot.dialogs.notice_format import local_time_text, notice_message, target_la
 from bot.dialogs.notice_time import parse_local_time
 from bot.dialogs.paging import clamp_page, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
 from bot.dialogs.text_input import clean_text
 from bot.dialogs.quiet_hours import next_allowed
 from store.groups import known_communities, reachable_groups

@@ -7,7 +7,7 @@ from bot.dialogs.group_flow import staff_gate
 from bot.dialogs.menus import menu_button
 from bot.dialogs.notice_format import local_time_text, target_label
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import on_payload
 from store.models import Notice
 from store.models.notices import CANCELLED
 from store.models.staff import ORGANIZER

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from bot.dialogs.context import Context
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.groups import known_communities
 from store.notices import subscribe, subscriptions_of, unsubscribe
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from bot.dialogs.context import Context
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.dialogs.order_render import (
     expect_number,
     order_detail,
@@ -16,7 +16,8 @@ from bot.dialogs.order_render import (
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.rating_flow import take_pending_comment
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
+from bot.dialogs.legacy import add_menu_item, on_payload, on_text
+from bot.dialogs.router import fallback
 from store.models.orders import DONE, ServiceItem, ServiceOrder
 from store.orders import (
     active_services,
@@ -263,7 +264,7 @@ def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
     pending = take_pending_comment(ctx, "order_rating")
     if pending is None:
-        return as_list(TEXTS["search"](ctx, text))
+        return fallback(ctx, text)
     status = add_order_comment(ctx.session, int(pending["order"]), ctx.resident_id, text)
     key = {"saved": "comment_saved", "already": "order_comment_already"}.get(status, "comment_skipped")
     return [Reply(ctx.t(key), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))]

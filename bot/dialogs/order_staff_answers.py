@@ -11,7 +11,7 @@ from bot.dialogs.order_render import (expect_number, format_day, order_facts, or
                                       push, typed_number)
 from bot.dialogs.order_staff_flow import STEP_EXPECT, drop_step, gate, illegal_move, order_missing
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_text
+from bot.dialogs.legacy import on_text
 from bot.dialogs.staff_access import record_staff_action
 from store.models.orders import ServiceOrder
 from store.orders import accept_order, complete_order, decline_order, last_dispatcher, return_order

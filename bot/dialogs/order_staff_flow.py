@@ -6,11 +6,11 @@ questions asked here (a reason, a date, a headcount) are taken in order_staff_an
 from __future__ import annotations
 
 from bot.dialogs.context import Context
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.dialogs.order_render import expect_number, order_detail, order_facts, order_line, push
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from store.models.orders import ACCEPTED, DISPATCHED, ORDERED, ServiceOrder, ServiceTeam
 from store.models.staff import ORGANIZER

@@ -12,8 +12,8 @@ def page_count(total: int, size: int) -> int:
     return max(1, -(-total // size))
 
 
-def clamp_page(raw: str | None, pages: int) -> int:
-    """A page number from a payload, kept inside 1..pages."""
+def clamp_page(raw: int | str | None, pages: int) -> int:
+    """A page number from a button, kept inside 1..pages."""
     try:
         page = int(raw or 1)
     except ValueError:

@@ -5,10 +5,10 @@ import secrets
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.models import PointEntry, Reward
 from store.models.volunteers import ACTIVE, PAUSED, PENDING
 from store.points import balance, recent_entries, service_minutes

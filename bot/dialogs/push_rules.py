@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.dialogs.engine import remember_choices
+from bot.dialogs.context import remember_choices
 from bot.dialogs.push_render import render_push
 from bot.dialogs.quiet_hours import next_allowed
 from bot.messages import Reply

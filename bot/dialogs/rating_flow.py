@@ -7,7 +7,8 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.push_render import grade_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
+from bot.dialogs.router import fallback
 from bot.dialogs.reminder_plan import poll_closes_at
 from store.models import ClassSession
 from store.ratings import add_comment, record_rating
@@ -64,7 +65,7 @@ def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
     pending = take_pending_comment(ctx, "rating")
     if pending is None:
-        return as_list(TEXTS["search"](ctx, text))
+        return fallback(ctx, text)
     status = add_comment(ctx.session, int(pending["session_id"]), ctx.resident_id, text)
     key = {"saved": "comment_saved", "already": "comment_already"}.get(status, "comment_skipped")
     return [Reply(ctx.t(key), main_menu_choices(ctx))]

@@ -6,7 +6,7 @@ from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes import leave_taken
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import on_payload
 from store.leaves import take_leave
 from store.models import ClassSession, Course
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import on_payload
 from bot.dialogs.staff_access import record_staff_action, refuse_unless
 from bot.report.months import parse_month, previous_month
 from bot.report.votes import files_dir

@@ -8,12 +8,14 @@ from sqlmodel import select
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.legacy import add_menu_item, on_payload, on_text, router
 from bot.search import SearchEntry, SearchIndex
 from store.catalog import catalogue_version
 from store.models import Category, Course
 
 _build_lock = Lock()
+
+add_menu_item(20, "btn_search", "search", where="main")
 
 
 def catalogue_entries(ctx: Context) -> list[SearchEntry]:
@@ -47,6 +49,7 @@ def ask_for_query(ctx: Context, args: list[str]) -> Reply:
     return Reply(ctx.t("search_prompt"), (menu_button(ctx),))
 
 
+@router.fallback
 @on_text("search")
 def search(ctx: Context, text: str) -> Reply:
     """Show the best matches for what the resident typed."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from store.models import Resident
+
+add_menu_item(10, "btn_settings", "set")
 
 
 def offsets_text(ctx: Context) -> str:

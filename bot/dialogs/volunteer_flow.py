@@ -9,7 +9,8 @@ from sqlmodel import select
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, Result, on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
+from bot.dialogs.router import Result, fallback
 from store.models import Venue
 from store.models.volunteers import ACTIVE, PAUSED, PENDING, REJECTED
 from store.points import balance
@@ -131,7 +132,7 @@ def typed_answer(ctx: Context, text: str) -> Result:
     if form is None or form.get("step") not in FIELDS:
         ctx.expect = ""
         ctx.data.pop("vol_form", None)
-        return TEXTS["search"](ctx, text)
+        return fallback(ctx, text)
     return accept(ctx, form, text)
 
 

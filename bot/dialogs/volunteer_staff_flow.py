@@ -8,7 +8,8 @@ from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
-from bot.dialogs.router import TEXTS, Result, on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
+from bot.dialogs.router import Result, fallback
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from store.models import Redemption, Resident, Reward, Volunteer
 from store.models.staff import ORGANIZER
@@ -137,7 +138,7 @@ def reject_with_reason(ctx: Context, text: str) -> Result:
     step = pending_step(ctx, "vol_reject")
     if step is None:
         ctx.expect = ""
-        return TEXTS["search"](ctx, text)
+        return fallback(ctx, text)
     found = _registration(ctx, [str(step["id"])], "volunteer.reject")
     if isinstance(found, Reply):
         ctx.expect = ""

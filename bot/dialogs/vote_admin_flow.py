@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.legacy import on_payload, on_text
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
 from bot.dialogs.vote_flow import local_time
 from store.models.staff import ORGANIZER

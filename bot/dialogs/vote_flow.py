@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
-from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
-from bot.dialogs.router import on_payload
+from bot.dialogs.legacy import add_menu_item, on_payload
 from bot.report.votes import results_lines
 from store.models import Vote
 from store.models.votes import DAILY

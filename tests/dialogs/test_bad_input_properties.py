@@ -13,10 +13,10 @@ from sqlalchemy import func, inspect, literal, select, union_all
 from sqlmodel import SQLModel
 
 from bot.clock import ManualClock
-from bot.dialogs import flows  # noqa: F401  (registers every flow)
+from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming, Reply
-from bot.dialogs.router import PAYLOADS
+from bot.dialogs.router import Routes
 from bot.dialogs.text_input import as_number
 from bot.settings import load_settings
 from bot.texts import t
@@ -71,7 +71,7 @@ typed_text = st.one_of(
 # A step of a conversation: pick the n-th choice of the last screen by typing its number, or type text.
 steps = st.lists(st.one_of(st.tuples(st.just("pick"), st.integers(min_value=1, max_value=12)),
                            st.tuples(st.just("type"), typed_text)), min_size=1, max_size=12)
-VERBS = sorted(PAYLOADS)
+VERBS = sorted(Routes(ROUTERS).payloads)
 GARBAGE_ARGS = ["", "abc", "-1", "999999", "1:2:3:4", "x" * 60, "9" * 30, "-" + "9" * 30, "²", "①",
                 "\u200b1", "'; DROP TABLE course;--", "::"]
 

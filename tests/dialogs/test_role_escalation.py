@@ -12,12 +12,11 @@ from sqlalchemy import select as select_rows
 from sqlmodel import SQLModel, select
 
 from bot.clock import ManualClock
-from bot.dialogs import flows  # noqa: F401  (registers every flow)
+from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.group_flow import handle_in_group
 from bot.messages import Incoming, Reply
-from bot.dialogs.router import PAYLOADS
-from bot.dialogs.text_input import ARG_KEYWORDS, KEYWORDS
+from bot.dialogs.router import Routes
 from bot.settings import load_settings
 from bot.texts import t
 from store.booking_slots import free_slots, local_date
@@ -81,6 +80,8 @@ def _verb(button: str) -> str:
 
 
 STAFF_VERBS = {_verb(b) for b in STAFF_BUTTONS}
+ROUTES = Routes(ROUTERS)
+KEYWORDS, ARG_KEYWORDS = ROUTES.words, ROUTES.argument_words
 STAFF_COMMANDS = sorted(word for word, verb in KEYWORDS.items() if verb in STAFF_VERBS)
 ARG_SAMPLES = {"checkin": [SAMPLE_CODE], "draw": ["{vote}", "{vote} 2"], "report": ["2026-11"]}
 STAFF_COMMANDS_WITH_ARGUMENTS = sorted(f"{word} {arg}" for word, verb in ARG_KEYWORDS.items()
@@ -170,7 +171,7 @@ def check_refused(dialogs: Dialogs, user: str, replies: list[Reply], tried: str,
 def test_every_button_is_known_as_a_staff_or_a_resident_one():
     staff = STAFF_VERBS | {_verb(b) for b in STAFF_DRAFT_STEPS}
     assert not staff & RESIDENT_BUTTONS
-    assert set(PAYLOADS) == staff | RESIDENT_BUTTONS, "a new button: list it as staff or resident here"
+    assert set(ROUTES.payloads) == staff | RESIDENT_BUTTONS, "a new button: list it as staff or resident here"
 
 
 def test_the_staff_commands_are_all_tried():
