@@ -12,8 +12,8 @@ from aiohttp import web
 
 from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.housekeeping import run_housekeeping
-from bot.dialogs.push_rules import DialogPushRules
+from bot.dialogs.pushes.housekeeping import run_housekeeping
+from bot.dialogs.pushes.rules import DialogPushRules
 from bot.handlers.channel import ChannelParts
 from bot.handlers.registry import build_channels
 from bot.handlers.web.server import build_web_app

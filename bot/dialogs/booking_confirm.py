@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 from bot.dialogs.booking_flow import gone, parse_stamp, room_of, slots_again, stamp
-from bot.dialogs.booking_push import pause_explanation, schedule_booking_reminder
+from bot.dialogs.pushes.bookings import pause_explanation, schedule_booking_reminder
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button

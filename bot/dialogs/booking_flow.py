@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.dialogs.booking_push import pause_explanation
+from bot.dialogs.pushes.bookings import pause_explanation
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button

@@ -5,7 +5,7 @@ Staff limited to one community can only check in bookings at venues of that comm
 """
 from __future__ import annotations
 
-from bot.dialogs.booking_push import place_of
+from bot.dialogs.pushes.bookings import place_of
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.my_bookings import booking_place

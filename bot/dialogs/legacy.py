@@ -36,9 +36,6 @@ def add_menu_item(order: int, text_key: str, payload: str, where: str = "more") 
 
 
 KEYWORDS: dict[str, str] = {
-    "服务菜单": "browse", "/browse": "browse",
-    "我的报名": "my", "/my": "my", "我的": "my",
-    "搜索": "search", "/search": "search", "查找": "search",
     "设置": "set", "/settings": "set", "提醒设置": "set", "上课提醒": "set",
     "我的积分": "pts", "积分": "pts", "/points": "pts", "志愿者": "vol", "/volunteer": "vol",
     "意见反馈": "fb", "反馈": "fb", "建议": "fb", "需求反馈": "fb",

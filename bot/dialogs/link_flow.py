@@ -10,7 +10,7 @@ import re
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.pushes import promoted
+from bot.dialogs.pushes.seats import promoted
 from bot.messages import Choice, Reply
 from bot.dialogs.legacy import add_menu_item, on_payload, on_text
 from bot.dialogs.router import Result, fallback

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.dialogs.booking_push import place_of
+from bot.dialogs.pushes.bookings import place_of
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.menus import menu_button

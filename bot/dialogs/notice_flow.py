@@ -14,7 +14,7 @@ from bot.dialogs.paging import clamp_page, render_choices
 from bot.messages import Choice, Reply
 from bot.dialogs.legacy import on_payload, on_text
 from bot.dialogs.text_input import clean_text
-from bot.dialogs.quiet_hours import next_allowed
+from bot.dialogs.pushes.quiet_hours import next_allowed
 from store.groups import known_communities, reachable_groups
 from store.models.notices import ALL, COMMUNITY, GRID, TEXT_MAX
 from store.notices import Target, create_notice, target_groups, target_subscribers

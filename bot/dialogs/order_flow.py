@@ -14,7 +14,7 @@ from bot.dialogs.order_render import (
     typed_number,
 )
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.rating_flow import take_pending_comment
+from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
 from bot.dialogs.legacy import add_menu_item, on_payload, on_text
 from bot.dialogs.router import fallback

@@ -36,3 +36,10 @@ def render_choices(ctx: Context, items: Sequence[Choice], page: int,
         choices.append(back)
     note = ctx.t("page_info", page=page, pages=pages) if pages > 1 else ""
     return choices, note
+
+
+def paged(ctx: Context, items: Sequence[Choice], page: int | None, page_payload: Callable[[int], str],
+          back: Choice | None) -> tuple[list[Choice], str]:
+    """One screen of a long list; the page number travels in the button."""
+    return render_choices(ctx, items, clamp_page(page, page_count(len(items), ctx.settings.dialogs.page_size)),
+                          page_payload, back)

@@ -97,6 +97,18 @@ class Router:
         self.words: dict[str, str] = {}
         self.argument_words: dict[str, str] = {}
         self.fallbacks: list[TextHandler] = []
+        self.children: list[Router] = []
+
+    def include(self, *routers: "Router") -> "Router":
+        """Take in the routers of a feature's modules; their declarations count as this router's."""
+        self.children.extend(routers)
+        return self
+
+    def walk(self) -> Iterable["Router"]:
+        """This router and every router included in it."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
     @staticmethod
     def _access(role: Any, action: str) -> Access | None:
@@ -158,7 +170,7 @@ class Routes:
     """Every router of the app put together; built once, at start."""
 
     def __init__(self, routers: Iterable[Router]):
-        self.routers = list(routers)
+        self.routers = [router for top in routers for router in top.walk()]
         self.payloads: dict[str, Route] = {}
         self.states: dict[str, StateRoute] = {}
         self.words: dict[str, str] = {}

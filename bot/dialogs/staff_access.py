@@ -8,7 +8,10 @@ from typing import Any
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.messages import Reply
+from store.models import Resident
+from store.outbox import enqueue
 from store.roles import audit, has_role
+from store.volunteers import volunteer_of
 
 
 def actor_name(ctx: Context) -> str:
@@ -56,3 +59,17 @@ def record_staff_action(ctx: Context, action: str, target: str, **detail: object
     """Write a staff action to the audit log."""
     audit(ctx.session, action, actor_resident_id=ctx.resident_id, actor=actor_name(ctx),
           target=target, detail=detail, now=ctx.now)
+
+
+def person_name(ctx: Context, resident_id: int) -> str:
+    """The volunteer's registered name, else the chat name, else 居民 + number."""
+    found = volunteer_of(ctx.session, resident_id)
+    resident = ctx.session.get(Resident, resident_id)
+    return (found.name if found else "") or (resident.display_name if resident else "") or \
+        ctx.t("resident_n", id=resident_id)
+
+
+def tell(ctx: Context, resident_id: int, idem_key: str, kind: str, reply: Reply) -> None:
+    """Queue a message to a resident through the outbox, in this turn's transaction."""
+    enqueue(ctx.session, idem_key=idem_key, kind=kind, payload=reply.to_dict(), due_at=ctx.now,
+            resident_id=resident_id)

@@ -6,7 +6,7 @@ import json
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs, remember_choices
-from bot.dialogs.push_render import render_push
+from bot.dialogs.pushes.render import render_push
 from bot.messages import Reply
 from store.dialog_state import load_state, save_state
 from store.models import OutboxMessage

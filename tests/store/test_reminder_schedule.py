@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
-from bot.dialogs.reminder_plan import quiet_window, reminder_due
+from bot.dialogs.pushes.plan import quiet_window, reminder_due
 from store.catalog import sessions_of
 from store.models import Course, OutboxMessage
 from store.models.outbox import PENDING, SENT

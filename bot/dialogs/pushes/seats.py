@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.messages import Choice, Reply
-from bot.dialogs.reminder_plan import (course_push_prefixes, schedule_course_reminders,
+from bot.dialogs.pushes.plan import (course_push_prefixes, schedule_course_reminders,
                                  session_reminder_prefix)
 from store.catalog import next_session, venue_of
 from store.models import Course, Enrolment

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.dialogs.context import remember_choices
-from bot.dialogs.push_render import render_push
-from bot.dialogs.quiet_hours import next_allowed
+from bot.dialogs.pushes.render import render_push
+from bot.dialogs.pushes.quiet_hours import next_allowed
 from bot.messages import Reply
 from bot.settings import Settings
 from store.dialog_state import change_state_data

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.dialogs.booking_push import render_booking_push
+from bot.dialogs.pushes.bookings import render_booking_push
 from bot.dialogs.formatting import format_when
 from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
-from bot.dialogs.reminder_plan import poll_closes_at, reminder_due
+from bot.dialogs.pushes.plan import poll_closes_at, reminder_due
 from store.catalog import venue_of
 from store.leaves import confirmed_enrolment, on_leave
 from store.models import ChannelAccount, ClassSession, Course, Enrolment, OutboxMessage, Resident

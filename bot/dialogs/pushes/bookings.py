@@ -11,7 +11,7 @@ from bot.dialogs.formatting import format_when, to_local
 from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
-from bot.dialogs.reminder_plan import reminder_due
+from bot.dialogs.pushes.plan import reminder_due
 from store.bookings import PAUSE_REASON_NO_SHOWS, reminder_key
 from store.models import Booking, BookingPause, ChannelAccount, OutboxMessage, Room, Venue
 from store.models.booking import BOOKED

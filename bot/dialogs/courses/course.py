@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from bot.dialogs.context import Context
+from bot.dialogs.courses.callbacks import AskCancel, AskSignUp, Browse, CategoryPage, CoursePage, MySignups, SignUp
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
-from bot.dialogs.pushes import seat_confirmed
+from bot.dialogs.pushes.seats import seat_confirmed
+from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
@@ -15,12 +16,16 @@ from store.models.enrolment import CONFIRMED
 
 SESSIONS_SHOWN = 6
 
+router = Router("courses.course")
 
-def _course_or_missing(ctx: Context, args: list[str]) -> Course | Reply:
-    course = course_by_code(ctx.session, args[0]) if args else None
-    if course is None:
-        return Reply(ctx.t("course_missing"), (Choice(ctx.t("btn_browse"), "browse"), menu_button(ctx)))
-    return course
+
+def course_missing(ctx: Context) -> Reply:
+    """No such course (any more)."""
+    return Reply(ctx.t("course_missing"), (Choice(ctx.t("btn_browse"), Browse().pack()), menu_button(ctx)))
+
+
+# The course a button names by its code; a course taken off the menu is missing.
+COURSE = Load(lambda ctx, data: course_by_code(ctx.session, data.code), missing=course_missing)
 
 
 def _place(ctx: Context, course: Course) -> tuple[str, str]:
@@ -52,54 +57,45 @@ def course_page(ctx: Context, course: Course) -> Reply:
         note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t(
             "course_your_wait", position=waiting_position(ctx.session, mine))
         text = f"{text.rstrip()}\n\n{note}"
-        choices.append(Choice(ctx.t("btn_cancel_signup"), f"cx:{mine.id}"))
+        choices.append(Choice(ctx.t("btn_cancel_signup"), AskCancel(mine.id).pack()))
     elif sessions:
         if left == 0:
             text = f"{text.rstrip()}\n\n{ctx.t('course_full_note')}"
-        choices.append(Choice(ctx.t("btn_sign_up" if left else "btn_wait"), f"su:{course.code}"))
-    choices.append(Choice(ctx.t("btn_back"), f"cat:{course.category_id}"))
+        choices.append(Choice(ctx.t("btn_sign_up" if left else "btn_wait"), AskSignUp(course.code).pack()))
+    choices.append(Choice(ctx.t("btn_back"), CategoryPage(course.category_id).pack()))
     choices.append(menu_button(ctx))
     return Reply(text.rstrip(), tuple(choices))
 
 
-@on_payload("crs")
-def show_course(ctx: Context, args: list[str]) -> Reply:
+@router.payload(CoursePage, load=COURSE)
+def show_course(ctx: Context, data: CoursePage, course: Course) -> Reply:
     """A course's page."""
-    found = _course_or_missing(ctx, args)
-    return found if isinstance(found, Reply) else course_page(ctx, found)
+    return course_page(ctx, course)
 
 
-@on_payload("su")
-def confirm_sign_up(ctx: Context, args: list[str]) -> Reply:
+@router.payload(AskSignUp, load=COURSE)
+def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
     """Ask before signing up (or joining the waiting list)."""
-    found = _course_or_missing(ctx, args)
-    if isinstance(found, Reply):
-        return found
-    course = found
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
     if mine is not None:
         return course_page(ctx, course)
-    no = Choice(ctx.t("btn_not_now"), f"crs:{course.code}")
+    no = Choice(ctx.t("btn_not_now"), CoursePage(course.code).pack())
     if seats_left(ctx.session, course) == 0:
         return Reply(ctx.t("confirm_wait", title=course.title),
-                     (Choice(ctx.t("btn_confirm_wait"), f"suy:{course.code}"), no))
+                     (Choice(ctx.t("btn_confirm_wait"), SignUp(course.code).pack()), no))
     count = sum(1 for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now)
     venue, _ = _place(ctx, course)
     text = ctx.t("confirm_signup", title=course.title, count=count,
                  first=first_session_text(ctx, course), venue=venue or "—")
-    return Reply(text, (Choice(ctx.t("btn_confirm_signup"), f"suy:{course.code}"), no))
+    return Reply(text, (Choice(ctx.t("btn_confirm_signup"), SignUp(course.code).pack()), no))
 
 
-@on_payload("suy")
-def sign_up(ctx: Context, args: list[str]) -> Reply:
+@router.payload(SignUp, load=COURSE)
+def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     """Take a seat, or a waiting-list place, and say which."""
-    found = _course_or_missing(ctx, args)
-    if isinstance(found, Reply):
-        return found
-    course = found
     result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now)
     count_signup(result.status)
-    after = (Choice(ctx.t("btn_my"), "my"), menu_button(ctx))
+    after = (Choice(ctx.t("btn_my"), MySignups().pack()), menu_button(ctx))
     if result.status == "confirmed":
         seat_confirmed(ctx, course, ctx.resident_id)
         venue, address = _place(ctx, course)

@@ -2,23 +2,34 @@
 from __future__ import annotations
 
 from bot.dialogs.context import Context
+from bot.dialogs.courses.callbacks import Leave, MySignups
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
-from bot.dialogs.pushes import leave_taken
+from bot.dialogs.pushes.seats import leave_taken
+from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload
 from store.leaves import take_leave
 from store.models import ClassSession, Course
 
+router = Router("courses.leave")
 
-@on_payload("lv")
-def leave(ctx: Context, args: list[str]) -> Reply:
-    """Record leave from one session; a second tap says it is already recorded."""
-    after = (Choice(ctx.t("btn_my"), "my"), menu_button(ctx))
-    cls = ctx.session.get(ClassSession, int(args[0])) if args and args[0].isdigit() else None
+
+def _after(ctx: Context) -> tuple[Choice, ...]:
+    return Choice(ctx.t("btn_my"), MySignups().pack()), menu_button(ctx)
+
+
+def _session_and_course(ctx: Context, data: Leave) -> tuple[ClassSession, Course] | None:
+    cls = ctx.session.get(ClassSession, data.session)
     course = ctx.session.get(Course, cls.course_id) if cls else None
-    if cls is None or course is None:
-        return Reply(ctx.t("session_missing"), after)
+    return (cls, course) if course else None
+
+
+@router.payload(Leave, load=Load(_session_and_course,
+                                 missing=lambda ctx: Reply(ctx.t("session_missing"), _after(ctx))))
+def leave(ctx: Context, data: Leave, found: tuple[ClassSession, Course]) -> Reply:
+    """Record leave from one session; a second tap says it is already recorded."""
+    cls, course = found
+    after = _after(ctx)
     result = take_leave(ctx.session, cls.id, ctx.resident_id, ctx.now)
     when = format_when(cls.starts_at, cls.ends_at, ctx.tz, ctx.lang)
     if result.status == "recorded":

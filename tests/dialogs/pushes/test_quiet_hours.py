@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from bot.dialogs.quiet_hours import in_window, next_allowed, parse_clock
+from bot.dialogs.pushes.quiet_hours import in_window, next_allowed, parse_clock
 
 SHANGHAI = timedelta(hours=8)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from store.models import Booking
-from bot.dialogs.housekeeping import run_housekeeping
+from bot.dialogs.pushes.housekeeping import run_housekeeping
 from tests.store.test_bookings_store import NOW, TUESDAY, book, make_residents, make_room, utc
 
 

@@ -1,38 +1,36 @@
 """The satisfaction poll after a session: 优/良/中/差, then an optional comment."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from bot.dialogs.context import Context
+from bot.dialogs.courses.callbacks import Rate, SkipComment
 from bot.dialogs.menus import main_menu_choices, menu_button
-from bot.dialogs.push_render import grade_choices
+from bot.dialogs.pushes.plan import poll_closes_at
+from bot.dialogs.pushes.render import grade_choices
+from bot.dialogs.router import Load, Router, fallback
+from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload, on_text
-from bot.dialogs.router import fallback
-from bot.dialogs.reminder_plan import poll_closes_at
 from store.models import ClassSession
 from store.ratings import add_comment, record_rating
 
 COMMENT_EXPECT = "rating_comment"
-# Text typed long after the rating is more likely a search than a late comment.
-COMMENT_WINDOW = timedelta(hours=1)
+
+router = Router("courses.ratings")
+
+SESSION = Load(lambda ctx, data: ctx.session.get(ClassSession, data.session),
+               missing=lambda ctx: Reply(ctx.t("session_missing"), (menu_button(ctx),)))
 
 
-@on_payload("rt")
-def rate(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Rate, load=SESSION)
+def rate(ctx: Context, data: Rate, cls: ClassSession) -> Reply:
     """Record a grade for a session and offer to leave a comment."""
     after = (menu_button(ctx),)
-    cls = ctx.session.get(ClassSession, int(args[0])) if args and args[0].isdigit() else None
-    if cls is None:
-        return Reply(ctx.t("session_missing"), after)
-    grade = args[1] if len(args) > 1 else ""
-    result = record_rating(ctx.session, cls.id, ctx.resident_id, grade, ctx.now,
+    result = record_rating(ctx.session, cls.id, ctx.resident_id, data.grade or "", ctx.now,
                            poll_closes_at(ctx.settings, cls))
     if result.status == "recorded":
         ctx.expect = COMMENT_EXPECT
         ctx.data["rating"] = {"session_id": cls.id, "at": ctx.now.isoformat()}
         return Reply(ctx.t("rating_recorded", grade=result.grade),
-                     (Choice(ctx.t("btn_skip"), f"rts:{cls.id}"), menu_button(ctx)))
+                     (Choice(ctx.t("btn_skip"), SkipComment(cls.id).pack()), menu_button(ctx)))
     if result.status == "already":
         return Reply(ctx.t("rating_already", grade=result.grade), after)
     if result.status == "bad_grade":
@@ -42,25 +40,14 @@ def rate(ctx: Context, args: list[str]) -> Reply:
     return Reply(ctx.t(key), after)
 
 
-@on_payload("rts")
-def skip_comment(ctx: Context, args: list[str]) -> Reply:
+@router.payload(SkipComment)
+def skip_comment(ctx: Context, data: SkipComment) -> Reply:
     """No comment this time."""
     ctx.data.pop("rating", None)
     return Reply(ctx.t("comment_skipped"), main_menu_choices(ctx))
 
 
-def take_pending_comment(ctx: Context, key: str) -> dict | None:
-    """The rating waiting for a comment under `key`, if given within the comment window; cleared either way."""
-    pending = ctx.data.pop(key, None) or {}
-    ctx.expect = ""
-    try:
-        fresh = ctx.now - datetime.fromisoformat(pending["at"]) <= COMMENT_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    return pending if fresh else None
-
-
-@on_text(COMMENT_EXPECT)
+@router.state(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
     pending = take_pending_comment(ctx, "rating")

@@ -6,16 +6,20 @@ from threading import Lock
 from sqlmodel import select
 
 from bot.dialogs.context import Context
+from bot.dialogs.courses.callbacks import CategoryPage, CoursePage, Search
 from bot.dialogs.menus import main_menu_choices, menu_button
+from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload, on_text, router
 from bot.search import SearchEntry, SearchIndex
 from store.catalog import catalogue_version
 from store.models import Category, Course
 
 _build_lock = Lock()
+EXPECT_QUERY = "search"
 
-add_menu_item(20, "btn_search", "search", where="main")
+router = Router("courses.search")
+router.menu(20, "btn_search", Search, where="main")
+router.keywords({"搜索", "/search", "查找"}, Search)
 
 
 def catalogue_entries(ctx: Context) -> list[SearchEntry]:
@@ -42,23 +46,23 @@ def search_index(ctx: Context) -> SearchIndex:
     return index
 
 
-@on_payload("search")
-def ask_for_query(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Search)
+def ask_for_query(ctx: Context, data: Search) -> Reply:
     """Ask what to look for."""
-    ctx.expect = "search"
+    ctx.expect = EXPECT_QUERY
     return Reply(ctx.t("search_prompt"), (menu_button(ctx),))
 
 
 @router.fallback
-@on_text("search")
+@router.state(EXPECT_QUERY)
 def search(ctx: Context, text: str) -> Reply:
-    """Show the best matches for what the resident typed."""
+    """Show the best matches for what the resident typed (any free text no step expects, too)."""
     hits = search_index(ctx).search(text, limit=ctx.settings.dialogs.search_limit)
     if not hits:
         return Reply(ctx.t("search_none", query=text[:20]), main_menu_choices(ctx))
     choices = [
-        Choice(ctx.t("search_category", name=h.title), f"cat:{h.key}") if h.kind == "category"
-        else Choice(h.title, f"crs:{h.key}")
+        Choice(ctx.t("search_category", name=h.title), CategoryPage(int(h.key)).pack()) if h.kind == "category"
+        else Choice(h.title, CoursePage(h.key).pack())
         for h in hits
     ]
     return Reply(ctx.t("search_results"), tuple(choices + [menu_button(ctx)]))

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from bot.dialogs.context import Context
-from bot.dialogs.course import first_session_text
+from bot.dialogs.courses.callbacks import AskCancel, Browse, Cancel, MySignups
+from bot.dialogs.courses.course import first_session_text
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.pushes import place_cancelled, promoted
+from bot.dialogs.pushes.seats import place_cancelled, promoted
+from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload
 from store.catalog import next_session
 from store.enrolments import cancel_enrolment, resident_enrolments, waiting_position
 from store.models import Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED
 
-add_menu_item(30, "btn_my", "my", where="main")
+router = Router("courses.my_signups")
+router.menu(30, "btn_my", MySignups, where="main")
+router.keywords({"我的报名", "/my", "我的"}, MySignups)
 
 
 def _upcoming(ctx: Context) -> list[tuple[Enrolment, Course]]:
@@ -25,14 +28,14 @@ def _upcoming(ctx: Context) -> list[tuple[Enrolment, Course]]:
     return out
 
 
-@on_payload("my")
-def show_my_signups(ctx: Context, args: list[str]) -> Reply:
+@router.payload(MySignups)
+def show_my_signups(ctx: Context, data: MySignups) -> Reply:
     """Upcoming courses and waiting-list places."""
     rows = _upcoming(ctx)
     if not rows:
-        return Reply(ctx.t("my_empty"), (Choice(ctx.t("btn_browse"), "browse"), menu_button(ctx)))
+        return Reply(ctx.t("my_empty"), (Choice(ctx.t("btn_browse"), Browse().pack()), menu_button(ctx)))
     pages = page_count(len(rows), ctx.settings.dialogs.page_size)
-    page = clamp_page(args[0] if args else None, pages)
+    page = clamp_page(data.page, pages)
     size = ctx.settings.dialogs.page_size
     lines, items = [], []
     for n, (enrolment, course) in enumerate(rows, 1):
@@ -42,41 +45,41 @@ def show_my_signups(ctx: Context, args: list[str]) -> Reply:
         else:
             lines.append(ctx.t("my_waiting_line", n=n, title=course.title,
                                position=waiting_position(ctx.session, enrolment)))
-        items.append(Choice(ctx.t("btn_cancel_one", title=course.title)[:40], f"cx:{enrolment.id}"))
+        items.append(Choice(ctx.t("btn_cancel_one", title=course.title)[:40], AskCancel(enrolment.id).pack()))
     shown = lines[(page - 1) * size: page * size]
-    choices, note = render_choices(ctx, items, page, lambda p: f"my:{p}", None)
+    choices, note = render_choices(ctx, items, page, lambda p: MySignups(p).pack(), None)
     text = ctx.t("my_title") + note + "\n" + "\n".join(shown)
     return Reply(text, tuple(choices + [menu_button(ctx)]))
 
 
-def _own_enrolment(ctx: Context, args: list[str]) -> Enrolment | None:
-    if not args or not args[0].isdigit():
-        return None
-    enrolment = ctx.session.get(Enrolment, int(args[0]))
+def _after(ctx: Context) -> tuple[Choice, ...]:
+    return Choice(ctx.t("btn_my"), MySignups().pack()), menu_button(ctx)
+
+
+def _own_enrolment(ctx: Context, data: AskCancel | Cancel) -> Enrolment | None:
+    enrolment = ctx.session.get(Enrolment, data.enrolment)
     return enrolment if enrolment and enrolment.resident_id == ctx.resident_id else None
 
 
-@on_payload("cx")
-def confirm_cancel(ctx: Context, args: list[str]) -> Reply:
+# Someone else's place reads as missing, exactly like one that does not exist.
+OWN_ENROLMENT = Load(_own_enrolment, missing=lambda ctx: Reply(ctx.t("signup_missing"), _after(ctx)))
+
+
+@router.payload(AskCancel, load=OWN_ENROLMENT)
+def confirm_cancel(ctx: Context, data: AskCancel, enrolment: Enrolment) -> Reply:
     """Ask before cancelling a place."""
-    enrolment = _own_enrolment(ctx, args)
-    if enrolment is None:
-        return Reply(ctx.t("signup_missing"), (Choice(ctx.t("btn_my"), "my"), menu_button(ctx)))
     if enrolment.status == CANCELLED:
-        return Reply(ctx.t("already_cancelled"), (Choice(ctx.t("btn_my"), "my"), menu_button(ctx)))
+        return Reply(ctx.t("already_cancelled"), _after(ctx))
     course = ctx.session.get(Course, enrolment.course_id)
     return Reply(ctx.t("confirm_cancel", title=course.title),
-                 (Choice(ctx.t("btn_confirm_cancel"), f"cxy:{enrolment.id}"),
-                  Choice(ctx.t("btn_keep"), "my")))
+                 (Choice(ctx.t("btn_confirm_cancel"), Cancel(enrolment.id).pack()),
+                  Choice(ctx.t("btn_keep"), MySignups().pack())))
 
 
-@on_payload("cxy")
-def cancel(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Cancel, load=OWN_ENROLMENT)
+def cancel(ctx: Context, data: Cancel, enrolment: Enrolment) -> Reply:
     """Cancel the place; the first one waiting gets the seat and a message."""
-    after = (Choice(ctx.t("btn_my"), "my"), menu_button(ctx))
-    enrolment = _own_enrolment(ctx, args)
-    if enrolment is None:
-        return Reply(ctx.t("signup_missing"), after)
+    after = _after(ctx)
     result = cancel_enrolment(ctx.session, ctx.resident_id, enrolment.id)
     if result.status == "already_cancelled":
         return Reply(ctx.t("already_cancelled"), after)

@@ -1,0 +1,58 @@
+"""Browsing the service menu: sections → categories → courses."""
+from __future__ import annotations
+
+from bot.dialogs.context import Context
+from bot.dialogs.courses.callbacks import Browse, CategoryPage, CoursePage, SectionPage
+from bot.dialogs.menus import menu_button
+from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.router import Load, Router
+from bot.messages import Choice, Reply
+from store.catalog import categories_in, courses_in
+from store.models import Category
+from store.models.catalog import SECTIONS
+
+router = Router("courses.browse")
+router.menu(10, "btn_browse", Browse, where="main")
+router.keywords({"服务菜单", "/browse"}, Browse)
+
+
+@router.payload(Browse)
+def show_sections(ctx: Context, data: Browse | None = None) -> Reply:
+    """文化 / 体育 / 艺术."""
+    choices = [Choice(name, SectionPage(name).pack()) for name in SECTIONS]
+    return Reply(ctx.t("sections_title"), tuple(choices + [menu_button(ctx)]))
+
+
+@router.payload(SectionPage)
+def show_categories(ctx: Context, data: SectionPage) -> Reply:
+    """The categories of one section, a page at a time."""
+    section = data.section
+    if section not in SECTIONS:
+        return show_sections(ctx)
+    rows = [(cat, n) for cat, n in categories_in(ctx.session, section) if n > 0]
+    items = [Choice(f"{cat.name}（{n}）", CategoryPage(cat.id).pack()) for cat, n in rows]
+    pages = page_count(len(items), ctx.settings.dialogs.page_size)
+    page = clamp_page(data.page, pages)
+    choices, note = render_choices(ctx, items, page, lambda p: SectionPage(section, p).pack(),
+                                   Choice(ctx.t("btn_back"), Browse().pack()))
+    text = ctx.t("categories_title", section=section) + note
+    return Reply(text, tuple(choices + [menu_button(ctx)]))
+
+
+def _category(ctx: Context, data: CategoryPage) -> Category | None:
+    return ctx.session.get(Category, data.category)
+
+
+@router.payload(CategoryPage, load=Load(_category, missing=show_sections))
+def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
+    """The courses of one category, a page at a time."""
+    courses = courses_in(ctx.session, category.id)
+    back = Choice(ctx.t("btn_back"), SectionPage(category.section).pack())
+    if not courses:
+        return Reply(ctx.t("no_courses", category=category.name), (back, menu_button(ctx)))
+    items = [Choice(c.title, CoursePage(c.code).pack()) for c in courses]
+    pages = page_count(len(items), ctx.settings.dialogs.page_size)
+    page = clamp_page(data.page, pages)
+    choices, note = render_choices(ctx, items, page, lambda p: CategoryPage(category.id, p).pack(), back)
+    text = ctx.t("courses_title", category=category.name, count=len(courses)) + note
+    return Reply(text, tuple(choices + [menu_button(ctx)]))
