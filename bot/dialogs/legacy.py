@@ -41,8 +41,6 @@ KEYWORDS: dict[str, str] = {
     "意见反馈": "fb", "反馈": "fb", "建议": "fb", "需求反馈": "fb",
     "/volunteers": "vlist", "/credit": "credit", "/redemptions": "rdlist", "/feedback": "fblist",
     "绑定": "link", "绑定账号": "link", "/link": "link",
-    "场馆预约": "book", "预约": "book", "预约场馆": "book", "订场地": "book", "/book": "book",
-    "我的预约": "mybk", "/bookings": "mybk", "签到": "checkin", "/checkin": "checkin",
     "点单": "order", "点单服务": "order", "/order": "order", "我要点单": "order",
     "我的点单": "myo", "/myorders": "myo", "/orders": "orders", "派单": "orders",
     "/notice": "ntc", "发通知": "ntc", "/notices": "ntl", "通知记录": "ntl",
@@ -53,7 +51,6 @@ KEYWORDS: dict[str, str] = {
 ARG_KEYWORDS: dict[str, str] = {
     "绑定": "link", "绑定账号": "link", "/link": "link",
     "邀请码": "invite", "/invite": "invite",
-    "签到": "checkin", "签到码": "checkin", "/checkin": "checkin",
     "/bind": "bind",
     "投票": "vote", "/vote": "vote", "/draw": "draw",
     "/report": "report", "统计报表": "report",

@@ -1,6 +1,6 @@
 """场馆预约, the deciding part: a slot chosen → purpose → headcount → confirm → check-in code.
 
-Payloads: bks:room:YYYYMMDDHHMM (UTC), bkp:n, bky:room:YYYYMMDDHHMM. The purpose and headcount
+Buttons: bks:room:YYYYMMDDHHMM (UTC), bkp:n, bky:room:YYYYMMDDHHMM. The purpose and headcount
 wait in the dialog state ("booking") until the booking is confirmed.
 """
 from __future__ import annotations
@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.dialogs.booking_flow import gone, parse_stamp, room_of, slots_again, stamp
-from bot.dialogs.pushes.bookings import pause_explanation, schedule_booking_reminder
+from bot.dialogs.bookings.callbacks import Book, ConfirmBooking, DaySlots, MyBookings, PickPurpose, PickSlot
+from bot.dialogs.bookings.choose import ROOM, gone, parse_stamp, room_of, slots_again, stamp
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
+from bot.dialogs.pushes.bookings import pause_explanation, schedule_booking_reminder
+from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload, on_text
 from store.booking_slots import free_slots, local_date
 from store.bookings import book_slot
 from store.models import Room, Venue
@@ -26,20 +27,21 @@ PURPOSE_KEYS = ("booking_purpose_group", "booking_purpose_rehearsal", "booking_p
                 "booking_purpose_sport", "booking_purpose_reading")
 _ZH_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"两": 2}
 
+router = Router("bookings.confirm")
 
-@on_payload("bks")
-def pick_slot(ctx: Context, args: list[str]) -> Reply:
+
+@router.payload(PickSlot, load=ROOM)
+def pick_slot(ctx: Context, data: PickSlot, found: tuple[Room, Venue]) -> Reply:
     """A slot chosen: make sure it is still free, then ask what it is for."""
-    found = room_of(ctx, args[0] if args else None)
-    starts_at = parse_stamp(args[1]) if len(args) > 1 else None
-    if found is None or starts_at is None:
+    starts_at = parse_stamp(data.start)
+    if starts_at is None:
         return gone(ctx)
     room, venue = found
     if starts_at <= ctx.now:
-        return slots_again(ctx, room, starts_at, "booking_slot_past")
+        return slots_again(ctx, room, venue, starts_at, "booking_slot_past")
     day = local_date(starts_at, ctx.tz)
     if all(s.starts_at != starts_at for s in free_slots(ctx.session, room, day, ctx.now, ctx.tz, venue)):
-        return slots_again(ctx, room, starts_at, "booking_slot_taken")
+        return slots_again(ctx, room, venue, starts_at, "booking_slot_taken")
     ctx.data["booking"] = {"room": room.id, "start": stamp(starts_at)}
     return ask_purpose(ctx)
 
@@ -48,30 +50,29 @@ def ask_purpose(ctx: Context, intro: str = "") -> Reply:
     """What the room is for: a quick choice or a few typed words."""
     ctx.expect = EXPECT_PURPOSE
     draft = ctx.data.get("booking") or {}
-    items = tuple(Choice(ctx.t(key), f"bkp:{n}") for n, key in enumerate(PURPOSE_KEYS, 1))
+    items = tuple(Choice(ctx.t(key), PickPurpose(n).pack()) for n, key in enumerate(PURPOSE_KEYS, 1))
     start = parse_stamp(draft.get("start", ""))
-    day = f"{local_date(start, ctx.tz):%Y%m%d}" if start else ""
-    back = Choice(ctx.t("btn_back"), f"bkd:{draft.get('room', '')}:{day}")
+    back = Choice(ctx.t("btn_back"), DaySlots(draft["room"], f"{local_date(start, ctx.tz):%Y%m%d}").pack()
+                  if start and isinstance(draft.get("room"), int) else Book().pack())
     text = ctx.t("booking_ask_purpose", limit=PURPOSE_MAX)
     return Reply(f"{intro}\n\n{text}".strip(), items + (back, menu_button(ctx)))
 
 
 def _draft(ctx: Context) -> tuple[dict, Room, Venue] | None:
     draft = ctx.data.get("booking")
-    found = room_of(ctx, str(draft.get("room", ""))) if isinstance(draft, dict) else None
+    found = room_of(ctx, draft.get("room")) if isinstance(draft, dict) and isinstance(draft.get("room"), int) else None
     return (draft, *found) if found and parse_stamp(draft.get("start", "")) else None
 
 
-@on_payload("bkp")
-def pick_purpose(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickPurpose)
+def pick_purpose(ctx: Context, data: PickPurpose) -> Reply:
     """One of the quick purposes."""
-    index = int(args[0]) if args and args[0].isdigit() else 0
-    if not 1 <= index <= len(PURPOSE_KEYS) or _draft(ctx) is None:
+    if not 1 <= data.index <= len(PURPOSE_KEYS) or _draft(ctx) is None:
         return _expired(ctx)
-    return take_purpose(ctx, ctx.t(PURPOSE_KEYS[index - 1]))
+    return take_purpose(ctx, ctx.t(PURPOSE_KEYS[data.index - 1]))
 
 
-@on_text(EXPECT_PURPOSE)
+@router.state(EXPECT_PURPOSE)
 def take_purpose(ctx: Context, text: str) -> Reply:
     """The purpose typed: up to 50 characters, then ask how many people come."""
     found = _draft(ctx)
@@ -107,7 +108,7 @@ def parse_headcount(text: str) -> int | None:
     return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
 
 
-@on_text(EXPECT_COUNT)
+@router.state(EXPECT_COUNT)
 def take_headcount(ctx: Context, text: str) -> Reply:
     """Check the headcount against the room, then show everything for confirmation."""
     found = _draft(ctx)
@@ -127,8 +128,9 @@ def take_headcount(ctx: Context, text: str) -> Reply:
     text = ctx.t("booking_confirm", venue=venue.name, room=room.name, address=venue.address or "—",
                  when=format_when(starts_at, ends_at, ctx.tz, ctx.lang), purpose=draft.get("purpose") or "—",
                  headcount=count)
-    return Reply(text, (Choice(ctx.t("btn_booking_confirm"), f"bky:{room.id}:{draft['start']}"),
-                        Choice(ctx.t("btn_booking_other_time"), f"bkd:{room.id}:{local_date(starts_at, ctx.tz):%Y%m%d}"),
+    return Reply(text, (Choice(ctx.t("btn_booking_confirm"), ConfirmBooking(room.id, draft["start"]).pack()),
+                        Choice(ctx.t("btn_booking_other_time"),
+                               DaySlots(room.id, f"{local_date(starts_at, ctx.tz):%Y%m%d}").pack()),
                         menu_button(ctx)))
 
 
@@ -141,14 +143,14 @@ def _offset(ctx: Context, minutes: int) -> str:
 def _expired(ctx: Context) -> Reply:
     ctx.expect = ""
     ctx.data.pop("booking", None)
-    return Reply(ctx.t("booking_expired"), (Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)))
+    return Reply(ctx.t("booking_expired"), (Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)))
 
 
-@on_payload("bky")
-def confirm_booking(ctx: Context, args: list[str]) -> Reply:
+@router.payload(ConfirmBooking)
+def confirm_booking(ctx: Context, data: ConfirmBooking) -> Reply:
     """Book the slot; a slot taken in the meantime, a full week or a pause is said plainly."""
     found = _draft(ctx)
-    if found is None or len(args) < 2 or args != [str(found[1].id), found[0].get("start")] \
+    if found is None or (data.room, data.start) != (found[1].id, found[0].get("start")) \
             or "headcount" not in found[0]:
         return _expired(ctx)
     draft, room, venue = found
@@ -164,17 +166,17 @@ def confirm_booking(ctx: Context, args: list[str]) -> Reply:
         text = ctx.t("booking_done", code=booking.check_in_code, venue=venue.name, room=room.name, remind=remind,
                      address=venue.address or "—", hours=f"{ctx.settings.booking.cancel_hours:g}",
                      when=format_when(booking.starts_at, booking.ends_at, ctx.tz, ctx.lang))
-        return Reply(text, (Choice(ctx.t("btn_my_bookings"), "mybk"), menu_button(ctx)))
+        return Reply(text, (Choice(ctx.t("btn_my_bookings"), MyBookings().pack()), menu_button(ctx)))
     if result.status == "paused":
         return Reply(pause_explanation(ctx.settings, result.pause), (menu_button(ctx),))
     if result.status == "limit":
         return Reply(ctx.t("booking_week_full", limit=ctx.settings.booking.weekly_limit),
-                     (Choice(ctx.t("btn_my_bookings"), "mybk"), menu_button(ctx)))
+                     (Choice(ctx.t("btn_my_bookings"), MyBookings().pack()), menu_button(ctx)))
     if result.status in ("too_many", "bad_headcount"):
         return ask_headcount(ctx, room, intro=ctx.t("booking_headcount_too_many", room=room.name,
                                                     capacity=room.capacity, count=draft["headcount"]))
     if result.status == "not_found":
         return gone(ctx)
     key = {"taken": "booking_slot_taken", "past": "booking_slot_past"}.get(result.status, "booking_slot_unavailable")
-    return slots_again(ctx, room, starts_at, key)
+    return slots_again(ctx, room, venue, starts_at, key)
 

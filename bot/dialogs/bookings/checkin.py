@@ -5,35 +5,37 @@ Staff limited to one community can only check in bookings at venues of that comm
 """
 from __future__ import annotations
 
-from bot.dialogs.pushes.bookings import place_of
+from bot.dialogs.bookings.callbacks import CheckIn
+from bot.dialogs.bookings.my_bookings import booking_place
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.my_bookings import booking_place
-from bot.messages import Reply
-from bot.dialogs.legacy import on_payload
+from bot.dialogs.pushes.bookings import place_of
+from bot.dialogs.router import Router
 from bot.dialogs.staff_access import record_staff_action, refuse_unless
+from bot.messages import Reply
 from store.bookings import booking_by_code, check_in, normalise_code
 from store.models.staff import GRID_STAFF, ORGANIZER
 from store.roles import has_role
 
 ACTION = "booking.checkin"
 
+router = Router("bookings.checkin")
+router.keywords({"签到", "/checkin"}, CheckIn)
+router.keywords({"签到", "签到码", "/checkin"}, CheckIn, argument=True)
+
 
 def _staff_refusal(ctx: Context, community: str | None) -> Reply | None:
-    """None when the person is grid staff or an organizer (for that community); else a refusal."""
+    """None when the person is grid staff or an organizer for the booking's community; else a refusal."""
     if has_role(ctx.session, ctx.resident_id, GRID_STAFF, community):
         return None
     return refuse_unless(ctx, ORGANIZER, ACTION, community)
 
 
-@on_payload("checkin")
-def check_in_booking(ctx: Context, args: list[str]) -> Reply:
-    """Mark the booking with this code as checked in."""
-    refusal = _staff_refusal(ctx, None)
-    if refusal is not None:
-        return refusal
+@router.payload(CheckIn, role=(ORGANIZER, GRID_STAFF), action=ACTION)
+def check_in_booking(ctx: Context, data: CheckIn) -> Reply:
+    """Mark the booking with this code as checked in (grid staff or organizers only)."""
     after = (menu_button(ctx),)
-    code = normalise_code(args[0]) if args else ""
+    code = normalise_code(data.code) if data.code else ""
     if not code:
         return Reply(ctx.t("checkin_how"), after)
     booking = booking_by_code(ctx.session, code)

@@ -1,34 +1,37 @@
-"""场馆预约, the choosing part: venue → room → day → free slot (booking_confirm.py takes it from there).
+"""场馆预约, the choosing part: venue → room → day → free slot (confirm.py takes it from there).
 
-Payloads carry ids and times only: book[:page], bkv:venue, bkr:room, bkd:room:YYYYMMDD[:page].
+Buttons carry ids and times only: book[:page], bkv:venue, bkr:room, bkd:room:YYYYMMDD[:page].
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.dialogs.pushes.bookings import pause_explanation
+from bot.dialogs.bookings.callbacks import Book, DaySlots, MyBookings, PickSlot, RoomDays, VenueRooms
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.pushes.bookings import pause_explanation
+from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload
 from store.booking_slots import (booking_days, bookable_venues, day_info, free_slots, local_date,
                                  rooms_of, venue_closed_on)
 from store.bookings import active_pause
 from store.models import Room, Venue
 from store.opening_hours import day_text, load_hours
 
-add_menu_item(45, "btn_booking", "book", where="main")
+router = Router("bookings.choose")
+router.menu(45, "btn_booking", Book, where="main")
+router.keywords({"场馆预约", "预约", "预约场馆", "订场地", "/book"}, Book)
 
 
 def stamp(when: datetime) -> str:
-    """A naive UTC time as it travels in payloads."""
+    """A naive UTC time as it travels in buttons."""
     return when.strftime("%Y%m%d%H%M")
 
 
 def parse_stamp(text: str) -> datetime | None:
-    """The naive UTC time of a payload stamp, or None."""
+    """The naive UTC time of a button's stamp, or None."""
     try:
         return datetime.strptime(text, "%Y%m%d%H%M")
     except ValueError:
@@ -55,16 +58,20 @@ def _hours_today(ctx: Context, venue: Venue) -> str:
     return ctx.t("booking_open_today", hours=hours.replace("-", "–"))
 
 
-def room_of(ctx: Context, raw: str | None) -> tuple[Room, Venue] | None:
-    """A bookable room and its venue from an id in a payload, or None."""
-    room = ctx.session.get(Room, int(raw)) if raw and raw.isdigit() else None
+def room_of(ctx: Context, room_id: int | None) -> tuple[Room, Venue] | None:
+    """A bookable room and its venue, or None."""
+    room = ctx.session.get(Room, room_id) if room_id is not None else None
     venue = ctx.session.get(Venue, room.venue_id) if room and room.bookable else None
     return (room, venue) if venue else None
 
 
 def gone(ctx: Context) -> Reply:
     """The answer to a room (or venue) that can no longer be booked."""
-    return Reply(ctx.t("booking_room_gone"), (Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)))
+    return Reply(ctx.t("booking_room_gone"), (Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)))
+
+
+# The bookable room a button names, with its venue.
+ROOM = Load(lambda ctx, data: room_of(ctx, data.room), missing=gone)
 
 
 def _paused(ctx: Context) -> Reply | None:
@@ -72,8 +79,8 @@ def _paused(ctx: Context) -> Reply | None:
     return Reply(pause_explanation(ctx.settings, pause), (menu_button(ctx),)) if pause else None
 
 
-@on_payload("book")
-def show_venues(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Book)
+def show_venues(ctx: Context, data: Book) -> Reply:
     """Venues with bookable rooms, numbered, with address and today's hours."""
     paused = _paused(ctx)
     if paused:
@@ -82,37 +89,39 @@ def show_venues(ctx: Context, args: list[str]) -> Reply:
     if not venues:
         return Reply(ctx.t("booking_no_venues"), (menu_button(ctx),))
     size = ctx.settings.dialogs.page_size
-    page = clamp_page(args[0] if args else None, page_count(len(venues), size))
-    items = [Choice(v.name, f"bkv:{v.id}") for v in venues]
-    choices, note = render_choices(ctx, items, page, lambda p: f"book:{p}", None)
+    page = clamp_page(data.page, page_count(len(venues), size))
+    items = [Choice(v.name, VenueRooms(v.id).pack()) for v in venues]
+    choices, note = render_choices(ctx, items, page, lambda p: Book(p).pack(), None)
     lines = [ctx.t("booking_venue_line", n=n, name=v.name, address=v.address or "—", hours=_hours_today(ctx, v))
              for n, v in enumerate(venues[(page - 1) * size: page * size], 1)]
     text = ctx.t("booking_venues_title") + note + "\n" + "\n".join(lines)
-    return Reply(text, tuple(choices + [Choice(ctx.t("btn_my_bookings"), "mybk"), menu_button(ctx)]))
+    return Reply(text, tuple(choices + [Choice(ctx.t("btn_my_bookings"), MyBookings().pack()), menu_button(ctx)]))
 
 
-@on_payload("bkv")
-def show_rooms(ctx: Context, args: list[str]) -> Reply:
+@router.payload(VenueRooms)
+def show_rooms(ctx: Context, data: VenueRooms) -> Reply:
     """The bookable rooms of a venue; a venue with one room goes straight to its days."""
-    venue = ctx.session.get(Venue, int(args[0])) if args and args[0].isdigit() else None
+    venue = ctx.session.get(Venue, data.venue)
     rooms = rooms_of(ctx.session, venue.id) if venue else []
     if not rooms:
         return gone(ctx)
     if len(rooms) == 1:
-        return show_days(ctx, [str(rooms[0].id)])
-    items = tuple(Choice(ctx.t("booking_room_label", name=r.name, capacity=r.capacity), f"bkr:{r.id}")
+        found = room_of(ctx, rooms[0].id)
+        return days_screen(ctx, *found) if found else gone(ctx)
+    items = tuple(Choice(ctx.t("booking_room_label", name=r.name, capacity=r.capacity), RoomDays(r.id).pack())
                   for r in rooms)
     text = ctx.t("booking_rooms_title", venue=venue.name, address=venue.address or "—", phone=venue.phone or "—")
-    return Reply(text, items + (Choice(ctx.t("btn_back"), "book"), menu_button(ctx)))
+    return Reply(text, items + (Choice(ctx.t("btn_back"), Book().pack()), menu_button(ctx)))
 
 
-@on_payload("bkr")
-def show_days(ctx: Context, args: list[str], intro: str = "") -> Reply:
+@router.payload(RoomDays, load=ROOM)
+def show_days(ctx: Context, data: RoomDays, found: tuple[Room, Venue]) -> Reply:
     """The next days of a room, closed and full days marked."""
-    found = room_of(ctx, args[0] if args else None)
-    if found is None:
-        return gone(ctx)
-    room, venue = found
+    return days_screen(ctx, *found)
+
+
+def days_screen(ctx: Context, room: Room, venue: Venue, intro: str = "") -> Reply:
+    """The next days of a room, with a note on top when there is one."""
     today = local_date(ctx.now, ctx.tz)
     items = []
     for day in booking_days(ctx.now, ctx.tz, ctx.settings.booking.days_ahead):
@@ -123,39 +132,43 @@ def show_days(ctx: Context, args: list[str], intro: str = "") -> Reply:
             note = ctx.t("booking_day_full")
         else:
             note = ctx.t("booking_day_today") if day == today else ""
-        items.append(Choice(day_label(ctx, day) + note, f"bkd:{room.id}:{day:%Y%m%d}"))
-    back = "book" if len(rooms_of(ctx.session, venue.id)) == 1 else f"bkv:{venue.id}"
+        items.append(Choice(day_label(ctx, day) + note, DaySlots(room.id, f"{day:%Y%m%d}").pack()))
+    back = Book() if len(rooms_of(ctx.session, venue.id)) == 1 else VenueRooms(venue.id)
     text = ctx.t("booking_days_title", venue=venue.name, room=room.name, capacity=room.capacity,
                  minutes=room.slot_minutes)
-    return Reply(f"{intro}\n\n{text}".strip(), tuple(items) + (Choice(ctx.t("btn_back"), back), menu_button(ctx)))
+    return Reply(f"{intro}\n\n{text}".strip(),
+                 tuple(items) + (Choice(ctx.t("btn_back"), back.pack()), menu_button(ctx)))
 
 
-@on_payload("bkd")
-def show_slots(ctx: Context, args: list[str], intro: str = "") -> Reply:
+@router.payload(DaySlots, load=ROOM)
+def show_slots(ctx: Context, data: DaySlots, found: tuple[Room, Venue]) -> Reply:
     """Free slots of a room on a day, at most a page at a time."""
-    found = room_of(ctx, args[0] if args else None)
-    day = _parse_day(args[1]) if len(args) > 1 else None
-    if found is None or day is None:
+    day = _parse_day(data.day)
+    if day is None:
         return gone(ctx)
-    room, venue = found
+    return slots_screen(ctx, *found, day, data.page)
+
+
+def slots_screen(ctx: Context, room: Room, venue: Venue, day: date, page: int | None = None,
+                 intro: str = "") -> Reply:
+    """Free slots of a room on a day; a closed or full day shows the days again, saying why."""
     info = day_info(ctx.session, room, venue, day, ctx.now, ctx.tz)
     if info.closed:
         why = ctx.t("booking_closed_why", reason=info.reason) if info.reason else ""
-        return show_days(ctx, [str(room.id)], intro=ctx.t("booking_day_is_closed", day=day_label(ctx, day), why=why))
+        return days_screen(ctx, room, venue, intro=ctx.t("booking_day_is_closed", day=day_label(ctx, day), why=why))
     slots = free_slots(ctx.session, room, day, ctx.now, ctx.tz, venue)
     if not slots:
-        return show_days(ctx, [str(room.id)], intro=ctx.t("booking_day_no_slots", day=day_label(ctx, day)))
+        return days_screen(ctx, room, venue, intro=ctx.t("booking_day_no_slots", day=day_label(ctx, day)))
     items = [Choice(f"{to_local(s.starts_at, ctx.tz):%H:%M}–{to_local(s.ends_at, ctx.tz):%H:%M}",
-                    f"bks:{room.id}:{stamp(s.starts_at)}") for s in slots]
+                    PickSlot(room.id, stamp(s.starts_at)).pack()) for s in slots]
     pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    page = clamp_page(args[2] if len(args) > 2 else None, pages)
-    choices, note = render_choices(ctx, items, page, lambda p: f"bkd:{room.id}:{day:%Y%m%d}:{p}",
-                                   Choice(ctx.t("btn_back"), f"bkr:{room.id}"))
+    choices, note = render_choices(ctx, items, clamp_page(page, pages),
+                                   lambda p: DaySlots(room.id, f"{day:%Y%m%d}", p).pack(),
+                                   Choice(ctx.t("btn_back"), RoomDays(room.id).pack()))
     text = ctx.t("booking_slots_title", room=room.name, day=day_label(ctx, day)) + note
     return Reply(f"{intro}\n\n{text}".strip(), tuple(choices + [menu_button(ctx)]))
 
 
-def slots_again(ctx: Context, room: Room, starts_at: datetime, intro_key: str) -> Reply:
+def slots_again(ctx: Context, room: Room, venue: Venue, starts_at: datetime, intro_key: str) -> Reply:
     """The slot list of a day again, explaining why the chosen slot cannot be had."""
-    day = local_date(starts_at, ctx.tz)
-    return show_slots(ctx, [str(room.id), f"{day:%Y%m%d}"], intro=ctx.t(intro_key))
+    return slots_screen(ctx, room, venue, local_date(starts_at, ctx.tz), intro=ctx.t(intro_key))

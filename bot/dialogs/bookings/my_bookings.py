@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.dialogs.pushes.bookings import place_of
+from bot.dialogs.bookings.callbacks import AskCancelBooking, Book, CancelBooking, MyBookings
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.pushes.bookings import place_of
+from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload
 from store.bookings import cancel_booking, upcoming_bookings
 from store.models import Booking
 from store.models.booking import BOOKED, CHECKED_IN
 
-add_menu_item(20, "btn_my_bookings", "mybk")
+router = Router("bookings.my_bookings")
+router.menu(20, "btn_my_bookings", MyBookings)
+router.keywords({"我的预约", "/bookings"}, MyBookings)
 
 
 def booking_place(ctx: Context, booking: Booking) -> str:
@@ -25,21 +28,21 @@ def booking_place(ctx: Context, booking: Booking) -> str:
 
 
 def _after(ctx: Context) -> tuple[Choice, ...]:
-    return Choice(ctx.t("btn_my_bookings"), "mybk"), menu_button(ctx)
+    return Choice(ctx.t("btn_my_bookings"), MyBookings().pack()), menu_button(ctx)
 
 
 def _too_late(ctx: Context, booking: Booking) -> bool:
     return booking.starts_at - ctx.now < timedelta(hours=ctx.settings.booking.cancel_hours)
 
 
-@on_payload("mybk")
-def show_my_bookings(ctx: Context, args: list[str]) -> Reply:
+@router.payload(MyBookings)
+def show_my_bookings(ctx: Context, data: MyBookings) -> Reply:
     """Upcoming bookings with their check-in codes; 取消 for those still far enough ahead."""
     bookings = upcoming_bookings(ctx.session, ctx.resident_id, ctx.now)
     if not bookings:
-        return Reply(ctx.t("my_bookings_empty"), (Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)))
+        return Reply(ctx.t("my_bookings_empty"), (Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)))
     size = ctx.settings.dialogs.page_size
-    page = clamp_page(args[0] if args else None, page_count(len(bookings), size))
+    page = clamp_page(data.page, page_count(len(bookings), size))
     shown = bookings[(page - 1) * size: page * size]
     lines, items = [], []
     for n, booking in enumerate(shown, (page - 1) * size + 1):
@@ -48,18 +51,22 @@ def show_my_bookings(ctx: Context, args: list[str]) -> Reply:
     for booking in bookings:
         local = to_local(booking.starts_at, ctx.tz)
         label = ctx.t("btn_cancel_booking", month=local.month, day=local.day, time=f"{local:%H:%M}")
-        items.append(Choice(label, f"bkc:{booking.id}"))
-    choices, note = render_choices(ctx, items, page, lambda p: f"mybk:{p}", None)
+        items.append(Choice(label, AskCancelBooking(booking.id).pack()))
+    choices, note = render_choices(ctx, items, page, lambda p: MyBookings(p).pack(), None)
     # Bookings already checked in keep their line but have nothing to cancel.
-    cancellable = {f"bkc:{b.id}" for b in bookings if b.status == BOOKED}
-    choices = [c for c in choices if not c.payload.startswith("bkc:") or c.payload in cancellable]
+    cancellable = {AskCancelBooking(b.id).pack() for b in bookings if b.status == BOOKED}
+    choices = [c for c in choices if not c.payload.startswith(AskCancelBooking.prefix + ":") or c.payload in cancellable]
     text = ctx.t("my_bookings_title", hours=f"{ctx.settings.booking.cancel_hours:g}") + note + "\n" + "\n".join(lines)
-    return Reply(text, tuple(choices + [Choice(ctx.t("btn_booking"), "book"), menu_button(ctx)]))
+    return Reply(text, tuple(choices + [Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)]))
 
 
-def _own(ctx: Context, args: list[str]) -> Booking | None:
-    booking = ctx.session.get(Booking, int(args[0])) if args and args[0].isdigit() else None
+def _own(ctx: Context, data: AskCancelBooking | CancelBooking) -> Booking | None:
+    booking = ctx.session.get(Booking, data.booking)
     return booking if booking and booking.resident_id == ctx.resident_id else None
+
+
+# Someone else's booking reads as missing, exactly like one that does not exist.
+OWN_BOOKING = Load(_own, missing=lambda ctx: Reply(ctx.t("booking_missing"), _after(ctx)))
 
 
 def _phone(ctx: Context, booking: Booking) -> str:
@@ -67,25 +74,22 @@ def _phone(ctx: Context, booking: Booking) -> str:
     return (venue.phone if venue else "") or "—"
 
 
-@on_payload("bkc")
-def confirm_cancel_booking(ctx: Context, args: list[str]) -> Reply:
+@router.payload(AskCancelBooking, load=OWN_BOOKING)
+def confirm_cancel_booking(ctx: Context, data: AskCancelBooking, booking: Booking) -> Reply:
     """Ask before cancelling; too close to the start, say so at once."""
-    booking = _own(ctx, args)
-    if booking is None or booking.status != BOOKED:
+    if booking.status != BOOKED:
         return Reply(ctx.t("booking_missing"), _after(ctx))
     if _too_late(ctx, booking):
         return Reply(ctx.t("booking_cancel_too_late", hours=f"{ctx.settings.booking.cancel_hours:g}",
                            phone=_phone(ctx, booking)), _after(ctx))
     return Reply(ctx.t("booking_confirm_cancel", place=booking_place(ctx, booking)),
-                 (Choice(ctx.t("btn_confirm_cancel"), f"bkcy:{booking.id}"), Choice(ctx.t("btn_keep"), "mybk")))
+                 (Choice(ctx.t("btn_confirm_cancel"), CancelBooking(booking.id).pack()),
+                  Choice(ctx.t("btn_keep"), MyBookings().pack())))
 
 
-@on_payload("bkcy")
-def cancel_my_booking(ctx: Context, args: list[str]) -> Reply:
+@router.payload(CancelBooking, load=OWN_BOOKING)
+def cancel_my_booking(ctx: Context, data: CancelBooking, booking: Booking) -> Reply:
     """Cancel the booking; the room's slot is free again and the reminder is dropped."""
-    booking = _own(ctx, args)
-    if booking is None:
-        return Reply(ctx.t("booking_missing"), _after(ctx))
     result = cancel_booking(ctx.session, ctx.resident_id, booking.id, ctx.now, ctx.settings.booking)
     if result.status == "cancelled":
         return Reply(ctx.t("booking_cancelled", place=booking_place(ctx, booking)), _after(ctx))
