@@ -2,7 +2,6 @@
 from bot.dialogs import settings_flow  # noqa: F401
 from bot.dialogs import link_flow  # noqa: F401
 from bot.dialogs import invite_flow  # noqa: F401
-from bot.dialogs import order_flow, order_staff_answers, order_staff_flow  # noqa: F401
 from bot.dialogs import points_flow, volunteer_flow, volunteer_staff_flow, credit_flow  # noqa: F401
 from bot.dialogs import feedback_flow  # noqa: F401
 from bot.dialogs import group_flow, notice_flow, notice_report, notice_subscribe  # noqa: F401

@@ -41,8 +41,6 @@ KEYWORDS: dict[str, str] = {
     "意见反馈": "fb", "反馈": "fb", "建议": "fb", "需求反馈": "fb",
     "/volunteers": "vlist", "/credit": "credit", "/redemptions": "rdlist", "/feedback": "fblist",
     "绑定": "link", "绑定账号": "link", "/link": "link",
-    "点单": "order", "点单服务": "order", "/order": "order", "我要点单": "order",
-    "我的点单": "myo", "/myorders": "myo", "/orders": "orders", "派单": "orders",
     "/notice": "ntc", "发通知": "ntc", "/notices": "ntl", "通知记录": "ntl",
     "/bindcode": "gbc", "绑定群": "gbc", "订阅通知": "nsub", "/subscribe": "nsub",
     "投票": "votes", "进行中的投票": "votes", "/votes": "votes", "/vote": "votes",

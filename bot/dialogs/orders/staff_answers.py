@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
-from bot.dialogs.order_render import (expect_number, format_day, order_facts, order_grade_choices, poll_text,
-                                      push, typed_number)
-from bot.dialogs.order_staff_flow import STEP_EXPECT, drop_step, gate, illegal_move, order_missing
-from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_text
+from bot.dialogs.orders.callbacks import Desk
+from bot.dialogs.orders.render import (expect_number, format_day, order_facts, order_grade_choices, poll_text,
+                                       push, typed_number)
+from bot.dialogs.orders.staff import (STEP_EXPECT, drop_step, gate, illegal_move, not_now_button, order_missing,
+                                      view_button)
+from bot.dialogs.router import Router
 from bot.dialogs.staff_access import record_staff_action
+from bot.messages import Choice, Reply
 from store.models.orders import ServiceOrder
 from store.orders import accept_order, complete_order, decline_order, last_dispatcher, return_order
 
@@ -20,6 +22,7 @@ QUIT_WORDS = ("取消", "不了", "退出", "算了")
 MAX_HEADCOUNT = 100000
 FAR_AHEAD = timedelta(days=366)
 NEXT_YEAR_AFTER = timedelta(days=60)
+router = Router("orders.staff_answers")
 _DATE = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 
@@ -45,7 +48,7 @@ def parse_day(text: str, today: date) -> date | str:
     return day
 
 
-@on_text(STEP_EXPECT)
+@router.state(STEP_EXPECT)
 def typed_answer(ctx: Context, text: str) -> Reply:
     """The reason, date or headcount the pending question asked for."""
     pending = ctx.data.get("order_staff") or {}
@@ -54,7 +57,7 @@ def typed_answer(ctx: Context, text: str) -> Reply:
         ctx.data.pop("order_staff", None)
         return order_missing(ctx)
     if text in QUIT_WORDS:
-        return drop_step(ctx, [])
+        return drop_step(ctx)
     step = pending.get("step")
     if step == "complete":
         return _complete(ctx, order, typed_number(text))
@@ -68,7 +71,7 @@ def typed_answer(ctx: Context, text: str) -> Reply:
 
 def _again(ctx: Context, key: str) -> Reply:
     ctx.expect = STEP_EXPECT
-    return Reply(ctx.t(key), (Choice(ctx.t("btn_not_now_order"), "sno"),))
+    return Reply(ctx.t(key), (not_now_button(ctx),))
 
 
 def _done_step(ctx: Context) -> None:
@@ -93,12 +96,12 @@ def _with_reason(ctx: Context, order: ServiceOrder, step: str, text: str) -> Rep
     order = result.order
     record_staff_action(ctx, f"order.{step}", f"order:{order.number}", reason=text.strip())
     facts = order_facts(ctx, order) | {"reason": text.strip(), "team": team_name}
-    after = (Choice(ctx.t("btn_order_list"), "orders"), menu_button(ctx))
+    after = (Choice(ctx.t("btn_order_list"), Desk().pack()), menu_button(ctx))
     if decline:
         push(ctx, order.ordered_by, order, result.event, Reply(ctx.t("order_push_declined", **facts)))
         return Reply(ctx.t("order_declined", number=order.number), after)
     push(ctx, last_dispatcher(ctx.session, order.id), order, result.event, Reply(
-        ctx.t("order_push_returned", **facts), (Choice(ctx.t("btn_view_order"), f"so:{order.id}"),)))
+        ctx.t("order_push_returned", **facts), (view_button(ctx, order),)))
     push(ctx, order.ordered_by, order, result.event, Reply(ctx.t("order_push_rearranging", **facts)))
     return Reply(ctx.t("order_returned", number=order.number), after)
 
@@ -119,11 +122,11 @@ def _accept(ctx: Context, order: ServiceOrder, text: str) -> Reply:
     record_staff_action(ctx, "order.accept", f"order:{order.number}", date=day.isoformat())
     facts = order_facts(ctx, order) | {"date": format_day(ctx, day)}
     push(ctx, order.ordered_by, order, result.event, Reply(ctx.t("order_push_accepted", **facts)))
-    view = (Choice(ctx.t("btn_view_order"), f"so:{order.id}"),)
+    view = (view_button(ctx, order),)
     push(ctx, last_dispatcher(ctx.session, order.id), order, result.event,
          Reply(ctx.t("order_push_team_accepted", **facts), view))
     return Reply(ctx.t("order_accepted", number=order.number, date=facts["date"]),
-                 (Choice(ctx.t("btn_order_list"), "orders"), menu_button(ctx)))
+                 (Choice(ctx.t("btn_order_list"), Desk().pack()), menu_button(ctx)))
 
 
 def _complete(ctx: Context, order: ServiceOrder, headcount: int | None) -> Reply:
@@ -143,4 +146,4 @@ def _complete(ctx: Context, order: ServiceOrder, headcount: int | None) -> Reply
     push(ctx, order.ordered_by, order, result.event,
          Reply(poll_text(ctx, order), order_grade_choices(order.id)), kind="order_poll")
     return Reply(ctx.t("order_completed", number=order.number, headcount=headcount),
-                 (Choice(ctx.t("btn_order_list"), "orders"), menu_button(ctx)))
+                 (Choice(ctx.t("btn_order_list"), Desk().pack()), menu_button(ctx)))

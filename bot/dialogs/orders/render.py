@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
+from bot.dialogs.orders.callbacks import RateOrder
 from bot.messages import Choice, Reply
 from store.models.orders import (ACCEPTED, DISPATCHED, DONE, ORDER_GRADES, ORDERED, OrderEvent, ServiceItem,
                                  ServiceOrder, ServiceTeam)
@@ -116,7 +117,7 @@ def order_detail(ctx: Context, order: ServiceOrder) -> str:
 
 def order_grade_choices(order_id: int) -> tuple[Choice, ...]:
     """优 / 良 / 中 / 差 for one order."""
-    return tuple(Choice(grade, f"ort:{order_id}:{grade}") for grade in ORDER_GRADES)
+    return tuple(Choice(grade, RateOrder(order_id, grade).pack()) for grade in ORDER_GRADES)
 
 
 def poll_text(ctx: Context, order: ServiceOrder) -> str:

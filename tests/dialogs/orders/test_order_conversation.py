@@ -245,8 +245,8 @@ def test_an_invite_code_makes_a_resident_an_organizer(chats, people, clock):
 def test_dates_and_phones_as_typed():
     from datetime import date
 
-    from bot.dialogs.order_render import mask_phone
-    from bot.dialogs.order_staff_answers import parse_day
+    from bot.dialogs.orders.render import mask_phone
+    from bot.dialogs.orders.staff_answers import parse_day
     today = date(2026, 12, 1)
     assert parse_day("12-20", today) == date(2026, 12, 20)
     assert parse_day("12月20日", today) == parse_day("2026/12/20", today) == date(2026, 12, 20)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.order_render import (
+from bot.dialogs.orders.callbacks import (AskRating, MyOrder, MyOrders, PickService, QuitForm, RateOrder, Services,
+                                          SkipComment, SkipPhone, Submit)
+from bot.dialogs.orders.render import (
     expect_number,
     order_detail,
     order_grade_choices,
@@ -13,11 +15,10 @@ from bot.dialogs.order_render import (
     poll_text,
     typed_number,
 )
-from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.paging import paged
+from bot.dialogs.router import Load, Router, fallback
 from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload, on_text
-from bot.dialogs.router import fallback
 from store.models.orders import DONE, ServiceItem, ServiceOrder
 from store.orders import (
     active_services,
@@ -32,31 +33,31 @@ from store.orders import (
 
 FORM_EXPECT = "order_form"
 COMMENT_EXPECT = "order_comment"
-# Text typed long after the rating is more likely a search than a late comment.
 STEPS = ("community", "place", "dates", "audience", "contact", "phone")
 TEXT_LIMIT = {"community": 30, "place": 60, "dates": 60, "contact": 20}
 MAX_AUDIENCE = 100000
 QUIT_WORDS = ("取消", "不点了", "退出", "算了")
 
-add_menu_item(5, "btn_order", "order", where="more")
-add_menu_item(30, "btn_my_orders", "myo", where="more")
+router = Router("orders.resident")
+router.menu(5, "btn_order", Services)
+router.menu(30, "btn_my_orders", MyOrders)
+router.keywords({"点单", "点单服务", "/order", "我要点单"}, Services)
+router.keywords({"我的点单", "/myorders"}, MyOrders)
 
 
 def _quit_button(ctx: Context) -> Choice:
-    return Choice(ctx.t("btn_order_quit"), "ocx")
+    return Choice(ctx.t("btn_order_quit"), QuitForm().pack())
 
 
-@on_payload("order")
-def list_services(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Services)
+def list_services(ctx: Context, data: Services) -> Reply:
     """The services one can order, numbered."""
     services = active_services(ctx.session)
     if not services:
         return Reply(ctx.t("order_no_services"), (menu_button(ctx),))
-    items = [Choice(ctx.t("order_service_label", name=s.name, kind=s.kind)[:40], f"osv:{s.code}")
+    items = [Choice(ctx.t("order_service_label", name=s.name, kind=s.kind)[:40], PickService(s.code).pack())
              for s in services]
-    pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    choices, note = render_choices(ctx, items, clamp_page(args[0] if args else None, pages),
-                                   lambda p: f"order:{p}", menu_button(ctx))
+    choices, note = paged(ctx, items, data.page, lambda p: Services(p).pack(), menu_button(ctx))
     return Reply(ctx.t("order_services_title") + note, tuple(choices))
 
 
@@ -69,7 +70,7 @@ def _ask(ctx: Context, form: dict, intro: str = "") -> Reply:
     if step == "audience":
         return expect_number(ctx, Reply(text))
     if step == "phone":
-        return Reply(text, (Choice(ctx.t("btn_skip"), "osk"), _quit_button(ctx)))
+        return Reply(text, (Choice(ctx.t("btn_skip"), SkipPhone().pack()), _quit_button(ctx)))
     return Reply(text, (_quit_button(ctx),))
 
 
@@ -83,15 +84,15 @@ def _form(ctx: Context) -> tuple[dict, ServiceItem] | None:
 
 def _lost(ctx: Context) -> Reply:
     ctx.data.pop("order_form", None)
-    return Reply(ctx.t("order_form_lost"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+    return Reply(ctx.t("order_form_lost"), (Choice(ctx.t("btn_order"), Services().pack()), menu_button(ctx)))
 
 
-@on_payload("osv")
-def start_form(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickService)
+def start_form(ctx: Context, data: PickService) -> Reply:
     """A service's description, then the first question."""
-    service = service_by_code(ctx.session, args[0]) if args else None
+    service = service_by_code(ctx.session, data.code)
     if service is None or not service.active:
-        return Reply(ctx.t("order_service_gone"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+        return Reply(ctx.t("order_service_gone"), (Choice(ctx.t("btn_order"), Services().pack()), menu_button(ctx)))
     rules = ctx.t("order_rule_lead", days=service.lead_days) if service.lead_days else ""
     if service.min_audience:
         rules += ctx.t("order_rule_min", n=service.min_audience)
@@ -115,8 +116,8 @@ def _summary(ctx: Context, form: dict, service: ServiceItem) -> Reply:
     text = ctx.t("order_summary", service=service.name, community=a["community"], place=a["place"],
                  dates=a["dates"], audience=a["audience"], contact=a["contact"],
                  phone=phone_shown(ctx, a.get("phone", "")))
-    return Reply(text, (Choice(ctx.t("btn_order_submit"), "ook"),
-                        Choice(ctx.t("btn_order_restart"), f"osv:{service.code}"), _quit_button(ctx)))
+    return Reply(text, (Choice(ctx.t("btn_order_submit"), Submit().pack()),
+                        Choice(ctx.t("btn_order_restart"), PickService(service.code).pack()), _quit_button(ctx)))
 
 
 def _audience(ctx: Context, form: dict, service: ServiceItem, number: int | None) -> Reply:
@@ -133,7 +134,7 @@ def _audience(ctx: Context, form: dict, service: ServiceItem, number: int | None
     return _advance(ctx, form, service, number)
 
 
-@on_text(FORM_EXPECT)
+@router.state(FORM_EXPECT)
 def answer(ctx: Context, text: str) -> Reply:
     """One answer to the current question; a bad one is asked again and nothing is kept."""
     found = _form(ctx)
@@ -143,7 +144,7 @@ def answer(ctx: Context, text: str) -> Reply:
     form, service = found
     step = form["step"]
     if text in QUIT_WORDS:
-        return quit_form(ctx, [])
+        return quit_form(ctx)
     if step == "audience":
         return _audience(ctx, form, service, typed_number(text))
     if step == "confirm":
@@ -159,8 +160,8 @@ def answer(ctx: Context, text: str) -> Reply:
     return _advance(ctx, form, service, text)
 
 
-@on_payload("osk")
-def skip_phone(ctx: Context, args: list[str]) -> Reply:
+@router.payload(SkipPhone)
+def skip_phone(ctx: Context, data: SkipPhone) -> Reply:
     """No phone number this time."""
     found = _form(ctx)
     if found is None or found[0]["step"] != "phone":
@@ -168,16 +169,16 @@ def skip_phone(ctx: Context, args: list[str]) -> Reply:
     return _advance(ctx, found[0], found[1], "")
 
 
-@on_payload("ocx")
-def quit_form(ctx: Context, args: list[str]) -> Reply:
+@router.payload(QuitForm)
+def quit_form(ctx: Context, data: QuitForm | None = None) -> Reply:
     """Drop the form."""
     ctx.expect = ""
     ctx.data.pop("order_form", None)
-    return Reply(ctx.t("order_quit"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
+    return Reply(ctx.t("order_quit"), (Choice(ctx.t("btn_order"), Services().pack()), menu_button(ctx)))
 
 
-@on_payload("ook")
-def submit(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Submit)
+def submit(ctx: Context, data: Submit) -> Reply:
     """Place the order and give its number."""
     found = _form(ctx)
     if found is None or found[0]["step"] != "confirm":
@@ -190,61 +191,56 @@ def submit(ctx: Context, args: list[str]) -> Reply:
                         tz=ctx.settings.general.timezone)
     ctx.data.pop("order_form", None)
     return Reply(ctx.t("order_placed", number=order.number),
-                 (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
+                 (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx)))
 
 
-@on_payload("myo")
-def my_orders(ctx: Context, args: list[str]) -> Reply:
+@router.payload(MyOrders)
+def my_orders(ctx: Context, data: MyOrders) -> Reply:
     """我的点单: every order with where it stands."""
     orders = resident_orders(ctx.session, ctx.resident_id)
     if not orders:
-        return Reply(ctx.t("my_orders_empty"), (Choice(ctx.t("btn_order"), "order"), menu_button(ctx)))
-    items = [Choice(order_line(ctx, o)[:60], f"mo:{o.id}") for o in orders]
-    pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    choices, note = render_choices(ctx, items, clamp_page(args[0] if args else None, pages),
-                                   lambda p: f"myo:{p}", menu_button(ctx))
+        return Reply(ctx.t("my_orders_empty"), (Choice(ctx.t("btn_order"), Services().pack()), menu_button(ctx)))
+    items = [Choice(order_line(ctx, o)[:60], MyOrder(o.id).pack()) for o in orders]
+    choices, note = paged(ctx, items, data.page, lambda p: MyOrders(p).pack(), menu_button(ctx))
     return Reply(ctx.t("my_orders_title") + note, tuple(choices))
 
 
-@on_payload("mo")
-def my_order(ctx: Context, args: list[str]) -> Reply:
-    """One of my orders with its history, and 评价 once it is done."""
-    order = _own_order(ctx, args)
-    if order is None:
-        return Reply(ctx.t("order_missing"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
-    choices = []
-    if order.status == DONE and order_rating(ctx.session, order.id, ctx.resident_id) is None:
-        choices.append(Choice(ctx.t("btn_rate_order"), f"orq:{order.id}"))
-    choices += [Choice(ctx.t("btn_back"), "myo"), menu_button(ctx)]
-    return Reply(order_detail(ctx, order), tuple(choices))
-
-
-def _own_order(ctx: Context, args: list[str]) -> ServiceOrder | None:
-    order = ctx.session.get(ServiceOrder, int(args[0])) if args and args[0].isdigit() else None
+def _own_order(ctx: Context, data: MyOrder | AskRating) -> ServiceOrder | None:
+    order = ctx.session.get(ServiceOrder, data.order)
     return order if order is not None and order.ordered_by == ctx.resident_id else None
 
 
-@on_payload("orq")
-def ask_rating(ctx: Context, args: list[str]) -> Reply:
+# Someone else's order reads as missing, exactly like one that does not exist.
+OWN_ORDER = Load(_own_order, missing=lambda ctx: Reply(
+    ctx.t("order_missing"), (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx))))
+
+
+@router.payload(MyOrder, load=OWN_ORDER)
+def my_order(ctx: Context, data: MyOrder, order: ServiceOrder) -> Reply:
+    """One of my orders with its history, and 评价 once it is done."""
+    choices = []
+    if order.status == DONE and order_rating(ctx.session, order.id, ctx.resident_id) is None:
+        choices.append(Choice(ctx.t("btn_rate_order"), AskRating(order.id).pack()))
+    choices += [Choice(ctx.t("btn_back"), MyOrders().pack()), menu_button(ctx)]
+    return Reply(order_detail(ctx, order), tuple(choices))
+
+
+@router.payload(AskRating, load=OWN_ORDER)
+def ask_rating(ctx: Context, data: AskRating, order: ServiceOrder) -> Reply:
     """The 优/良/中/差 poll of a finished order, opened from 我的点单."""
-    order = _own_order(ctx, args)
-    if order is None:
-        return Reply(ctx.t("order_missing"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
     return Reply(poll_text(ctx, order), order_grade_choices(order.id) + (menu_button(ctx),))
 
 
-@on_payload("ort")
-def rate(ctx: Context, args: list[str]) -> Reply:
+@router.payload(RateOrder)
+def rate(ctx: Context, data: RateOrder) -> Reply:
     """Record a grade for an order and offer to leave a comment."""
     after = (menu_button(ctx),)
-    if not args or not args[0].isdigit():
-        return Reply(ctx.t("order_missing"), after)
-    order_id, grade = int(args[0]), (args[1] if len(args) > 1 else "")
+    order_id, grade = data.order, data.grade or ""
     result = rate_order(ctx.session, order_id, ctx.resident_id, grade, ctx.now)
     if result.status == "recorded":
         ctx.expect = COMMENT_EXPECT
         ctx.data["order_rating"] = {"order": order_id, "at": ctx.now.isoformat()}
-        return Reply(ctx.t("rating_recorded", grade=grade), (Choice(ctx.t("btn_skip"), "orts"),) + after)
+        return Reply(ctx.t("rating_recorded", grade=grade), (Choice(ctx.t("btn_skip"), SkipComment().pack()),) + after)
     if result.status == "bad_grade":
         return Reply(ctx.t("rating_bad"), order_grade_choices(order_id) + after)
     key = {"already": "order_rating_already", "not_done": "order_rating_not_done",
@@ -252,14 +248,14 @@ def rate(ctx: Context, args: list[str]) -> Reply:
     return Reply(ctx.t(key, grade=result.grade), after)
 
 
-@on_payload("orts")
-def skip_comment(ctx: Context, args: list[str]) -> Reply:
+@router.payload(SkipComment)
+def skip_comment(ctx: Context, data: SkipComment) -> Reply:
     """No comment this time."""
     ctx.data.pop("order_rating", None)
-    return Reply(ctx.t("comment_skipped"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
+    return Reply(ctx.t("comment_skipped"), (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx)))
 
 
-@on_text(COMMENT_EXPECT)
+@router.state(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
     pending = take_pending_comment(ctx, "order_rating")
@@ -267,4 +263,4 @@ def comment(ctx: Context, text: str) -> list[Reply]:
         return fallback(ctx, text)
     status = add_order_comment(ctx.session, int(pending["order"]), ctx.resident_id, text)
     key = {"saved": "comment_saved", "already": "order_comment_already"}.get(status, "comment_skipped")
-    return [Reply(ctx.t(key), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))]
+    return [Reply(ctx.t(key), (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx)))]
