@@ -2,7 +2,5 @@
 from bot.dialogs import settings_flow  # noqa: F401
 from bot.dialogs import link_flow  # noqa: F401
 from bot.dialogs import invite_flow  # noqa: F401
-from bot.dialogs import points_flow, volunteer_flow, volunteer_staff_flow, credit_flow  # noqa: F401
-from bot.dialogs import feedback_flow  # noqa: F401
 from bot.dialogs import group_flow, notice_flow, notice_report, notice_subscribe  # noqa: F401
 from bot.dialogs import vote_flow, vote_admin_flow, draw_flow, report_flow  # noqa: F401

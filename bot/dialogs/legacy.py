@@ -37,9 +37,6 @@ def add_menu_item(order: int, text_key: str, payload: str, where: str = "more") 
 
 KEYWORDS: dict[str, str] = {
     "设置": "set", "/settings": "set", "提醒设置": "set", "上课提醒": "set",
-    "我的积分": "pts", "积分": "pts", "/points": "pts", "志愿者": "vol", "/volunteer": "vol",
-    "意见反馈": "fb", "反馈": "fb", "建议": "fb", "需求反馈": "fb",
-    "/volunteers": "vlist", "/credit": "credit", "/redemptions": "rdlist", "/feedback": "fblist",
     "绑定": "link", "绑定账号": "link", "/link": "link",
     "/notice": "ntc", "发通知": "ntc", "/notices": "ntl", "通知记录": "ntl",
     "/bindcode": "gbc", "绑定群": "gbc", "订阅通知": "nsub", "/subscribe": "nsub",

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import select
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
+from bot.dialogs.router import Result, Router, fallback
+from bot.dialogs.steps import fresh
+from bot.dialogs.volunteers.callbacks import (AskLeave, LeaveVolunteers, Pause, PickOption, Points, Register, Resume,
+                                              SubmitRegistration, VolunteerHome)
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload, on_text
-from bot.dialogs.router import Result, fallback
 from store.models import Venue
 from store.models.volunteers import ACTIVE, PAUSED, PENDING, REJECTED
 from store.points import balance
@@ -24,6 +26,9 @@ FORM_WINDOW = timedelta(hours=1)
 
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·• ]+$")
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+router = Router("volunteers.volunteer")
+router.keywords({"志愿者", "/volunteer"}, VolunteerHome)
 
 
 def known_communities(ctx: Context) -> list[str]:
@@ -42,11 +47,7 @@ def valid(field: str, value: str) -> bool:
 
 def _form(ctx: Context) -> dict | None:
     form = ctx.data.get("vol_form")
-    try:
-        fresh = ctx.now - datetime.fromisoformat(form["at"]) <= FORM_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    return form if fresh else None
+    return form if fresh(form, ctx.now, FORM_WINDOW) else None
 
 
 def ask(ctx: Context, form: dict, field: str, error: str = "") -> Reply:
@@ -62,8 +63,9 @@ def ask(ctx: Context, form: dict, field: str, error: str = "") -> Reply:
     ctx.data["vol_form"] = form
     ctx.expect = EXPECT_FORM
     text = ctx.t(f"vol_ask_{field}")
-    choices = [Choice(o, f"volop:{i}") for i, o in enumerate(options)]
-    return Reply(f"{error}\n{text}".strip(), tuple(choices + [Choice(ctx.t("btn_cancel_form"), "vol")]))
+    choices = [Choice(o, PickOption(i).pack()) for i, o in enumerate(options)]
+    return Reply(f"{error}\n{text}".strip(),
+                 tuple(choices + [Choice(ctx.t("btn_cancel_form"), VolunteerHome().pack())]))
 
 
 def accept(ctx: Context, form: dict, value: str) -> Reply:
@@ -79,53 +81,53 @@ def accept(ctx: Context, form: dict, value: str) -> Reply:
     form.update(step="done", options=[], at=ctx.now.isoformat())
     ctx.expect = ""
     text = ctx.t("vol_summary", **{f: form[f] for f in FIELDS})
-    return Reply(text, (Choice(ctx.t("btn_vol_submit"), "volok"),
-                        Choice(ctx.t("btn_vol_redo"), "volreg"), menu_button(ctx)))
+    return Reply(text, (Choice(ctx.t("btn_vol_submit"), SubmitRegistration().pack()),
+                        Choice(ctx.t("btn_vol_redo"), Register().pack()), menu_button(ctx)))
 
 
-@on_payload("vol")
-def volunteer_home(ctx: Context, args: list[str]) -> Reply:
+@router.payload(VolunteerHome)
+def volunteer_home(ctx: Context, data: VolunteerHome | None = None) -> Reply:
     """Where the resident stands as a volunteer, and what they can do next."""
     found = volunteer_of(ctx.session, ctx.resident_id)
-    points = Choice(ctx.t("btn_points"), "pts")
+    points = Choice(ctx.t("btn_points"), Points().pack())
     if found is None or found.status not in (PENDING, ACTIVE, PAUSED):
         text = ctx.t("vol_intro")
         if found is not None and found.status == REJECTED and found.note:
             text = ctx.t("vol_was_rejected", reason=found.note) + "\n\n" + text
-        return Reply(text, (Choice(ctx.t("btn_volunteer_register"), "volreg"), menu_button(ctx)))
+        return Reply(text, (Choice(ctx.t("btn_volunteer_register"), Register().pack()), menu_button(ctx)))
     if found.status == PENDING:
         return Reply(ctx.t("vol_pending", name=found.name),
-                     (Choice(ctx.t("btn_vol_withdraw"), "vollv"), menu_button(ctx)))
+                     (Choice(ctx.t("btn_vol_withdraw"), AskLeave().pack()), menu_button(ctx)))
     if found.status == ACTIVE:
         return Reply(ctx.t("vol_active", name=found.name, community=found.community),
-                     (Choice(ctx.t("btn_vol_pause"), "volpa"), Choice(ctx.t("btn_vol_leave"), "vollv"),
+                     (Choice(ctx.t("btn_vol_pause"), Pause().pack()), Choice(ctx.t("btn_vol_leave"), AskLeave().pack()),
                       points, menu_button(ctx)))
     return Reply(ctx.t("vol_paused", name=found.name),
-                 (Choice(ctx.t("btn_vol_resume"), "volre"), Choice(ctx.t("btn_vol_leave"), "vollv"),
+                 (Choice(ctx.t("btn_vol_resume"), Resume().pack()), Choice(ctx.t("btn_vol_leave"), AskLeave().pack()),
                   points, menu_button(ctx)))
 
 
-@on_payload("volreg")
-def start_form(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Register)
+def start_form(ctx: Context, data: Register) -> Reply:
     """The first question of the registration (unless already registered)."""
     found = volunteer_of(ctx.session, ctx.resident_id)
     if found is not None and found.status in (PENDING, ACTIVE, PAUSED):
-        return volunteer_home(ctx, [])
+        return volunteer_home(ctx)
     return ask(ctx, {}, FIELDS[0])
 
 
-@on_payload("volop")
-def chose_option(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickOption)
+def chose_option(ctx: Context, data: PickOption) -> Reply:
     """A ready answer chosen by number."""
     form = _form(ctx)
     options = (form or {}).get("options") or []
-    if form is None or not args or not args[0].isdigit() or int(args[0]) >= len(options):
-        return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), "volreg"),
+    if form is None or not 0 <= data.index < len(options):
+        return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), Register().pack()),
                                                  menu_button(ctx)))
-    return accept(ctx, form, options[int(args[0])])
+    return accept(ctx, form, options[data.index])
 
 
-@on_text(EXPECT_FORM)
+@router.state(EXPECT_FORM)
 def typed_answer(ctx: Context, text: str) -> Result:
     """A typed answer to the current question; long after, it is a search like any other text."""
     form = _form(ctx)
@@ -136,50 +138,50 @@ def typed_answer(ctx: Context, text: str) -> Result:
     return accept(ctx, form, text)
 
 
-@on_payload("volok")
-def submit(ctx: Context, args: list[str]) -> Reply:
+@router.payload(SubmitRegistration)
+def submit(ctx: Context, data: SubmitRegistration) -> Reply:
     """Send the registration for approval."""
     form = ctx.data.pop("vol_form", None) or {}
     if form.get("step") != "done" or not all(form.get(f) for f in FIELDS):
-        return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), "volreg"),
+        return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), Register().pack()),
                                                  menu_button(ctx)))
     result = register(ctx.session, ctx.resident_id, *(form[f] for f in FIELDS), now=ctx.now)
     if result.status != "done":
-        return volunteer_home(ctx, [])
+        return volunteer_home(ctx)
     return Reply(ctx.t("vol_submitted"), (menu_button(ctx),))
 
 
 def _move(ctx: Context, move: str, done_key: str) -> Reply:
     result = change_status(ctx.session, ctx.resident_id, move, ctx.now)
     if result.status != "done":
-        return volunteer_home(ctx, [])
-    choices = (Choice(ctx.t("btn_volunteer"), "vol"), menu_button(ctx))
+        return volunteer_home(ctx)
+    choices = (Choice(ctx.t("btn_volunteer"), VolunteerHome().pack()), menu_button(ctx))
     return Reply(ctx.t(done_key, balance=balance(ctx.session, ctx.resident_id)), choices)
 
 
-@on_payload("volpa")
-def pause(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Pause)
+def pause(ctx: Context, data: Pause) -> Reply:
     """Stop taking orders for a while."""
     return _move(ctx, "pause", "vol_paused_now")
 
 
-@on_payload("volre")
-def resume(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Resume)
+def resume(ctx: Context, data: Resume) -> Reply:
     """Take orders again after a pause."""
     return _move(ctx, "resume", "vol_resumed_now")
 
 
-@on_payload("vollv")
-def confirm_leave(ctx: Context, args: list[str]) -> Reply:
+@router.payload(AskLeave)
+def confirm_leave(ctx: Context, data: AskLeave) -> Reply:
     """Ask before leaving (or withdrawing a registration still waiting)."""
     found = volunteer_of(ctx.session, ctx.resident_id)
     if found is None or found.status not in (PENDING, ACTIVE, PAUSED):
-        return volunteer_home(ctx, [])
-    return Reply(ctx.t("vol_leave_confirm"), (Choice(ctx.t("btn_vol_leave_yes"), "vollvy"),
-                                              Choice(ctx.t("btn_vol_stay"), "vol")))
+        return volunteer_home(ctx)
+    return Reply(ctx.t("vol_leave_confirm"), (Choice(ctx.t("btn_vol_leave_yes"), LeaveVolunteers().pack()),
+                                              Choice(ctx.t("btn_vol_stay"), VolunteerHome().pack())))
 
 
-@on_payload("vollvy")
-def leave(ctx: Context, args: list[str]) -> Reply:
+@router.payload(LeaveVolunteers)
+def leave(ctx: Context, data: LeaveVolunteers) -> Reply:
     """Leave the volunteers; the points stay."""
     return _move(ctx, "leave", "vol_left_now")

@@ -6,9 +6,10 @@ import secrets
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
-from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.paging import paged
+from bot.dialogs.router import Router
+from bot.dialogs.volunteers.callbacks import AskRedeem, Points, Redeem, Rewards, VolunteerHome
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload
 from store.models import PointEntry, Reward
 from store.models.volunteers import ACTIVE, PAUSED, PENDING
 from store.points import balance, recent_entries, service_minutes
@@ -17,7 +18,9 @@ from store.volunteers import volunteer_of
 
 ENTRIES_SHOWN = 5
 
-add_menu_item(60, "btn_points", "pts", where="more")
+router = Router("volunteers.points")
+router.menu(60, "btn_points", Points)
+router.keywords({"我的积分", "积分", "/points"}, Points)
 
 
 def format_hours(minutes: int) -> str:
@@ -40,11 +43,11 @@ def volunteer_button(ctx: Context) -> Choice:
     """志愿者登记 for newcomers, 志愿者服务 for those already registered."""
     found = volunteer_of(ctx.session, ctx.resident_id)
     known = found is not None and found.status in (PENDING, ACTIVE, PAUSED)
-    return Choice(ctx.t("btn_volunteer" if known else "btn_volunteer_register"), "vol")
+    return Choice(ctx.t("btn_volunteer" if known else "btn_volunteer_register"), VolunteerHome().pack())
 
 
-@on_payload("pts")
-def my_points(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Points)
+def my_points(ctx: Context, data: Points) -> Reply:
     """Balance, total hours of service and the last entries."""
     entries = recent_entries(ctx.session, ctx.resident_id, ENTRIES_SHOWN)
     text = ctx.t("pts_title", balance=balance(ctx.session, ctx.resident_id),
@@ -53,7 +56,7 @@ def my_points(ctx: Context, args: list[str]) -> Reply:
         text += "\n" + ctx.t("pts_recent") + "\n" + "\n".join(entry_line(ctx, e) for e in entries)
     else:
         text += "\n" + ctx.t("pts_empty")
-    choices = (Choice(ctx.t("btn_rewards"), "ptrw"), volunteer_button(ctx), menu_button(ctx))
+    choices = (Choice(ctx.t("btn_rewards"), Rewards().pack()), volunteer_button(ctx), menu_button(ctx))
     return Reply(text, choices)
 
 
@@ -64,30 +67,29 @@ def reward_label(ctx: Context, reward: Reward) -> str:
     return ctx.t("reward_label", name=reward.name, points=reward.points, stock=reward.stock)
 
 
-@on_payload("ptrw")
-def rewards_list(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Rewards)
+def rewards_list(ctx: Context, data: Rewards) -> Reply:
     """The rewards on offer, numbered, with points and stock."""
     rewards = active_rewards(ctx.session)
-    back = Choice(ctx.t("btn_back"), "pts")
+    back = Choice(ctx.t("btn_back"), Points().pack())
     if not rewards:
         return Reply(ctx.t("rewards_none"), (back, menu_button(ctx)))
-    items = [Choice(reward_label(ctx, r), f"ptrd:{r.id}") for r in rewards]
-    page = clamp_page(args[0] if args else None, page_count(len(items), ctx.settings.dialogs.page_size))
-    choices, note = render_choices(ctx, items, page, lambda p: f"ptrw:{p}", back)
+    items = [Choice(reward_label(ctx, r), AskRedeem(r.id).pack()) for r in rewards]
+    choices, note = paged(ctx, items, data.page, lambda p: Rewards(p).pack(), back)
     text = ctx.t("rewards_title", balance=balance(ctx.session, ctx.resident_id))
     return Reply(f"{text}{note}", tuple(choices))
 
 
-def _reward(ctx: Context, args: list[str]) -> Reward | None:
-    reward = ctx.session.get(Reward, int(args[0])) if args and args[0].isdigit() else None
+def _reward(ctx: Context, reward_id: int) -> Reward | None:
+    reward = ctx.session.get(Reward, reward_id)
     return reward if reward is not None and reward.active else None
 
 
-@on_payload("ptrd")
-def confirm_redeem(ctx: Context, args: list[str]) -> Reply:
+@router.payload(AskRedeem)
+def confirm_redeem(ctx: Context, data: AskRedeem) -> Reply:
     """Ask before exchanging points, or say why it cannot be done."""
-    reward = _reward(ctx, args)
-    back = (Choice(ctx.t("btn_rewards"), "ptrw"), menu_button(ctx))
+    reward = _reward(ctx, data.reward)
+    back = (Choice(ctx.t("btn_rewards"), Rewards().pack()), menu_button(ctx))
     if reward is None:
         return Reply(ctx.t("reward_missing"), back)
     have = balance(ctx.session, ctx.resident_id)
@@ -99,18 +101,18 @@ def confirm_redeem(ctx: Context, args: list[str]) -> Reply:
     token = secrets.token_hex(4)
     ctx.data["redeem_token"] = token
     return Reply(ctx.t("reward_confirm", name=reward.name, points=reward.points, left=have - reward.points),
-                 (Choice(ctx.t("btn_confirm_redeem"), f"ptry:{reward.id}:{token}"),
-                  Choice(ctx.t("btn_not_now"), "ptrw")))
+                 (Choice(ctx.t("btn_confirm_redeem"), Redeem(reward.id, token).pack()),
+                  Choice(ctx.t("btn_not_now"), Rewards().pack())))
 
 
-@on_payload("ptry")
-def do_redeem(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Redeem)
+def do_redeem(ctx: Context, data: Redeem) -> Reply:
     """Exchange points for the reward: stock and balance change together, or not at all."""
-    after = (Choice(ctx.t("btn_points"), "pts"), menu_button(ctx))
+    after = (Choice(ctx.t("btn_points"), Points().pack()), menu_button(ctx))
     token = ctx.data.pop("redeem_token", None)
-    if len(args) < 2 or not token or args[1] != token:
+    if not token or data.token != token:
         return Reply(ctx.t("reward_stale"), after)
-    reward = _reward(ctx, args)
+    reward = _reward(ctx, data.reward)
     if reward is None:
         return Reply(ctx.t("reward_missing"), after)
     result = redeem(ctx.session, ctx.resident_id, reward.id, ctx.now)
