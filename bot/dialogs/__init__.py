@@ -1,5 +1,18 @@
-"""Channel-neutral flows, one package per feature, each with its own Router; ROUTERS is the app."""
-from bot.dialogs import bookings, courses, feedback, flows, home, legacy, orders, volunteers  # noqa: F401  (flows: registers those not yet moved)
+"""Channel-neutral flows, one package per feature, each with its own Router.
 
-ROUTERS = [home.router, courses.router, bookings.router, orders.router, volunteers.router, feedback.router, legacy.router]
+ROUTERS is the app: the engine routes every turn through these, and building them together
+refuses two features that claim the same verb, state, keyword or fallback."""
+from bot.dialogs import account, bookings, courses, feedback, home, notices, orders, reports, volunteers, votes
 
+ROUTERS = [
+    home.router,
+    courses.router,
+    bookings.router,
+    orders.router,
+    volunteers.router,
+    votes.router,
+    notices.router,
+    feedback.router,
+    account.router,
+    reports.router,
+]

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel, select
 from bot.clock import ManualClock
 from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.group_flow import handle_in_group
+from bot.dialogs.notices.groups import handle_in_group
 from bot.messages import Incoming, Reply
 from bot.dialogs.router import Routes
 from bot.settings import load_settings

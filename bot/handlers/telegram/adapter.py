@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.dialogs.engine import Dialogs
-from bot.dialogs.group_flow import bot_joined_group, bot_left_group, handle_in_group
+from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
 from bot.messages import Incoming, Reply
 from bot.handlers.telegram.limits import TelegramLimiter
 from bot.handlers.telegram.redelivery import send_or_queue

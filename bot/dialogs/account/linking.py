@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
+from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes.seats import promoted
+from bot.dialogs.router import Result, Router, fallback
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload, on_text
-from bot.dialogs.router import Result, fallback
 from bot.dialogs.text_input import clean_text
 from store.linking import CODE_TTL, FAIL_WINDOW, issue_code, recent_failures, record_failure, redeem_code
 from store.models import Course
@@ -22,11 +22,22 @@ EXPECT_CODE = "link_code"
 MAX_FAILS_PER_ACCOUNT = 5
 # Across all accounts: web sessions are free to make, so one account's limit alone is not enough.
 MAX_FAILS_OVERALL = 60
+# 我的报名 belongs to the courses feature; its payload is part of the wire format.
+MY_SIGNUPS = "my"
 
 _WITH_WORD = re.compile(r"^(?:绑定(?:账号)?|/link)\s*[:：]?\s*(\d{6})$", re.IGNORECASE)
 _BARE = re.compile(r"^(\d{6})$")
 
-add_menu_item(90, "btn_link", "link")
+
+
+class Link(Callback, prefix="link"):
+    code: str | None = None
+
+
+router = Router("account.linking")
+router.menu(90, "btn_link", Link)
+router.keywords({"绑定", "绑定账号", "/link"}, Link)
+router.keywords({"绑定", "绑定账号", "/link"}, Link, argument=True)
 
 
 def code_in(text: str, bare_ok: bool = False) -> str | None:
@@ -40,11 +51,11 @@ def _minutes(delta) -> int:
     return int(delta.total_seconds() // 60)
 
 
-@on_payload("link")
-def show_code(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Link)
+def show_code(ctx: Context, data: Link) -> Reply:
     """A fresh one-time code, and the step to type it on the other app."""
-    if args and code_in(args[0], bare_ok=True):
-        return redeem(ctx, args[0])
+    if data.code and code_in(data.code, bare_ok=True):
+        return redeem(ctx, data.code)
     code = issue_code(ctx.session, ctx.resident_id, ctx.now)
     ctx.expect = EXPECT_CODE
     return Reply(ctx.t("link_code", code=code, minutes=_minutes(CODE_TTL)), (menu_button(ctx),))
@@ -61,23 +72,19 @@ def redeem(ctx: Context, code: str) -> Reply:
     if result.status != "linked":
         record_failure(ctx.session, ctx.account.id, ctx.now)
         ctx.expect = EXPECT_CODE
-        return Reply(ctx.t("link_bad"), (Choice(ctx.t("btn_link"), "link"), menu_button(ctx)))
+        return Reply(ctx.t("link_bad"), (Choice(ctx.t("btn_link"), Link().pack()), menu_button(ctx)))
     ctx.session.refresh(ctx.account)
     for enrolment in result.merge.promoted:
         promoted(ctx, ctx.session.get(Course, enrolment.course_id), enrolment)
     ctx.expect = ""
-    return Reply(ctx.t("link_done"), (Choice(ctx.t("btn_my"), "my"), menu_button(ctx)))
+    return Reply(ctx.t("link_done"), (Choice(ctx.t("btn_my"), MY_SIGNUPS), menu_button(ctx)))
 
 
-def _search(ctx: Context, text: str) -> Result:
-    return fallback(ctx, text)
-
-
-@on_text(EXPECT_CODE)
+@router.state(EXPECT_CODE)
 def typed_code(ctx: Context, text: str) -> Result:
     """Right after 绑定账号: a bare code links; anything else is a search as usual."""
     code = code_in(text, bare_ok=True)
     if code is None:
         ctx.expect = ""
-        return _search(ctx, text)
+        return fallback(ctx, text)
     return redeem(ctx, code)

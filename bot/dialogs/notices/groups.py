@@ -12,10 +12,11 @@ from typing import Any
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.messages import Choice, Incoming, Reply
-from bot.dialogs.legacy import on_payload, on_text
-from bot.dialogs.staff_access import actor_name, refuse_unless
+from bot.dialogs.notices.callbacks import BindCode, BindHere, Compose, Notices, PickCommunity, PickGrid, Subscriptions
+from bot.dialogs.router import Router
+from bot.dialogs.staff_access import Role, actor_name, refuse_unless
 from bot.dialogs.text_input import clean_text
+from bot.messages import Choice, Incoming, Reply
 from bot.texts import t
 from store.dialog_state import claim_update
 from store.groups import (BIND_CODE_TTL, bind_group, grids_of, group_joined, group_left,
@@ -30,7 +31,17 @@ EXPECT_COMMUNITY = "gbc_community"
 EXPECT_GRID = "gbc_grid"
 NAME_MAX = 30
 # Staff screens that must not be shown to a whole group.
-PRIVATE_ONLY = {"ntc", "ntl", "gbc", "nsub"}
+PRIVATE_ONLY = {Compose.prefix, Notices.prefix, BindCode.prefix, Subscriptions.prefix}
+
+
+def staff(action: str) -> Role:
+    """A button's guard: grid workers and organizers (a refusal says grid worker)."""
+    return Role((GRID_STAFF, ORGANIZER), action)
+
+
+router = Router("notices.groups")
+router.keywords({"/bindcode", "绑定群"}, BindCode)
+router.keywords({"/bind"}, BindHere, argument=True)
 
 
 # -- who may do what --------------------------------------------------------------------------
@@ -73,17 +84,14 @@ def reachable_communities(ctx: Context) -> list[str]:
 
 # -- /bindcode in private chat ----------------------------------------------------------------
 
-@on_payload("gbc")
-def choose_community(ctx: Context, args: list[str]) -> Reply:
+@router.payload(BindCode, role=staff("group.bindcode"))
+def choose_community(ctx: Context, data: BindCode | None = None) -> Reply:
     """/bindcode: which community the group will belong to."""
-    refused = staff_gate(ctx, "group.bindcode")
-    if refused:
-        return refused
     communities = reachable_communities(ctx)
     ctx.data["gbc"] = {"communities": communities}
-    choices = [Choice(name, f"gbcc:{i}") for i, name in enumerate(communities)]
+    choices = [Choice(name, PickCommunity(str(i)).pack()) for i, name in enumerate(communities)]
     if staff_reach(ctx) is None:
-        choices.append(Choice(ctx.t("btn_type_community"), "gbcc:new"))
+        choices.append(Choice(ctx.t("btn_type_community"), PickCommunity("new").pack()))
     if not choices:
         return Reply(ctx.t("bind_no_community"), (menu_button(ctx),))
     return Reply(ctx.t("bind_pick_community"), tuple(choices + [menu_button(ctx)]))
@@ -95,9 +103,9 @@ def _grid_step(ctx: Context, community: str) -> Reply:
         return refused
     grids = grids_of(ctx.session, community)
     ctx.data["gbc"] = {"community": community, "grids": grids}
-    choices = [Choice(ctx.t("btn_whole_community"), "gbcg:all")]
-    choices += [Choice(grid, f"gbcg:{i}") for i, grid in enumerate(grids)]
-    choices.append(Choice(ctx.t("btn_type_grid"), "gbcg:new"))
+    choices = [Choice(ctx.t("btn_whole_community"), PickGrid("all").pack())]
+    choices += [Choice(grid, PickGrid(str(i)).pack()) for i, grid in enumerate(grids)]
+    choices.append(Choice(ctx.t("btn_type_grid"), PickGrid("new").pack()))
     return Reply(ctx.t("bind_pick_grid", community=community), tuple(choices + [menu_button(ctx)]))
 
 
@@ -106,22 +114,22 @@ def _typed_name(text: str) -> str | None:
     return name if 0 < len(name) <= NAME_MAX else None
 
 
-@on_payload("gbcc")
-def picked_community(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickCommunity, role=staff("group.bindcode"))
+def picked_community(ctx: Context, data: PickCommunity) -> Reply:
     """A community was chosen (or the worker will type one)."""
     step = ctx.data.get("gbc") or {}
     communities = step.get("communities") or []
-    if args and args[0] == "new" and staff_reach(ctx) is None:
+    if data.choice == "new" and staff_reach(ctx) is None:
         ctx.expect = EXPECT_COMMUNITY
         return Reply(ctx.t("bind_type_community", max=NAME_MAX), (menu_button(ctx),))
     try:
-        community = communities[int(args[0])]
+        community = communities[int(data.choice)]
     except (IndexError, ValueError):
-        return choose_community(ctx, [])
+        return choose_community(ctx)
     return _grid_step(ctx, community)
 
 
-@on_text(EXPECT_COMMUNITY)
+@router.state(EXPECT_COMMUNITY)
 def typed_community(ctx: Context, text: str) -> Reply:
     """A community name typed by someone who may reach every community."""
     name = _typed_name(text)
@@ -142,31 +150,31 @@ def _code_reply(ctx: Context, community: str, grid: str) -> Reply:
     return Reply(ctx.t("bind_code", code=row.code, where=where, minutes=minutes), (menu_button(ctx),))
 
 
-@on_payload("gbcg")
-def picked_grid(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickGrid, role=staff("group.bindcode"))
+def picked_grid(ctx: Context, data: PickGrid) -> Reply:
     """The whole community, a known grid, or a grid to type."""
     step = ctx.data.get("gbc") or {}
     community = step.get("community")
-    if not community or not args:
-        return choose_community(ctx, [])
-    if args[0] == "all":
+    if not community:
+        return choose_community(ctx)
+    if data.choice == "all":
         return _code_reply(ctx, community, "")
-    if args[0] == "new":
+    if data.choice == "new":
         ctx.expect = EXPECT_GRID
         return Reply(ctx.t("bind_type_grid", max=NAME_MAX), (menu_button(ctx),))
     try:
-        grid = step.get("grids", [])[int(args[0])]
+        grid = step.get("grids", [])[int(data.choice)]
     except (IndexError, ValueError):
         return _grid_step(ctx, community)
     return _code_reply(ctx, community, grid)
 
 
-@on_text(EXPECT_GRID)
+@router.state(EXPECT_GRID)
 def typed_grid(ctx: Context, text: str) -> Reply:
     """A grid name typed by the worker."""
     community = (ctx.data.get("gbc") or {}).get("community")
     if not community:
-        return choose_community(ctx, [])
+        return choose_community(ctx)
     name = _typed_name(text)
     if name is None:
         ctx.expect = EXPECT_GRID
@@ -174,8 +182,8 @@ def typed_grid(ctx: Context, text: str) -> Reply:
     return _code_reply(ctx, community, name)
 
 
-@on_payload("bind")
-def bind_in_private(ctx: Context, args: list[str]) -> Reply:
+@router.payload(BindHere)
+def bind_in_private(ctx: Context, data: BindHere) -> Reply:
     """"/bind CODE" belongs in the group; in private chat it only explains."""
     return Reply(ctx.t("bind_in_group_only"), (menu_button(ctx),))
 
@@ -216,7 +224,7 @@ def handle_in_group(dialogs: Any, incoming: Incoming) -> list[Reply]:
     if not arg and (text.split(maxsplit=1) or [""])[0].split("@", 1)[0].lower() == "/bind":
         return [Reply(t("bind_how", lang))]
     chat_id = str(incoming.extra.get("chat_id") or "")
-    if verb == "bind" and arg and chat_id:
+    if verb == BindHere.prefix and arg and chat_id:
         try:
             return _group_turn(dialogs, incoming, chat_id, str(incoming.extra.get("chat_title") or ""), arg)
         except Exception:

@@ -1,23 +1,34 @@
 """/report [YYYY-MM]: the monthly workbook and two charts, sent to the organizer in the chat."""
 from __future__ import annotations
 
+from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
+from bot.dialogs.router import Router
+from bot.dialogs.staff_access import record_staff_action
 from bot.messages import Reply
-from bot.dialogs.legacy import on_payload
-from bot.dialogs.staff_access import record_staff_action, refuse_unless
 from bot.report.months import parse_month, previous_month
 from bot.report.votes import files_dir
 from store.models.staff import ORGANIZER
 
 
-@on_payload("report")
-def monthly_report_in_chat(ctx: Context, args: list[str]) -> list[Reply]:
+class Report(Callback, prefix="report"):
+    """Also typed: "/report 2026-11" or "/report 2026 11"."""
+
+    year_or_month: str | None = None
+    month: str | None = None
+
+
+router = Router("reports.monthly")
+router.keywords({"/report", "统计报表"}, Report)
+router.keywords({"/report", "统计报表"}, Report, argument=True)
+
+
+@router.payload(Report, role=ORGANIZER, action="report.monthly")
+def monthly_report_in_chat(ctx: Context, data: Report) -> list[Reply]:
     """Last month's report, or the month given; charts first, then the workbook."""
-    refused = refuse_unless(ctx, ORGANIZER, "report.monthly")
-    if refused:
-        return [refused]
-    month = parse_month("-".join(args), ctx.tz) if args else previous_month(ctx.now, ctx.tz)
+    given = [part for part in (data.year_or_month, data.month) if part is not None]
+    month = parse_month("-".join(given), ctx.tz) if given else previous_month(ctx.now, ctx.tz)
     if month is None:
         return [Reply(ctx.t("report_bad_month"), (menu_button(ctx),))]
     if month.start > ctx.now:

@@ -5,9 +5,10 @@ import re
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
+from bot.dialogs.router import Load, Router
+from bot.dialogs.staff_access import actor_name
+from bot.dialogs.votes.callbacks import ConfirmDraw, Draw
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload, on_text
-from bot.dialogs.staff_access import actor_name, refuse_unless
 from bot.report.votes import notify_winners
 from store.draws import MAX_WINNERS, DrawError, new_seed, prepare_draw, recorded_draws, run_draw
 from store.models import Resident, Vote
@@ -15,6 +16,10 @@ from store.models.staff import ORGANIZER
 from store.votes import ended_votes
 
 EXPECT_COUNT = "draw_count"
+
+router = Router("votes.draw")
+router.keywords({"/draw"}, Draw)
+router.keywords({"/draw"}, Draw, argument=True)
 
 
 def _draw_error(ctx: Context, error: DrawError) -> Reply:
@@ -25,7 +30,7 @@ def _ask_count(ctx: Context, vote: Vote, text: str) -> Reply:
     # Every number typed now is a number of winners, not a choice from an earlier screen.
     ctx.expect = EXPECT_COUNT
     reply = Reply(text)
-    ctx.data["choices"] = [f"draw:{vote.id}:{n}" for n in range(1, MAX_WINNERS + 1)]
+    ctx.data["choices"] = [Draw(vote.id, str(n)).pack() for n in range(1, MAX_WINNERS + 1)]
     ctx.data["last"] = reply.to_dict()
     ctx.data["draw_vote"] = vote.id
     return reply
@@ -39,39 +44,36 @@ def _draw_preview(ctx: Context, vote: Vote, count: int, seed: str | None) -> Rep
             return _ask_count(ctx, vote, ctx.t("draw_bad_count", max=MAX_WINNERS))
         return _draw_error(ctx, error)
     # The seed travels in the button, so pressing it twice repeats the same draw.
-    confirm = Choice(ctx.t("btn_draw_confirm"), f"drawy:{vote.id}:{count}:{draw.seed}")
+    confirm = Choice(ctx.t("btn_draw_confirm"), ConfirmDraw(vote.id, count, draw.seed).pack())
     return Reply(ctx.t("draw_preview", title=vote.title, candidates=len(draw.candidates), count=count),
                  (confirm, menu_button(ctx)))
 
 
-@on_payload("draw")
-def start_draw(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Draw, role=ORGANIZER, action="vote.draw")
+def start_draw(ctx: Context, data: Draw) -> Reply:
     """/draw, /draw VOTE_ID or /draw VOTE_ID N [SEED]."""
-    refused = refuse_unless(ctx, ORGANIZER, "vote.draw")
-    if refused:
-        return refused
-    if not args:
+    if data.vote is None:
         votes = ended_votes(ctx.session, ctx.now)[:10]
         if not votes:
             return Reply(ctx.t("draw_none"), (menu_button(ctx),))
-        return Reply(ctx.t("draw_pick"), tuple(Choice(v.title, f"draw:{v.id}") for v in votes)
+        return Reply(ctx.t("draw_pick"), tuple(Choice(v.title, Draw(v.id).pack()) for v in votes)
                      + (menu_button(ctx),))
-    vote = ctx.session.get(Vote, int(args[0])) if args[0].isdigit() else None
+    vote = ctx.session.get(Vote, data.vote)
     if vote is None:
         return _draw_error(ctx, DrawError("not_found"))
-    if len(args) == 1:
+    if data.count is None:
         try:
             draw = prepare_draw(ctx.session, vote.id, 1, None, ctx.now)
         except DrawError as error:
             return _draw_error(ctx, error)
         ask = ctx.t("draw_count_ask", title=vote.title, candidates=len(draw.candidates))
         return _ask_count(ctx, vote, ask)
-    if not args[1].isdigit():
+    if not data.count.isdecimal():  # typed: "/draw 12 three" asks again
         return _ask_count(ctx, vote, ctx.t("draw_bad_count", max=MAX_WINNERS))
-    return _draw_preview(ctx, vote, int(args[1]), args[2] if len(args) > 2 else None)
+    return _draw_preview(ctx, vote, int(data.count), data.seed)
 
 
-@on_text(EXPECT_COUNT)
+@router.state(EXPECT_COUNT)
 def typed_count(ctx: Context, text: str) -> Reply:
     """A number of winners typed with words around it ("抽3位")."""
     vote = ctx.session.get(Vote, int(ctx.data.pop("draw_vote", 0) or 0))
@@ -88,16 +90,11 @@ def _winner_name(ctx: Context, resident_id: int) -> str:
     return (resident.display_name if resident else "") or "居民"
 
 
-@on_payload("drawy")
-def confirm_draw(ctx: Context, args: list[str]) -> Reply:
+@router.payload(ConfirmDraw, role=ORGANIZER, action="vote.draw", load=Load(
+    lambda ctx, data: ctx.session.get(Vote, data.vote), missing=lambda ctx: _draw_error(ctx, DrawError("not_found"))))
+def confirm_draw(ctx: Context, data: ConfirmDraw, vote: Vote) -> Reply:
     """Draw, record the seed and winners in the audit log, and tell the winners."""
-    refused = refuse_unless(ctx, ORGANIZER, "vote.draw")
-    if refused:
-        return refused
-    vote = ctx.session.get(Vote, int(args[0])) if args and args[0].isdigit() else None
-    if vote is None or len(args) < 3 or not args[1].isdigit():
-        return _draw_error(ctx, DrawError("not_found"))
-    count, seed = int(args[1]), args[2]
+    count, seed = data.count, data.seed
     done_before = any(d.get("seed") == seed and d.get("count") == count
                       for d in recorded_draws(ctx.session, vote.id))
     try:

@@ -1,13 +1,24 @@
 """设置: a resident switches class reminders off and on."""
 from __future__ import annotations
 
+from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
+from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload
 from store.models import Resident
 
-add_menu_item(10, "btn_settings", "set")
+
+class Settings(Callback, prefix="set"):
+    """设置, or a switch: set:rem:on / set:rem:off."""
+
+    what: str | None = None
+    value: str | None = None
+
+
+router = Router("account.settings")
+router.menu(10, "btn_settings", Settings)
+router.keywords({"设置", "/settings", "提醒设置", "上课提醒"}, Settings)
 
 
 def offsets_text(ctx: Context) -> str:
@@ -26,19 +37,19 @@ def offsets_text(ctx: Context) -> str:
 def settings_screen(ctx: Context, resident: Resident) -> Reply:
     """Whether reminders are on, and the switch."""
     state = ctx.t("reminders_state_on" if resident.reminders_on else "reminders_state_off")
-    switch = (Choice(ctx.t("btn_reminders_off"), "set:rem:off") if resident.reminders_on
-              else Choice(ctx.t("btn_reminders_on"), "set:rem:on"))
+    switch = (Choice(ctx.t("btn_reminders_off"), Settings("rem", "off").pack()) if resident.reminders_on
+              else Choice(ctx.t("btn_reminders_on"), Settings("rem", "on").pack()))
     return Reply(ctx.t("settings_title", state=state, offsets=offsets_text(ctx)),
                  (switch, menu_button(ctx)))
 
 
-@on_payload("set")
-def show_settings(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Settings)
+def show_settings(ctx: Context, data: Settings) -> Reply:
     """The settings screen, or a switch of reminders (set:rem:on / set:rem:off)."""
     resident = ctx.session.get(Resident, ctx.resident_id)
-    if len(args) < 2 or args[0] != "rem" or args[1] not in ("on", "off"):
+    if data.what != "rem" or data.value not in ("on", "off"):
         return settings_screen(ctx, resident)
-    resident.reminders_on = args[1] == "on"
+    resident.reminders_on = data.value == "on"
     ctx.session.add(resident)
     if resident.reminders_on:
         return Reply(ctx.t("reminders_turned_on", offsets=offsets_text(ctx)), main_menu_choices(ctx))

@@ -3,11 +3,12 @@ with the reason of every failure, and cancelling a notice before it goes."""
 from __future__ import annotations
 
 from bot.dialogs.context import Context
-from bot.dialogs.group_flow import staff_gate
 from bot.dialogs.menus import menu_button
-from bot.dialogs.notice_format import local_time_text, target_label
+from bot.dialogs.notices.callbacks import AskCancel, CancelNotice, Compose, Notices, OpenNotice
+from bot.dialogs.notices.format import local_time_text, target_label
+from bot.dialogs.notices.groups import staff
+from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload
 from store.models import Notice
 from store.models.notices import CANCELLED
 from store.models.staff import ORGANIZER
@@ -23,6 +24,9 @@ REASONS = (("kicked", "reason_removed"), ("not a member", "reason_removed"),
            ("chat not found", "reason_gone"), ("86003", "reason_gone"),
            ("blocked", "reason_blocked"), ("no reachable account", "reason_inactive"),
            ("gave up", "reason_gave_up"))
+
+router = Router("notices.report")
+router.keywords({"/notices", "通知记录"}, Notices)
 
 
 def failure_reason(ctx: Context, error: str) -> str:
@@ -48,34 +52,39 @@ def _may_see(ctx: Context, notice: Notice) -> bool:
     return has_role(ctx.session, ctx.resident_id, ORGANIZER, notice.community or None)
 
 
-@on_payload("ntl")
-def list_notices(ctx: Context, args: list[str]) -> Reply:
+def _new_button(ctx: Context) -> Choice:
+    return Choice(ctx.t("btn_notice_new"), Compose().pack())
+
+
+def _list_button(ctx: Context) -> Choice:
+    return Choice(ctx.t("btn_notices"), Notices().pack())
+
+
+@router.payload(Notices, role=staff("notice.list"))
+def list_notices(ctx: Context, data: Notices) -> Reply:
     """/notices: the latest notices with how many groups got them."""
-    refused = staff_gate(ctx, "notice.list")
-    if refused:
-        return refused
     found = recent_notices(ctx.session, ctx.resident_id, LISTED)
     if not found:
-        return Reply(ctx.t("notices_empty"), (Choice(ctx.t("btn_notice_new"), "ntc"), menu_button(ctx)))
+        return Reply(ctx.t("notices_empty"), (_new_button(ctx), menu_button(ctx)))
     lines, choices = [ctx.t("notices_title")], []
     for n, (notice, counts) in enumerate(found, 1):
         state = ctx.t("notice_state_cancelled") if notice.status == CANCELLED else ctx.t(
             "notice_counts", sent=counts[DELIVERED], failed=counts[FAILED_FOR_GOOD], waiting=counts[WAITING])
         lines.append(ctx.t("notices_line", n=n, when=local_time_text(ctx, notice.send_at),
                            where=_where(ctx, notice), text=_short(notice.text), state=state))
-        choices.append(Choice(ctx.t("btn_notice_open", n=n, where=_where(ctx, notice)), f"nto:{notice.id}"))
-    choices += [Choice(ctx.t("btn_notice_new"), "ntc"), menu_button(ctx)]
+        choices.append(Choice(ctx.t("btn_notice_open", n=n, where=_where(ctx, notice)), OpenNotice(notice.id).pack()))
+    choices += [_new_button(ctx), menu_button(ctx)]
     return Reply("\n".join(lines), tuple(choices))
 
 
-def _notice_or_missing(ctx: Context, args: list[str]) -> Notice | Reply:
-    try:
-        notice = ctx.session.get(Notice, int(args[0]))
-    except (IndexError, ValueError):
-        notice = None
-    if notice is None or not _may_see(ctx, notice):
-        return Reply(ctx.t("notice_missing"), (Choice(ctx.t("btn_notices"), "ntl"), menu_button(ctx)))
-    return notice
+def _visible_notice(ctx: Context, data: OpenNotice | AskCancel | CancelNotice) -> Notice | None:
+    notice = ctx.session.get(Notice, data.notice)
+    return notice if notice is not None and _may_see(ctx, notice) else None
+
+
+# A notice the person may not see reads as missing, exactly like one that does not exist.
+NOTICE = Load(_visible_notice,
+              missing=lambda ctx: Reply(ctx.t("notice_missing"), (_list_button(ctx), menu_button(ctx))))
 
 
 def _delivery_line(ctx: Context, delivery) -> str:
@@ -91,15 +100,9 @@ def _delivery_line(ctx: Context, delivery) -> str:
     return ctx.t("delivery_waiting", name=name, when=local_time_text(ctx, delivery.due_at))
 
 
-@on_payload("nto")
-def open_notice(ctx: Context, args: list[str]) -> Reply:
+@router.payload(OpenNotice, role=staff("notice.report"), load=NOTICE)
+def open_notice(ctx: Context, data: OpenNotice, found: Notice) -> Reply:
     """One notice: what it said, and per group whether it arrived (and why not)."""
-    refused = staff_gate(ctx, "notice.report")
-    if refused:
-        return refused
-    found = _notice_or_missing(ctx, args)
-    if isinstance(found, Reply):
-        return found
     report = delivery_report(ctx.session, found.id)
     notice = report.notice
     lines = [ctx.t("notice_report_head", where=_where(ctx, notice), when=local_time_text(ctx, notice.send_at),
@@ -113,37 +116,24 @@ def open_notice(ctx: Context, args: list[str]) -> Reply:
         lines.append(ctx.t("notice_private_line", total=len(private),
                            sent=sum(d.outcome == DELIVERED for d in private),
                            failed=sum(d.outcome == FAILED_FOR_GOOD for d in private)))
-    choices = [Choice(ctx.t("btn_notice_cancel"), f"ntcx:{notice.id}")] if report.cancellable else []
-    choices += [Choice(ctx.t("btn_notices"), "ntl"), menu_button(ctx)]
+    choices = [Choice(ctx.t("btn_notice_cancel"), AskCancel(notice.id).pack())] if report.cancellable else []
+    choices += [_list_button(ctx), menu_button(ctx)]
     return Reply("\n".join(lines), tuple(choices))
 
 
-@on_payload("ntcx")
-def ask_cancel(ctx: Context, args: list[str]) -> Reply:
+@router.payload(AskCancel, role=staff("notice.cancel"), load=NOTICE)
+def ask_cancel(ctx: Context, data: AskCancel, found: Notice) -> Reply:
     """Ask before cancelling: what has gone cannot be called back."""
-    refused = staff_gate(ctx, "notice.cancel")
-    if refused:
-        return refused
-    found = _notice_or_missing(ctx, args)
-    if isinstance(found, Reply):
-        return found
     return Reply(ctx.t("notice_cancel_ask", where=_where(ctx, found), text=_short(found.text)),
-                 (Choice(ctx.t("btn_notice_cancel_yes"), f"ntcy:{found.id}"),
-                  Choice(ctx.t("btn_notice_cancel_no"), f"nto:{found.id}")))
+                 (Choice(ctx.t("btn_notice_cancel_yes"), CancelNotice(found.id).pack()),
+                  Choice(ctx.t("btn_notice_cancel_no"), OpenNotice(found.id).pack())))
 
 
-@on_payload("ntcy")
-def cancel(ctx: Context, args: list[str]) -> Reply:
+@router.payload(CancelNotice, role=staff("notice.cancel"), load=NOTICE)
+def cancel(ctx: Context, data: CancelNotice, found: Notice) -> Reply:
     """Cancel: rows not yet gone are stopped; those already delivered stay delivered."""
-    refused = staff_gate(ctx, "notice.cancel")
-    if refused:
-        return refused
-    found = _notice_or_missing(ctx, args)
-    if isinstance(found, Reply):
-        return found
     stopped = cancel_notice(ctx.session, found.id, ctx.resident_id, ctx.now)
-    after = (Choice(ctx.t("btn_notice_report"), f"nto:{found.id}"), Choice(ctx.t("btn_notices"), "ntl"),
-             menu_button(ctx))
+    after = (Choice(ctx.t("btn_notice_report"), OpenNotice(found.id).pack()), _list_button(ctx), menu_button(ctx))
     if stopped is None:
         return Reply(ctx.t("notice_cancel_late"), after)
     return Reply(ctx.t("notice_cancelled", n=stopped), after)

@@ -6,15 +6,17 @@ from datetime import datetime, timedelta, timezone
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
-from bot.dialogs.group_flow import refuse, staff_gate, staff_reach
 from bot.dialogs.menus import menu_button
-from bot.dialogs.notice_format import local_time_text, notice_message, target_label
-from bot.dialogs.notice_time import parse_local_time
+from bot.dialogs.notices.callbacks import (Compose, Drop, Notices, OpenNotice, PickTarget, PickUrgency, PickWhen,
+                                           Send, TargetsPage)
+from bot.dialogs.notices.groups import refuse, staff, staff_gate, staff_reach
+from bot.dialogs.notices.format import local_time_text, notice_message, target_label
+from bot.dialogs.notices.times import parse_local_time
 from bot.dialogs.paging import clamp_page, render_choices
-from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload, on_text
-from bot.dialogs.text_input import clean_text
 from bot.dialogs.pushes.quiet_hours import next_allowed
+from bot.dialogs.router import Router
+from bot.dialogs.text_input import clean_text
+from bot.messages import Choice, Reply
 from store.groups import known_communities, reachable_groups
 from store.models.notices import ALL, COMMUNITY, GRID, TEXT_MAX
 from store.notices import Target, create_notice, target_groups, target_subscribers
@@ -27,6 +29,9 @@ DRAFT_WINDOW = timedelta(hours=1)
 MIN_LEAD = timedelta(minutes=1)
 MAX_AHEAD = timedelta(days=30)
 DROP_WORDS = ("放弃", "取消", "不发了")
+
+router = Router("notices.compose")
+router.keywords({"/notice", "发通知"}, Compose)
 
 
 def _draft(ctx: Context) -> dict | None:
@@ -43,25 +48,22 @@ def _draft(ctx: Context) -> dict | None:
 
 def _expired(ctx: Context) -> Reply:
     ctx.data.pop(DRAFT, None)
-    return Reply(ctx.t("notice_draft_gone"), (Choice(ctx.t("btn_notice_new"), "ntc"), menu_button(ctx)))
+    return Reply(ctx.t("notice_draft_gone"), (Choice(ctx.t("btn_notice_new"), Compose().pack()), menu_button(ctx)))
 
 
 def _abandon(ctx: Context) -> Choice:
-    return Choice(ctx.t("btn_notice_drop"), "ntx")
+    return Choice(ctx.t("btn_notice_drop"), Drop().pack())
 
 
-@on_payload("ntc")
-def start_notice(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Compose, role=staff("notice.compose"))
+def start_notice(ctx: Context, data: Compose) -> Reply:
     """/notice, 发通知: ask for the text."""
-    refused = staff_gate(ctx, "notice.compose")
-    if refused:
-        return refused
     ctx.data[DRAFT] = {"at": ctx.now.isoformat()}
     ctx.expect = EXPECT_TEXT
     return Reply(ctx.t("notice_ask_text", max=TEXT_MAX), (_abandon(ctx), menu_button(ctx)))
 
 
-@on_text(EXPECT_TEXT, max_length=TEXT_MAX)
+@router.state(EXPECT_TEXT, max_length=TEXT_MAX)
 def typed_text(ctx: Context, text: str) -> Reply:
     """The notice's words; then where it goes."""
     draft = _draft(ctx)
@@ -69,7 +71,7 @@ def typed_text(ctx: Context, text: str) -> Reply:
         return _expired(ctx)
     words = clean_text(text)
     if words in DROP_WORDS:
-        return drop_notice(ctx, [])
+        return drop_notice(ctx)
     if not words or len(words) > TEXT_MAX:
         ctx.expect = EXPECT_TEXT
         return Reply(ctx.t("notice_bad_text", max=TEXT_MAX), (_abandon(ctx), menu_button(ctx)))
@@ -104,56 +106,60 @@ def _targets(ctx: Context, draft: dict, page: int) -> Reply:
     draft["targets"] = [target.to_dict() for _, target in options]
     if not options:
         return Reply(ctx.t("notice_no_targets"), (_abandon(ctx), menu_button(ctx)))
-    items = [Choice(label, f"ntt:{i}") for i, (label, _) in enumerate(options)]
-    choices, note = render_choices(ctx, items, page, lambda p: f"ntp:{p}", _abandon(ctx))
+    items = [Choice(label, PickTarget(i).pack()) for i, (label, _) in enumerate(options)]
+    choices, note = render_choices(ctx, items, page, lambda p: TargetsPage(p).pack(), _abandon(ctx))
     return Reply(f"{ctx.t('notice_pick_target')}{note}", tuple(choices))
 
 
-@on_payload("ntp")
-def targets_page(ctx: Context, args: list[str]) -> Reply:
+@router.payload(TargetsPage)
+def targets_page(ctx: Context, data: TargetsPage) -> Reply:
     """Another page of targets."""
     draft = _draft(ctx)
     if draft is None or "text" not in draft:
         return _expired(ctx)
-    return _targets(ctx, draft, clamp_page(args[0] if args else None, 10 ** 6))
+    return _targets(ctx, draft, clamp_page(data.page, 10 ** 6))
 
 
-@on_payload("ntt")
-def picked_target(ctx: Context, args: list[str]) -> Reply:
+def _now_button(ctx: Context) -> Choice:
+    return Choice(ctx.t("btn_notice_now"), PickWhen("now").pack())
+
+
+@router.payload(PickTarget)
+def picked_target(ctx: Context, data: PickTarget) -> Reply:
     """Where it goes is set; now or later?"""
     draft = _draft(ctx)
     if draft is None or "text" not in draft:
         return _expired(ctx)
-    try:
-        draft["target"] = draft["targets"][int(args[0])]
-    except (IndexError, KeyError, ValueError):
+    targets = draft.get("targets") or []
+    if not 0 <= data.index < len(targets):
         return _targets(ctx, draft, 1)
-    return Reply(ctx.t("notice_pick_when"), (Choice(ctx.t("btn_notice_now"), "ntw:now"),
-                                             Choice(ctx.t("btn_notice_later"), "ntw:later"),
+    draft["target"] = targets[data.index]
+    return Reply(ctx.t("notice_pick_when"), (_now_button(ctx), Choice(ctx.t("btn_notice_later"), PickWhen("later").pack()),
                                              _abandon(ctx)))
 
 
 def _urgency(ctx: Context) -> Reply:
     return Reply(ctx.t("notice_pick_urgency", start=ctx.settings.scheduler.quiet_start,
                        end=ctx.settings.scheduler.quiet_end),
-                 (Choice(ctx.t("btn_notice_normal"), "ntu:0"), Choice(ctx.t("btn_notice_urgent"), "ntu:1"),
+                 (Choice(ctx.t("btn_notice_normal"), PickUrgency(0).pack()),
+                  Choice(ctx.t("btn_notice_urgent"), PickUrgency(1).pack()),
                   _abandon(ctx)))
 
 
-@on_payload("ntw")
-def picked_when(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickWhen)
+def picked_when(ctx: Context, data: PickWhen) -> Reply:
     """Now, or ask for the time."""
     draft = _draft(ctx)
     if draft is None or "target" not in draft:
         return _expired(ctx)
-    if args and args[0] == "later":
+    if data.when == "later":
         ctx.expect = EXPECT_WHEN
-        return Reply(ctx.t("notice_ask_time"), (Choice(ctx.t("btn_notice_now"), "ntw:now"), _abandon(ctx)))
+        return Reply(ctx.t("notice_ask_time"), (_now_button(ctx), _abandon(ctx)))
     draft["send_at"] = None
     return _urgency(ctx)
 
 
-@on_text(EXPECT_WHEN)
+@router.state(EXPECT_WHEN)
 def typed_when(ctx: Context, text: str) -> Reply:
     """A local time for a scheduled notice: readable, in the future, within 30 days."""
     draft = _draft(ctx)
@@ -161,7 +167,7 @@ def typed_when(ctx: Context, text: str) -> Reply:
         return _expired(ctx)
     now_local = to_local(ctx.now, ctx.tz)
     moment = parse_local_time(text, now_local)
-    again = (Choice(ctx.t("btn_notice_now"), "ntw:now"), _abandon(ctx))
+    again = (_now_button(ctx), _abandon(ctx))
     ctx.expect = EXPECT_WHEN
     if moment is None:
         return Reply(ctx.t("notice_bad_time"), again)
@@ -180,13 +186,13 @@ def _plan(ctx: Context, draft: dict) -> tuple[Target, datetime | None, bool]:
     return Target.from_dict(draft["target"]), send_at, bool(draft.get("urgent"))
 
 
-@on_payload("ntu")
-def picked_urgency(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickUrgency)
+def picked_urgency(ctx: Context, data: PickUrgency) -> Reply:
     """Urgent or not; then the preview."""
     draft = _draft(ctx)
     if draft is None or "send_at" not in draft:
         return _expired(ctx)
-    draft["urgent"] = bool(args and args[0] == "1")
+    draft["urgent"] = data.urgent == 1
     return preview(ctx, draft)
 
 
@@ -203,19 +209,16 @@ def preview(ctx: Context, draft: dict) -> Reply:
     text = ctx.t("notice_preview", message=notice_message(ctx, draft["text"], target, urgent),
                  target=target_label(ctx, target), groups=groups, subscribers=subscribers, when=when,
                  kind=ctx.t("notice_kind_urgent" if urgent else "notice_kind_normal"))
-    edit = Choice(ctx.t("btn_notice_edit"), "ntc")
+    edit = Choice(ctx.t("btn_notice_edit"), Compose().pack())
     if groups + subscribers == 0:
         return Reply(f"{text}\n\n{ctx.t('notice_nobody')}", (edit, _abandon(ctx)))
-    return Reply(text, (Choice(ctx.t("btn_notice_send"), "ntok"), edit, _abandon(ctx)))
+    return Reply(text, (Choice(ctx.t("btn_notice_send"), Send().pack()), edit, _abandon(ctx)))
 
 
-@on_payload("ntok")
-def send_notice(ctx: Context, args: list[str]) -> Reply:
+# The guard comes first, so a forged press without a draft is audited too.
+@router.payload(Send, role=staff("notice.send"))
+def send_notice(ctx: Context, data: Send) -> Reply:
     """确认发送: queue the notice to every group and subscriber, in this turn's transaction."""
-    refused = staff_gate(ctx, "notice.send")  # first, so a forged press without a draft is audited too
-    if refused:
-        ctx.data.pop(DRAFT, None)
-        return refused
     draft = _draft(ctx)
     if draft is None or "urgent" not in draft:
         return _expired(ctx)
@@ -231,7 +234,7 @@ def send_notice(ctx: Context, args: list[str]) -> Reply:
     if send_at is not None and send_at < ctx.now + MIN_LEAD:
         ctx.expect = EXPECT_WHEN
         return Reply(ctx.t("notice_time_past", when=local_time_text(ctx, send_at)),
-                     (Choice(ctx.t("btn_notice_now"), "ntw:now"), _abandon(ctx)))
+                     (_now_button(ctx), _abandon(ctx)))
     message = notice_message(ctx, draft["text"], target, urgent)
     notice = create_notice(ctx.session, author_id=ctx.resident_id, text=draft["text"], target=target,
                            send_at=send_at or ctx.now, urgent=urgent, payload=Reply(message).to_dict(),
@@ -239,12 +242,12 @@ def send_notice(ctx: Context, args: list[str]) -> Reply:
     ctx.data.pop(DRAFT, None)
     when = local_time_text(ctx, send_at) if send_at else ctx.t("notice_now")
     return Reply(ctx.t("notice_queued", groups=notice.groups, subscribers=notice.subscribers, when=when),
-                 (Choice(ctx.t("btn_notice_report"), f"nto:{notice.id}"),
-                  Choice(ctx.t("btn_notices"), "ntl"), menu_button(ctx)))
+                 (Choice(ctx.t("btn_notice_report"), OpenNotice(notice.id).pack()),
+                  Choice(ctx.t("btn_notices"), Notices().pack()), menu_button(ctx)))
 
 
-@on_payload("ntx")
-def drop_notice(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Drop)
+def drop_notice(ctx: Context, data: Drop | None = None) -> Reply:
     """放弃: the draft is thrown away; nothing was sent."""
     ctx.data.pop(DRAFT, None)
     return Reply(ctx.t("notice_dropped"), (menu_button(ctx),))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.dialogs.group_flow import handle_in_group
+from bot.dialogs.notices.groups import handle_in_group
 from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat
 from store.groups import bind_group, issue_bind_code, reachable_groups

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
+from bot.dialogs.router import Router
+from bot.dialogs.staff_access import actor_name, record_staff_action
+from bot.dialogs.votes.callbacks import CancelVote, ConfirmVote, NewVote, PickResults, PickRule, Votes
+from bot.dialogs.votes.vote import local_time
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import on_payload, on_text
-from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
-from bot.dialogs.vote_flow import local_time
 from store.models.staff import ORGANIZER
 from store.models.votes import AFTER_CLOSE, DAILY, LIVE, ONCE, TITLE_LIMIT
 from store.vote_setup import (MAX_OPTIONS, MIN_OPTIONS, VoteInvalid, check_options, check_times,
@@ -17,11 +18,13 @@ from store.vote_setup import (MAX_OPTIONS, MIN_OPTIONS, VoteInvalid, check_optio
 
 DRAFT = "nv"
 EXPECT_TITLE, EXPECT_OPTIONS, EXPECT_OPENS, EXPECT_CLOSES = "nv_title", "nv_options", "nv_opens", "nv_closes"
+router = Router("votes.admin")
+router.keywords({"/newvote", "发起投票"}, NewVote)
 _NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.、)）:：]\s*")  # "1. 书法班" → "书法班"
 
 
 def _cancel_choice(ctx: Context) -> Choice:
-    return Choice(ctx.t("btn_nv_cancel"), "nvn")
+    return Choice(ctx.t("btn_nv_cancel"), CancelVote().pack())
 
 
 def _ask(ctx: Context, expect: str, key: str, intro: str = "", **values: object) -> Reply:
@@ -44,17 +47,14 @@ def _expired(ctx: Context) -> Reply:
     return Reply(ctx.t("nv_expired"), (menu_button(ctx),))
 
 
-@on_payload("newvote")
-def start_vote(ctx: Context, args: list[str]) -> Reply:
+@router.payload(NewVote, role=ORGANIZER, action="vote.create")
+def start_vote(ctx: Context, data: NewVote) -> Reply:
     """/newvote: step 1, the title."""
-    refused = refuse_unless(ctx, ORGANIZER, "vote.create")
-    if refused:
-        return refused
     ctx.data[DRAFT] = {}
     return _ask(ctx, EXPECT_TITLE, "nv_title_ask")
 
 
-@on_text(EXPECT_TITLE)
+@router.state(EXPECT_TITLE)
 def typed_title(ctx: Context, text: str) -> Reply:
     """Step 2: the options, one a line."""
     draft = _draft(ctx)
@@ -68,7 +68,7 @@ def typed_title(ctx: Context, text: str) -> Reply:
     return _ask(ctx, EXPECT_OPTIONS, "nv_options_ask", min=MIN_OPTIONS, max=MAX_OPTIONS)
 
 
-@on_text(EXPECT_OPTIONS)
+@router.state(EXPECT_OPTIONS)
 def typed_options(ctx: Context, text: str) -> Reply:
     """Step 3: when it opens."""
     draft = _draft(ctx)
@@ -84,7 +84,7 @@ def typed_options(ctx: Context, text: str) -> Reply:
     return _ask(ctx, EXPECT_OPENS, "nv_opens_ask")
 
 
-@on_text(EXPECT_OPENS)
+@router.state(EXPECT_OPENS)
 def typed_opens(ctx: Context, text: str) -> Reply:
     """Step 4: when it closes."""
     draft = _draft(ctx)
@@ -97,7 +97,7 @@ def typed_opens(ctx: Context, text: str) -> Reply:
     return _ask(ctx, EXPECT_CLOSES, "nv_closes_ask")
 
 
-@on_text(EXPECT_CLOSES)
+@router.state(EXPECT_CLOSES)
 def typed_closes(ctx: Context, text: str) -> Reply:
     """Step 5: the rule."""
     draft = _draft(ctx)
@@ -111,19 +111,19 @@ def typed_closes(ctx: Context, text: str) -> Reply:
     if problems:
         return _ask(ctx, EXPECT_CLOSES, "nv_closes_ask", _problems(ctx, problems))
     draft["closes"] = closes.isoformat()
-    return Reply(ctx.t("nv_rule_ask"), (Choice(ctx.t("btn_rule_daily"), f"nvr:{DAILY}"),
-                                        Choice(ctx.t("btn_rule_once"), f"nvr:{ONCE}"), _cancel_choice(ctx)))
+    return Reply(ctx.t("nv_rule_ask"), (Choice(ctx.t("btn_rule_daily"), PickRule(DAILY).pack()),
+                                        Choice(ctx.t("btn_rule_once"), PickRule(ONCE).pack()), _cancel_choice(ctx)))
 
 
-@on_payload("nvr")
-def chose_rule(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickRule)
+def chose_rule(ctx: Context, data: PickRule) -> Reply:
     """Step 6: when the results show."""
     draft = _draft(ctx)
-    if draft is None or "closes" not in draft or not args or args[0] not in (DAILY, ONCE):
+    if draft is None or "closes" not in draft or data.rule not in (DAILY, ONCE):
         return _expired(ctx)
-    draft["rule"] = args[0]
-    return Reply(ctx.t("nv_results_ask"), (Choice(ctx.t("btn_results_live"), f"nvs:{LIVE}"),
-                                           Choice(ctx.t("btn_results_after"), f"nvs:{AFTER_CLOSE}"),
+    draft["rule"] = data.rule
+    return Reply(ctx.t("nv_results_ask"), (Choice(ctx.t("btn_results_live"), PickResults(LIVE).pack()),
+                                           Choice(ctx.t("btn_results_after"), PickResults(AFTER_CLOSE).pack()),
                                            _cancel_choice(ctx)))
 
 
@@ -131,13 +131,13 @@ def _times(ctx: Context, draft: dict) -> tuple[datetime, datetime]:
     return datetime.fromisoformat(draft["opens"]), datetime.fromisoformat(draft["closes"])
 
 
-@on_payload("nvs")
-def chose_results(ctx: Context, args: list[str]) -> Reply:
+@router.payload(PickResults)
+def chose_results(ctx: Context, data: PickResults) -> Reply:
     """The preview, to confirm or cancel."""
     draft = _draft(ctx)
-    if draft is None or "rule" not in draft or not args or args[0] not in (LIVE, AFTER_CLOSE):
+    if draft is None or "rule" not in draft or data.results not in (LIVE, AFTER_CLOSE):
         return _expired(ctx)
-    draft["results"] = args[0]
+    draft["results"] = data.results
     opens, closes = _times(ctx, draft)
     options = "\n".join(f"{n}. {label}" + (f"（{ref}）" if ref else "")
                         for n, (label, ref) in enumerate(draft["options"], 1))
@@ -145,15 +145,12 @@ def chose_results(ctx: Context, args: list[str]) -> Reply:
                  closes=local_time(ctx, closes),
                  rule=ctx.t("vote_rule_daily" if draft["rule"] == DAILY else "vote_rule_once"),
                  results=ctx.t("vote_results_live" if draft["results"] == LIVE else "vote_results_after"))
-    return Reply(text, (Choice(ctx.t("btn_nv_confirm"), "nvy"), _cancel_choice(ctx)))
+    return Reply(text, (Choice(ctx.t("btn_nv_confirm"), ConfirmVote().pack()), _cancel_choice(ctx)))
 
 
-@on_payload("nvy")
-def confirm_vote(ctx: Context, args: list[str]) -> Reply:
+@router.payload(ConfirmVote, role=ORGANIZER, action="vote.create")
+def confirm_vote(ctx: Context, data: ConfirmVote) -> Reply:
     """Publish the vote, audited."""
-    refused = refuse_unless(ctx, ORGANIZER, "vote.create")
-    if refused:
-        return refused
     draft = _draft(ctx)
     if draft is None or "results" not in draft:
         return _expired(ctx)
@@ -169,11 +166,11 @@ def confirm_vote(ctx: Context, args: list[str]) -> Reply:
     record_staff_action(ctx, "vote.create", f"vote:{vote.id}", title=vote.title,
                         options=len(draft["options"]), opens_at=opens, closes_at=closes,
                         rule=vote.rule, results=vote.results)
-    return Reply(ctx.t("nv_created", id=vote.id), (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
+    return Reply(ctx.t("nv_created", id=vote.id), (Choice(ctx.t("btn_votes"), Votes().pack()), menu_button(ctx)))
 
 
-@on_payload("nvn")
-def cancel_vote(ctx: Context, args: list[str]) -> Reply:
+@router.payload(CancelVote)
+def cancel_vote(ctx: Context, data: CancelVote) -> Reply:
     """Drop the draft."""
     ctx.data.pop(DRAFT, None)
     return Reply(ctx.t("nv_cancelled"), (menu_button(ctx),))

@@ -6,15 +6,19 @@ from datetime import datetime, timedelta
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
+from bot.dialogs.router import Load, Router
+from bot.dialogs.votes.callbacks import Cast, Results, ShowVote, Votes
 from bot.messages import Choice, Reply
-from bot.dialogs.legacy import add_menu_item, on_payload
 from bot.report.votes import results_lines
 from store.models import Vote
 from store.models.votes import DAILY
 from store.votes import (ENDED, UPCOMING, ballot_of, cast_ballot, ended_votes, next_allowed, open_votes,
                          options_of, phase, results_visible, vote_counts)
 
-add_menu_item(6, "btn_votes", "votes", where="more")
+router = Router("votes.vote")
+router.menu(6, "btn_votes", Votes)
+router.keywords({"投票", "进行中的投票", "/votes", "/vote"}, Votes)
+router.keywords({"投票", "/vote"}, ShowVote, argument=True)
 
 RECENT = timedelta(days=30)  # ended votes stay listed this long, for their results
 
@@ -35,19 +39,19 @@ def next_text(ctx: Context, vote: Vote) -> str:
     return ctx.t("vote_next", when=when)
 
 
-def _vote(ctx: Context, args: list[str]) -> Vote | None:
-    return ctx.session.get(Vote, int(args[0])) if args and args[0].isdigit() else None
+def _votes_button(ctx: Context) -> Choice:
+    return Choice(ctx.t("btn_votes"), Votes().pack())
 
 
-def _missing(ctx: Context) -> Reply:
-    return Reply(ctx.t("vote_missing"), (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
+VOTE = Load(lambda ctx, data: ctx.session.get(Vote, data.vote),
+            missing=lambda ctx: Reply(ctx.t("vote_missing"), (_votes_button(ctx), menu_button(ctx))))
 
 
 def _after(ctx: Context, vote: Vote) -> tuple[Choice, ...]:
     choices = []
     if results_visible(vote, ctx.now):
-        choices.append(Choice(ctx.t("btn_vote_results"), f"vr:{vote.id}"))
-    return tuple(choices) + (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx))
+        choices.append(Choice(ctx.t("btn_vote_results"), Results(vote.id).pack()))
+    return tuple(choices) + (_votes_button(ctx), menu_button(ctx))
 
 
 def results_text(ctx: Context, vote: Vote) -> str:
@@ -58,74 +62,64 @@ def results_text(ctx: Context, vote: Vote) -> str:
     return f"{head}\n{results_lines(vote_counts(ctx.session, vote.id))}"
 
 
-@on_payload("votes")
-def list_votes(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Votes)
+def list_votes(ctx: Context, data: Votes) -> Reply:
     """The votes running now, and those ended lately (for their results)."""
     running = open_votes(ctx.session, ctx.now)
     ended = ended_votes(ctx.session, ctx.now, since=ctx.now - RECENT)
-    choices = [Choice(v.title, f"vote:{v.id}") for v in running]
-    choices += [Choice(ctx.t("votes_ended_label", title=v.title), f"vote:{v.id}") for v in ended[:5]]
+    choices = [Choice(v.title, ShowVote(v.id).pack()) for v in running]
+    choices += [Choice(ctx.t("votes_ended_label", title=v.title), ShowVote(v.id).pack()) for v in ended[:5]]
     text = ctx.t("votes_title") if running else ctx.t("votes_none")
     return Reply(text, tuple(choices) + (menu_button(ctx),))
 
 
-@on_payload("vote")
-def show_vote(ctx: Context, args: list[str]) -> Reply:
+@router.payload(ShowVote, load=VOTE)
+def show_vote(ctx: Context, data: ShowVote, vote: Vote) -> Reply:
     """One vote: its times and rule, what the resident already did, and the options to pick."""
-    vote = _vote(ctx, args)
-    if vote is None:
-        return _missing(ctx)
     rule = ctx.t("vote_rule_daily" if vote.rule == DAILY else "vote_rule_once")
     head = ctx.t("vote_head", title=vote.title, opens=local_time(ctx, vote.opens_at),
                  closes=local_time(ctx, vote.closes_at), rule=rule)
     state = phase(vote, ctx.now)
     if state == UPCOMING:
         return Reply(f"{head}\n\n{ctx.t('vote_upcoming', opens=local_time(ctx, vote.opens_at))}",
-                     (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
+                     (_votes_button(ctx), menu_button(ctx)))
     if state == ENDED:
         ended = ctx.t("vote_ended", closes=local_time(ctx, vote.closes_at))
         text = f"{head}\n\n{ended}\n{results_text(ctx, vote)}"
-        return Reply(text, (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
+        return Reply(text, (_votes_button(ctx), menu_button(ctx)))
     mine = ballot_of(ctx.session, vote, ctx.resident_id, ctx.now, ctx.tz)
     if mine is not None:
         label = next((o.label for o in options_of(ctx.session, vote.id) if o.id == mine.option_id), "")
         note = (ctx.t("vote_done_today", label=label, next=next_text(ctx, vote)) if vote.rule == DAILY
                 else ctx.t("vote_done_once", label=label))
         return Reply(f"{head}\n\n{note}", _after(ctx, vote))
-    options = tuple(Choice(o.label, f"vb:{vote.id}:{o.id}") for o in options_of(ctx.session, vote.id))
+    options = tuple(Choice(o.label, Cast(vote.id, o.id).pack()) for o in options_of(ctx.session, vote.id))
     return Reply(f"{head}\n\n{ctx.t('vote_pick')}", options + (menu_button(ctx),))
 
 
-@on_payload("vb")
-def cast(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Cast, load=VOTE)
+def cast(ctx: Context, data: Cast, vote: Vote) -> Reply:
     """Cast a ballot; the database refuses a second one the same day."""
-    vote = _vote(ctx, args)
-    if vote is None:
-        return _missing(ctx)
-    option_id = int(args[1]) if len(args) > 1 and args[1].isdigit() else 0
-    result = cast_ballot(ctx.session, vote.id, option_id, ctx.resident_id, ctx.now, ctx.tz)
+    result = cast_ballot(ctx.session, vote.id, data.option, ctx.resident_id, ctx.now, ctx.tz)
     if result.status == "recorded":
         nxt = next_text(ctx, vote) if vote.rule == DAILY else ""
         text = ctx.t("vote_recorded", label=result.label, next=nxt)
         if results_visible(vote, ctx.now):
             text = f"{text.rstrip()}\n\n{results_text(ctx, vote)}"
-        return Reply(text.rstrip(), (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
+        return Reply(text.rstrip(), (_votes_button(ctx), menu_button(ctx)))
     if result.status == "already":
         key = "vote_already_today" if vote.rule == DAILY else "vote_already_once"
         return Reply(ctx.t(key, label=result.label, next=next_text(ctx, vote)), _after(ctx, vote))
     if result.status == "bad_option":
-        page = show_vote(ctx, [str(vote.id)])
+        page = show_vote(ctx, ShowVote(vote.id), vote)
         return Reply(f"{ctx.t('vote_bad_option')}\n\n{page.text}", page.choices)
     if result.status == "not_open":
         return Reply(ctx.t("vote_upcoming", opens=local_time(ctx, vote.opens_at)), _after(ctx, vote))
     return Reply(ctx.t("vote_closed"), _after(ctx, vote))
 
 
-@on_payload("vr")
-def show_results(ctx: Context, args: list[str]) -> Reply:
+@router.payload(Results, load=VOTE)
+def show_results(ctx: Context, data: Results, vote: Vote) -> Reply:
     """The counts, when the vote lets residents see them now."""
-    vote = _vote(ctx, args)
-    if vote is None:
-        return _missing(ctx)
     return Reply(f"【{vote.title}】\n{results_text(ctx, vote)}",
-                 (Choice(ctx.t("btn_votes"), "votes"), menu_button(ctx)))
+                 (_votes_button(ctx), menu_button(ctx)))
