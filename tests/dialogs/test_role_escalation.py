@@ -1,5 +1,6 @@
-"""A plain resident tries every staff command and every staff button: each is refused politely, the
-attempt lands in the audit log as "refused", and nothing else in the store moves."""
+"""A plain resident tries every staff command, every staff button and every guarded staff step, as the
+routers declare them: each is refused politely, the attempt lands in the audit log as "refused", and
+nothing else in the store moves."""
 from __future__ import annotations
 
 import itertools
@@ -22,6 +23,7 @@ from bot.texts import t
 from store.booking_slots import free_slots, local_date
 from store.bookings import book_slot
 from store.db import Database
+from store.dialog_state import save_state
 from store.feedback import submit
 from store.groups import issue_bind_code
 from store.models import AuditEntry, RoleGrant, Room, ServiceTeam, Venue
@@ -45,11 +47,18 @@ HOURS = {day: "08:00-20:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat"
 # What a turn writes whoever talks: the person, the conversation, the audit log itself.
 BOOKKEEPING = {"audit_log", "dialog_state", "processed_update", "channel_account", "resident"}
 REFUSALS = (t("staff_only"), t("order_not_team"))
-SAMPLE_CODE = "K7M2Q9"
 
-# Buttons whose handler asks the store for the role first (refuse_unless, staff_gate, gate).
-# "{x}" stands for the id of something real, so the gate is what stops the resident.
-STAFF_BUTTONS = [
+# The staff buttons are every button whose handler declares who may press it (a role, or a guard
+# such as the order's team); each is tried with the ids of something real behind it ("{x}"), so
+# the guard is what stops the resident. Every field of a guarded button needs samples here.
+FIELD_SAMPLES: dict[str, list[str]] = {
+    "order": ["{order}"], "team": ["{team}"], "volunteer": ["{volunteer}"], "resident": ["{volunteer_resident}"],
+    "redemption": ["{redemption}"], "feedback": ["{feedback}"], "notice": ["{notice}"], "vote": ["{vote}"],
+    "code": ["{check_in_code}"], "points": ["5"], "choice": ["0", "new", "all"], "count": ["1"],
+    "seed": ["abcdef"], "year_or_month": ["2026-11"], "month": ["11"], "page": ["2"],
+}
+# What the list of staff buttons held when it was kept by hand: the declarations cover at least this.
+HAND_KEPT_BEFORE = {
     "vlist", "vsee:{volunteer}", "vapp:{volunteer}", "vrej:{volunteer}",
     "rdlist", "rdsee:{redemption}", "rdout:{redemption}",
     "credit", "crv:{volunteer_resident}", "crp:5", "crok",
@@ -61,9 +70,9 @@ STAFF_BUTTONS = [
     "ntc", "ntl", "nto:{notice}", "ntcx:{notice}", "ntcy:{notice}", "ntok",
     "newvote", "nvy", "draw", "draw:{vote}", "draw:{vote}:1", "drawy:{vote}:1:abcdef", "report",
     "report:2026-11",
-]
+}
 # Later steps of a staff draft (a notice, a vote, an order question): without a draft of one's
-# own, which only the gate above hands out, they only say the draft is gone.
+# own, which only a guarded button hands out, they only say the draft is gone.
 STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "nvr:daily", "nvs:live",
                      "nvn", "sno"]
 RESIDENT_BUTTONS = {
@@ -73,19 +82,32 @@ RESIDENT_BUTTONS = {
     "rts", "search", "sec", "set", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
 }
+ROUTES = Routes(ROUTERS)
 
 
 def _verb(button: str) -> str:
     return button.split(":", 1)[0]
 
 
-STAFF_VERBS = {_verb(b) for b in STAFF_BUTTONS}
-ROUTES = Routes(ROUTERS)
-KEYWORDS, ARG_KEYWORDS = ROUTES.words, ROUTES.argument_words
-STAFF_COMMANDS = sorted(word for word, verb in KEYWORDS.items() if verb in STAFF_VERBS)
-ARG_SAMPLES = {"checkin": [SAMPLE_CODE], "draw": ["{vote}", "{vote} 2"], "report": ["2026-11"]}
-STAFF_COMMANDS_WITH_ARGUMENTS = sorted(f"{word} {arg}" for word, verb in ARG_KEYWORDS.items()
-                                       if verb in STAFF_VERBS for arg in ARG_SAMPLES[verb])
+def button_samples(callback) -> list[str]:
+    """Every length of the button's data from its required fields to all of them, with each sample."""
+    fields, required = [name for name, _, _ in callback._shape], sum(need for _, _, need in callback._shape)
+    missing = [name for name in fields if name not in FIELD_SAMPLES]
+    assert not missing, f"{callback.prefix}: give the fields {missing} samples in FIELD_SAMPLES"
+    return [":".join([callback.prefix, *values]) for length in range(required, len(fields) + 1)
+            for values in itertools.product(*(FIELD_SAMPLES[name] for name in fields[:length]))]
+
+
+GUARDED = {verb: route for verb, route in ROUTES.payloads.items() if route.access is not None}
+STAFF_BUTTONS = sorted(sample for route in GUARDED.values() for sample in button_samples(route.callback))
+STAFF_VERBS = set(GUARDED)
+GUARDED_STATES = sorted(name for name, state in ROUTES.states.items() if state.access is not None)
+STAFF_COMMANDS = sorted(word for word, payload in ROUTES.words.items() if _verb(payload) in STAFF_VERBS)
+# Typed with arguments: "签到 CODE" takes one, "/draw VOTE N SEED" up to three.
+STAFF_COMMANDS_WITH_ARGUMENTS = sorted(
+    f"{word} {' '.join(args)}" for word, verb in ROUTES.argument_words.items() if verb in STAFF_VERBS
+    for args in (b.split(":")[1:] for b in button_samples(GUARDED[verb].callback))
+    if len(args) == 1 or (args and word.startswith("/")))
 
 _people = itertools.count(1)
 
@@ -168,15 +190,21 @@ def check_refused(dialogs: Dialogs, user: str, replies: list[Reply], tried: str,
     assert snapshot(dialogs.db) == before, f"{tried} changed the store"
 
 
-def test_every_button_is_known_as_a_staff_or_a_resident_one():
-    staff = STAFF_VERBS | {_verb(b) for b in STAFF_DRAFT_STEPS}
-    assert not staff & RESIDENT_BUTTONS
-    assert set(ROUTES.payloads) == staff | RESIDENT_BUTTONS, "a new button: list it as staff or resident here"
+def test_the_declared_staff_buttons_cover_at_least_the_list_once_kept_by_hand():
+    assert HAND_KEPT_BEFORE <= set(STAFF_BUTTONS), HAND_KEPT_BEFORE - set(STAFF_BUTTONS)
+
+
+def test_every_button_without_a_guard_is_known_as_a_resident_one_or_a_later_staff_step():
+    unguarded = set(ROUTES.payloads) - STAFF_VERBS
+    assert unguarded == RESIDENT_BUTTONS | {_verb(b) for b in STAFF_DRAFT_STEPS}, \
+        "a new button: declare its role, or list it as a resident button here"
 
 
 def test_the_staff_commands_are_all_tried():
     assert {"/orders", "/checkin", "/notice", "/notices", "/bindcode", "/volunteers", "/credit",
             "/redemptions", "/feedback", "/newvote", "/draw", "/report"} <= set(STAFF_COMMANDS)
+    assert {"/checkin {check_in_code}", "/draw {vote}", "/draw {vote} 1", "/report 2026-11"} \
+        <= set(STAFF_COMMANDS_WITH_ARGUMENTS)
 
 
 @pytest.mark.parametrize("command", STAFF_COMMANDS + STAFF_COMMANDS_WITH_ARGUMENTS)
@@ -197,6 +225,17 @@ def test_a_resident_pressing_a_staff_button_is_refused_and_audited(world, button
     before = snapshot(dialogs.db)
     replies = dialogs.handle(Incoming(CHANNEL, user, payload=payload))
     check_refused(dialogs, user, replies, payload, before)
+
+
+@pytest.mark.parametrize("state", GUARDED_STATES)
+def test_a_resident_typing_in_a_guarded_staff_state_is_refused_and_audited(world, state):
+    dialogs, _ = world
+    user = plain_resident(dialogs)
+    with dialogs.db.session() as s:
+        save_state(s, find_account(s, CHANNEL, user).id, state, {})
+    before = snapshot(dialogs.db)
+    replies = dialogs.handle(Incoming(CHANNEL, user, text="王阿姨"))
+    check_refused(dialogs, user, replies, state, before)
 
 
 @pytest.mark.parametrize("button", STAFF_DRAFT_STEPS)
