@@ -12,6 +12,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu
 from bot.messages import Choice, Incoming, Reply
 from bot.dialogs.router import PAYLOADS, TEXT_LIMITS, TEXTS, as_list, split_payload
+from bot.dialogs.states import chat_of
 from bot.dialogs.text_input import argument_payload, as_number, clean_text, keyword_payload
 from bot.observability.metrics import observe_turn
 from bot.settings import Settings
@@ -56,7 +57,8 @@ class Dialogs:
                 return []
             account, is_new = get_or_create_account(
                 session, incoming.channel, incoming.user_id, incoming.display_name)
-            expect, data = load_state(session, account.id)
+            chat = chat_of(incoming)
+            expect, data = load_state(session, account.id, chat)
             ctx = Context(session=session, settings=self.settings, account=account,
                           now=self.clock.now(), expect=expect, data=data, services=self.services)
             if is_new and not incoming.payload and not is_deep_link(incoming.text):
@@ -64,7 +66,7 @@ class Dialogs:
             else:
                 replies = self._route(ctx, incoming)
             self._remember(ctx, replies)
-            save_state(session, account.id, ctx.expect, ctx.data)
+            save_state(session, account.id, chat, ctx.expect, ctx.data)
             return replies
 
     def _route(self, ctx: Context, incoming: Incoming) -> list[Reply]:

@@ -9,6 +9,7 @@ from bot.dialogs.engine import Dialogs, remember_choices
 from bot.dialogs.push_render import render_push
 from bot.messages import Reply
 from store.dialog_state import load_state, save_state
+from store.models.dialog import PRIVATE_CHAT
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENT
 from store.people import find_account
@@ -30,7 +31,7 @@ def deliver_due(dialogs: Dialogs, user_id: str, channel: str = "console") -> lis
             if reply is not None:
                 expect, data = load_state(s, account.id)
                 remember_choices(data, [reply])
-                save_state(s, account.id, expect, data)
+                save_state(s, account.id, PRIVATE_CHAT, expect, data)
             row.status, row.sent_at = SENT, now
             s.add(row)
             out.append((row.kind, reply))
