@@ -8,7 +8,8 @@ from bot.dialogs.menus import menu_button
 from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, Result, on_payload, on_text
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
-from bot.dialogs.volunteer_staff_flow import arg_id, paged, pending_step, tell
+from bot.dialogs.states import CREDIT
+from bot.dialogs.volunteer_staff_flow import arg_id, paged, tell
 from store.models import Volunteer
 from store.models.staff import ORGANIZER
 from store.points import balance, credit_by_hand
@@ -70,7 +71,7 @@ def ask_points(ctx: Context, args: list[str]) -> Reply:
     if isinstance(found, Reply):
         return found
     ctx.expect = "credit_points"
-    ctx.data["credit"] = {"rid": found.resident_id, "at": ctx.now.isoformat()}
+    CREDIT.enter(ctx, {"rid": found.resident_id})
     quick = [Choice(ctx.t("credit_n_points", n=n), f"crp:{n}") for n in QUICK_POINTS]
     return Reply(ctx.t("credit_ask_points", name=found.name,
                        balance=balance(ctx.session, found.resident_id)),
@@ -89,7 +90,7 @@ def parse_points(text: str, most: int) -> int | None:
 
 def take_points(ctx: Context, raw: str) -> Reply:
     """Keep the points of the credit being written and ask for the reason."""
-    step = pending_step(ctx, "credit")
+    step = CREDIT.get(ctx)
     found = _credit_target(ctx, step["rid"] if step else None, "points.credit")
     if isinstance(found, Reply):
         ctx.expect = ""
@@ -99,7 +100,8 @@ def take_points(ctx: Context, raw: str) -> Reply:
     if points is None:
         ctx.expect = "credit_points"
         return Reply(ctx.t("credit_bad_points", most=most), (menu_button(ctx),))
-    step.update(points=points, at=ctx.now.isoformat())
+    step["points"] = points
+    CREDIT.keep(ctx)
     ctx.expect = "credit_reason"
     return Reply(ctx.t("credit_ask_reason", name=found.name, points=f"{points:+d}"), (menu_button(ctx),))
 
@@ -113,7 +115,7 @@ def quick_points(ctx: Context, args: list[str]) -> Result:
 @on_text("credit_points")
 def typed_points(ctx: Context, text: str) -> Result:
     """Points typed by hand; a stale step makes the text a search again."""
-    if pending_step(ctx, "credit") is None:
+    if CREDIT.get(ctx) is None:
         ctx.expect = ""
         return TEXTS["search"](ctx, text)
     return take_points(ctx, text)
@@ -122,7 +124,7 @@ def typed_points(ctx: Context, text: str) -> Result:
 @on_text("credit_reason")
 def take_reason(ctx: Context, text: str) -> Result:
     """Keep the reason and ask to confirm."""
-    step = pending_step(ctx, "credit")
+    step = CREDIT.get(ctx)
     if step is None or "points" not in step:
         ctx.expect = ""
         return TEXTS["search"](ctx, text)
@@ -134,7 +136,8 @@ def take_reason(ctx: Context, text: str) -> Result:
     if not 2 <= len(reason) <= 60:
         ctx.expect = "credit_reason"
         return Reply(ctx.t("credit_bad_reason"), (menu_button(ctx),))
-    step.update(reason=reason, at=ctx.now.isoformat())
+    step["reason"] = reason
+    CREDIT.keep(ctx)
     return Reply(ctx.t("credit_confirm", name=found.name, points=f"{step['points']:+d}", reason=reason),
                  (Choice(ctx.t("btn_confirm"), "crok"), Choice(ctx.t("btn_cancel_form"), "menu")))
 
@@ -145,8 +148,7 @@ def write_credit(ctx: Context, args: list[str]) -> Reply:
     refused = refuse_unless(ctx, ORGANIZER, "points.credit")
     if refused:
         return refused
-    step = pending_step(ctx, "credit")
-    ctx.data.pop("credit", None)  # a second tap on 确认 writes nothing more
+    step = CREDIT.leave(ctx)  # a second tap on 确认 writes nothing more
     if step is None or "reason" not in step:
         return Reply(ctx.t("credit_expired"), (Choice(ctx.t("btn_credit"), "credit"), menu_button(ctx)))
     found = _credit_target(ctx, step["rid"], "points.credit")

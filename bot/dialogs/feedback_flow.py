@@ -7,7 +7,8 @@ from bot.dialogs.menus import add_menu_item, main_menu_choices, menu_button
 from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, Result, on_payload, on_text
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
-from bot.dialogs.volunteer_staff_flow import paged, pending_step, person_name, tell
+from bot.dialogs.states import FEEDBACK, FEEDBACK_REPLY
+from bot.dialogs.volunteer_staff_flow import paged, person_name, tell
 from store.feedback import mark_handled, open_feedback, submit
 from store.models import Feedback
 from store.models.feedback import FEEDBACK_CATEGORIES, NEW, REPLY_LIMIT, TEXT_LIMIT
@@ -34,7 +35,7 @@ def ask_text(ctx: Context, args: list[str]) -> Reply:
     if category not in FEEDBACK_CATEGORIES:
         return choose_category(ctx, [])
     ctx.expect = EXPECT_TEXT
-    ctx.data["fb"] = {"cat": category, "at": ctx.now.isoformat()}
+    FEEDBACK.enter(ctx, {"cat": category})
     return Reply(ctx.t(f"fb_ask_{category}", limit=TEXT_LIMIT),
                  (Choice(ctx.t("btn_fb_other_kind"), "fb"), menu_button(ctx)))
 
@@ -42,17 +43,16 @@ def ask_text(ctx: Context, args: list[str]) -> Reply:
 @on_text(EXPECT_TEXT)
 def take_text(ctx: Context, text: str) -> Result:
     """Keep the message; too long gets asked again, a stale one is a search."""
-    step = pending_step(ctx, "fb")
+    step = FEEDBACK.get(ctx)
     if step is None:
         ctx.expect = ""
-        ctx.data.pop("fb", None)
         return TEXTS["search"](ctx, text)
     result = submit(ctx.session, ctx.resident_id, step["cat"], text, ctx.now)
     if result.status == "too_long":
         ctx.expect = EXPECT_TEXT
         return Reply(ctx.t("fb_too_long", limit=TEXT_LIMIT, length=len(text.strip())),
                      (menu_button(ctx),))
-    ctx.data.pop("fb", None)
+    FEEDBACK.leave(ctx)
     if result.status != "saved":
         return choose_category(ctx, [])
     return Reply(ctx.t("fb_thanks"), main_menu_choices(ctx))
@@ -108,7 +108,7 @@ def ask_reply(ctx: Context, args: list[str]) -> Reply:
     if item is None or item.status != NEW:
         return feedback_detail(ctx, args) if item else Reply(ctx.t("fbs_missing"), (menu_button(ctx),))
     ctx.expect = EXPECT_REPLY
-    ctx.data["fb_reply"] = {"id": item.id, "at": ctx.now.isoformat()}
+    FEEDBACK_REPLY.enter(ctx, {"id": item.id})
     return Reply(ctx.t("fbs_ask_reply", limit=REPLY_LIMIT),
                  (Choice(ctx.t("btn_cancel_form"), f"fbsee:{item.id}"),))
 
@@ -116,7 +116,7 @@ def ask_reply(ctx: Context, args: list[str]) -> Reply:
 @on_text(EXPECT_REPLY)
 def send_reply(ctx: Context, text: str) -> Result:
     """Close the message with the reply and send the reply to the resident."""
-    step = pending_step(ctx, "fb_reply")
+    step = FEEDBACK_REPLY.get(ctx)
     if step is None:
         ctx.expect = ""
         return TEXTS["search"](ctx, text)
@@ -128,7 +128,7 @@ def send_reply(ctx: Context, text: str) -> Result:
         ctx.expect = EXPECT_REPLY
         return Reply(ctx.t("fbs_bad_reply", limit=REPLY_LIMIT),
                      (Choice(ctx.t("btn_cancel_form"), f"fbsee:{step['id']}"),))
-    ctx.data.pop("fb_reply", None)
+    FEEDBACK_REPLY.leave(ctx)
     after = (Choice(ctx.t("btn_back"), "fblist"), menu_button(ctx))
     if result.status != "handled":
         return Reply(ctx.t("fbs_already" if result.status == "already" else "fbs_missing"), after)

@@ -13,6 +13,7 @@ from bot.dialogs.notice_time import parse_local_time
 from bot.dialogs.paging import clamp_page, render_choices
 from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload, on_text
+from bot.dialogs.states import NOTICE_DRAFT
 from bot.dialogs.text_input import clean_text
 from bot.dialogs.quiet_hours import next_allowed
 from store.groups import known_communities, reachable_groups
@@ -21,28 +22,19 @@ from store.notices import Target, create_notice, target_groups, target_subscribe
 
 EXPECT_TEXT = "notice_text"
 EXPECT_WHEN = "notice_when"
-DRAFT = "notice"
-# A draft left alone this long is dropped: the worker starts again rather than send something stale.
-DRAFT_WINDOW = timedelta(hours=1)
 MIN_LEAD = timedelta(minutes=1)
 MAX_AHEAD = timedelta(days=30)
 DROP_WORDS = ("放弃", "取消", "不发了")
 
 
 def _draft(ctx: Context) -> dict | None:
-    draft = ctx.data.get(DRAFT)
-    try:
-        fresh = ctx.now - datetime.fromisoformat(draft["at"]) <= DRAFT_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    if not fresh:
-        return None
-    draft["at"] = ctx.now.isoformat()
+    draft = NOTICE_DRAFT.get(ctx)
+    NOTICE_DRAFT.keep(ctx)  # every step taken gives the worker the full time again
     return draft
 
 
 def _expired(ctx: Context) -> Reply:
-    ctx.data.pop(DRAFT, None)
+    NOTICE_DRAFT.leave(ctx)
     return Reply(ctx.t("notice_draft_gone"), (Choice(ctx.t("btn_notice_new"), "ntc"), menu_button(ctx)))
 
 
@@ -56,7 +48,7 @@ def start_notice(ctx: Context, args: list[str]) -> Reply:
     refused = staff_gate(ctx, "notice.compose")
     if refused:
         return refused
-    ctx.data[DRAFT] = {"at": ctx.now.isoformat()}
+    NOTICE_DRAFT.enter(ctx, {})
     ctx.expect = EXPECT_TEXT
     return Reply(ctx.t("notice_ask_text", max=TEXT_MAX), (_abandon(ctx), menu_button(ctx)))
 
@@ -214,7 +206,7 @@ def send_notice(ctx: Context, args: list[str]) -> Reply:
     """确认发送: queue the notice to every group and subscriber, in this turn's transaction."""
     refused = staff_gate(ctx, "notice.send")  # first, so a forged press without a draft is audited too
     if refused:
-        ctx.data.pop(DRAFT, None)
+        NOTICE_DRAFT.leave(ctx)
         return refused
     draft = _draft(ctx)
     if draft is None or "urgent" not in draft:
@@ -223,10 +215,10 @@ def send_notice(ctx: Context, args: list[str]) -> Reply:
     for community in ([target.community] if target.kind != ALL else list(target.communities or [])):
         refused = staff_gate(ctx, "notice.send", community)
         if refused:
-            ctx.data.pop(DRAFT, None)
+            NOTICE_DRAFT.leave(ctx)
             return refused
     if target.kind == ALL and target.communities is None and staff_reach(ctx) is not None:
-        ctx.data.pop(DRAFT, None)
+        NOTICE_DRAFT.leave(ctx)
         return refuse(ctx, "notice.send", "")
     if send_at is not None and send_at < ctx.now + MIN_LEAD:
         ctx.expect = EXPECT_WHEN
@@ -236,7 +228,7 @@ def send_notice(ctx: Context, args: list[str]) -> Reply:
     notice = create_notice(ctx.session, author_id=ctx.resident_id, text=draft["text"], target=target,
                            send_at=send_at or ctx.now, urgent=urgent, payload=Reply(message).to_dict(),
                            now=ctx.now)
-    ctx.data.pop(DRAFT, None)
+    NOTICE_DRAFT.leave(ctx)
     when = local_time_text(ctx, send_at) if send_at else ctx.t("notice_now")
     return Reply(ctx.t("notice_queued", groups=notice.groups, subscribers=notice.subscribers, when=when),
                  (Choice(ctx.t("btn_notice_report"), f"nto:{notice.id}"),
@@ -246,5 +238,5 @@ def send_notice(ctx: Context, args: list[str]) -> Reply:
 @on_payload("ntx")
 def drop_notice(ctx: Context, args: list[str]) -> Reply:
     """放弃: the draft is thrown away; nothing was sent."""
-    ctx.data.pop(DRAFT, None)
+    NOTICE_DRAFT.leave(ctx)
     return Reply(ctx.t("notice_dropped"), (menu_button(ctx),))

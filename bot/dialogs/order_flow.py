@@ -15,6 +15,7 @@ from bot.dialogs.order_render import (
 )
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.rating_flow import take_pending_comment
+from bot.dialogs.states import ORDER_COMMENT
 from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
 from store.models.orders import DONE, ServiceItem, ServiceOrder
@@ -242,7 +243,7 @@ def rate(ctx: Context, args: list[str]) -> Reply:
     result = rate_order(ctx.session, order_id, ctx.resident_id, grade, ctx.now)
     if result.status == "recorded":
         ctx.expect = COMMENT_EXPECT
-        ctx.data["order_rating"] = {"order": order_id, "at": ctx.now.isoformat()}
+        ORDER_COMMENT.enter(ctx, {"order": order_id})
         return Reply(ctx.t("rating_recorded", grade=grade), (Choice(ctx.t("btn_skip"), "orts"),) + after)
     if result.status == "bad_grade":
         return Reply(ctx.t("rating_bad"), order_grade_choices(order_id) + after)
@@ -254,14 +255,14 @@ def rate(ctx: Context, args: list[str]) -> Reply:
 @on_payload("orts")
 def skip_comment(ctx: Context, args: list[str]) -> Reply:
     """No comment this time."""
-    ctx.data.pop("order_rating", None)
+    ORDER_COMMENT.leave(ctx)
     return Reply(ctx.t("comment_skipped"), (Choice(ctx.t("btn_my_orders"), "myo"), menu_button(ctx)))
 
 
 @on_text(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
-    pending = take_pending_comment(ctx, "order_rating")
+    pending = take_pending_comment(ctx, ORDER_COMMENT)
     if pending is None:
         return as_list(TEXTS["search"](ctx, text))
     status = add_order_comment(ctx.session, int(pending["order"]), ctx.resident_id, text)

@@ -1,20 +1,17 @@
 """The satisfaction poll after a session: 优/良/中/差, then an optional comment."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.push_render import grade_choices
 from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, as_list, on_payload, on_text
 from bot.dialogs.reminder_plan import poll_closes_at
+from bot.dialogs.states import RATING_COMMENT, State
 from store.models import ClassSession
 from store.ratings import add_comment, record_rating
 
 COMMENT_EXPECT = "rating_comment"
-# Text typed long after the rating is more likely a search than a late comment.
-COMMENT_WINDOW = timedelta(hours=1)
 
 
 @on_payload("rt")
@@ -29,7 +26,7 @@ def rate(ctx: Context, args: list[str]) -> Reply:
                            poll_closes_at(ctx.settings, cls))
     if result.status == "recorded":
         ctx.expect = COMMENT_EXPECT
-        ctx.data["rating"] = {"session_id": cls.id, "at": ctx.now.isoformat()}
+        RATING_COMMENT.enter(ctx, {"session_id": cls.id})
         return Reply(ctx.t("rating_recorded", grade=result.grade),
                      (Choice(ctx.t("btn_skip"), f"rts:{cls.id}"), menu_button(ctx)))
     if result.status == "already":
@@ -44,25 +41,20 @@ def rate(ctx: Context, args: list[str]) -> Reply:
 @on_payload("rts")
 def skip_comment(ctx: Context, args: list[str]) -> Reply:
     """No comment this time."""
-    ctx.data.pop("rating", None)
+    RATING_COMMENT.leave(ctx)
     return Reply(ctx.t("comment_skipped"), main_menu_choices(ctx))
 
 
-def take_pending_comment(ctx: Context, key: str) -> dict | None:
-    """The rating waiting for a comment under `key`, if given within the comment window; cleared either way."""
-    pending = ctx.data.pop(key, None) or {}
+def take_pending_comment(ctx: Context, state: State) -> dict | None:
+    """The rating waiting for a comment in `state`, unless that lapsed; cleared either way."""
     ctx.expect = ""
-    try:
-        fresh = ctx.now - datetime.fromisoformat(pending["at"]) <= COMMENT_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    return pending if fresh else None
+    return state.leave(ctx) or None
 
 
 @on_text(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
-    pending = take_pending_comment(ctx, "rating")
+    pending = take_pending_comment(ctx, RATING_COMMENT)
     if pending is None:
         return as_list(TEXTS["search"](ctx, text))
     status = add_comment(ctx.session, int(pending["session_id"]), ctx.resident_id, text)

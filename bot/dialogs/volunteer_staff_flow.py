@@ -1,8 +1,6 @@
 """Organizers: /volunteers (approve or reject registrations) and /redemptions (hand rewards out)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
@@ -10,6 +8,7 @@ from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
 from bot.dialogs.router import TEXTS, Result, on_payload, on_text
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse_unless
+from bot.dialogs.states import VOLUNTEER_REJECT
 from store.models import Redemption, Resident, Reward, Volunteer
 from store.models.staff import ORGANIZER
 from store.models.volunteers import PENDING
@@ -17,9 +16,6 @@ from store.outbox import enqueue
 from store.rewards import hand_out, waiting_redemptions
 from store.roles import communities_of
 from store.volunteers import approve, pending_registrations, reject, volunteer_of
-
-# A half-typed staff step left for this long is dropped; later text is a search again.
-STEP_WINDOW = timedelta(hours=1)
 
 
 def tell(ctx: Context, resident_id: int, idem_key: str, kind: str, reply: Reply) -> None:
@@ -34,16 +30,6 @@ def person_name(ctx: Context, resident_id: int) -> str:
     resident = ctx.session.get(Resident, resident_id)
     return (found.name if found else "") or (resident.display_name if resident else "") or \
         ctx.t("resident_n", id=resident_id)
-
-
-def pending_step(ctx: Context, key: str) -> dict | None:
-    """A staff step kept in state data, if it is recent."""
-    step = ctx.data.get(key)
-    try:
-        fresh = ctx.now - datetime.fromisoformat(step["at"]) <= STEP_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    return step if fresh else None
 
 
 def arg_id(args: list[str]) -> int | None:
@@ -126,7 +112,7 @@ def ask_reject_reason(ctx: Context, args: list[str]) -> Reply:
     if found.status != PENDING:
         return Reply(ctx.t("vols_already"), (Choice(ctx.t("btn_back"), "vlist"), menu_button(ctx)))
     ctx.expect = "vol_reject_reason"
-    ctx.data["vol_reject"] = {"id": found.id, "at": ctx.now.isoformat()}
+    VOLUNTEER_REJECT.enter(ctx, {"id": found.id})
     return Reply(ctx.t("vols_ask_reason", name=found.name),
                  (Choice(ctx.t("btn_cancel_form"), f"vsee:{found.id}"),))
 
@@ -134,7 +120,7 @@ def ask_reject_reason(ctx: Context, args: list[str]) -> Reply:
 @on_text("vol_reject_reason")
 def reject_with_reason(ctx: Context, text: str) -> Result:
     """Turn the registration down and tell the resident why."""
-    step = pending_step(ctx, "vol_reject")
+    step = VOLUNTEER_REJECT.get(ctx)
     if step is None:
         ctx.expect = ""
         return TEXTS["search"](ctx, text)
@@ -146,7 +132,7 @@ def reject_with_reason(ctx: Context, text: str) -> Result:
     if not 2 <= len(reason) <= 100:
         ctx.expect = "vol_reject_reason"
         return Reply(ctx.t("vols_bad_reason"), (Choice(ctx.t("btn_cancel_form"), f"vsee:{found.id}"),))
-    ctx.data.pop("vol_reject", None)
+    VOLUNTEER_REJECT.leave(ctx)
     after = (Choice(ctx.t("btn_back"), "vlist"), menu_button(ctx))
     if reject(ctx.session, found.id, reason, actor_name(ctx), ctx.now).status != "done":
         return Reply(ctx.t("vols_already"), after)

@@ -23,6 +23,11 @@ class DialogState(SQLModel, table=True):
     chat: str = Field(default=PRIVATE_CHAT, primary_key=True, max_length=128)  # a group's chat id
     expect: str = Field(default="", max_length=40)  # what free text means now ("" = search)
     data: str = Field(default="{}")  # JSON: last reply, choice payloads, flow data
+    # The named state of a multi-step flow the chat is in ("" = none); its data is data[state].
+    state: str = Field(default="", max_length=40)
+    # When that named state lapses (None = never). Stored, not derived from updated_at: pushes
+    # touch the row too, and a state's lifetime is fixed when it is entered, whatever the code says later.
+    expires_at: NaiveDatetime | None = None
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

@@ -29,9 +29,9 @@ def deliver_due(dialogs: Dialogs, user_id: str, channel: str = "console") -> lis
             reply = (render_push(s, dialogs.settings, row, account, now) if "render" in payload
                      else Reply.from_dict(payload))
             if reply is not None:
-                expect, data = load_state(s, account.id)
-                remember_choices(data, [reply])
-                save_state(s, account.id, PRIVATE_CHAT, expect, data)
+                saved = load_state(s, account.id)
+                remember_choices(saved.data, [reply])
+                save_state(s, account.id, PRIVATE_CHAT, saved)
             row.status, row.sent_at = SENT, now
             s.add(row)
             out.append((row.kind, reply))

@@ -176,6 +176,19 @@ def test_bad_input_changes_nothing(worker, dialogs, clock, sqlite_db):
     assert count_rows(sqlite_db) == 0
 
 
+def test_each_step_gives_the_draft_another_hour(worker, dialogs, clock, sqlite_db):
+    assert "请输入通知内容" in worker.say("/notice")
+    clock.advance(minutes=50)
+    assert "发给哪些群" in worker.say("周六停水")
+    clock.advance(minutes=50)
+    assert "什么时候发" in worker.say("1")
+    clock.advance(minutes=50)
+    assert "是紧急通知吗" in worker.say("1")      # 现在发送: 150 minutes after /notice
+    clock.advance(minutes=61)
+    assert "草稿已经过期" in worker.say("1")
+    assert count_rows(sqlite_db) == 0
+
+
 def test_bind_code_flow_and_binding_in_a_group(worker, dialogs, sqlite_db):
     picked = worker.say("/bindcode")
     assert "要绑定哪个社区的群" in picked and "1. 幸福社区" in picked

@@ -121,7 +121,7 @@ async def test_a_typed_number_answers_the_push(db, settings, sender, clock):
          choices=(Choice("帮助", "help"), Choice("主菜单", "menu")))
     await make_worker(db, settings, sender, clock).drain()
     with db.session() as s:
-        _, data = load_state(s, account)
+        data = load_state(s, account).data
     assert data["choices"] == ["help", "menu"]
 
     replies = Dialogs(db, settings, clock).handle(Incoming(CHANNEL, "1002", text="1"))

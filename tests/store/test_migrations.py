@@ -12,7 +12,7 @@ from bot.schema import SchemaNotReady, check_schema, prepare_schema
 from bot.settings import get_settings
 from store import migrate
 from store.db import Database
-from store.dialog_state import load_state, save_state
+from store.dialog_state import ChatState, load_state, save_state
 from tests.conftest import ROOT, START
 from tests.support.databases import PostgresSchema, postgres_base_url
 
@@ -237,12 +237,12 @@ def test_dialog_state_of_a_0001_database_moves_to_the_private_chat(empty_db):
     migrate.upgrade(empty_db)
     assert migrate.differences(empty_db) == []
     with empty_db.session() as s:
-        assert load_state(s, 7) == ("search", {"choices": ["menu"]})
-        assert load_state(s, 7, "-1001") == ("", {})
-        save_state(s, 7, "-1001", "", {"choices": ["help"]})
+        assert load_state(s, 7) == ChatState("search", {"choices": ["menu"]})
+        assert load_state(s, 7, "-1001") == ChatState()
+        save_state(s, 7, "-1001", ChatState("", {"choices": ["help"], "notice": {}}, "notice", START))
     with empty_db.session() as s:
-        assert load_state(s, 7)[1] == {"choices": ["menu"]}
-        assert load_state(s, 7, "-1001")[1] == {"choices": ["help"]}
+        assert load_state(s, 7).data == {"choices": ["menu"]}
+        assert load_state(s, 7, "-1001") == ChatState("", {"choices": ["help"], "notice": {}}, "notice", START)
     migrate.downgrade(empty_db, "0001")
     with empty_db.engine.connect() as conn:
         rows = conn.execute(text("SELECT account_id, expect FROM dialog_state")).all()
