@@ -48,7 +48,7 @@ class Reply:
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a user did: typed text, or pressed a choice (payload set)."""
+    """One thing a user did: typed text, or pressed a choice (payload set), in a chat."""
 
     channel: str
     user_id: str
@@ -57,3 +57,13 @@ class Incoming:
     update_key: str | None = None  # the channel's unique id of this update, for de-duplication
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    chat_id: str = ""  # the chat it happened in; empty means the user's private chat with the bot
+
+    def __post_init__(self) -> None:
+        if not self.chat_id:
+            object.__setattr__(self, "chat_id", self.user_id)
+
+    @property
+    def in_private(self) -> bool:
+        """True in the user's one-to-one chat with the bot (a private chat's id is the user's own)."""
+        return self.chat_id == self.user_id

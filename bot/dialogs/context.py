@@ -25,6 +25,8 @@ class Context:
     expect: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     services: Any = None
+    state: str = ""  # the named state of a multi-step flow (bot.dialogs.states), "" for none
+    state_expires: datetime | None = None  # when that state lapses
 
     @property
     def resident_id(self) -> int:

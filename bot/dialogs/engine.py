@@ -13,6 +13,7 @@ from bot.dialogs.menus import main_menu
 from bot.dialogs.router import Router, Routes
 from bot.dialogs.text_input import START_LINKS, as_number, clean_text
 from bot.messages import Choice, Incoming, Reply
+from bot.dialogs.states import chat_of, turn_state
 from bot.observability.metrics import observe_turn
 from bot.settings import Settings
 from bot.texts import t
@@ -58,15 +59,17 @@ class Dialogs:
                 return []
             account, is_new = get_or_create_account(
                 session, incoming.channel, incoming.user_id, incoming.display_name)
-            expect, data = load_state(session, account.id)
-            ctx = Context(session=session, settings=self.settings, account=account,
-                          now=self.clock.now(), expect=expect, data=data, services=self.services)
+            chat, now = chat_of(incoming), self.clock.now()
+            saved = load_state(session, account.id, chat, now)
+            ctx = Context(session=session, settings=self.settings, account=account, now=now,
+                          expect=saved.expect, data=saved.data, services=self.services,
+                          state=saved.state, state_expires=saved.expires_at)
             if is_new and not incoming.payload and not self.is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
             else:
                 replies = self._route(ctx, incoming)
             self._remember(ctx, replies)
-            save_state(session, account.id, ctx.expect, ctx.data)
+            save_state(session, account.id, chat, turn_state(ctx))
             return replies
 
     def _route(self, ctx: Context, incoming: Incoming) -> list[Reply]:

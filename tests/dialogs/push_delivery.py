@@ -9,6 +9,7 @@ from bot.dialogs.engine import Dialogs, remember_choices
 from bot.dialogs.pushes.render import render_push
 from bot.messages import Reply
 from store.dialog_state import load_state, save_state
+from store.models.dialog import PRIVATE_CHAT
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENT
 from store.people import find_account
@@ -28,9 +29,9 @@ def deliver_due(dialogs: Dialogs, user_id: str, channel: str = "console") -> lis
             reply = (render_push(s, dialogs.settings, row, account, now) if "render" in payload
                      else Reply.from_dict(payload))
             if reply is not None:
-                expect, data = load_state(s, account.id)
-                remember_choices(data, [reply])
-                save_state(s, account.id, expect, data)
+                saved = load_state(s, account.id)
+                remember_choices(saved.data, [reply])
+                save_state(s, account.id, PRIVATE_CHAT, saved)
             row.status, row.sent_at = SENT, now
             s.add(row)
             out.append((row.kind, reply))

@@ -149,7 +149,7 @@ def press(dialogs: Dialogs, user: str, payload: str) -> list[Reply]:
 
 def expectation_of(dialogs: Dialogs, user: str) -> str:
     with dialogs.db.session() as s:
-        return load_state(s, find_account(s, CHANNEL, user).id)[0]
+        return load_state(s, find_account(s, CHANNEL, user).id).expect
 
 
 def last_choices(replies: list[Reply]) -> list[str]:

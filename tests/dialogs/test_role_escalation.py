@@ -23,7 +23,8 @@ from bot.texts import t
 from store.booking_slots import free_slots, local_date
 from store.bookings import book_slot
 from store.db import Database
-from store.dialog_state import save_state
+from store.dialog_state import ChatState, save_state
+from store.models.dialog import PRIVATE_CHAT
 from store.feedback import submit
 from store.groups import issue_bind_code
 from store.models import AuditEntry, RoleGrant, Room, ServiceTeam, Venue
@@ -232,7 +233,7 @@ def test_a_resident_typing_in_a_guarded_staff_state_is_refused_and_audited(world
     dialogs, _ = world
     user = plain_resident(dialogs)
     with dialogs.db.session() as s:
-        save_state(s, find_account(s, CHANNEL, user).id, state, {})
+        save_state(s, find_account(s, CHANNEL, user).id, PRIVATE_CHAT, ChatState(state, {}))
     before = snapshot(dialogs.db)
     replies = dialogs.handle(Incoming(CHANNEL, user, text="王阿姨"))
     check_refused(dialogs, user, replies, state, before)
@@ -253,7 +254,7 @@ def test_a_resident_typing_a_bind_code_in_a_group_is_refused_and_the_group_stays
     user = plain_resident(dialogs)
     before = snapshot(dialogs.db)
     replies = handle_in_group(dialogs, Incoming(CHANNEL, user, text=f"/bind {ids['bind_code']}",
-                                                extra={"chat_id": "-100777", "chat_title": "幸福一网格群"}))
+                                                chat_id="-100777", extra={"chat_title": "幸福一网格群"}))
     check_refused(dialogs, user, replies, "/bind", before)
 
 

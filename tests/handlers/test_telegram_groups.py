@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.handlers.telegram.adapter import build_application
 from bot.app import build_worker
 from bot.handlers.telegram.sender import TelegramSender
+from bot.texts import t
 from store.models import AuditEntry
 from store.roles import new_invite
 from tests.conftest import START
@@ -224,3 +225,20 @@ async def test_an_urgent_notice_goes_at_night_and_a_normal_one_waits_for_morning
     clock.set(START + timedelta(days=1))  # 08:00 the next morning
     assert (await outbox.drain()).sent == 3
     assert notice_texts(group_api, -1001)[-1] == "【幸福社区通知】\n明天上午社区义剪。"
+
+
+async def test_a_number_typed_in_a_group_answers_the_group_screen_and_the_private_one_stays_apart(
+        group_api, group_app):
+    neighbour = ChatUser(group_api, NEIGHBOUR, "李阿姨")
+    await neighbour.say("/start")
+    assert (await neighbour.say("设置")).startswith("设置")      # private chat: 1 = 关闭上课提醒
+    group_api.push_text(NEIGHBOUR, "/menu", chat_id=-1001, first_name="李阿姨")
+    [menu] = await group_api.wait_for_messages(-1001, 1)       # the group: 1 = 服务菜单
+    assert menu["text"] == t("menu_title")
+    group_api.push_text(NEIGHBOUR, "1", chat_id=-1001, first_name="李阿姨", reply_to=menu)
+    sections = (await group_api.wait_for_messages(-1001, 2))[-1]
+    assert sections["text"] == t("sections_title")              # not the private screen's 1
+    assert await neighbour.say("1") == t("reminders_turned_off")  # not the group screen's 1 (文化)
+    group_api.push_callback(NEIGHBOUR, sections["message_id"], _data(sections, "主菜单"), chat_id=-1001)
+    assert (await group_api.wait_for_messages(-1001, 3))[-1]["text"] == t("menu_title")
+    assert neighbour.last["text"] == t("reminders_turned_off")  # the press answered in the group only

@@ -15,7 +15,7 @@ from bot.app import build_worker
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
 from store.db import Database
 from store.dialog_state import load_state
-from store.models import ChannelAccount, OutboxMessage, Resident
+from store.models import ChannelAccount, CommunityGroup, DialogState, OutboxMessage, Resident
 from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SENT, SKIPPED
 from store.outbox import enqueue
 from tests.conftest import START  # 08:00 in Shanghai
@@ -121,11 +121,22 @@ async def test_a_typed_number_answers_the_push(db, settings, sender, clock):
          choices=(Choice("帮助", "help"), Choice("主菜单", "menu")))
     await make_worker(db, settings, sender, clock).drain()
     with db.session() as s:
-        _, data = load_state(s, account)
+        data = load_state(s, account).data
     assert data["choices"] == ["help", "menu"]
 
     replies = Dialogs(db, settings, clock).handle(Incoming(CHANNEL, "1002", text="1"))
     assert replies and replies[0].text == t("help", "zh")
+
+
+async def test_a_push_to_a_group_remembers_nothing_for_anyone(db, settings, sender, clock):
+    group, [account] = add_resident(db, (CHANNEL, "-1001"), name="幸福社区群")
+    with db.session() as s:
+        s.add(CommunityGroup(account_id=account, community="幸福社区", active=True))
+    push(db, "notice:1", group, START, text="周六义诊", choices=(Choice("帮助", "help"),),
+         account_id=account)
+    assert (await make_worker(db, settings, sender, clock).drain()).sent == 1
+    with db.session() as s:
+        assert s.exec(select(DialogState)).all() == []
 
 
 async def test_restart_mid_send_resends_nothing_recorded_sent(db, settings, sender, clock):

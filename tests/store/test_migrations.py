@@ -12,7 +12,8 @@ from bot.schema import SchemaNotReady, check_schema, prepare_schema
 from bot.settings import get_settings
 from store import migrate
 from store.db import Database
-from tests.conftest import ROOT
+from store.dialog_state import ChatState, load_state, save_state
+from tests.conftest import ROOT, START
 from tests.support.databases import PostgresSchema, postgres_base_url
 
 NEXT = '''"""a later change"""
@@ -220,3 +221,29 @@ def test_fresh_install_is_built_by_the_migrations(settings, tmp_path):
     assert migrate.current_revision(db) == migrate.head_revision()
     assert table_names(db) == set(SQLModel.metadata.tables) | {"alembic_version"}
     db.dispose()
+
+
+def test_dialog_state_of_a_0001_database_moves_to_the_private_chat(empty_db):
+    migrate.upgrade(empty_db, "0001")
+    now = START
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO resident (id, display_name, reminders_on, created_at) "
+                          "VALUES (1, '王阿姨', :yes, :now)"), {"yes": True, "now": now})
+        conn.execute(text("INSERT INTO channel_account (id, channel, external_id, resident_id, unreachable, "
+                          "created_at, last_seen_at) VALUES (7, 'telegram', '8001', 1, :no, :now, :now)"),
+                     {"no": False, "now": now})
+        conn.execute(text("INSERT INTO dialog_state (account_id, expect, data, updated_at) "
+                          "VALUES (7, 'search', :data, :now)"), {"data": '{"choices": ["menu"]}', "now": now})
+    migrate.upgrade(empty_db)
+    assert migrate.differences(empty_db) == []
+    with empty_db.session() as s:
+        assert load_state(s, 7) == ChatState("search", {"choices": ["menu"]})
+        assert load_state(s, 7, "-1001") == ChatState()
+        save_state(s, 7, "-1001", ChatState("", {"choices": ["help"], "notice": {}}, "notice", START))
+    with empty_db.session() as s:
+        assert load_state(s, 7).data == {"choices": ["menu"]}
+        assert load_state(s, 7, "-1001") == ChatState("", {"choices": ["help"], "notice": {}}, "notice", START)
+    migrate.downgrade(empty_db, "0001")
+    with empty_db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT account_id, expect FROM dialog_state")).all()
+    assert rows == [(7, "search")]

@@ -9,6 +9,7 @@ from bot.dialogs.pushes.render import grade_choices
 from bot.dialogs.router import Load, Router, fallback
 from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
+from bot.dialogs.states import RATING_COMMENT
 from store.models import ClassSession
 from store.ratings import add_comment, record_rating
 
@@ -28,7 +29,7 @@ def rate(ctx: Context, data: Rate, cls: ClassSession) -> Reply:
                            poll_closes_at(ctx.settings, cls))
     if result.status == "recorded":
         ctx.expect = COMMENT_EXPECT
-        ctx.data["rating"] = {"session_id": cls.id, "at": ctx.now.isoformat()}
+        RATING_COMMENT.enter(ctx, {"session_id": cls.id})
         return Reply(ctx.t("rating_recorded", grade=result.grade),
                      (Choice(ctx.t("btn_skip"), SkipComment(cls.id).pack()), menu_button(ctx)))
     if result.status == "already":
@@ -43,14 +44,14 @@ def rate(ctx: Context, data: Rate, cls: ClassSession) -> Reply:
 @router.payload(SkipComment)
 def skip_comment(ctx: Context, data: SkipComment) -> Reply:
     """No comment this time."""
-    ctx.data.pop("rating", None)
+    RATING_COMMENT.leave(ctx)
     return Reply(ctx.t("comment_skipped"), main_menu_choices(ctx))
 
 
 @router.state(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
-    pending = take_pending_comment(ctx, "rating")
+    pending = take_pending_comment(ctx, RATING_COMMENT)
     if pending is None:
         return fallback(ctx, text)
     status = add_comment(ctx.session, int(pending["session_id"]), ctx.resident_id, text)

@@ -8,7 +8,7 @@ from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.paging import paged
 from bot.dialogs.router import Load, Result, Router, fallback
 from bot.dialogs.staff_access import actor_name, person_name, record_staff_action, refuse_unless, tell
-from bot.dialogs.steps import pending_step
+from bot.dialogs.states import FEEDBACK, FEEDBACK_REPLY
 from bot.messages import Choice, Reply
 from store.feedback import mark_handled, open_feedback, submit
 from store.models import Feedback
@@ -61,7 +61,7 @@ def ask_text(ctx: Context, data: Kind) -> Reply:
     if category not in FEEDBACK_CATEGORIES:
         return choose_category(ctx)
     ctx.expect = EXPECT_TEXT
-    ctx.data["fb"] = {"cat": category, "at": ctx.now.isoformat()}
+    FEEDBACK.enter(ctx, {"cat": category})
     return Reply(ctx.t(f"fb_ask_{category}", limit=TEXT_LIMIT),
                  (Choice(ctx.t("btn_fb_other_kind"), Write().pack()), menu_button(ctx)))
 
@@ -69,17 +69,17 @@ def ask_text(ctx: Context, data: Kind) -> Reply:
 @router.state(EXPECT_TEXT)
 def take_text(ctx: Context, text: str) -> Result:
     """Keep the message; too long gets asked again, a stale one is a search."""
-    step = pending_step(ctx, "fb")
+    step = FEEDBACK.get(ctx)
     if step is None:
         ctx.expect = ""
-        ctx.data.pop("fb", None)
+        FEEDBACK.leave(ctx)
         return fallback(ctx, text)
     result = submit(ctx.session, ctx.resident_id, step["cat"], text, ctx.now)
     if result.status == "too_long":
         ctx.expect = EXPECT_TEXT
         return Reply(ctx.t("fb_too_long", limit=TEXT_LIMIT, length=len(text.strip())),
                      (menu_button(ctx),))
-    ctx.data.pop("fb", None)
+    FEEDBACK.leave(ctx)
     if result.status != "saved":
         return choose_category(ctx)
     return Reply(ctx.t("fb_thanks"), main_menu_choices(ctx))
@@ -128,7 +128,7 @@ def ask_reply(ctx: Context, data: AskReply, item: Feedback) -> Reply:
     if item.status != NEW:
         return feedback_detail(ctx, data, item)
     ctx.expect = EXPECT_REPLY
-    ctx.data["fb_reply"] = {"id": item.id, "at": ctx.now.isoformat()}
+    FEEDBACK_REPLY.enter(ctx, {"id": item.id})
     return Reply(ctx.t("fbs_ask_reply", limit=REPLY_LIMIT),
                  (Choice(ctx.t("btn_cancel_form"), View(item.id).pack()),))
 
@@ -136,7 +136,7 @@ def ask_reply(ctx: Context, data: AskReply, item: Feedback) -> Reply:
 @router.state(EXPECT_REPLY)
 def send_reply(ctx: Context, text: str) -> Result:
     """Close the message with the reply and send the reply to the resident."""
-    step = pending_step(ctx, "fb_reply")
+    step = FEEDBACK_REPLY.get(ctx)
     if step is None:
         ctx.expect = ""
         return fallback(ctx, text)
@@ -148,7 +148,7 @@ def send_reply(ctx: Context, text: str) -> Result:
         ctx.expect = EXPECT_REPLY
         return Reply(ctx.t("fbs_bad_reply", limit=REPLY_LIMIT),
                      (Choice(ctx.t("btn_cancel_form"), View(step["id"]).pack()),))
-    ctx.data.pop("fb_reply", None)
+    FEEDBACK_REPLY.leave(ctx)
     after = (_back(ctx), menu_button(ctx))
     if result.status != "handled":
         return Reply(ctx.t("fbs_already" if result.status == "already" else "fbs_missing"), after)

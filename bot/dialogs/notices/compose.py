@@ -14,6 +14,7 @@ from bot.dialogs.notices.format import local_time_text, notice_message, target_l
 from bot.dialogs.notices.times import parse_local_time
 from bot.dialogs.paging import clamp_page, render_choices
 from bot.dialogs.pushes.quiet_hours import next_allowed
+from bot.dialogs.states import NOTICE_DRAFT
 from bot.dialogs.router import Router
 from bot.dialogs.text_input import clean_text
 from bot.messages import Choice, Reply
@@ -23,9 +24,6 @@ from store.notices import Target, create_notice, target_groups, target_subscribe
 
 EXPECT_TEXT = "notice_text"
 EXPECT_WHEN = "notice_when"
-DRAFT = "notice"
-# A draft left alone this long is dropped: the worker starts again rather than send something stale.
-DRAFT_WINDOW = timedelta(hours=1)
 MIN_LEAD = timedelta(minutes=1)
 MAX_AHEAD = timedelta(days=30)
 DROP_WORDS = ("放弃", "取消", "不发了")
@@ -35,19 +33,13 @@ router.keywords({"/notice", "发通知"}, Compose)
 
 
 def _draft(ctx: Context) -> dict | None:
-    draft = ctx.data.get(DRAFT)
-    try:
-        fresh = ctx.now - datetime.fromisoformat(draft["at"]) <= DRAFT_WINDOW
-    except (KeyError, TypeError, ValueError):
-        fresh = False
-    if not fresh:
-        return None
-    draft["at"] = ctx.now.isoformat()
+    draft = NOTICE_DRAFT.get(ctx)
+    NOTICE_DRAFT.keep(ctx)  # every step taken gives the worker the full time again
     return draft
 
 
 def _expired(ctx: Context) -> Reply:
-    ctx.data.pop(DRAFT, None)
+    NOTICE_DRAFT.leave(ctx)
     return Reply(ctx.t("notice_draft_gone"), (Choice(ctx.t("btn_notice_new"), Compose().pack()), menu_button(ctx)))
 
 
@@ -58,7 +50,7 @@ def _abandon(ctx: Context) -> Choice:
 @router.payload(Compose, role=staff("notice.compose"))
 def start_notice(ctx: Context, data: Compose) -> Reply:
     """/notice, 发通知: ask for the text."""
-    ctx.data[DRAFT] = {"at": ctx.now.isoformat()}
+    NOTICE_DRAFT.enter(ctx, {})
     ctx.expect = EXPECT_TEXT
     return Reply(ctx.t("notice_ask_text", max=TEXT_MAX), (_abandon(ctx), menu_button(ctx)))
 
@@ -226,10 +218,10 @@ def send_notice(ctx: Context, data: Send) -> Reply:
     for community in ([target.community] if target.kind != ALL else list(target.communities or [])):
         refused = staff_gate(ctx, "notice.send", community)
         if refused:
-            ctx.data.pop(DRAFT, None)
+            NOTICE_DRAFT.leave(ctx)
             return refused
     if target.kind == ALL and target.communities is None and staff_reach(ctx) is not None:
-        ctx.data.pop(DRAFT, None)
+        NOTICE_DRAFT.leave(ctx)
         return refuse(ctx, "notice.send", "")
     if send_at is not None and send_at < ctx.now + MIN_LEAD:
         ctx.expect = EXPECT_WHEN
@@ -239,7 +231,7 @@ def send_notice(ctx: Context, data: Send) -> Reply:
     notice = create_notice(ctx.session, author_id=ctx.resident_id, text=draft["text"], target=target,
                            send_at=send_at or ctx.now, urgent=urgent, payload=Reply(message).to_dict(),
                            now=ctx.now)
-    ctx.data.pop(DRAFT, None)
+    NOTICE_DRAFT.leave(ctx)
     when = local_time_text(ctx, send_at) if send_at else ctx.t("notice_now")
     return Reply(ctx.t("notice_queued", groups=notice.groups, subscribers=notice.subscribers, when=when),
                  (Choice(ctx.t("btn_notice_report"), OpenNotice(notice.id).pack()),
@@ -249,5 +241,5 @@ def send_notice(ctx: Context, data: Send) -> Reply:
 @router.payload(Drop)
 def drop_notice(ctx: Context, data: Drop | None = None) -> Reply:
     """放弃: the draft is thrown away; nothing was sent."""
-    ctx.data.pop(DRAFT, None)
+    NOTICE_DRAFT.leave(ctx)
     return Reply(ctx.t("notice_dropped"), (menu_button(ctx),))

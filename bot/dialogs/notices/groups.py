@@ -216,14 +216,14 @@ def _group_turn(dialogs: Any, incoming: Incoming, chat_id: str, title: str, code
 
 
 def handle_in_group(dialogs: Any, incoming: Incoming) -> list[Reply]:
-    """A command typed in a group (extra holds chat_id and chat_title): bind here, or the usual turn."""
+    """A command typed in a group (extra holds chat_title): bind here, or the usual turn in the group's state."""
     text = clean_text(incoming.text)
     payload = dialogs.routes.argument_payload(text) or dialogs.routes.keyword_payload(text) or ""
     verb, _, arg = payload.partition(":")
     lang = dialogs.settings.general.language
     if not arg and (text.split(maxsplit=1) or [""])[0].split("@", 1)[0].lower() == "/bind":
         return [Reply(t("bind_how", lang))]
-    chat_id = str(incoming.extra.get("chat_id") or "")
+    chat_id = "" if incoming.in_private else incoming.chat_id
     if verb == BindHere.prefix and arg and chat_id:
         try:
             return _group_turn(dialogs, incoming, chat_id, str(incoming.extra.get("chat_title") or ""), arg)

@@ -16,6 +16,7 @@ from bot.dialogs.orders.render import (
     typed_number,
 )
 from bot.dialogs.paging import paged
+from bot.dialogs.states import ORDER_COMMENT
 from bot.dialogs.router import Load, Router, fallback
 from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
@@ -239,7 +240,7 @@ def rate(ctx: Context, data: RateOrder) -> Reply:
     result = rate_order(ctx.session, order_id, ctx.resident_id, grade, ctx.now)
     if result.status == "recorded":
         ctx.expect = COMMENT_EXPECT
-        ctx.data["order_rating"] = {"order": order_id, "at": ctx.now.isoformat()}
+        ORDER_COMMENT.enter(ctx, {"order": order_id})
         return Reply(ctx.t("rating_recorded", grade=grade), (Choice(ctx.t("btn_skip"), SkipComment().pack()),) + after)
     if result.status == "bad_grade":
         return Reply(ctx.t("rating_bad"), order_grade_choices(order_id) + after)
@@ -251,14 +252,14 @@ def rate(ctx: Context, data: RateOrder) -> Reply:
 @router.payload(SkipComment)
 def skip_comment(ctx: Context, data: SkipComment) -> Reply:
     """No comment this time."""
-    ctx.data.pop("order_rating", None)
+    ORDER_COMMENT.leave(ctx)
     return Reply(ctx.t("comment_skipped"), (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx)))
 
 
 @router.state(COMMENT_EXPECT)
 def comment(ctx: Context, text: str) -> list[Reply]:
     """Keep what the resident typed as the comment of the rating just given."""
-    pending = take_pending_comment(ctx, "order_rating")
+    pending = take_pending_comment(ctx, ORDER_COMMENT)
     if pending is None:
         return fallback(ctx, text)
     status = add_order_comment(ctx.session, int(pending["order"]), ctx.resident_id, text)

@@ -8,7 +8,7 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import paged
 from bot.dialogs.router import Load, Result, Router, fallback
 from bot.dialogs.staff_access import Role, actor_name, record_staff_action, tell
-from bot.dialogs.steps import pending_step
+from bot.dialogs.states import CREDIT
 from bot.dialogs.volunteers.callbacks import ConfirmCredit, Credit, CreditWho, Points, QuickPoints
 from bot.messages import Choice, Reply
 from store.models import Volunteer
@@ -74,7 +74,7 @@ def _credit_target(ctx: Context, resident_id: int | None) -> Volunteer | Reply:
 def ask_points(ctx: Context, data: CreditWho, found: Volunteer) -> Reply:
     """How many points (a quick choice, or typed like "15分"; "-5分" takes points away)."""
     ctx.expect = EXPECT_POINTS
-    ctx.data["credit"] = {"rid": found.resident_id, "at": ctx.now.isoformat()}
+    CREDIT.enter(ctx, {"rid": found.resident_id})
     quick = [Choice(ctx.t("credit_n_points", n=n), QuickPoints(str(n)).pack()) for n in QUICK_POINTS]
     return Reply(ctx.t("credit_ask_points", name=found.name,
                        balance=balance(ctx.session, found.resident_id)),
@@ -93,7 +93,7 @@ def parse_points(text: str, most: int) -> int | None:
 
 def take_points(ctx: Context, raw: str) -> Reply:
     """Keep the points of the credit being written and ask for the reason."""
-    step = pending_step(ctx, "credit")
+    step = CREDIT.get(ctx)
     found = _credit_target(ctx, step["rid"] if step else None)
     if isinstance(found, Reply):
         ctx.expect = ""
@@ -103,7 +103,8 @@ def take_points(ctx: Context, raw: str) -> Reply:
     if points is None:
         ctx.expect = EXPECT_POINTS
         return Reply(ctx.t("credit_bad_points", most=most), (menu_button(ctx),))
-    step.update(points=points, at=ctx.now.isoformat())
+    step["points"] = points
+    CREDIT.keep(ctx)
     ctx.expect = EXPECT_REASON
     return Reply(ctx.t("credit_ask_reason", name=found.name, points=f"{points:+d}"), (menu_button(ctx),))
 
@@ -117,7 +118,7 @@ def quick_points(ctx: Context, data: QuickPoints) -> Result:
 @router.state(EXPECT_POINTS)
 def typed_points(ctx: Context, text: str) -> Result:
     """Points typed by hand; a stale step makes the text a search again."""
-    if pending_step(ctx, "credit") is None:
+    if CREDIT.get(ctx) is None:
         ctx.expect = ""
         return fallback(ctx, text)
     return take_points(ctx, text)
@@ -126,7 +127,7 @@ def typed_points(ctx: Context, text: str) -> Result:
 @router.state(EXPECT_REASON)
 def take_reason(ctx: Context, text: str) -> Result:
     """Keep the reason and ask to confirm."""
-    step = pending_step(ctx, "credit")
+    step = CREDIT.get(ctx)
     if step is None or "points" not in step:
         ctx.expect = ""
         return fallback(ctx, text)
@@ -138,7 +139,8 @@ def take_reason(ctx: Context, text: str) -> Result:
     if not 2 <= len(reason) <= 60:
         ctx.expect = EXPECT_REASON
         return Reply(ctx.t("credit_bad_reason"), (menu_button(ctx),))
-    step.update(reason=reason, at=ctx.now.isoformat())
+    step["reason"] = reason
+    CREDIT.keep(ctx)
     return Reply(ctx.t("credit_confirm", name=found.name, points=f"{step['points']:+d}", reason=reason),
                  (Choice(ctx.t("btn_confirm"), ConfirmCredit().pack()), Choice(ctx.t("btn_cancel_form"), "menu")))
 
@@ -146,8 +148,7 @@ def take_reason(ctx: Context, text: str) -> Result:
 @router.payload(ConfirmCredit, role=ORGANIZER, action=ACTION)
 def write_credit(ctx: Context, data: ConfirmCredit) -> Reply:
     """Write the entry, audit it and tell the volunteer."""
-    step = pending_step(ctx, "credit")
-    ctx.data.pop("credit", None)  # a second tap on 确认 writes nothing more
+    step = CREDIT.leave(ctx)  # a second tap on 确认 writes nothing more
     if step is None or "reason" not in step:
         return Reply(ctx.t("credit_expired"), (Choice(ctx.t("btn_credit"), Credit().pack()), menu_button(ctx)))
     found = _credit_target(ctx, step["rid"])

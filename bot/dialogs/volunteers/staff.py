@@ -7,7 +7,7 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import paged
 from bot.dialogs.router import Load, Result, Router, fallback
 from bot.dialogs.staff_access import Role, actor_name, person_name, record_staff_action, tell
-from bot.dialogs.steps import pending_step
+from bot.dialogs.states import VOLUNTEER_REJECT
 from bot.dialogs.volunteers.callbacks import (Approve, AskReject, HandOut, Points, RedemptionList, RedemptionView,
                                               Registrations, RegistrationView)
 from bot.messages import Choice, Reply
@@ -87,7 +87,7 @@ def ask_reject_reason(ctx: Context, data: AskReject, found: Volunteer) -> Reply:
     if found.status != PENDING:
         return Reply(ctx.t("vols_already"), (_back(ctx), menu_button(ctx)))
     ctx.expect = EXPECT_REASON
-    ctx.data["vol_reject"] = {"id": found.id, "at": ctx.now.isoformat()}
+    VOLUNTEER_REJECT.enter(ctx, {"id": found.id})
     return Reply(ctx.t("vols_ask_reason", name=found.name),
                  (Choice(ctx.t("btn_cancel_form"), RegistrationView(found.id).pack()),))
 
@@ -95,7 +95,7 @@ def ask_reject_reason(ctx: Context, data: AskReject, found: Volunteer) -> Reply:
 @router.state(EXPECT_REASON)
 def reject_with_reason(ctx: Context, text: str) -> Result:
     """Turn the registration down and tell the resident why."""
-    step = pending_step(ctx, "vol_reject")
+    step = VOLUNTEER_REJECT.get(ctx)
     if step is None:
         ctx.expect = ""
         return fallback(ctx, text)
@@ -109,7 +109,7 @@ def reject_with_reason(ctx: Context, text: str) -> Result:
         ctx.expect = EXPECT_REASON
         return Reply(ctx.t("vols_bad_reason"),
                      (Choice(ctx.t("btn_cancel_form"), RegistrationView(found.id).pack()),))
-    ctx.data.pop("vol_reject", None)
+    VOLUNTEER_REJECT.leave(ctx)
     after = (_back(ctx), menu_button(ctx))
     if reject(ctx.session, found.id, reason, actor_name(ctx), ctx.now).status != "done":
         return Reply(ctx.t("vols_already"), after)

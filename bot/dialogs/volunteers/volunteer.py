@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from sqlmodel import select
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.router import Result, Router, fallback
-from bot.dialogs.steps import fresh
+from bot.dialogs.states import VOLUNTEER_FORM
 from bot.dialogs.volunteers.callbacks import (AskLeave, LeaveVolunteers, Pause, PickOption, Points, Register, Resume,
                                               SubmitRegistration, VolunteerHome)
 from bot.messages import Choice, Reply
@@ -21,8 +20,6 @@ from store.volunteers import change_status, register, volunteer_of
 EXPECT_FORM = "vol_form"
 FIELDS = ("name", "community", "skills", "available")
 LIMITS = {"name": (2, 20), "community": (2, 30), "skills": (2, 100), "available": (2, 60)}
-# Someone who walks away from the form and comes back a day later is searching, not answering.
-FORM_WINDOW = timedelta(hours=1)
 
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·• ]+$")
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -45,11 +42,6 @@ def valid(field: str, value: str) -> bool:
     return bool(_NAME.match(value)) if field == "name" else bool(_WORDS.search(value))
 
 
-def _form(ctx: Context) -> dict | None:
-    form = ctx.data.get("vol_form")
-    return form if fresh(form, ctx.now, FORM_WINDOW) else None
-
-
 def ask(ctx: Context, form: dict, field: str, error: str = "") -> Reply:
     """The question for one field, with ready answers where there are common ones."""
     options: list[str] = []
@@ -59,8 +51,8 @@ def ask(ctx: Context, form: dict, field: str, error: str = "") -> Reply:
         options = [ctx.t("vol_skills_any")]
     elif field == "available":
         options = ctx.t("vol_times").split("|")
-    form.update(step=field, options=options, at=ctx.now.isoformat())
-    ctx.data["vol_form"] = form
+    form.update(step=field, options=options)
+    VOLUNTEER_FORM.enter(ctx, form)
     ctx.expect = EXPECT_FORM
     text = ctx.t(f"vol_ask_{field}")
     choices = [Choice(o, PickOption(i).pack()) for i, o in enumerate(options)]
@@ -78,7 +70,8 @@ def accept(ctx: Context, form: dict, value: str) -> Reply:
     later = FIELDS[FIELDS.index(field) + 1:]
     if later:
         return ask(ctx, form, later[0])
-    form.update(step="done", options=[], at=ctx.now.isoformat())
+    form.update(step="done", options=[])
+    VOLUNTEER_FORM.keep(ctx)
     ctx.expect = ""
     text = ctx.t("vol_summary", **{f: form[f] for f in FIELDS})
     return Reply(text, (Choice(ctx.t("btn_vol_submit"), SubmitRegistration().pack()),
@@ -119,7 +112,7 @@ def start_form(ctx: Context, data: Register) -> Reply:
 @router.payload(PickOption)
 def chose_option(ctx: Context, data: PickOption) -> Reply:
     """A ready answer chosen by number."""
-    form = _form(ctx)
+    form = VOLUNTEER_FORM.get(ctx)
     options = (form or {}).get("options") or []
     if form is None or not 0 <= data.index < len(options):
         return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), Register().pack()),
@@ -130,10 +123,10 @@ def chose_option(ctx: Context, data: PickOption) -> Reply:
 @router.state(EXPECT_FORM)
 def typed_answer(ctx: Context, text: str) -> Result:
     """A typed answer to the current question; long after, it is a search like any other text."""
-    form = _form(ctx)
+    form = VOLUNTEER_FORM.get(ctx)
     if form is None or form.get("step") not in FIELDS:
         ctx.expect = ""
-        ctx.data.pop("vol_form", None)
+        VOLUNTEER_FORM.leave(ctx)
         return fallback(ctx, text)
     return accept(ctx, form, text)
 
@@ -141,7 +134,7 @@ def typed_answer(ctx: Context, text: str) -> Result:
 @router.payload(SubmitRegistration)
 def submit(ctx: Context, data: SubmitRegistration) -> Reply:
     """Send the registration for approval."""
-    form = ctx.data.pop("vol_form", None) or {}
+    form = VOLUNTEER_FORM.leave(ctx) or {}
     if form.get("step") != "done" or not all(form.get(f) for f in FIELDS):
         return Reply(ctx.t("vol_form_expired"), (Choice(ctx.t("btn_volunteer_register"), Register().pack()),
                                                  menu_button(ctx)))

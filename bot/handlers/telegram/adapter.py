@@ -100,9 +100,9 @@ class TelegramChannel:
         if message.chat.type != ChatType.PRIVATE and not _addressed_to_bot(message, context.bot):
             return
         in_group = message.chat.type != ChatType.PRIVATE
-        extra = {"chat_id": str(message.chat_id), "chat_title": message.chat.title or ""} if in_group else {}
+        extra = {"chat_title": message.chat.title or ""} if in_group else {}
         incoming = Incoming(CHANNEL, str(user.id), text=message.text, update_key=str(update.update_id),
-                            display_name=user.full_name, extra=extra)
+                            display_name=user.full_name, extra=extra, chat_id=str(message.chat_id))
         if in_group:  # a group command may concern the group itself (/bind)
             replies = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
         else:
@@ -133,15 +133,16 @@ class TelegramChannel:
             await self._answer(query)
             return
         user = query.from_user
-        incoming = Incoming(CHANNEL, str(user.id), payload=query.data,
-                            update_key=str(update.update_id), display_name=user.full_name)
+        chat_id = query.message.chat.id if query.message else user.id
+        # A press in a group answers the choices shown in that group, not the private chat's.
+        incoming = Incoming(CHANNEL, str(user.id), payload=query.data, update_key=str(update.update_id),
+                            display_name=user.full_name, chat_id=str(chat_id))
         replies = await asyncio.to_thread(self.dialogs.handle, incoming)
         if not replies:
             # A duplicate delivery (another worker, or a retry): whoever took it answers the press.
             return
         # Answered after the turn claimed the update, so a press delivered twice is answered once.
         await asyncio.gather(self._answer(query), self._drop_keyboard(query))
-        chat_id = query.message.chat.id if query.message else user.id
         await self._send_all(context.bot, chat_id, replies, str(update.update_id))
 
     @staticmethod

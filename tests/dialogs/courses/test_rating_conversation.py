@@ -75,6 +75,14 @@ def test_text_long_after_rating_is_a_search_not_a_comment(chat, dialogs, clock):
     assert ratings_summary(dialogs.db)["comments"] == []
 
 
+def test_a_comment_within_the_hour_is_kept(chat, dialogs, clock):
+    poll_now(dialogs, clock, chat.user_id)
+    chat.say("2")
+    clock.advance(minutes=59)
+    assert "收到您的意见" in chat.say("书法课很好")
+    assert [c["comment"] for c in ratings_summary(dialogs.db)["comments"]] == ["书法课很好"]
+
+
 def test_a_poll_already_answered_is_not_sent_again(chat, dialogs, clock, first_id):
     clock.set(FIRST + timedelta(minutes=95))  # the class is over, the poll not yet sent
     answer = dialogs.handle(Incoming("console", chat.user_id, payload=f"rt:{first_id}:优"))

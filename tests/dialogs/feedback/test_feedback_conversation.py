@@ -87,6 +87,18 @@ def test_text_long_after_choosing_a_kind_is_a_search(dialogs, resident):
     assert saved(dialogs) == []
 
 
+def test_a_reply_typed_long_after_is_a_search_and_closes_nothing(dialogs, resident, organizer):
+    resident.say("建议")
+    resident.say("1")
+    resident.say("希望周末开书法班")
+    organizer.say("/feedback")
+    organizer.say("1")
+    assert "回复" in organizer.say("1")
+    dialogs.clock.advance(hours=1, minutes=1)
+    assert "零基础毛笔书法" in organizer.say("书法")
+    assert [f.status for f in saved(dialogs)] == ["new"]
+
+
 def test_a_resident_cannot_see_or_answer_feedback(dialogs, resident):
     assert "只对工作人员开放" in resident.say("/feedback")
     with dialogs.db.session() as s:

@@ -176,6 +176,19 @@ def test_bad_input_changes_nothing(worker, dialogs, clock, sqlite_db):
     assert count_rows(sqlite_db) == 0
 
 
+def test_each_step_gives_the_draft_another_hour(worker, dialogs, clock, sqlite_db):
+    assert "请输入通知内容" in worker.say("/notice")
+    clock.advance(minutes=50)
+    assert "发给哪些群" in worker.say("周六停水")
+    clock.advance(minutes=50)
+    assert "什么时候发" in worker.say("1")
+    clock.advance(minutes=50)
+    assert "是紧急通知吗" in worker.say("1")      # 现在发送: 150 minutes after /notice
+    clock.advance(minutes=61)
+    assert "草稿已经过期" in worker.say("1")
+    assert count_rows(sqlite_db) == 0
+
+
 def test_bind_code_flow_and_binding_in_a_group(worker, dialogs, sqlite_db):
     picked = worker.say("/bindcode")
     assert "要绑定哪个社区的群" in picked and "1. 幸福社区" in picked
@@ -188,14 +201,14 @@ def test_bind_code_flow_and_binding_in_a_group(worker, dialogs, sqlite_db):
     code = answer.split("绑定码：", 1)[1][:6]
     assert "请在要绑定的群里发送" in worker.say(f"/bind {code}")
     stranger = Incoming("console", "fan-1", text=f"/bind {code}",
-                        extra={"chat_id": "-2001", "chat_title": "陌生群"})
+                        chat_id="-2001", extra={"chat_title": "陌生群"})
     assert "只对工作人员开放" in handle_in_group(dialogs, stranger)[0].text
     mine = Incoming("console", "grid-1", text=f"/bind@linli_bot {code}",
-                    extra={"chat_id": "-2001", "chat_title": "幸福三网格群"})
+                    chat_id="-2001", extra={"chat_title": "幸福三网格群"})
     [reply] = handle_in_group(dialogs, mine)
     assert reply.text == "本群已绑定到：幸福社区 第三网格。以后的社区通知会发到本群。"
     assert "已经用过" in handle_in_group(dialogs, mine)[0].text
-    staff_in_group = Incoming("console", "grid-1", text="/notice", extra={"chat_id": "-2001"})
+    staff_in_group = Incoming("console", "grid-1", text="/notice", chat_id="-2001")
     assert "请私聊我使用" in handle_in_group(dialogs, staff_in_group)[0].text
     with sqlite_db.session() as s:
         titles = [g.title for g, _ in reachable_groups(s, ["幸福社区"], "第三网格")]

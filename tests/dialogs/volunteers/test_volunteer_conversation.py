@@ -204,3 +204,41 @@ def test_bad_points_are_asked_again(dialogs, resident, organizer):
     assert "低于 0 分" in organizer.say("1")
     with dialogs.db.session() as s:
         assert s.exec(select(PointEntry)).all() == []
+
+
+def test_the_form_lapses_an_hour_after_the_last_answer(dialogs, resident):
+    resident.say("志愿者")
+    resident.say("1")                              # 志愿者登记
+    dialogs.clock.advance(minutes=50)
+    assert "第 2 步" in resident.say("王秀英")
+    dialogs.clock.advance(minutes=50)              # 100 minutes since the start, 50 since the last answer
+    assert "第 3 步" in resident.say("1")          # 幸福社区
+    dialogs.clock.advance(minutes=61)
+    assert "零基础毛笔书法" in resident.say("书法")   # a search now, not the skills answer
+    assert "登记信息已失效" in dialogs.handle(Incoming("console", "wang", payload="volop:0"))[0].text
+    assert "已提交" in register(resident)           # starting again works as before
+
+
+def test_a_reject_reason_typed_long_after_is_a_search_and_rejects_nothing(dialogs, resident, organizer):
+    register(resident)
+    organizer.say("/volunteers")
+    organizer.say("1")
+    assert "原因" in organizer.say("2")            # 不通过
+    dialogs.clock.advance(hours=1, minutes=1)
+    assert "零基础毛笔书法" in organizer.say("书法")
+    with dialogs.db.session() as s:
+        assert s.exec(select(Volunteer)).one().status == "pending"
+    assert deliver_due(dialogs, "wang") == []
+
+
+def test_points_typed_long_after_are_a_search_and_credit_nothing(dialogs, resident, organizer):
+    register(resident)
+    approve(organizer)
+    organizer.say("/credit")
+    assert "记多少分" in organizer.say("1")
+    dialogs.clock.advance(minutes=59)
+    assert "请写原因" in organizer.say("15分")     # within the hour: the step goes on
+    dialogs.clock.advance(hours=2)
+    assert "零基础毛笔书法" in organizer.say("书法")
+    with dialogs.db.session() as s:
+        assert balance(s, resident_id(dialogs, "wang")) == 0
