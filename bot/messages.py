@@ -57,3 +57,11 @@ class Incoming:
     update_key: str | None = None  # the channel's unique id of this update, for de-duplication
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    """A turn's answer: the replies, and the outbox rows that hold them until they are sent."""
+
+    replies: list[Reply]
+    owed: list[int] = field(default_factory=list)  # leased to this worker, in reply order

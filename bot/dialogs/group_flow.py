@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.messages import Choice, Incoming, Reply
+from bot.messages import Choice, Incoming, Reply, Turn
 from bot.dialogs.router import on_payload, on_text
 from bot.dialogs.staff_access import actor_name, refuse_unless
 from bot.dialogs.text_input import argument_payload, clean_text, keyword_payload
@@ -207,24 +207,25 @@ def _group_turn(dialogs: Any, incoming: Incoming, chat_id: str, title: str, code
         return [bind_here(ctx, code, incoming.channel, chat_id, title)]
 
 
-def handle_in_group(dialogs: Any, incoming: Incoming) -> list[Reply]:
+def handle_in_group(dialogs: Any, incoming: Incoming) -> Turn:
     """A command typed in a group (extra holds chat_id and chat_title): bind here, or the usual turn."""
     text = clean_text(incoming.text)
     payload = argument_payload(text) or keyword_payload(text) or ""
     verb, _, arg = payload.partition(":")
     lang = dialogs.settings.general.language
     if not arg and (text.split(maxsplit=1) or [""])[0].split("@", 1)[0].lower() == "/bind":
-        return [Reply(t("bind_how", lang))]
+        return Turn([Reply(t("bind_how", lang))])
     chat_id = str(incoming.extra.get("chat_id") or "")
     if verb == "bind" and arg and chat_id:
         try:
-            return _group_turn(dialogs, incoming, chat_id, str(incoming.extra.get("chat_title") or ""), arg)
+            return Turn(_group_turn(dialogs, incoming, chat_id,
+                                    str(incoming.extra.get("chat_title") or ""), arg))
         except Exception:
             log.exception("group bind failed channel=%s", incoming.channel)
-            return [Reply(t("busy", lang))]
+            return Turn([Reply(t("busy", lang))])
     if verb in PRIVATE_ONLY:
-        return [Reply(t("group_private_only", lang))]
-    return dialogs.handle(incoming)
+        return Turn([Reply(t("group_private_only", lang))])
+    return dialogs.take_turn(incoming)
 
 
 def _membership(dialogs: Any, change, *args: Any, update_key: str = "", channel: str = "") -> Any:

@@ -213,7 +213,7 @@ def test_a_resident_typing_a_bind_code_in_a_group_is_refused_and_the_group_stays
     user = plain_resident(dialogs)
     before = snapshot(dialogs.db)
     replies = handle_in_group(dialogs, Incoming(CHANNEL, user, text=f"/bind {ids['bind_code']}",
-                                                extra={"chat_id": "-100777", "chat_title": "幸福一网格群"}))
+                                                extra={"chat_id": "-100777", "chat_title": "幸福一网格群"})).replies
     check_refused(dialogs, user, replies, "/bind", before)
 
 
