@@ -105,7 +105,9 @@ def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any
     senders: dict[str, Sender] = {}
     for parts in channels:
         senders.update(parts.senders)
-    worker = build_worker(dialogs.db, settings, senders, clock or dialogs.clock)
+    # One worker id for the tick and for the replies this process's turns hold.
+    worker = build_worker(dialogs.db, settings, senders, clock or dialogs.clock,
+                          worker_id=dialogs.worker_id)
     routes = [route for parts in channels for route in parts.routes]
     web_app = build_web_app(routes, ops=lambda app: setup_ops_routes(app, dialogs.db, worker, settings))
     return Service(settings, dialogs, channels, worker, web_app)

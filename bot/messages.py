@@ -67,3 +67,11 @@ class Incoming:
     def in_private(self) -> bool:
         """True in the user's one-to-one chat with the bot (a private chat's id is the user's own)."""
         return self.chat_id == self.user_id
+
+
+@dataclass
+class Turn:
+    """A turn's answer: the replies, and the outbox rows that hold them until they are sent."""
+
+    replies: list[Reply]
+    owed: list[int] = field(default_factory=list)  # leased to this worker, in reply order

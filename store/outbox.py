@@ -11,7 +11,9 @@ from sqlmodel import Session, delete
 from store.clock import utcnow
 
 from store.models import OutboxMessage
-from store.models.outbox import PENDING
+from store.models.outbox import PENDING, SENDING
+
+REPLY = "reply"  # the kind of an outbox row that answers a turn
 
 
 def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, Any],
@@ -36,3 +38,27 @@ def drop_pending(session: Session, key_prefix: str) -> int:
         delete(OutboxMessage).where(
             OutboxMessage.status == PENDING, OutboxMessage.idem_key.startswith(key_prefix)))
     return result.rowcount
+
+
+def owe_replies(session: Session, *, key_prefix: str, payloads: list[dict[str, Any]],
+                account_id: int, now: datetime, worker_id: str,
+                lease_until: datetime) -> list[int]:
+    """Write a turn's replies as rows this worker already holds (sending, leased); their ids in order.
+
+    Written in the turn's transaction: if the worker dies before sending, the lease runs out and
+    the tick sends them, so a committed turn never loses its answer."""
+    ids = []
+    for index, payload in enumerate(payloads):
+        values = dict(
+            idem_key=f"{key_prefix}:{index}"[:160], kind=REPLY,
+            payload=json.dumps(payload, ensure_ascii=False), due_at=now, account_id=account_id,
+            urgent=True, status=SENDING, attempts=1, last_error="", lease_until=lease_until,
+            claimed_by=worker_id, created_at=now,
+        )
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+            index_elements=["idem_key"]).returning(OutboxMessage.id)
+        row = session.execute(stmt).first()
+        if row is not None:
+            ids.append(row[0])
+    return ids

@@ -3,22 +3,29 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+
+from sqlmodel import Session
 
 from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
 from bot.dialogs.context import Context, remember_choices
 from bot.dialogs.menus import main_menu
 from bot.dialogs.router import Router, Routes
-from bot.dialogs.text_input import START_LINKS, as_number, clean_text
-from bot.messages import Choice, Incoming, Reply
 from bot.dialogs.states import chat_of, turn_state
+from bot.dialogs.text_input import START_LINKS, as_number, clean_text
+from bot.messages import Choice, Incoming, Reply, Turn
 from bot.observability.metrics import observe_turn
 from bot.settings import Settings
 from bot.texts import t
+from scheduler.outbox_worker import default_worker_id
 from store.db import Database
 from store.dialog_state import claim_update, load_state, save_state
+from store.models import ChannelAccount
+from store.outbox import owe_replies
 from store.people import get_or_create_account
 
 log = logging.getLogger("linli.dialogs")
@@ -35,28 +42,48 @@ class Services:
 class Dialogs:
     """Runs one turn of a conversation inside one transaction, routed by the app's routers."""
 
-    def __init__(self, db: Database, settings: Settings, clock=None, routers: list[Router] | None = None):
+    def __init__(self, db: Database, settings: Settings, clock=None, routers: list[Router] | None = None,
+                 worker_id: str | None = None):
         self.db = db
         self.settings = settings
         self.clock = clock or SystemClock()
         self.routes = Routes(ROUTERS if routers is None else routers)
         self.services = Services(self.routes)
+        self.worker_id = worker_id or default_worker_id()
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one update; duplicates of an update already handled get no answer."""
+        """Answer one update the caller shows at once (console, tests); duplicates get no answer."""
+        return self.take_turn(incoming, owe=False).replies
+
+    def take_turn(self, incoming: Incoming, owe: bool = True) -> Turn:
+        """Answer one update; with owe, the replies are also outbox rows written in the turn's transaction.
+
+        The caller sends them and records the outcome (scheduler.replies.deliver_owed); if it dies
+        first, the tick sends them once the lease runs out."""
         started = time.perf_counter()
         try:
-            return self._handle(incoming)
+            return self._handle(incoming, owe)
         except Exception:
             log.exception("dialog turn failed channel=%s", incoming.channel)
-            return [Reply(t("busy", self.settings.general.language))]
+            return Turn([Reply(t("busy", self.settings.general.language))])
         finally:
             observe_turn(incoming.channel, time.perf_counter() - started)
 
-    def _handle(self, incoming: Incoming) -> list[Reply]:
+    def _owe(self, session: Session, incoming: Incoming, account: ChannelAccount,
+             replies: list[Reply]) -> list[int]:
+        if not incoming.in_private:  # a group: the answer goes to the group
+            account, _ = get_or_create_account(session, incoming.channel, incoming.chat_id)
+        now = self.clock.now()
+        key = incoming.update_key or uuid.uuid4().hex
+        return owe_replies(session, key_prefix=f"{incoming.channel}:reply:{key}",
+                           payloads=[r.to_dict() for r in replies], account_id=account.id,
+                           now=now, worker_id=self.worker_id,
+                           lease_until=now + timedelta(seconds=self.settings.scheduler.lease_seconds))
+
+    def _handle(self, incoming: Incoming, owe: bool) -> Turn:
         with self.db.session() as session:
             if incoming.update_key and not claim_update(session, incoming.channel, incoming.update_key):
-                return []
+                return Turn([])
             account, is_new = get_or_create_account(
                 session, incoming.channel, incoming.user_id, incoming.display_name)
             chat, now = chat_of(incoming), self.clock.now()
@@ -70,7 +97,8 @@ class Dialogs:
                 replies = self._route(ctx, incoming)
             self._remember(ctx, replies)
             save_state(session, account.id, chat, turn_state(ctx))
-            return replies
+            owed = self._owe(session, incoming, account, replies) if owe and replies else []
+            return Turn(replies, owed)
 
     def _route(self, ctx: Context, incoming: Incoming) -> list[Reply]:
         if incoming.payload is not None:

@@ -254,7 +254,7 @@ def test_a_resident_typing_a_bind_code_in_a_group_is_refused_and_the_group_stays
     user = plain_resident(dialogs)
     before = snapshot(dialogs.db)
     replies = handle_in_group(dialogs, Incoming(CHANNEL, user, text=f"/bind {ids['bind_code']}",
-                                                chat_id="-100777", extra={"chat_title": "幸福一网格群"}))
+                                                chat_id="-100777", extra={"chat_title": "幸福一网格群"})).replies
     check_refused(dialogs, user, replies, "/bind", before)
 
 

@@ -230,14 +230,14 @@ async def test_a_full_course_puts_the_next_resident_on_the_waiting_list(api, bot
 async def test_a_slow_resident_does_not_hold_up_others(api, bot_app, dialogs):
     wang, li = Resident(api, WANG), Resident(api, LI)
     release = threading.Event()
-    handle = dialogs.handle
+    take_turn = dialogs.take_turn
 
     def slow_for_wang(incoming):
         if incoming.user_id == str(WANG):
             release.wait(5)
-        return handle(incoming)
+        return take_turn(incoming)
 
-    dialogs.handle = slow_for_wang
+    dialogs.take_turn = slow_for_wang
     try:
         api.push_text(WANG, "/start")
         assert "欢迎" in await li.say("/start")

@@ -18,6 +18,7 @@ from bot.texts import t
 from store.models import AuditEntry
 from store.roles import new_invite
 from tests.conftest import START
+from tests.support.replies import replies_settled
 from tests.fakes.telegram_api import FakeBotApi, button_rows
 
 WORKER, NEIGHBOUR = 8001, 8002
@@ -207,6 +208,7 @@ async def test_a_scheduled_notice_cancelled_before_it_goes_is_never_sent(
     assert "等待 3" in await worker.press("第 1 条：幸福社区")
     assert "确定取消这条通知吗" in await worker.press("取消这条通知")
     assert "已取消，还有 3 处不会再发送" in await worker.press("确定取消")
+    await replies_settled(sqlite_db)
     clock.set(START + timedelta(days=2))
     assert (await outbox.drain()).claimed == 0
     assert all(notice_texts(group_api, chat_id) == [] for chat_id in GROUPS)
@@ -216,6 +218,7 @@ async def test_an_urgent_notice_goes_at_night_and_a_normal_one_waits_for_morning
         group_api, group_app, outbox, sqlite_db, clock):
     worker = await grid_worker(group_api, sqlite_db)
     await bind_groups(group_api, worker)
+    await replies_settled(sqlite_db)
     clock.set(START + timedelta(hours=14))  # 22:00 in Shanghai: quiet hours
     await compose(worker, "今晚大风，请收好阳台花盆！", 3, urgent=True)
     await compose(worker, "明天上午社区义剪。", 3)

@@ -13,6 +13,7 @@ from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi
 from tests.handlers.test_telegram_chat import Resident, labels, telegram_settings
 from tests.support.catalog import add_course
+from tests.support.replies import replies_settled
 
 WANG = 7101
 FIRST = START + timedelta(days=1, hours=1)  # Wednesday 2 December, 09:00 in Shanghai
@@ -42,6 +43,7 @@ async def world(api, dialogs, settings, clock, sqlite_db):
 
 async def deliver(worker: OutboxWorker, clock, when) -> None:
     """Move the clock and let the outbox send what is due."""
+    await replies_settled(worker.db)
     clock.set(when)
     await worker.drain()
 

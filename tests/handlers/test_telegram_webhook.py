@@ -12,7 +12,6 @@ from pydantic import SecretStr
 from sqlmodel import func, select
 
 from bot.handlers.telegram.adapter import ALLOWED_UPDATES, build_application
-from bot.handlers.telegram.redelivery import reply_key
 from bot.handlers.telegram.webhook import SECRET_HEADER, setup_telegram_webhook
 from bot.handlers.telegram.channel import build_telegram
 from bot.handlers.web.server import start_web
@@ -151,11 +150,11 @@ async def test_a_reply_that_cannot_be_sent_waits_in_the_outbox(api, hook, sqlite
         with sqlite_db.session() as s:
             return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reply")))
 
-    await api.wait_until(lambda: len(queued()) == 1)
+    await api.wait_until(lambda: [r.status for r in queued()] == ["failed"])
     row = queued()[0]
     with sqlite_db.session() as s:
         account = s.get(ChannelAccount, row.account_id)
-    assert row.idem_key == reply_key(str(update["update_id"]), 0) and row.urgent
+    assert row.idem_key == f"telegram:reply:{update['update_id']}:0" and row.urgent
     assert (account.channel, account.external_id) == ("telegram", str(LI))
     assert api.sent_to(LI) == []
     worker = build_worker(sqlite_db, conf, {"telegram": TelegramSender(tg.bot)})

@@ -16,7 +16,7 @@ from bot.dialogs.notices.callbacks import BindCode, BindHere, Compose, Notices, 
 from bot.dialogs.router import Router
 from bot.dialogs.staff_access import Role, actor_name, refuse_unless
 from bot.dialogs.text_input import clean_text
-from bot.messages import Choice, Incoming, Reply
+from bot.messages import Choice, Incoming, Reply, Turn
 from bot.texts import t
 from store.dialog_state import claim_update
 from store.groups import (BIND_CODE_TTL, bind_group, grids_of, group_joined, group_left,
@@ -215,24 +215,25 @@ def _group_turn(dialogs: Any, incoming: Incoming, chat_id: str, title: str, code
         return [bind_here(ctx, code, incoming.channel, chat_id, title)]
 
 
-def handle_in_group(dialogs: Any, incoming: Incoming) -> list[Reply]:
+def handle_in_group(dialogs: Any, incoming: Incoming) -> Turn:
     """A command typed in a group (extra holds chat_title): bind here, or the usual turn in the group's state."""
     text = clean_text(incoming.text)
     payload = dialogs.routes.argument_payload(text) or dialogs.routes.keyword_payload(text) or ""
     verb, _, arg = payload.partition(":")
     lang = dialogs.settings.general.language
     if not arg and (text.split(maxsplit=1) or [""])[0].split("@", 1)[0].lower() == "/bind":
-        return [Reply(t("bind_how", lang))]
+        return Turn([Reply(t("bind_how", lang))])
     chat_id = "" if incoming.in_private else incoming.chat_id
     if verb == BindHere.prefix and arg and chat_id:
         try:
-            return _group_turn(dialogs, incoming, chat_id, str(incoming.extra.get("chat_title") or ""), arg)
+            return Turn(_group_turn(dialogs, incoming, chat_id,
+                                    str(incoming.extra.get("chat_title") or ""), arg))
         except Exception:
             log.exception("group bind failed channel=%s", incoming.channel)
-            return [Reply(t("busy", lang))]
+            return Turn([Reply(t("busy", lang))])
     if verb in PRIVATE_ONLY:
-        return [Reply(t("group_private_only", lang))]
-    return dialogs.handle(incoming)
+        return Turn([Reply(t("group_private_only", lang))])
+    return dialogs.take_turn(incoming)
 
 
 def _membership(dialogs: Any, change, *args: Any, update_key: str = "", channel: str = "") -> Any:

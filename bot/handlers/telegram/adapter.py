@@ -20,10 +20,11 @@ from telegram.ext import (
 )
 
 from bot.dialogs.engine import Dialogs
+
 from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, Turn
 from bot.handlers.telegram.limits import TelegramLimiter
-from bot.handlers.telegram.redelivery import send_or_queue
+from bot.handlers.telegram.redelivery import deliver_turn
 from bot.settings import Settings
 
 CHANNEL = "telegram"
@@ -104,10 +105,10 @@ class TelegramChannel:
         incoming = Incoming(CHANNEL, str(user.id), text=message.text, update_key=str(update.update_id),
                             display_name=user.full_name, extra=extra, chat_id=str(message.chat_id))
         if in_group:  # a group command may concern the group itself (/bind)
-            replies = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
+            turn = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
         else:
-            replies = await asyncio.to_thread(self.dialogs.handle, incoming)
-        await self._send_all(context.bot, message.chat_id, replies, str(update.update_id))
+            turn = await asyncio.to_thread(self.dialogs.take_turn, incoming)
+        await deliver_turn(self.dialogs, context.bot, message.chat_id, turn)
 
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was added to a group (say hello) or removed from it (stop sending there)."""
@@ -119,10 +120,8 @@ class TelegramChannel:
         if now_in and not was_in:
             replies = await asyncio.to_thread(bot_joined_group, self.dialogs, CHANNEL, str(chat.id),
                                               chat.title or "", key)
-            try:
-                await self._send_all(context.bot, chat.id, replies, key)
-            except TelegramError as exc:  # e.g. a group where only admins may write
-                log.info("group hello not sent: %s", exc)
+            # A hello the group does not take (only admins may write) is logged, not retried.
+            await deliver_turn(self.dialogs, context.bot, chat.id, Turn(replies))
         elif was_in and not now_in:
             await asyncio.to_thread(bot_left_group, self.dialogs, CHANNEL, str(chat.id), key)
 
@@ -137,13 +136,13 @@ class TelegramChannel:
         # A press in a group answers the choices shown in that group, not the private chat's.
         incoming = Incoming(CHANNEL, str(user.id), payload=query.data, update_key=str(update.update_id),
                             display_name=user.full_name, chat_id=str(chat_id))
-        replies = await asyncio.to_thread(self.dialogs.handle, incoming)
-        if not replies:
+        turn = await asyncio.to_thread(self.dialogs.take_turn, incoming)
+        if not turn.replies:
             # A duplicate delivery (another worker, or a retry): whoever took it answers the press.
             return
         # Answered after the turn claimed the update, so a press delivered twice is answered once.
         await asyncio.gather(self._answer(query), self._drop_keyboard(query))
-        await self._send_all(context.bot, chat_id, replies, str(update.update_id))
+        await deliver_turn(self.dialogs, context.bot, chat_id, turn)
 
     @staticmethod
     async def _answer(query: CallbackQuery) -> None:
@@ -161,10 +160,6 @@ class TelegramChannel:
             await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as exc:
             log.debug("keyboard not removed: %s", exc)
-
-    async def _send_all(self, bot: Bot, chat_id: int, replies: list[Reply], update_key: str = "") -> None:
-        # Replies that meet a 429, a 5xx or a network failure go to the outbox, not to waste.
-        await send_or_queue(self.dialogs.db, bot, chat_id, replies, update_key)
 
     @staticmethod
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

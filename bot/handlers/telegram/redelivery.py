@@ -1,61 +1,23 @@
-"""Replies the adapter could not send (429, 5xx, network) go to the outbox instead of being dropped."""
+"""A turn's replies sent to a Telegram chat from the outbox rows that hold them."""
 from __future__ import annotations
-
-import asyncio
-import logging
 
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.clock import utcnow
-from bot.messages import Reply
-from scheduler.senders import RETRY
+from bot.dialogs.engine import Dialogs
 from bot.handlers.telegram.render import send_reply
 from bot.handlers.telegram.sender import classify
-from store.db import Database
-from store.outbox import enqueue
-from store.people import find_account, get_or_create_account
-
-CHANNEL = "telegram"
-KIND = "reply"
-
-log = logging.getLogger("linli.telegram")
+from bot.messages import Reply, Turn
+from scheduler.replies import Delivered, deliver_owed
 
 
-def reply_key(update_key: str, index: int) -> str:
-    """The outbox idempotency key of the index-th reply to an update."""
-    return f"telegram:reply:{update_key}:{index}"
-
-
-def queue_replies(db: Database, chat_id: int | str, replies: list[Reply], update_key: str,
-                  first_index: int) -> int:
-    """Put replies into the outbox for the chat's account, due now and urgent; returns how many were new."""
-    now = utcnow()
-    with db.session() as session:
-        account = find_account(session, CHANNEL, str(chat_id))
-        if account is None:
-            account, _ = get_or_create_account(session, CHANNEL, str(chat_id))
-        return sum(enqueue(session, idem_key=reply_key(update_key, n), kind=KIND,
-                           payload=reply.to_dict(), due_at=now, account_id=account.id, urgent=True)
-                   for n, reply in enumerate(replies, first_index))
-
-
-async def send_or_queue(db: Database, bot: Bot, chat_id: int | str, replies: list[Reply],
-                        update_key: str = "") -> int:
-    """Send replies in order; from the first that fails for a passing reason on, queue the rest.
-
-    Returns how many were queued. Errors retrying cannot cure (blocked, bad request) are raised.
-    """
-    for index, reply in enumerate(replies):
+async def deliver_turn(dialogs: Dialogs, bot: Bot, chat_id: int | str, turn: Turn) -> Delivered:
+    """Send the replies in order and mark their rows; what 429/5xx stops waits for the tick."""
+    async def send(reply: Reply) -> None:
         try:
             await send_reply(bot, chat_id, reply)
         except TelegramError as exc:
-            if classify(exc).kind != RETRY or not update_key:
-                raise
-            rest = replies[index:]
-            # The later replies are queued too rather than sent ahead of the one that failed.
-            await asyncio.to_thread(queue_replies, db, chat_id, rest, update_key, index)
-            log.warning("telegram reply to update %s not sent (%s): %d queued in the outbox",
-                        update_key, type(exc).__name__, len(rest))
-            return len(rest)
-    return 0
+            raise classify(exc) from exc
+
+    return await deliver_owed(dialogs.db, dialogs.worker_id, turn.replies, turn.owed, send,
+                              dialogs.clock.now, dialogs.settings.scheduler.backoff_base_seconds)

@@ -20,6 +20,7 @@ from bot.handlers.web.deeplink import start_payload
 from bot.handlers.web.limits import SlidingWindow
 from bot.handlers.web.session import (account_key, client_address, is_https, new_token, read_token,
                              set_token_cookie)
+from store.outbox_claims import mark_sent_many
 from store.models.web import SAID
 from store.people import find_account
 from store.web_inbox import answers_to, fetch_history, record_turn
@@ -165,10 +166,14 @@ class WebChat:
                 del self._users[key], self._locks[key]
 
     def _exchange(self, key: str, said: PageMessage, incoming: Incoming) -> dict[str, Any]:
-        """Run the dialogs, then keep the turn for the page's history."""
-        replies = self.dialogs.handle(incoming)
+        """Run the dialogs, then keep the turn for the page's history and mark its replies sent.
+
+        If this worker dies before that, the replies' outbox rows reach the history by the tick."""
+        turn = self.dialogs.take_turn(incoming)
+        replies = turn.replies
         try:
             with self.dialogs.db.session() as session:
+                mark_sent_many(session, turn.owed, self.dialogs.worker_id, self.dialogs.clock.now())
                 account = find_account(session, CHANNEL, key)
                 if account is None:
                     return _answer(replies)

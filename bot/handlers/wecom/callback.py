@@ -23,11 +23,12 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.dialogs.engine import Dialogs
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, Reply, Turn
 from bot.handlers.wecom.client import WecomApi, WecomApiError
-from bot.handlers.wecom.render import send_reply
+from bot.handlers.wecom.sender import WecomSender
 from bot.settings import Settings
 from bot.texts import t
+from scheduler.replies import deliver_owed
 from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
@@ -164,10 +165,10 @@ class WecomChannel:
     async def _answer(self, job: Job) -> None:
         if job.incoming is None:
             fresh = await asyncio.to_thread(self._claim, job.update_key)
-            replies = [Reply(t("wecom_text_only", self.lang))] if fresh else []
+            turn = Turn([Reply(t("wecom_text_only", self.lang))] if fresh else [])
         else:
-            replies = await asyncio.to_thread(self.dialogs.handle, job.incoming)
-        if not replies:
+            turn = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
+        if not turn.replies:
             return  # a retry of a callback already answered
         if job.response_code:
             try:
@@ -175,8 +176,10 @@ class WecomChannel:
                                            t("wecom_card_done", self.lang))
             except WecomApiError as exc:
                 log.info("wecom card not updated: %s", exc)
-        for reply in replies:
-            await send_reply(self.api, job.user, reply, self.lang, self.cards)
+        sender = WecomSender(self.api, self.lang, self.cards)
+        await deliver_owed(self.dialogs.db, self.dialogs.worker_id, turn.replies, turn.owed,
+                           lambda reply: sender.send(job.user, reply), self.dialogs.clock.now,
+                           self.dialogs.settings.scheduler.backoff_base_seconds)
 
     def _claim(self, update_key: str) -> bool:
         with self.dialogs.db.session() as session:

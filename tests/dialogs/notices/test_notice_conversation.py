@@ -202,14 +202,14 @@ def test_bind_code_flow_and_binding_in_a_group(worker, dialogs, sqlite_db):
     assert "请在要绑定的群里发送" in worker.say(f"/bind {code}")
     stranger = Incoming("console", "fan-1", text=f"/bind {code}",
                         chat_id="-2001", extra={"chat_title": "陌生群"})
-    assert "只对工作人员开放" in handle_in_group(dialogs, stranger)[0].text
+    assert "只对工作人员开放" in handle_in_group(dialogs, stranger).replies[0].text
     mine = Incoming("console", "grid-1", text=f"/bind@linli_bot {code}",
                     chat_id="-2001", extra={"chat_title": "幸福三网格群"})
-    [reply] = handle_in_group(dialogs, mine)
+    [reply] = handle_in_group(dialogs, mine).replies
     assert reply.text == "本群已绑定到：幸福社区 第三网格。以后的社区通知会发到本群。"
-    assert "已经用过" in handle_in_group(dialogs, mine)[0].text
+    assert "已经用过" in handle_in_group(dialogs, mine).replies[0].text
     staff_in_group = Incoming("console", "grid-1", text="/notice", chat_id="-2001")
-    assert "请私聊我使用" in handle_in_group(dialogs, staff_in_group)[0].text
+    assert "请私聊我使用" in handle_in_group(dialogs, staff_in_group).replies[0].text
     with sqlite_db.session() as s:
         titles = [g.title for g, _ in reachable_groups(s, ["幸福社区"], "第三网格")]
     assert titles == ["幸福三网格群"]
