@@ -30,10 +30,15 @@ log = logging.getLogger("linli")
 HOUSEKEEPING_SECONDS = 60.0
 
 
+def connect_database(settings: Settings) -> Database:
+    """The configured database as it is, schema unchecked: for `linli db`, which inspects or upgrades it."""
+    return Database(settings.database.url, echo=settings.database.echo,
+                    pool_size=settings.database.pool_size)
+
+
 def open_database(settings: Settings) -> Database:
     """The configured database at the newest schema (migrated when empty); SchemaNotReady if behind."""
-    db = Database(settings.database.url, echo=settings.database.echo,
-                  pool_size=settings.database.pool_size)
+    db = connect_database(settings)
     try:
         prepare_schema(db)
     except SchemaNotReady:
