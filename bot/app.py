@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.housekeeping import run_housekeeping
 from bot.dialogs.push_rules import DialogPushRules
-from bot.handlers.channel import ChannelParts
-from bot.handlers.registry import build_channels
-from bot.handlers.web.server import build_web_app
-from bot.observability.health import setup_ops_routes
 from bot.schema import SchemaNotReady, prepare_schema
 from bot.settings import Settings, get_settings
 from scheduler.outbox_worker import OutboxWorker
@@ -24,6 +18,11 @@ from scheduler.senders import Sender
 from store.catalog import course_count
 from store.db import Database
 from store.demo import load_demo
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.handlers.channel import ChannelParts
 
 log = logging.getLogger("linli")
 
@@ -101,6 +100,11 @@ class Service:
 
 def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any = None) -> Service:
     """The whole service from settings: channels from the registry, their senders in one tick."""
+    # The channels' libraries (python-telegram-bot, wechatpy, aiohttp, apscheduler) load only when the
+    # service is built: `linli chat` and the other commands start without them.
+    from bot.handlers.registry import build_channels
+    from bot.handlers.web.server import build_web_app
+    from bot.observability.health import setup_ops_routes
     if dialogs is None:
         db = open_database(settings)
         ensure_catalogue(db, settings)
