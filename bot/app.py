@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Any
 
 from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.pushes.housekeeping import run_housekeeping
 from bot.dialogs.pushes.rules import DialogPushRules
-from bot.handlers.channel import ChannelParts
-from bot.handlers.registry import build_channels
-from bot.handlers.web.server import build_web_app
-from bot.observability.health import setup_ops_routes
 from bot.schema import SchemaNotReady, prepare_schema
 from bot.settings import Settings, get_settings
 from scheduler.outbox_worker import OutboxWorker
@@ -26,15 +20,25 @@ from store.catalog import course_count
 from store.db import Database
 from store.demo import load_demo
 
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.handlers.channel import ChannelParts
+
 log = logging.getLogger("linli")
 
 HOUSEKEEPING_SECONDS = 60.0
 
 
+def connect_database(settings: Settings) -> Database:
+    """The configured database as it is, schema unchecked: for `linli db`, which inspects or upgrades it."""
+    return Database(settings.database.url, echo=settings.database.echo,
+                    pool_size=settings.database.pool_size)
+
+
 def open_database(settings: Settings) -> Database:
     """The configured database at the newest schema (migrated when empty); SchemaNotReady if behind."""
-    db = Database(settings.database.url, echo=settings.database.echo,
-                  pool_size=settings.database.pool_size)
+    db = connect_database(settings)
     try:
         prepare_schema(db)
     except SchemaNotReady:
@@ -97,6 +101,11 @@ class Service:
 
 def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any = None) -> Service:
     """The whole service from settings: channels from the registry, their senders in one tick."""
+    # The channels' libraries (python-telegram-bot, wechatpy, aiohttp, apscheduler) load only when the
+    # service is built: `linli chat` and the other commands start without them.
+    from bot.handlers.registry import build_channels
+    from bot.handlers.web.server import build_web_app
+    from bot.observability.health import setup_ops_routes
     if dialogs is None:
         db = open_database(settings)
         ensure_catalogue(db, settings)

@@ -13,84 +13,72 @@ from sqlmodel import Session, select
 from store.db import Database
 from store.models.orders import TEAM_KINDS, ServiceItem, ServiceTeam
 from store.teams import save_team
-from store.tabular import TableError, cell_text, cell_whole_number, read_rows
+from store.tabular import (
+    FileRejected,
+    Problem,
+    TableError,
+    cell_text,
+    cell_whole_number,
+    read_header,
+    read_rows,
+)
 
 DEMO_FILE = "data/demo_services.toml"
 LABELS = {"code": "编号", "name": "名称", "kind": "类别", "description": "简介",
           "min_audience": "最少人数", "lead_days": "提前天数"}
 REQUIRED = ("code", "name", "kind")
-OPTIONAL = ("description", "min_audience", "lead_days")
+OPTIONAL_NUMBERS = ("min_audience", "lead_days")  # columns a file may leave out; description must be there
 MAX_LENGTH = {"name": 60, "kind": 20, "description": 1000}
 # Codes travel inside 64-byte button payloads, so they stay short and ASCII.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 DEFAULT_LEAD_DAYS = 7
 
 
-class ServicesImportError(Exception):
-    """The file was rejected; nothing was imported. Each problem is one line."""
+class ServicesImportError(FileRejected):
+    """The services file was rejected; nothing was imported."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    COLUMNS = tuple(LABELS)
 
 
-def _header(cells: list[Any], problems: list[str]) -> dict[str, int]:
-    aliases = {label: name for name, label in LABELS.items()}
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        text = cell_text(cell)
-        name = aliases.get(text, text.lower())
-        if not text:
-            continue
-        if name not in LABELS:
-            problems.append(f"第 1 行：无法识别的列名“{text}”，可用的列：" + "、".join(LABELS))
-        elif name in positions:
-            problems.append(f"第 1 行：“{name}”这一列出现了不止一次")
-        else:
-            positions[name] = index
-    for name in REQUIRED + ("description",):
-        if name not in positions:
-            problems.append(f"第 1 行：缺少“{name}”（{LABELS[name]}）这一列")
-    return positions
-
-
-def _parse(number: int, cells: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+def _parse(number: int, cells: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
     values: dict[str, Any] = {name: cell_text(value) for name, value in cells.items()}
     for name in REQUIRED:
         if not values.get(name):
-            problems.append(f"第 {number} 行，{name}：{LABELS[name]}不能为空")
+            problems.append(Problem(number, name, f"{LABELS[name]}不能为空"))
     for name, limit in MAX_LENGTH.items():
         if len(values.get(name, "")) > limit:
-            problems.append(f"第 {number} 行，{name}：{LABELS[name]}太长了，最多 {limit} 个字")
+            problems.append(Problem(number, name, f"{LABELS[name]}太长了，最多 {limit} 个字"))
     if values.get("code") and not CODE_PATTERN.fullmatch(values["code"]):
-        problems.append(f"第 {number} 行，code：编号只能包含英文字母、数字、- 和 _，最长 16 个字符")
-    for name in ("min_audience", "lead_days"):
+        problems.append(Problem(number, "code", "编号只能包含英文字母、数字、- 和 _，最长 16 个字符"))
+    for name in OPTIONAL_NUMBERS:
         if values.get(name):
             values[name] = cell_whole_number(cells[name])
             if values[name] is None:
-                problems.append(f"第 {number} 行，{name}：{LABELS[name]}应为不小于 0 的整数")
+                problems.append(Problem(number, name, f"{LABELS[name]}应为不小于 0 的整数"))
         else:
             values[name] = None
     return values
 
 
 def read_services(path: Path) -> list[dict[str, Any]]:
-    """The services of a file, or ServicesImportError listing every problem."""
+    """The services of a file, or ServicesImportError listing every problem by row and column."""
     try:
         rows = read_rows(path)
     except TableError as exc:
-        raise ServicesImportError([f"文件：{exc}"]) from exc
+        raise ServicesImportError([Problem(0, "", str(exc))]) from exc
+    if not rows:
+        raise ServicesImportError([Problem(0, "", "文件是空的")])
+    problems: list[Problem] = []
+    positions = read_header(rows[0][1], LABELS, OPTIONAL_NUMBERS, problems)
     if len(rows) < 2:
-        raise ServicesImportError(["文件：没有服务数据（第一行是表头，下面每行一项服务）"])
-    problems: list[str] = []
-    positions = _header(rows[0][1], problems)
+        problems.append(Problem(rows[0][0], "", "表头下面没有服务数据"))
     services, seen = [], {}
     for number, row in rows[1:]:
         cells = {name: row[index] if index < len(row) else None for name, index in positions.items()}
         values = _parse(number, cells, problems)
         code = values.get("code")
         if code in seen:
-            problems.append(f"第 {number} 行，code：编号 {code} 与第 {seen[code]} 行重复")
+            problems.append(Problem(number, "code", f"编号 {code} 与第 {seen[code]} 行重复"))
         elif code:
             seen[code] = number
         services.append(values)

@@ -1,21 +1,18 @@
 """`linli db upgrade` and `linli db current`: the database's schema version."""
 from __future__ import annotations
 
+import argparse
 import sys
 
+from bot.app import connect_database
+from bot.schema import SchemaNotReady, upgrade_schema
 from bot.settings import get_settings
-from store.db import Database
+from store.migrate import current_revision, head_revision
 
 
-def _database() -> Database:
-    settings = get_settings()
-    return Database(settings.database.url, echo=settings.database.echo, pool_size=2)
-
-
-def cmd_upgrade(args) -> int:
+def cmd_upgrade(args: argparse.Namespace) -> int:
     """Bring the configured database to the newest schema."""
-    from bot.schema import SchemaNotReady, upgrade_schema
-    db = _database()
+    db = connect_database(get_settings())
     try:
         before, after = upgrade_schema(db)
     except SchemaNotReady as refused:
@@ -30,10 +27,9 @@ def cmd_upgrade(args) -> int:
     return 0
 
 
-def cmd_current(args) -> int:
+def cmd_current(args: argparse.Namespace) -> int:
     """Show the database's schema version and the newest one; exit 1 when it is behind."""
-    from store.migrate import current_revision, head_revision
-    db = _database()
+    db = connect_database(get_settings())
     try:
         current = current_revision(db)
     finally:

@@ -1,13 +1,16 @@
 """`linli feedback --month YYYY-MM`: the month's feedback by category and the subjects wished for most."""
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.app import open_database
 from bot.search.synonyms import load_synonyms
+from bot.settings import get_settings
 from bot.texts import t
 from store.db import Database
 from store.feedback import month_summary
@@ -47,7 +50,6 @@ def print_feedback(db: Database, year: int, month: int, out: TextIO | None = Non
 
 def run_feedback(settings, month_text: str | None, out: TextIO | None = None) -> int:
     """The command itself: this month when none is given; a bad month is exit code 2."""
-    from bot.app import open_database
     if month_text:
         parsed = parse_month(month_text)
         if parsed is None:
@@ -63,3 +65,15 @@ def run_feedback(settings, month_text: str | None, out: TextIO | None = None) ->
     finally:
         db.dispose()
     return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """A month of residents' feedback by category, and the subjects wished for most."""
+    return run_feedback(get_settings(), args.month)
+
+
+def add_commands(sub) -> None:
+    """`linli feedback [--month YYYY-MM]`."""
+    feedback = sub.add_parser("feedback", help="居民意见反馈的月度汇总")
+    feedback.add_argument("--month", default=None, help="月份，如 2026-12（默认本月）")
+    feedback.set_defaults(func=cmd_feedback)

@@ -1,17 +1,21 @@
 """`linli group create` (a WeCom group chat for a community or grid) and `linli group list`."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
+from bot.app import open_database
 from bot.clock import utcnow
 from bot.dialogs.formatting import to_local
-from bot.handlers.wecom.client import WecomApi, WecomApiError
-from bot.handlers.wecom.groups import create_group_chat
+from bot.settings import get_settings
 from store.db import Database
 from store.groups import all_groups, bind_wecom_group
+
+if TYPE_CHECKING:
+    from bot.handlers.wecom.client import WecomApi
 
 CHANNEL_NAMES = {"telegram": "Telegram", "wecom_group": "企业微信"}
 
@@ -23,6 +27,8 @@ def _members(raw: str) -> list[str]:
 async def create_wecom_group(api: WecomApi, db: Database, community: str, grid: str, owner: str,
                              members: list[str], name: str = "") -> str:
     """Create a WeCom group chat and bind it to the community and grid; returns its chat id."""
+    # The WeCom client (wechatpy, requests) loads only when a group is made, not for every command.
+    from bot.handlers.wecom.groups import create_group_chat
     title = name or f"{community}{grid}通知群"
     chat_id = await create_group_chat(api, db, community, grid, title, owner, members)
 
@@ -37,6 +43,7 @@ async def create_wecom_group(api: WecomApi, db: Database, community: str, grid: 
 def run_create(api: WecomApi, db: Database, community: str, grid: str, owner: str, members: str,
                name: str = "", out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """The create command: 0 on success, 2 on bad input, 1 when WeCom refused."""
+    from bot.handlers.wecom.client import WecomApiError  # deferred like create_group_chat above
     community, grid, owner = community.strip(), (grid or "").strip(), owner.strip()
     if not community or not owner:
         print("社区和群主都必须填写。", file=err)
@@ -77,3 +84,36 @@ def print_groups(db: Database, timezone_name: str = "Asia/Shanghai", out: TextIO
                          group.community or "-", group.grid or "-", group.title or "-", state, bound]),
               file=out)
     return 0
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    """Create a WeCom group chat bound to a community or grid; 2 when WeCom is not configured."""
+    from bot.handlers.wecom.client import build_api  # deferred like create_group_chat above
+    settings = get_settings()
+    db = open_database(settings)
+    try:
+        api = build_api(settings.wecom, db)
+    except ValueError as exc:
+        print(f"企业微信未配置：{exc}", file=sys.stderr)
+        return 2
+    return run_create(api, db, args.community, args.grid, args.owner, args.members, args.name)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Every community group chat the bot is in."""
+    settings = get_settings()
+    return print_groups(open_database(settings), settings.general.timezone)
+
+
+def add_commands(sub) -> None:
+    """`linli group create` and `linli group list`."""
+    group = sub.add_parser("group", help="社区群：建企业微信群、查看所有群")
+    group_sub = group.add_subparsers(dest="action", required=True)
+    create = group_sub.add_parser("create", help="为社区或网格建企业微信群，建好即绑定")
+    create.add_argument("--community", required=True, help="社区名称")
+    create.add_argument("--grid", default="", help="网格名称（默认整个社区）")
+    create.add_argument("--owner", required=True, help="群主的企业微信 userid")
+    create.add_argument("--members", required=True, help="其他成员的 userid，用逗号分隔")
+    create.add_argument("--name", default="", help="群名（默认“社区网格通知群”）")
+    create.set_defaults(func=cmd_create)
+    group_sub.add_parser("list", help="列出机器人所在的群").set_defaults(func=cmd_list)

@@ -1,6 +1,7 @@
 """`linli outbox [--dead]`: the pushes still owed, or the ones given up on, one line each."""
 from __future__ import annotations
 
+import argparse
 import sys
 from datetime import datetime, timezone
 from typing import TextIO
@@ -9,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.app import open_database
+from bot.settings import get_settings
 from store.db import Database
 from store.models import ChannelAccount, OutboxMessage
 from store.models.outbox import DEAD, FAILED, PENDING, SENDING
@@ -32,7 +35,6 @@ def print_outbox(db: Database, dead_only: bool, out: TextIO = sys.stdout, *,
                  timezone_name: str | None = None, limit: int | None = 500) -> int:
     """Print queued (or dead) pushes: id, kind, due local time, status, attempts, recipient, last error."""
     if timezone_name is None:
-        from bot.settings import get_settings
         timezone_name = get_settings().general.timezone
     zone = ZoneInfo(timezone_name)
     statuses = (DEAD,) if dead_only else WAITING
@@ -60,3 +62,17 @@ def print_outbox(db: Database, dead_only: bool, out: TextIO = sys.stdout, *,
     if shown < total:
         print(f"# {total - shown} more not shown", file=out)
     return shown
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """List pushes in the outbox (--dead: only those that gave up)."""
+    settings = get_settings()
+    print_outbox(open_database(settings), args.dead, timezone_name=settings.general.timezone)
+    return 0
+
+
+def add_commands(sub) -> None:
+    """`linli outbox [--dead]`."""
+    outbox = sub.add_parser("outbox", help="查看待发送的推送")
+    outbox.add_argument("--dead", action="store_true", help="只看发送失败、已放弃的推送")
+    outbox.set_defaults(func=cmd_outbox)

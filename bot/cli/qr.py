@@ -1,12 +1,17 @@
-"""QR codes for posters: a phone camera opens the web chat on one course."""
+"""`linli qr course CODE --out FILE.png`: a poster QR code; a phone camera opens the web chat on one course."""
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+from bot.app import open_database
 from bot.handlers.web.deeplink import course_link
+from bot.settings import get_settings
+from store.catalog import course_by_code
 
 BOX_PIXELS = 12  # one module; a 12 px module prints about 1 mm wide at 300 dpi — fine from a metre away
 BORDER_MODULES = 4  # the quiet zone scanners need
@@ -24,3 +29,30 @@ def make_course_qr(base_url: str, code: str, out_path: str | Path) -> Path:
     with out.open("wb") as fh:
         image.save(fh)
     return out
+
+
+def cmd_qr_course(args: argparse.Namespace) -> int:
+    """A poster QR code that opens a course in the web chat; 2 for an unknown course or a bad address."""
+    settings = get_settings()
+    with open_database(settings).session() as s:
+        if course_by_code(s, args.code) is None:
+            print(f"没有找到课程：{args.code}", file=sys.stderr)
+            return 2
+    try:
+        out = make_course_qr(args.base_url or settings.web.public_url, args.code, Path(args.out))
+    except ValueError as exc:
+        print(f"无法生成二维码：{exc}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+def add_commands(sub) -> None:
+    """`linli qr course`."""
+    qr = sub.add_parser("qr", help="生成海报二维码")
+    qr_sub = qr.add_subparsers(dest="what", required=True)
+    course = qr_sub.add_parser("course", help="打开某门课程的二维码")
+    course.add_argument("code")
+    course.add_argument("--out", required=True, help="PNG 文件路径")
+    course.add_argument("--base-url", default=None, help="网页聊天的地址（默认取 web.public_url）")
+    course.set_defaults(func=cmd_qr_course)

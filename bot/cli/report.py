@@ -1,6 +1,7 @@
 """`linli report --month YYYY-MM --out FILE.xlsx`: the monthly workbook, and its charts on request."""
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from datetime import datetime
@@ -8,8 +9,10 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.app import open_database
+from bot.clock import utcnow
 from bot.report.months import parse_month
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 from store.db import Database
 from store.roles import audit
 
@@ -36,11 +39,8 @@ def write_report(db: Database, settings: Settings, month_text: str, out: Path, n
     return 0
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     """linli report --month YYYY-MM --out FILE.xlsx [--charts DIR]."""
-    from bot.app import open_database
-    from bot.clock import utcnow
-    from bot.settings import get_settings
     settings = get_settings()
     charts = Path(args.charts) if args.charts else None
     return write_report(open_database(settings), settings, args.month, Path(args.out), utcnow(), charts)

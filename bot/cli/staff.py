@@ -1,14 +1,18 @@
 """`linli grant`, `linli invite` and `linli team`: giving people roles and teams from the terminal."""
 from __future__ import annotations
 
+import argparse
+import sys
 from datetime import datetime
 
+from bot.app import open_database
+from bot.settings import get_settings
 from store.db import Database
-from store.models.orders import ServiceTeam
+from store.models.orders import TEAM_KINDS, ServiceTeam
 from store.models.staff import ROLES
 from store.teams import save_team
 from store.people import get_or_create_account
-from store.roles import audit, grant_role, new_invite
+from store.roles import INVITE_TTL, audit, grant_role, new_invite
 
 CHANNELS = ("telegram", "wecom", "web", "console")
 ACTOR = "cli"
@@ -51,3 +55,48 @@ def team(db: Database, name: str, kind: str, channel: str, external_id: str,
               detail={"name": name, "kind": kind, "leader": f"{channel}:{external_id}",
                       "community": community})
         return saved
+
+
+def cmd_grant(args: argparse.Namespace) -> int:
+    """Give someone a role by their channel id (the account is made if they never wrote)."""
+    fresh = grant(open_database(get_settings()), args.role, args.channel, args.id, args.community)
+    where = args.community or "全区"
+    print(f"已授予 {args.channel}:{args.id} {args.role}（范围：{where}）" if fresh
+          else f"{args.channel}:{args.id} 已有 {args.role}（范围：{where}），未改动")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    """Print a one-time invite code for a role."""
+    code = invite(open_database(get_settings()), args.role, args.community)
+    print(code)
+    print(f"一次性邀请码，{INVITE_TTL.days} 天内有效。请对方给机器人发：邀请码 {code}", file=sys.stderr)
+    return 0
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    """Create or update a service team and its leader."""
+    saved = team(open_database(get_settings()), args.name, args.kind, args.channel, args.id, args.community)
+    print(f"服务队伍【{saved.name}】已保存，负责人 {args.channel}:{args.id}")
+    return 0
+
+
+def add_commands(sub) -> None:
+    """`linli grant`, `linli invite`, `linli team`."""
+    granting = sub.add_parser("grant", help="给某人授予身份")
+    granting.add_argument("role", choices=ROLES)
+    granting.add_argument("--channel", required=True, choices=CHANNELS)
+    granting.add_argument("--id", required=True, help="此人在该渠道的编号")
+    granting.add_argument("--community", default="", help="只在这个社区有效（默认全区）")
+    granting.set_defaults(func=cmd_grant)
+    inviting = sub.add_parser("invite", help="生成一次性邀请码")
+    inviting.add_argument("role", choices=ROLES)
+    inviting.add_argument("--community", default="", help="只在这个社区有效（默认全区）")
+    inviting.set_defaults(func=cmd_invite)
+    teams = sub.add_parser("team", help="添加或修改服务队伍（派单对象）")
+    teams.add_argument("name")
+    teams.add_argument("--kind", default="volunteer", choices=TEAM_KINDS)
+    teams.add_argument("--channel", required=True, choices=CHANNELS, help="负责人所在渠道")
+    teams.add_argument("--id", required=True, help="负责人在该渠道的编号")
+    teams.add_argument("--community", default="", help="只服务这个社区（默认全区）")
+    teams.set_defaults(func=cmd_team)

@@ -14,6 +14,7 @@ A CSV file has one item a line, the item first: 标题, 开始, 截止, 规则, 
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tomllib
@@ -22,7 +23,10 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
+from bot.app import open_database
+from bot.clock import utcnow
+from bot.report.votes import notify_winners
+from bot.settings import Settings, get_settings
 from bot.texts import t
 from store.db import Database
 from store.draws import DrawError, check_draw, run_draw
@@ -131,7 +135,6 @@ def create_from_file(db: Database, settings: Settings, path: Path, now: datetime
 def draw_from_cli(db: Database, vote_id: int, winners: int, seed: str | None, check: bool, now: datetime,
                   out: TextIO = sys.stdout) -> int:
     """Draw (recorded, winners told) or, with check, re-run a recorded draw; the exit code."""
-    from bot.report.votes import notify_winners
     try:
         with db.session() as session:
             if check:
@@ -152,11 +155,8 @@ def draw_from_cli(db: Database, vote_id: int, winners: int, seed: str | None, ch
     return {"drawn": 0, "match": 0, "differs": 1}.get(status, 3)
 
 
-def cmd_vote_create(args) -> int:
+def cmd_vote_create(args: argparse.Namespace) -> int:
     """linli vote create FILE."""
-    from bot.app import open_database
-    from bot.clock import utcnow
-    from bot.settings import get_settings
     settings = get_settings()
     try:
         vote = create_from_file(open_database(settings), settings, Path(args.file), utcnow())
@@ -170,11 +170,8 @@ def cmd_vote_create(args) -> int:
     return 0
 
 
-def cmd_vote_draw(args) -> int:
+def cmd_vote_draw(args: argparse.Namespace) -> int:
     """linli vote draw ID --winners N [--seed S] [--check]."""
-    from bot.app import open_database
-    from bot.clock import utcnow
-    from bot.settings import get_settings
     if args.check and not args.seed:
         print("复核需要原来的随机种子：--seed S", file=sys.stderr)
         return 2

@@ -1,19 +1,19 @@
 """`linli webhook set URL | delete | info`: register the Telegram webhook with its secret token."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram.error import TelegramError
-
-from bot.handlers.telegram.webhook import build_bot, set_webhook
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 
 
 async def _run(settings: Settings, action: str, url: str | None) -> Any:
+    # python-telegram-bot loads only for this command: the others, `linli chat` first, start without it.
+    from bot.handlers.telegram.webhook import build_bot, set_webhook
     async with build_bot(settings) as bot:
         if action == "set":
             return await set_webhook(bot, settings, url or "")
@@ -27,6 +27,7 @@ async def _run(settings: Settings, action: str, url: str | None) -> Any:
 
 def run_webhook_command(settings: Settings, action: str, url: str | None = None) -> int:
     """Do one webhook action and print its result; 2 on a settings problem, 1 when Telegram refuses."""
+    from telegram.error import TelegramError  # deferred like the bot in _run
     if action == "set":
         path = urlsplit(url or "").path
         if path != settings.telegram.webhook_path:
@@ -44,9 +45,8 @@ def run_webhook_command(settings: Settings, action: str, url: str | None = None)
     return 0
 
 
-def cmd_webhook(args) -> int:
+def cmd_webhook(args: argparse.Namespace) -> int:
     """`linli webhook …`."""
-    from bot.settings import get_settings
     return run_webhook_command(get_settings(), args.action, getattr(args, "url", None))
 
 
