@@ -18,6 +18,17 @@ def is_team_member(session: Session, team_id: int | None, resident_id: int) -> b
     return team_id is not None and team_id in team_ids_of(session, resident_id)
 
 
+def team_people(session: Session, team_id: int | None) -> list[int]:
+    """Everyone who serves in a team: its leader first, then its members in the order they joined."""
+    team = session.get(ServiceTeam, team_id) if team_id is not None else None
+    if team is None:
+        return []
+    members = session.exec(select(TeamMember.resident_id).where(TeamMember.team_id == team.id)
+                           .order_by(TeamMember.id)).all()
+    leader = [team.leader_id] if team.leader_id is not None else []
+    return list(dict.fromkeys(leader + list(members)))
+
+
 def teams_for(session: Session, community: str) -> list[ServiceTeam]:
     """Active teams that serve a community (their own, or everywhere)."""
     return list(session.exec(select(ServiceTeam).where(

@@ -6,6 +6,7 @@ import secrets
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import add_menu_item, menu_button
+from bot.dialogs.points_push import format_hours
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.messages import Choice, Reply
 from bot.dialogs.router import on_payload
@@ -18,11 +19,6 @@ from store.volunteers import volunteer_of
 ENTRIES_SHOWN = 5
 
 add_menu_item(60, "btn_points", "pts", where="more")
-
-
-def format_hours(minutes: int) -> str:
-    """Minutes as hours for reading: 90 → '1.5', 120 → '2'."""
-    return f"{minutes / 60:.1f}".removesuffix(".0")
 
 
 def entry_line(ctx: Context, entry: PointEntry) -> str:
