@@ -79,6 +79,8 @@ ZH: dict[str, str] = {
     "cancelled": "已取消【{title}】的报名。",
     "already_cancelled": "这个报名已经取消过了。",
     "signup_missing": "没有找到这条报名记录。",
+    "session_moved": "调课通知：【{title}】原定 {old} 的课，改到 {new}。\n地点：{venue}",
+    "session_cancelled": "停课通知：【{title}】{when} 的课取消了，其他课照常。",
     "promoted": "好消息！您候补的【{title}】有空位了，已为您报名成功。\n首次上课：{first}\n地点：{venue}（{address}）",
     # search
     "search_prompt": "请输入想找的课程或项目，比如：书法、跳舞、太极，也可以打拼音 shufa 或 sf：",

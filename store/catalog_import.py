@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,11 +13,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from store.catalog_sessions import CANCELLED, MOVED, SessionChange, SyncCounts, sync_sessions
 from store.clock import utcnow
 from store.db import Database
 from store.enrolments import count_confirmed, first_waiting
-from store.models import Category, ClassSession, Course, SessionLeave, Venue
+from store.models import Category, Course, Venue
 from store.models.catalog import SECTIONS
+from store.people import get_or_create_account
 from store.tabular import (
     FileRejected,
     Problem,
@@ -31,13 +34,18 @@ from store.tabular import (
 LABELS = {
     "course_code": "课程编号", "section": "板块", "category": "项目", "title": "课程名称",
     "teacher": "讲师", "venue": "教学点", "starts_at": "开始时间", "ends_at": "结束时间",
-    "capacity": "名额", "description": "简介", "tags": "标签",
+    "capacity": "名额", "description": "简介", "tags": "标签", "teacher_account": "讲师账号",
+    "reminders": "提醒",
 }
 COLUMNS = tuple(LABELS)
-OPTIONAL = ("description", "tags")
+OPTIONAL = ("description", "tags", "teacher_account", "reminders")
 COURSE_FIELDS = ("section", "category", "title", "teacher", "venue", "capacity") + OPTIONAL
 MAX_LENGTH = {"category": 40, "title": 100, "teacher": 60, "venue": 100, "description": 1000,
-              "tags": 200}
+              "tags": 200, "teacher_account": 140}
+# The channels a teacher's account can be named on: "wecom:linxiulan", "telegram:123456789".
+TEACHER_CHANNELS = ("wecom", "telegram", "console")
+SWITCH_WORDS = {"是": True, "否": False, "开": True, "关": False, "开启": True, "关闭": False,
+                "on": True, "off": False, "yes": True, "no": False, "1": True, "0": False}
 # Codes travel inside 64-byte button payloads, so they stay short and ASCII.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 TIME_EXAMPLE = {"starts_at": "2026-12-01 09:00", "ends_at": "2026-12-01 10:30"}
@@ -62,7 +70,17 @@ class ImportReport:
     categories_created: int = 0
     venues_created: int = 0
     # Courses with free seats and residents waiting: the caller promotes and tells them.
-    promotable_courses: list[str] = field(default_factory=list)
+    promotable_course_ids: list[int] = field(default_factory=list)
+    # Courses whose sessions ahead changed or whose reminders were switched: the caller re-plans.
+    replan_course_ids: list[int] = field(default_factory=list)
+    session_changes: list[SessionChange] = field(default_factory=list)
+    promoted: int = 0  # filled in by the caller
+
+    def summary(self) -> dict[str, int]:
+        """The counts, for printing."""
+        counts = {name: value for name, value in vars(self).items() if isinstance(value, int)}
+        kinds = [change.kind for change in self.session_changes]
+        return counts | {"sessions_moved": kinds.count(MOVED), "sessions_cancelled": kinds.count(CANCELLED)}
 
 
 @dataclass
@@ -92,6 +110,16 @@ def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,
                                 "课程编号只能包含英文字母、数字、- 和 _，最长 16 个字符"))
     if values.get("section") and values["section"] not in SECTIONS:
         problems.append(Problem(number, "section", "板块应为 " + "、".join(SECTIONS) + " 之一"))
+    if values.get("teacher_account"):
+        account = teacher_account(values["teacher_account"])
+        if account is None:
+            problems.append(Problem(number, "teacher_account", "讲师账号应写成 渠道:编号，比如 wecom:linxiulan"
+                                    "（渠道为 " + "、".join(TEACHER_CHANNELS) + "）"))
+        values["teacher_account"] = account and ":".join(account)
+    if values.get("reminders"):
+        values["reminders"] = SWITCH_WORDS.get(values["reminders"].lower())
+        if values["reminders"] is None:
+            problems.append(Problem(number, "reminders", "提醒应为 是 或 否（也可写 开/关、on/off）"))
     if values.get("capacity"):
         values["capacity"] = cell_whole_number(cells["capacity"])
         if values["capacity"] is None:
@@ -105,6 +133,13 @@ def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,
     if values.get("starts_at") and values.get("ends_at") and values["ends_at"] <= values["starts_at"]:
         problems.append(Problem(number, "ends_at", "结束时间应晚于开始时间"))
     return values, {p.column for p in problems[before:]}
+
+
+def teacher_account(text: str) -> tuple[str, str] | None:
+    """('wecom', 'linxiulan') from 'wecom:linxiulan' (a full-width colon too), or None."""
+    channel, _, external_id = text.replace("：", ":").partition(":")
+    channel, external_id = channel.strip().lower(), external_id.strip()
+    return (channel, external_id) if channel in TEACHER_CHANNELS and external_id else None
 
 
 def _add_to_course(courses: dict[str, _Course], number: int, values: dict[str, Any], bad: set[str],
@@ -207,65 +242,64 @@ def _venue_id(session: Session, name: str, report: ImportReport) -> int:
     return venue.id
 
 
-def _sync_sessions(session: Session, course: Course, wanted: dict[datetime, tuple[datetime, int]],
-                   report: ImportReport) -> bool:
-    """Make the course's sessions those of the file, keeping unchanged start times; True if any changed."""
-    current = {s.starts_at: s for s in session.exec(
-        select(ClassSession).where(ClassSession.course_id == course.id))}
-    changed = False
-    for starts_at, (ends_at, _row) in wanted.items():
-        found = current.get(starts_at)
-        if found is None:
-            session.add(ClassSession(course_id=course.id, starts_at=starts_at, ends_at=ends_at))
-            report.sessions_added += 1
-            changed = True
-            continue
-        report.sessions_kept += 1
-        if found.ends_at != ends_at:
-            found.ends_at, changed = ends_at, True
-            session.add(found)
-    gone = [s for starts_at, s in current.items() if starts_at not in wanted]
-    if gone:
-        for leave in session.exec(select(SessionLeave).where(
-                SessionLeave.session_id.in_([s.id for s in gone]))):
-            session.delete(leave)
-        session.flush()  # leaves point at the sessions, so they go first
-        for s in gone:
-            session.delete(s)
-        report.sessions_removed += len(gone)
-    session.flush()
-    return changed or bool(gone)
+def _course_values(session: Session, plan: _Course, category_ids: dict[str, int],
+                   report: ImportReport) -> dict[str, Any]:
+    """The Course columns a file's course sets; columns the file leaves out keep their value."""
+    values = {name: plan.fields[name] for name in COURSE_FIELDS
+              if name in plan.fields and name not in ("category", "venue", "teacher_account", "reminders")}
+    values["category_id"] = category_ids[plan.fields["category"]]
+    values["venue_id"] = _venue_id(session, plan.fields["venue"], report)
+    if "reminders" in plan.fields:
+        values["reminders_on"] = plan.fields["reminders"] is not False  # blank: on
+    if "teacher_account" in plan.fields:
+        account = teacher_account(plan.fields["teacher_account"] or "")
+        values["teacher_resident_id"] = (get_or_create_account(session, *account)[0].resident_id
+                                         if account else None)
+    return values
 
 
-def import_catalog(db: Database, path: Path, tz: str = "Asia/Shanghai") -> ImportReport:
-    """Create or update the courses of a CSV/XLSX file in one transaction; a bad file changes nothing."""
+def import_catalog(db: Database, path: Path, tz: str = "Asia/Shanghai", now: datetime | None = None,
+                   after: Callable[[Session, ImportReport], None] | None = None) -> ImportReport:
+    """Create or update the courses of a CSV/XLSX file in one transaction; a bad file changes nothing.
+
+    `after` runs inside that transaction with the report, so what the changes owe residents
+    (re-planned reminders, notices of moved or cancelled sessions) is written with them or not at all."""
     courses = read_catalog(Path(path), tz)
+    now = now or utcnow()
     report = ImportReport()
     with db.session() as session:
         category_ids = _category_ids(session, courses, report)
         for code, plan in courses.items():
-            values = {name: plan.fields[name] for name in COURSE_FIELDS
-                      if name in plan.fields and name not in ("category", "venue")}
-            values["category_id"] = category_ids[plan.fields["category"]]
-            values["venue_id"] = _venue_id(session, plan.fields["venue"], report)
+            values = _course_values(session, plan, category_ids, report)
             course = session.exec(select(Course).where(Course.code == code)).first()
             created = course is None
             if created:
                 course = Course(code=code, **values)
                 report.courses_created += 1
             changed = any(getattr(course, name) != value for name, value in values.items())
+            switched = not created and course.reminders_on != values.get("reminders_on", course.reminders_on)
             for name, value in values.items():
                 setattr(course, name, value)
             session.add(course)
             session.flush()
-            changed = _sync_sessions(session, course, plan.sessions, report) or changed
+            counts = SyncCounts()
+            wanted = {starts_at: ends_at for starts_at, (ends_at, _row) in plan.sessions.items()}
+            changes = sync_sessions(session, course, wanted, now, counts)
+            report.sessions_added += counts.added
+            report.sessions_removed += counts.removed
+            report.sessions_kept += counts.kept
+            report.session_changes += changes
+            if changes or switched:
+                report.replan_course_ids.append(course.id)
             if not created:
-                if changed:
+                if changed or counts.changed:
                     course.updated_at = utcnow()
                     session.add(course)
                     report.courses_updated += 1
                 else:
                     report.courses_unchanged += 1
             if count_confirmed(session, course.id) < course.capacity and first_waiting(session, course.id):
-                report.promotable_courses.append(code)
+                report.promotable_course_ids.append(course.id)
+        if after is not None:
+            after(session, report)
     return report

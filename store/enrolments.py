@@ -70,6 +70,12 @@ def waiting_position(session: Session, enrolment: Enrolment) -> int:
     return ahead + 1
 
 
+def confirmed_residents(session: Session, course_id: int) -> list[int]:
+    """The residents holding a seat in a course, in the order they got it."""
+    return list(session.exec(select(Enrolment.resident_id).where(
+        Enrolment.course_id == course_id, Enrolment.status == CONFIRMED).order_by(Enrolment.queue_no)))
+
+
 def course_has_ended(session: Session, course_id: int, now: datetime | None = None) -> bool:
     """True when every session of the course is over."""
     last = session.exec(

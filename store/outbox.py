@@ -36,3 +36,10 @@ def drop_pending(session: Session, key_prefix: str) -> int:
         delete(OutboxMessage).where(
             OutboxMessage.status == PENDING, OutboxMessage.idem_key.startswith(key_prefix)))
     return result.rowcount
+
+
+def drop_pending_key(session: Session, idem_key: str) -> int:
+    """Remove the pending push with exactly this key; returns how many (0 or 1)."""
+    result = session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == PENDING, OutboxMessage.idem_key == idem_key))
+    return result.rowcount

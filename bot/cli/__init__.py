@@ -35,20 +35,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a catalogue file; a bad file is rejected whole with every problem listed."""
-    from bot.app import open_database
-    from store.catalog_import import CatalogImportError, import_catalog
+    from bot.app import import_catalogue, open_database
+    from store.catalog_import import CatalogImportError
     settings = get_settings()
     path = Path(args.file)
     if not path.exists():
         print(f"找不到文件：{path}", file=sys.stderr)
         return 2
     try:
-        report = import_catalog(open_database(settings), path, settings.general.timezone)
+        report = import_catalogue(open_database(settings), settings, path)
     except CatalogImportError as exc:
         print("导入失败，文件未做任何改动：", file=sys.stderr)
         print(exc.format_problems(), file=sys.stderr)
         return 1
-    print(json.dumps(report if isinstance(report, dict) else vars(report), ensure_ascii=False, default=str))
+    print(json.dumps(report.summary(), ensure_ascii=False))
     return 0
 
 

@@ -5,11 +5,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.dialogs.pushes import queue_reply
 from bot.messages import Choice, Reply
 from bot.texts import t
 from store.models import PointEntry
-from store.outbox import enqueue
-from store.people import accounts_of
 from store.points import balance
 
 
@@ -23,7 +22,5 @@ def tell_credited(session: Session, entry: PointEntry, what: str, now: datetime,
     text = t("points_credited", lang, what=what, hours=format_hours(entry.minutes), points=entry.points,
              balance=balance(session, entry.resident_id))
     reply = Reply(text, (Choice(t("btn_points", lang), "pts"), Choice(t("btn_menu", lang), "menu")))
-    accounts = accounts_of(session, entry.resident_id)
-    enqueue(session, idem_key=f"points:{entry.source}:resident:{entry.resident_id}", kind="points",
-            payload=reply.to_dict(), due_at=now, resident_id=entry.resident_id,
-            account_id=accounts[0].id if accounts else None)
+    queue_reply(session, entry.resident_id, f"points:{entry.source}:resident:{entry.resident_id}", "points",
+                reply, now)
