@@ -1,6 +1,6 @@
 """Importing this module registers every flow with the router."""
 from bot.dialogs import browse, course, menus, my_signups, search_flow  # noqa: F401
-from bot.dialogs import rating_flow, reminders_flow, settings_flow  # noqa: F401
+from bot.dialogs import rating_flow, reminders_flow, settings_flow, course_reminders_flow  # noqa: F401
 from bot.dialogs import link_flow  # noqa: F401
 from bot.dialogs import staff_access  # noqa: F401
 from bot.dialogs import order_flow, order_staff_answers, order_staff_flow  # noqa: F401

@@ -1,4 +1,5 @@
-"""设置: a resident switches class reminders off and on."""
+"""设置: a resident switches class reminders off and on (all of them here, per course in
+course_reminders_flow)."""
 from __future__ import annotations
 
 from bot.dialogs.context import Context
@@ -27,7 +28,7 @@ def settings_screen(ctx: Context, resident: Resident) -> Reply:
     switch = (Choice(ctx.t("btn_reminders_off"), "set:rem:off") if resident.reminders_on
               else Choice(ctx.t("btn_reminders_on"), "set:rem:on"))
     return Reply(ctx.t("settings_title", state=state, offsets=offsets_text(ctx)),
-                 (switch, menu_button(ctx)))
+                 (switch, Choice(ctx.t("btn_course_reminders"), "setc"), menu_button(ctx)))
 
 
 @on_payload("set")

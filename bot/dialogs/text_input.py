@@ -16,6 +16,7 @@ KEYWORDS: dict[str, str] = {
     "我的报名": "my", "/my": "my", "我的": "my",
     "搜索": "search", "/search": "search", "查找": "search",
     "设置": "set", "/settings": "set", "提醒设置": "set", "上课提醒": "set",
+    "课程提醒": "setc", "按课程设置提醒": "setc",
     "我的积分": "pts", "积分": "pts", "/points": "pts", "志愿者": "vol", "/volunteer": "vol",
     "意见反馈": "fb", "反馈": "fb", "建议": "fb", "需求反馈": "fb",
     "/volunteers": "vlist", "/credit": "credit", "/redemptions": "rdlist", "/feedback": "fblist",

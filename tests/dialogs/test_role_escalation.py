@@ -71,7 +71,7 @@ RESIDENT_BUTTONS = {
     "bind", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
     "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "nsub",
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
-    "rts", "search", "sec", "set", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
+    "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
 }
 
