@@ -37,7 +37,6 @@ ZH: dict[str, str] = {
     "courses_title": "{category}，共 {count} 门课程，请选择：",
     "no_courses": "{category}暂时没有开放的课程。",
     "page_info": "（第 {page}/{pages} 页）",
-    "course_label": "{title}",
     # course detail
     "course_detail": (
         "【{title}】\n"
@@ -286,7 +285,6 @@ ZH: dict[str, str] = {
     "order_ask_audience": "4/6 预计多少人参加？请直接回复数字，比如 80。\n（回复“取消”就不点了）",
     "order_ask_contact": "5/6 联系人怎么称呼？比如：王阿姨",
     "order_ask_phone": "6/6 联系电话（11 位手机号）？不想留请选“跳过”。",
-    "order_text_empty": "请打字回答这个问题：",
     "order_text_long": "请简短一些，不超过 {limit} 个字：",
     "order_bad_audience": "请回复参加人数的数字，比如 80：",
     "order_audience_low": "【{name}】至少要 {min} 人参加，请重新回复人数：",

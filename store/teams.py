@@ -49,12 +49,3 @@ def save_team(session: Session, name: str, kind: str, leader_id: int | None,
     session.add(team)
     session.flush()
     return team
-
-
-def add_team_member(session: Session, team_id: int, resident_id: int) -> bool:
-    """Put a resident in a team; False when already there."""
-    if is_team_member(session, team_id, resident_id):
-        return False
-    session.add(TeamMember(team_id=team_id, resident_id=resident_id))
-    session.flush()
-    return True
