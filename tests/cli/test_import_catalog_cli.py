@@ -5,29 +5,15 @@ import csv
 import json
 from datetime import datetime, timedelta
 
-import pytest
 from sqlmodel import select
 
 from bot.cli import main
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
 from bot.settings import get_settings
-from store.db import Database
 from store.models import OutboxMessage
 
 HEADER = ["course_code", "section", "category", "title", "teacher", "venue", "starts_at", "ends_at", "capacity"]
-
-
-@pytest.fixture
-def db_file(tmp_path, monkeypatch):
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("LINLI_DATABASE__URL", f"sqlite:///{path}")
-    get_settings.cache_clear()
-    db = Database(f"sqlite:///{path}")
-    db.create_all()
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
 
 
 def catalogue(path, days: list[int]):

@@ -42,20 +42,21 @@ def imported(dialogs, settings, tmp_path):
     return run
 
 
+def signed_up(dialogs, user: str, answer: str) -> ConsoleChat:
+    chat = ConsoleChat(dialogs, user)
+    chat.say("/start")
+    assert answer in render_reply(dialogs.handle(Incoming("console", user, payload="suy:WH-SF-01"))[0])
+    return chat
+
+
 @pytest.fixture
 def wang(dialogs, imported):
-    chat = ConsoleChat(dialogs, "wang")
-    chat.say("/start")
-    assert "报名成功" in render_reply(dialogs.handle(Incoming("console", "wang", payload="suy:WH-SF-01"))[0])
-    return chat
+    return signed_up(dialogs, "wang", "报名成功")
 
 
 @pytest.fixture
 def li(dialogs, wang):
-    chat = ConsoleChat(dialogs, "li")
-    chat.say("/start")
-    assert "候补" in render_reply(dialogs.handle(Incoming("console", "li", payload="suy:WH-SF-01"))[0])
-    return chat
+    return signed_up(dialogs, "li", "候补")
 
 
 def reminder_due_times(dialogs, user):
