@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
+from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.pushes.housekeeping import run_housekeeping
 from bot.dialogs.pushes.rules import DialogPushRules
@@ -17,6 +21,7 @@ from bot.settings import Settings, get_settings
 from scheduler.outbox_worker import OutboxWorker
 from scheduler.senders import Sender
 from store.catalog import course_count
+from store.catalog_import import ImportReport, import_catalog
 from store.db import Database
 from store.demo import load_demo
 
@@ -65,6 +70,14 @@ def build_dialogs(settings: Settings | None = None, with_demo: bool = True) -> D
     if with_demo:
         ensure_catalogue(db, settings)
     return Dialogs(db, settings, routers=ROUTERS)
+
+
+def import_catalogue(db: Database, settings: Settings, path: Path, now: datetime | None = None) -> ImportReport:
+    """`linli import catalog`: the file's courses, and in the same transaction what the changes owe
+    residents (reminders re-planned, moved or cancelled sessions announced, free seats filled)."""
+    now = now or SystemClock().now()
+    return import_catalog(db, path, settings.general.timezone, now,
+                          after=lambda session, report: apply_catalog_changes(session, settings, report, now))
 
 
 def build_worker(db: Database, settings: Settings, senders: dict[str, Sender], clock: Any = None,

@@ -48,12 +48,6 @@ def open_span(hours: dict, day: str) -> tuple[int, int] | None:
     return _minutes(start), _minutes(end)
 
 
-def weekly_open_hours(hours: dict) -> float:
-    """Hours a venue is open in a week."""
-    spans = (open_span(hours, day) for day in DAYS)
-    return sum(end - start for start, end in filter(None, spans)) / 60
-
-
 def course_plans(data: dict) -> list[dict]:
     """Every course of the data file with its code, category settings and texts."""
     plans = []

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from store.catalog import next_session
 from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
@@ -68,6 +69,12 @@ def waiting_position(session: Session, enrolment: Enrolment) -> int:
             Enrolment.queue_no < enrolment.queue_no)
     ).one()
     return ahead + 1
+
+
+def confirmed_residents(session: Session, course_id: int) -> list[int]:
+    """The residents holding a seat in a course, in the order they got it."""
+    return list(session.exec(select(Enrolment.resident_id).where(
+        Enrolment.course_id == course_id, Enrolment.status == CONFIRMED).order_by(Enrolment.queue_no)))
 
 
 def course_has_ended(session: Session, course_id: int, now: datetime | None = None) -> bool:
@@ -151,9 +158,30 @@ def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int) -> C
     return CancelResult("cancelled", found.course_id, was_confirmed, promoted)
 
 
+def set_reminders(session: Session, resident_id: int, enrolment_id: int, on: bool) -> Enrolment | None:
+    """Switch the resident's reminders for one of their live places; None when it is not theirs."""
+    found = session.get(Enrolment, enrolment_id)
+    if found is None or found.resident_id != resident_id or found.status == CANCELLED:
+        return None
+    found.reminders_on = on
+    session.add(found)
+    session.flush()
+    return found
+
+
 def resident_enrolments(session: Session, resident_id: int) -> list[Enrolment]:
     """The resident's live places, oldest first."""
     return list(session.exec(
         select(Enrolment).where(Enrolment.resident_id == resident_id, Enrolment.status != CANCELLED)
         .order_by(Enrolment.created_at, Enrolment.id)
     ))
+
+
+def upcoming_places(session: Session, resident_id: int, now: datetime) -> list[tuple[Enrolment, Course]]:
+    """The resident's live places in active courses that still have a session ahead, oldest first."""
+    out = []
+    for enrolment in resident_enrolments(session, resident_id):
+        course = session.get(Course, enrolment.course_id)
+        if course and course.active and next_session(session, course.id, now):
+            out.append((enrolment, course))
+    return out

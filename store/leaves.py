@@ -1,16 +1,14 @@
-"""请假: a resident skips one session of a course and frees that seat for the day."""
+"""请假: a resident skips one session of a course and keeps the place in it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.clock import utcnow
-from store.enrolments import count_confirmed
-from store.models import ClassSession, Course, Enrolment, SessionLeave
+from store.models import ClassSession, Enrolment, SessionLeave
 from store.models.enrolment import CONFIRMED
 
 
@@ -55,21 +53,3 @@ def take_leave(session: Session, session_id: int, resident_id: int,
     ).on_conflict_do_nothing(index_elements=["session_id", "resident_id"]).returning(SessionLeave.id)
     inserted = session.execute(stmt).first() is not None
     return LeaveResult("recorded" if inserted else "already", cls.course_id)
-
-
-def leaves_count(session: Session, session_id: int) -> int:
-    """How many enrolled residents are away from a session."""
-    return session.exec(
-        select(func.count()).select_from(SessionLeave)
-        .join(ClassSession, ClassSession.id == SessionLeave.session_id)
-        .join(Enrolment, (Enrolment.course_id == ClassSession.course_id)
-              & (Enrolment.resident_id == SessionLeave.resident_id)
-              & (Enrolment.status == CONFIRMED))
-        .where(SessionLeave.session_id == session_id)
-    ).one()
-
-
-def session_seats_left(session: Session, course: Course, session_id: int) -> int:
-    """Free seats of one session: the course's free seats plus the seats of those on leave."""
-    taken = count_confirmed(session, course.id) - leaves_count(session, session_id)
-    return max(0, course.capacity - taken)

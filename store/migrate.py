@@ -100,11 +100,6 @@ def known_revision(revision: str) -> bool:
         return False
 
 
-def is_behind(db: Database) -> bool:
-    """True when the database lacks migrations this code ships (an empty database included)."""
-    return current_revision(db) != head_revision()
-
-
 def model_tables_present(db: Database) -> set[str]:
     """Names of the models' tables that exist in the database."""
     with db.engine.connect() as conn:

@@ -127,21 +127,6 @@ def parse_weekly(text: str) -> dict[str, str]:
     return {day: hours[day] for day in DAYS if day in hours}
 
 
-def format_weekly(hours: dict[str, str]) -> str:
-    """The written form of weekly hours, runs of equal days joined: "mon-fri 08:30-21:00; sat 09:00-12:00"."""
-    parts, weekday = [], 0
-    while weekday < 7:
-        value = day_text(hours, weekday)
-        last = weekday
-        while last + 1 < 7 and day_text(hours, last + 1) == value:
-            last += 1
-        if value:
-            days = DAYS[weekday] if last == weekday else f"{DAYS[weekday]}-{DAYS[last]}"
-            parts.append(f"{days} {value}")
-        weekday = last + 1
-    return "; ".join(parts)
-
-
 def too_few_hours(kind: str, hours: dict[str, str]) -> tuple[float, int] | None:
     """(hours open, minimum) when a venue of this kind opens less than the district's minimum."""
     minimum = MIN_WEEKLY_HOURS.get(kind)

@@ -62,3 +62,8 @@ def owe_replies(session: Session, *, key_prefix: str, payloads: list[dict[str, A
         if row is not None:
             ids.append(row[0])
     return ids
+def drop_pending_key(session: Session, idem_key: str) -> int:
+    """Remove the pending push with exactly this key; returns how many (0 or 1)."""
+    result = session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == PENDING, OutboxMessage.idem_key == idem_key))
+    return result.rowcount

@@ -82,11 +82,6 @@ def mark_sent_many(session: Session, row_ids: Iterable[int], worker_id: str,
     return _finish(session, row_ids, worker_id, status=SENT, sent_at=now, last_error="")
 
 
-def mark_sent(session: Session, row_id: int, worker_id: str, now: datetime) -> bool:
-    """The push was delivered."""
-    return bool(mark_sent_many(session, [row_id], worker_id, now))
-
-
 def mark_skipped(session: Session, row_id: int, worker_id: str, reason: str) -> bool:
     """The push is obsolete (nothing to say any more): done without sending."""
     return bool(_finish(session, [row_id], worker_id, status=SKIPPED, last_error=_clip(reason)))
@@ -110,11 +105,6 @@ def defer_many(session: Session, row_ids: Iterable[int], worker_id: str,
     table = OutboxMessage.__table__
     return _finish(session, row_ids, worker_id, status=PENDING, due_at=due_at,
                    attempts=table.c.attempts - 1)
-
-
-def defer(session: Session, row_id: int, worker_id: str, due_at: datetime) -> bool:
-    """Put one claimed row back unsent until due_at."""
-    return bool(defer_many(session, [row_id], worker_id, due_at))
 
 
 def release(db: Database, row_ids: Iterable[int], worker_id: str) -> int:

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from sqlalchemy import func
+from sqlalchemy import String, cast, exists, func, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -120,6 +120,20 @@ def credit_for_session(session: Session, session_id: int, teacher_resident_id: i
     return add_once(session, teacher_resident_id, rules.points_per_taught_session,
                     f"session:{session_id}", minutes=minutes, reason=course.title if course else "",
                     created_by=created_by, now=now)
+
+
+def uncredited_taught_sessions(session: Session, now: datetime,
+                               since: datetime) -> list[tuple[ClassSession, Course]]:
+    """Sessions of active courses with a teacher account that ended in (since, now] and have not
+    credited that teacher yet, oldest first."""
+    credited = select(PointEntry.id).where(
+        PointEntry.resident_id == Course.teacher_resident_id,
+        PointEntry.source == literal("session:", String) + cast(ClassSession.id, String))
+    return list(session.exec(
+        select(ClassSession, Course).join(Course, Course.id == ClassSession.course_id)
+        .where(Course.teacher_resident_id.is_not(None), Course.active == True,  # noqa: E712
+               ClassSession.ends_at > since, ClassSession.ends_at <= now, ~exists(credited))
+        .order_by(ClassSession.ends_at, ClassSession.id)).all())
 
 
 def credit_by_hand(session: Session, resident_id: int, points: int, reason: str, created_by: str,

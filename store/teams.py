@@ -18,6 +18,17 @@ def is_team_member(session: Session, team_id: int | None, resident_id: int) -> b
     return team_id is not None and team_id in team_ids_of(session, resident_id)
 
 
+def team_people(session: Session, team_id: int | None) -> list[int]:
+    """Everyone who serves in a team: its leader first, then its members in the order they joined."""
+    team = session.get(ServiceTeam, team_id) if team_id is not None else None
+    if team is None:
+        return []
+    members = session.exec(select(TeamMember.resident_id).where(TeamMember.team_id == team.id)
+                           .order_by(TeamMember.id)).all()
+    leader = [team.leader_id] if team.leader_id is not None else []
+    return list(dict.fromkeys(leader + list(members)))
+
+
 def teams_for(session: Session, community: str) -> list[ServiceTeam]:
     """Active teams that serve a community (their own, or everywhere)."""
     return list(session.exec(select(ServiceTeam).where(
@@ -38,12 +49,3 @@ def save_team(session: Session, name: str, kind: str, leader_id: int | None,
     session.add(team)
     session.flush()
     return team
-
-
-def add_team_member(session: Session, team_id: int, resident_id: int) -> bool:
-    """Put a resident in a team; False when already there."""
-    if is_team_member(session, team_id, resident_id):
-        return False
-    session.add(TeamMember(team_id=team_id, resident_id=resident_id))
-    session.flush()
-    return True

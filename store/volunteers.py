@@ -33,12 +33,6 @@ def volunteer_of(session: Session, resident_id: int) -> Volunteer | None:
     return session.exec(select(Volunteer).where(Volunteer.resident_id == resident_id)).first()
 
 
-def is_active_volunteer(session: Session, resident_id: int) -> bool:
-    """True when the resident is an approved volunteer who has not paused or left."""
-    found = volunteer_of(session, resident_id)
-    return found is not None and found.status == ACTIVE
-
-
 def lock_volunteer(session: Session, volunteer_id: int) -> Volunteer | None:
     """Load a registration and hold its row lock until the transaction ends."""
     return session.exec(select(Volunteer).where(Volunteer.id == volunteer_id).with_for_update()

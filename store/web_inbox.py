@@ -5,7 +5,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, not_, update
+from sqlalchemy import and_, delete, not_, update
 from sqlmodel import Session, select
 
 from store.clock import utcnow
@@ -75,14 +75,6 @@ def fetch_history(session: Session, account_id: int, after_id: int = 0, limit: i
         session.execute(update(WebInboxMessage).where(WebInboxMessage.id.in_(unseen))
                         .values(fetched_at=now or utcnow()))
     return rows
-
-
-def unfetched_count(session: Session, account_id: int) -> int:
-    """How many pushes wait for the page."""
-    return session.exec(
-        select(func.count()).select_from(WebInboxMessage).where(
-            WebInboxMessage.account_id == account_id, WebInboxMessage.kind == PUSH,
-            WebInboxMessage.fetched_at.is_(None))).one()
 
 
 def prune(session: Session, account_id: int, keep: int = KEEP_PER_ACCOUNT) -> int:

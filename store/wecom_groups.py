@@ -1,7 +1,7 @@
 """Which WeCom group chat belongs to which community and grid."""
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from store.clock import utcnow
 from store.models import WecomGroupChat
@@ -19,16 +19,3 @@ def record_group_chat(session: Session, chat_id: str, community: str, grid: str,
     session.add(row)
     session.flush()
     return row
-
-
-def group_chat(session: Session, chat_id: str) -> WecomGroupChat | None:
-    """One chat by its WeCom chat id."""
-    return session.get(WecomGroupChat, chat_id)
-
-
-def group_chats_for(session: Session, community: str, grid: str | None = None) -> list[WecomGroupChat]:
-    """The chats of a community, or of one grid in it, oldest first."""
-    query = select(WecomGroupChat).where(WecomGroupChat.community == community)
-    if grid is not None:
-        query = query.where(WecomGroupChat.grid == grid)
-    return list(session.exec(query.order_by(WecomGroupChat.created_at)))

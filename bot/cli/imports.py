@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.app import open_database
+from bot.app import import_catalogue, open_database
 from bot.settings import get_settings
-from store.catalog_import import import_catalog
 from store.db import Database
 from store.services_import import import_services
 from store.tabular import FileRejected
@@ -29,14 +28,15 @@ def run_import(load: Callable[[Database, Path], Any], file: str) -> int:
         print("导入失败，文件未做任何改动：", file=sys.stderr)
         print(rejected.format_problems(), file=sys.stderr)
         return 1
-    print(json.dumps(report if isinstance(report, dict) else vars(report), ensure_ascii=False, default=str))
+    summary = report.summary() if hasattr(report, "summary") else report if isinstance(report, dict) else vars(report)
+    print(json.dumps(summary, ensure_ascii=False, default=str))
     return 0
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
-    """Courses and their sessions, times read in the configured time zone."""
-    zone = get_settings().general.timezone
-    return run_import(lambda db, path: import_catalog(db, path, zone), args.file)
+    """Courses and their sessions (local times); reminders re-planned, moves and cancellations announced."""
+    settings = get_settings()
+    return run_import(lambda db, path: import_catalogue(db, settings, path), args.file)
 
 
 def cmd_venues(args: argparse.Namespace) -> int:

@@ -22,9 +22,11 @@ def clamp_page(raw: int | str | None, pages: int) -> int:
 
 
 def render_choices(ctx: Context, items: Sequence[Choice], page: int,
-                   page_payload: Callable[[int], str], back: Choice | None) -> tuple[list[Choice], str]:
-    """One screen of items plus navigation; returns the choices and a page note ('' on one page)."""
-    size = ctx.settings.dialogs.page_size
+                   page_payload: Callable[[int], str], back: Choice | None,
+                   size: int | None = None) -> tuple[list[Choice], str]:
+    """One screen of items (size of them, page_size unless given) plus navigation; returns the
+    choices and a page note ('' on one page)."""
+    size = size or ctx.settings.dialogs.page_size
     pages = page_count(len(items), size)
     page = min(max(page, 1), pages)
     choices = list(items[(page - 1) * size: page * size])

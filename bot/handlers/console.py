@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from itertools import count
 
 from bot.dialogs.engine import Dialogs, number_choices
 from bot.messages import Incoming, Reply
@@ -30,7 +29,6 @@ class ConsoleChat:
     def __init__(self, dialogs: Dialogs, user_id: str = "local"):
         self.dialogs = dialogs
         self.user_id = user_id
-        self._seq = count(1)
 
     def say(self, text: str) -> str:
         """Send one line; the bot's answer as text."""

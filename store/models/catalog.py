@@ -41,11 +41,13 @@ class Course(SQLModel, table=True):
     section: str = Field(index=True, max_length=20)
     category_id: int = Field(foreign_key="category.id", index=True)
     teacher: str = Field(default="", max_length=60)
+    # The teacher's own account, when they volunteer: each session held credits them points.
+    teacher_resident_id: int | None = Field(default=None, foreign_key="resident.id")
     venue_id: int | None = Field(default=None, foreign_key="venue.id")
     capacity: int = Field(default=20, ge=0)
     description: str = Field(default="", max_length=1000)
     tags: str = Field(default="", max_length=200)
-    reminders_on: bool = True
+    reminders_on: bool = True  # the organizer's switch for everyone in the course
     active: bool = True
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 

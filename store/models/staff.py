@@ -7,7 +7,6 @@ from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
 
-RESIDENT = "resident"
 VOLUNTEER = "volunteer"
 GRID_STAFF = "grid_staff"
 ORGANIZER = "organizer"

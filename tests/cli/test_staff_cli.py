@@ -7,25 +7,10 @@ import pytest
 from sqlmodel import select
 
 from bot.cli import main
-from bot.settings import get_settings
-from store.db import Database
 from store.models import AuditEntry, ChannelAccount, InviteCode, ServiceItem, ServiceTeam
 from store.models.staff import ORGANIZER
 from store.people import find_account
 from store.roles import has_role
-
-
-@pytest.fixture
-def db_file(tmp_path, monkeypatch):
-    """The commands' database: a SQLite file named by the environment."""
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("LINLI_DATABASE__URL", f"sqlite:///{path}")
-    get_settings.cache_clear()
-    db = Database(f"sqlite:///{path}")
-    db.create_all()
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
 
 
 def test_grant_makes_the_account_and_the_role(db_file, capsys):

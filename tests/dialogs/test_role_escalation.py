@@ -75,12 +75,12 @@ HAND_KEPT_BEFORE = {
 # Later steps of a staff draft (a notice, a vote, an order question): without a draft of one's
 # own, which only a guarded button hands out, they only say the draft is gone.
 STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "nvr:daily", "nvs:live",
-                     "nvn", "sno"]
+                     "nvn", "sno", "soh:1:2"]
 RESIDENT_BUTTONS = {
     "bind", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
     "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "nsub",
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
-    "rts", "search", "sec", "set", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
+    "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
 }
 ROUTES = Routes(ROUTERS)

@@ -144,7 +144,7 @@ async def webhook(dialogs, settings, sqlite_db):
     if not HAS_WEBHOOK:
         pytest.skip("this build has no Telegram webhook")
     from bot.handlers.telegram.adapter import build_application
-    from bot.handlers.telegram.webhook import setup_telegram_webhook
+    from bot.handlers.telegram.webhook import TelegramWebhook
     from tests.fakes.telegram_api import FakeBotApi
 
     async with FakeBotApi() as api:
@@ -154,7 +154,7 @@ async def webhook(dialogs, settings, sqlite_db):
         conf = settings.model_copy(update={"telegram": tg_settings})
         tg = build_application(dialogs, conf)
         app = web.Application()
-        setup_telegram_webhook(app, tg, conf)
+        TelegramWebhook(tg, conf).setup(app)
         await tg.initialize()
         await tg.start()
         running = await start_web(app, "127.0.0.1", 0, access_log=False)

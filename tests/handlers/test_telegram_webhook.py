@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from sqlmodel import func, select
 
 from bot.handlers.telegram.adapter import ALLOWED_UPDATES, build_application
-from bot.handlers.telegram.webhook import SECRET_HEADER, setup_telegram_webhook
+from bot.handlers.telegram.webhook import SECRET_HEADER, TelegramWebhook
 from bot.handlers.telegram.channel import build_telegram
 from bot.handlers.web.server import start_web
 from bot.cli.webhook import run_webhook_command
@@ -49,7 +49,8 @@ async def hook(api, dialogs, settings, sqlite_db):
     conf = hook_settings(settings, api)
     tg = build_application(dialogs, conf)
     app = web.Application()
-    intake = setup_telegram_webhook(app, tg, conf)
+    intake = TelegramWebhook(tg, conf)
+    intake.setup(app)
     await tg.initialize()
     await tg.start()
     running = await start_web(app, "127.0.0.1", 0, access_log=False)
@@ -128,7 +129,7 @@ def test_webhook_mode_refuses_a_missing_or_unusable_secret(settings, dialogs, se
     with pytest.raises(ValueError, match="secret"):
         build_telegram(dialogs, conf)
     with pytest.raises(ValueError, match="secret"):
-        setup_telegram_webhook(web.Application(), build_application(dialogs, conf), conf)
+        TelegramWebhook(build_application(dialogs, conf), conf).setup(web.Application())
 
 
 def test_webhook_mode_adds_the_route_and_no_polling(settings, dialogs):

@@ -9,7 +9,9 @@ from bot.handlers.wecom.groups import create_group_chat, send_to_group
 from bot.handlers.wecom.render import render, split_text
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
 from bot.handlers.wecom.sender import WecomSender
-from store.wecom_groups import group_chats_for
+from sqlmodel import select
+
+from store.models import WecomGroupChat
 from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_stack import CORP_ID, SECRET, FakeClock, wecom_settings
 
@@ -115,7 +117,8 @@ async def test_group_chat_for_a_grid_is_created_recorded_and_used(fake, settings
     assert fake.chats[chat_id]["userlist"] == ["laoli", "laowang", "xiaozhang"]
     assert fake.chats[chat_id]["owner"] == "laoli"
     with sqlite_db.session() as s:
-        rows = group_chats_for(s, "幸福社区", "第三网格")
+        rows = s.exec(select(WecomGroupChat).where(WecomGroupChat.community == "幸福社区",
+                                                   WecomGroupChat.grid == "第三网格")).all()
         assert [(r.chat_id, r.name) for r in rows] == [(chat_id, "幸福社区第三网格通知群")]
     await send_to_group(api, chat_id, "本周六上午 9 点社区广场有义诊。")
     sent = fake.chat_messages[chat_id]

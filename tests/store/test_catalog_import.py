@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import Workbook
@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from store.catalog_import import CatalogImportError, import_catalog
 from store.models import Category, ChannelAccount, ClassSession, Course, Resident, SessionLeave, Venue
+from tests.conftest import START
 
 HEADER = ["course_code", "section", "category", "title", "teacher", "venue", "starts_at", "ends_at",
           "capacity", "description", "tags"]
@@ -102,8 +103,8 @@ def test_columns_in_another_order_and_without_optional_ones(db, tmp_path):
     assert courses_by_code(db)["WH-SF-01"][0].description == "从握笔学起。"
 
 
-def test_reimport_updates_courses_and_replaces_sessions(db, tmp_path):
-    import_catalog(db, write_csv(tmp_path / "first.csv", ROWS))
+def test_reimport_updates_courses_and_moves_sessions(db, tmp_path):
+    import_catalog(db, write_csv(tmp_path / "first.csv", ROWS), now=START)
     before = courses_by_code(db)
     kept_id = before["WH-SF-01"][1][0].id
     dropped = before["WH-SF-01"][1][1]
@@ -120,18 +121,70 @@ def test_reimport_updates_courses_and_replaces_sessions(db, tmp_path):
          "2026-12-15 09:00", "2026-12-15 11:00", "25", "", ""],
         ROWS[2],
     ]
-    report = import_catalog(db, write_csv(tmp_path / "second.csv", changed))
+    report = import_catalog(db, write_csv(tmp_path / "second.csv", changed), now=START)
     assert (report.courses_created, report.courses_updated, report.courses_unchanged) == (0, 1, 1)
-    assert (report.sessions_added, report.sessions_removed, report.sessions_kept) == (1, 1, 2)
+    # 12-08 dropped and 12-15 added, both still ahead: the session moved.
+    assert (report.sessions_added, report.sessions_removed, report.sessions_kept) == (0, 0, 3)
+    assert [(c.kind, c.session_id, c.old_starts_at, c.starts_at) for c in report.session_changes] == [
+        ("moved", kept_id, datetime(2026, 12, 1, 1), datetime(2026, 12, 1, 1)),     # ends later
+        ("moved", dropped.id, datetime(2026, 12, 8, 1), datetime(2026, 12, 15, 1))]
+    assert report.replan_course_ids == [before["WH-SF-01"][0].id]
     after = courses_by_code(db)
     course, sessions = after["WH-SF-01"]
     assert (course.title, course.teacher, course.capacity) == ("零基础毛笔书法（周末班）", "钱立言", 25)
     assert course.id == before["WH-SF-01"][0].id
     assert [x.starts_at for x in sessions] == [datetime(2026, 12, 1, 1), datetime(2026, 12, 15, 1)]
     assert sessions[0].id == kept_id and sessions[0].ends_at == datetime(2026, 12, 1, 3)
+    assert sessions[1].id == dropped.id
     with db.session() as s:
-        assert s.exec(select(SessionLeave)).all() == []
+        assert s.exec(select(SessionLeave)).all() == []  # a leave for 12-08 says nothing of 12-15
         assert len(s.exec(select(Category)).all()) == 2
+
+
+def test_past_sessions_are_replaced_and_sessions_ahead_moved_added_or_cancelled(db, tmp_path):
+    import_catalog(db, write_csv(tmp_path / "first.csv", ROWS), now=START)
+    later = START + timedelta(days=10)  # both sessions are over
+    rows = [ROWS[0][:6] + ["2026-12-02 09:00", "2026-12-02 10:30", "20", "", ""], ROWS[2]]
+    report = import_catalog(db, write_csv(tmp_path / "past.csv", rows), now=later)
+    assert (report.sessions_added, report.sessions_removed, report.session_changes) == (1, 2, [])
+    (only,) = courses_by_code(db)["WH-SF-01"][1]
+
+    report = import_catalog(db, write_csv(tmp_path / "first.csv", ROWS), now=START)
+    assert [(c.kind, c.session_id == only.id, c.starts_at) for c in report.session_changes] == [
+        ("moved", True, datetime(2026, 12, 1, 1)), ("added", False, datetime(2026, 12, 8, 1))]
+
+    report = import_catalog(db, write_csv(tmp_path / "fewer.csv", [ROWS[0], ROWS[2]]), now=START)
+    (cancelled,) = report.session_changes
+    assert (cancelled.kind, cancelled.starts_at) == ("cancelled", datetime(2026, 12, 8, 1))
+    assert [x.starts_at for x in courses_by_code(db)["WH-SF-01"][1]] == [datetime(2026, 12, 1, 1)]
+
+
+def test_teacher_account_and_reminders_columns(db, tmp_path):
+    header = HEADER + ["讲师账号", "提醒"]
+    rows = [ROWS[0] + ["wecom:zhoumohua", "否"], ROWS[1] + ["wecom：zhoumohua", ""],
+            ROWS[2] + ["", "on"]]
+    import_catalog(db, write_csv(tmp_path / "teachers.csv", rows, header=header), now=START)
+    courses = courses_by_code(db)
+    calligraphy, taiji = courses["WH-SF-01"][0], courses["TY-TJ-01"][0]
+    assert (calligraphy.reminders_on, taiji.reminders_on, taiji.teacher_resident_id) == (False, True, None)
+    with db.session() as s:
+        account = s.exec(select(ChannelAccount).where(ChannelAccount.external_id == "zhoumohua")).one()
+    assert (account.channel, account.resident_id) == ("wecom", calligraphy.teacher_resident_id)
+    rows = [ROWS[0] + ["", ""], ROWS[2] + ["", ""]]  # present but blank: no account, reminders on
+    report = import_catalog(db, write_csv(tmp_path / "cleared.csv", rows, header=header), now=START)
+    calligraphy = courses_by_code(db)["WH-SF-01"][0]
+    assert (calligraphy.reminders_on, calligraphy.teacher_resident_id) == (True, None)
+    assert calligraphy.id in report.replan_course_ids  # reminders switched back on
+
+
+def test_bad_teacher_account_and_reminders_are_reported(db, tmp_path):
+    header = HEADER + ["teacher_account", "reminders"]
+    rows = [ROWS[0] + ["zhoumohua", "也许"], ROWS[2] + ["qq:12345", "off"]]
+    with pytest.raises(CatalogImportError) as caught:
+        import_catalog(db, write_csv(tmp_path / "bad.csv", rows, header=header))
+    assert {(p.row, p.column) for p in caught.value.problems} == {
+        (2, "teacher_account"), (2, "reminders"), (3, "teacher_account")}
+    assert "讲师账号应写成 渠道:编号" in caught.value.format_problems()
 
 
 def test_bad_file_is_rejected_whole_with_every_problem(db, tmp_path):

@@ -10,7 +10,7 @@ from sqlmodel import select
 from store.models import ChannelAccount, OutboxMessage, Resident
 from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SENT
 from store.outbox import enqueue
-from store.outbox_claims import (claim_due, defer, mark_dead, mark_retry, mark_sent, outbox_rows,
+from store.outbox_claims import (claim_due, defer_many, mark_dead, mark_retry, mark_sent_many, outbox_rows,
                                  release)
 
 NOW = datetime(2026, 12, 1, 2, 0)
@@ -35,6 +35,14 @@ def add_rows(db, dues: list[datetime], prefix: str = "row") -> list[int]:
 def row(db, row_id: int) -> OutboxMessage:
     with db.session() as s:
         return s.get(OutboxMessage, row_id)
+
+
+def sent(session, row_id, worker, now) -> bool:
+    return bool(mark_sent_many(session, [row_id], worker, now))
+
+
+def deferred(session, row_id, worker, due_at) -> bool:
+    return bool(defer_many(session, [row_id], worker, due_at))
 
 
 def finish(db, mark, row_id, worker, *args) -> bool:
@@ -73,9 +81,9 @@ def test_stale_sending_rows_are_taken_over_after_the_lease(db):
     [taken] = claim_due(db, later, 10, LEASE, "w2")
     assert taken.id == row_id and taken.claimed_by == "w2" and taken.attempts == 2
     # The worker whose lease ran out can no longer record anything.
-    assert not finish(db, mark_sent, row_id, "crashed", later)
+    assert not finish(db, sent, row_id, "crashed", later)
     assert not finish(db, mark_dead, row_id, "crashed", "late")
-    assert finish(db, mark_sent, row_id, "w2", later)
+    assert finish(db, sent, row_id, "w2", later)
     assert row(db, row_id).status == SENT and row(db, row_id).sent_at == later
     # A finished row stays finished.
     assert not finish(db, mark_retry, row_id, "w2", "again", later)
@@ -113,7 +121,7 @@ def test_release_and_defer_give_rows_back_without_counting_an_attempt(db):
     assert (row(db, a).status, row(db, a).attempts) == (PENDING, 0)
 
     morning = NOW + timedelta(hours=6)
-    assert finish(db, defer, b, "w1", morning)
+    assert finish(db, deferred, b, "w1", morning)
     assert (row(db, b).status, row(db, b).attempts, row(db, b).due_at) == (PENDING, 0, morning)
     assert [r.id for r in claim_due(db, NOW, 10, LEASE, "w2")] == [a]
 

@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from bot.settings import Points
 from store.catalog import sessions_of
-from store.models import PointEntry, Redemption, Resident, Reward
+from store.models import Course, PointEntry, Redemption, Resident, Reward
 from store.points import (balance, credit_by_hand, credit_for_order, credit_for_session,
-                          hours_to_minutes, service_minutes)
+                          hours_to_minutes, service_minutes, uncredited_taught_sessions)
 from store.rewards import hand_out, load_demo_rewards, redeem
 from tests.conftest import START
 from tests.support.catalog import add_course
@@ -98,6 +98,26 @@ def test_a_taught_session_credits_the_teacher_once(db, settings):
         assert credit_for_session(s, first.id, teacher, rules=settings.points) is None
         assert credit_for_session(s, second.id, teacher, rules=settings.points) is not None
     assert points_of(db, teacher) == 4
+
+
+def test_sessions_owed_credit_are_those_ended_with_a_teacher_and_not_yet_credited(db, settings):
+    teacher, other = make_residents(db, 2)
+    course = add_course(db, "WH-SF-01", "零基础毛笔书法", first_start=START, sessions=3, minutes=90)
+    add_course(db, "TY-TJ-01", "太极", first_start=START, sessions=1)            # no teacher account
+    with db.session() as s:
+        row = s.get(Course, course.id)
+        row.teacher_resident_id = teacher
+        s.add(row)
+        first, second, third = sessions_of(s, course.id)
+        credit_for_session(s, first.id, other, rules=settings.points)  # someone else: not the teacher
+    week = timedelta(weeks=1)
+    with db.session() as s:
+        owed = uncredited_taught_sessions(s, START + week + timedelta(hours=2), START - week)
+        assert [cls.id for cls, _ in owed] == [first.id, second.id]
+        credit_for_session(s, first.id, teacher, rules=settings.points)
+        owed = uncredited_taught_sessions(s, START + week + timedelta(hours=2), START - week)
+        assert [cls.id for cls, _ in owed] == [second.id]
+        assert uncredited_taught_sessions(s, START + week + timedelta(hours=2), second.ends_at) == []
 
 
 def test_manual_entries_repeat_but_never_go_below_zero(db):

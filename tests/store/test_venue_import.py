@@ -12,7 +12,7 @@ from sqlmodel import select
 from bot.cli import main as cli_main
 from store.demo import load_demo
 from store.models import Room, Venue
-from store.opening_hours import format_weekly, parse_weekly
+from store.opening_hours import parse_weekly
 from store.venue_import import VenueImportError, import_venues, load_demo_rooms
 
 HEADER = ["venue_code", "venue_name", "address", "community", "kind", "opening_hours",
@@ -122,7 +122,9 @@ def test_missing_columns_and_unreadable_files(sqlite_db, tmp_path):
 
 def test_written_hours_read_back_the_same():
     hours = parse_weekly("周一至周五 08:30-21:00；周末 9:00-17:00")
-    assert format_weekly(hours) == WEEK
+    assert hours == parse_weekly(WEEK) == {"mon": "08:30-21:00", "tue": "08:30-21:00", "wed": "08:30-21:00",
+                                           "thu": "08:30-21:00", "fri": "08:30-21:00", "sat": "09:00-17:00",
+                                           "sun": "09:00-17:00"}
     assert parse_weekly("mon closed; tue-sun 09:00-20:30") == {d: "09:00-20:30" for d in
                                                                ("tue", "wed", "thu", "fri", "sat", "sun")}
     for bad in ("mon-fri", "mon-fri 21:00-08:00", "mon 09:00-10:00; mon 11:00-12:00", "xyz 09:00-10:00"):

@@ -10,9 +10,15 @@ from scheduler.senders import UNREACHABLE, SendError
 from bot.handlers.web.sender import WebSender
 from store.models import WebInboxMessage
 from store.people import get_or_create_account
-from store.web_inbox import (add_push, answers_to, fetch_history, load_payload, prune, record_turn,
-                             unfetched_count)
+from store.web_inbox import add_push, answers_to, fetch_history, load_payload, prune, record_turn
 from tests.web.conftest import message_id, post_json
+
+
+def unfetched_count(session, account_id: int) -> int:
+    """Pushes the page has not shown yet."""
+    return len(session.exec(select(WebInboxMessage).where(
+        WebInboxMessage.account_id == account_id, WebInboxMessage.kind == "push",
+        WebInboxMessage.fetched_at.is_(None))).all())
 
 
 async def history(client, after: int = 0) -> list[dict]:

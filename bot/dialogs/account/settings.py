@@ -1,4 +1,5 @@
-"""设置: a resident switches class reminders off and on."""
+"""设置: a resident switches class reminders off and on (all of them here, per course in
+course_reminders)."""
 from __future__ import annotations
 
 from bot.dialogs.callback import Callback
@@ -14,6 +15,14 @@ class Settings(Callback, prefix="set"):
 
     what: str | None = None
     value: str | None = None
+
+
+class CourseReminders(Callback, prefix="setc"):
+    """按课程设置提醒: a page of the resident's courses, or one course's switch (setc:PAGE:ENROLMENT:on)."""
+
+    page: int | None = None
+    enrolment: int | None = None
+    to: str | None = None
 
 
 router = Router("account.settings")
@@ -40,7 +49,7 @@ def settings_screen(ctx: Context, resident: Resident) -> Reply:
     switch = (Choice(ctx.t("btn_reminders_off"), Settings("rem", "off").pack()) if resident.reminders_on
               else Choice(ctx.t("btn_reminders_on"), Settings("rem", "on").pack()))
     return Reply(ctx.t("settings_title", state=state, offsets=offsets_text(ctx)),
-                 (switch, menu_button(ctx)))
+                 (switch, Choice(ctx.t("btn_course_reminders"), CourseReminders().pack()), menu_button(ctx)))
 
 
 @router.payload(Settings)

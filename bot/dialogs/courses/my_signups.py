@@ -9,8 +9,7 @@ from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.pushes.seats import place_cancelled, promoted
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
-from store.catalog import next_session
-from store.enrolments import cancel_enrolment, resident_enrolments, waiting_position
+from store.enrolments import cancel_enrolment, upcoming_places, waiting_position
 from store.models import Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED
 
@@ -19,19 +18,10 @@ router.menu(30, "btn_my", MySignups, where="main")
 router.keywords({"我的报名", "/my", "我的"}, MySignups)
 
 
-def _upcoming(ctx: Context) -> list[tuple[Enrolment, Course]]:
-    out = []
-    for enrolment in resident_enrolments(ctx.session, ctx.resident_id):
-        course = ctx.session.get(Course, enrolment.course_id)
-        if course and course.active and next_session(ctx.session, course.id, ctx.now):
-            out.append((enrolment, course))
-    return out
-
-
 @router.payload(MySignups)
 def show_my_signups(ctx: Context, data: MySignups) -> Reply:
     """Upcoming courses and waiting-list places."""
-    rows = _upcoming(ctx)
+    rows = upcoming_places(ctx.session, ctx.resident_id, ctx.now)
     if not rows:
         return Reply(ctx.t("my_empty"), (Choice(ctx.t("btn_browse"), Browse().pack()), menu_button(ctx)))
     pages = page_count(len(rows), ctx.settings.dialogs.page_size)

@@ -80,3 +80,8 @@ class AskHeadcount(Callback, prefix="soc"):
 
 class DropStep(Callback, prefix="sno"):
     pass
+
+
+class Hours(Callback, prefix="soh"):
+    order: int
+    hours: str

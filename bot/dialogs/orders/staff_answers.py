@@ -1,4 +1,5 @@
-"""The answers staff type to an order's question: a reason (婉拒), a date (接单), a headcount (完成)."""
+"""The answers staff type to an order's question: a reason (婉拒), a date (接单), a headcount and
+hours (完成)."""
 from __future__ import annotations
 
 import re
@@ -8,15 +9,15 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
 from bot.dialogs.orders.callbacks import Desk
-from bot.dialogs.orders.render import (expect_number, format_day, order_facts, order_grade_choices, poll_text,
-                                       push, typed_number)
+from bot.dialogs.orders.render import expect_number, format_day, order_facts, push, typed_number
 from bot.dialogs.orders.staff import (STEP_EXPECT, drop_step, gate, illegal_move, not_now_button, order_missing,
                                       view_button)
+from bot.dialogs.orders.credit import ask_hours, hours_answer
 from bot.dialogs.router import Router
 from bot.dialogs.staff_access import record_staff_action
 from bot.messages import Choice, Reply
 from store.models.orders import ServiceOrder
-from store.orders import accept_order, complete_order, decline_order, last_dispatcher, return_order
+from store.orders import accept_order, decline_order, last_dispatcher, return_order
 
 QUIT_WORDS = ("取消", "不了", "退出", "算了")
 MAX_HEADCOUNT = 100000
@@ -61,6 +62,8 @@ def typed_answer(ctx: Context, text: str) -> Reply:
     step = pending.get("step")
     if step == "complete":
         return _complete(ctx, order, typed_number(text))
+    if step == "hours":
+        return hours_answer(ctx, order, text)
     if step == "accept":
         return _accept(ctx, order, text)
     if step in ("decline", "return"):
@@ -137,13 +140,4 @@ def _complete(ctx: Context, order: ServiceOrder, headcount: int | None) -> Reply
     if refused:
         _done_step(ctx)
         return refused
-    result = complete_order(ctx.session, order.id, headcount, ctx.resident_id, ctx.now)
-    _done_step(ctx)
-    if result.status != "moved":
-        return illegal_move(ctx, result, "complete")
-    order = result.order
-    record_staff_action(ctx, "order.complete", f"order:{order.number}", headcount=headcount)
-    push(ctx, order.ordered_by, order, result.event,
-         Reply(poll_text(ctx, order), order_grade_choices(order.id)), kind="order_poll")
-    return Reply(ctx.t("order_completed", number=order.number, headcount=headcount),
-                 (Choice(ctx.t("btn_order_list"), Desk().pack()), menu_button(ctx)))
+    return ask_hours(ctx, order, headcount)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.settings import Settings
 from store.catalog import sessions_of
-from store.models import ClassSession, Course, Enrolment
-from store.models.enrolment import CONFIRMED
+from store.enrolments import confirmed_residents, live_enrolment
+from store.models import ClassSession, Course
 from store.outbox import enqueue
 
 # A reminder moved out of the quiet hours goes this long before they start, so a busy tick or a
@@ -99,12 +99,15 @@ def poll_closes_at(settings: Settings, cls: ClassSession) -> datetime:
 
 def schedule_course_reminders(session: Session, settings: Settings, course: Course,
                               resident_id: int, now: datetime) -> int:
-    """Insert the reminders and polls of every future session; returns how many were added."""
+    """Insert the reminders (when the course's and the resident's switch for it are on) and polls of
+    every future session; returns how many were added."""
     added = 0
+    enrolment = live_enrolment(session, course.id, resident_id)
+    reminders = course.reminders_on and (enrolment is None or enrolment.reminders_on)
     for cls in sessions_of(session, course.id):
         if cls.starts_at <= now:
             continue
-        if course.reminders_on:
+        if reminders:
             for minutes in settings.scheduler.reminder_offsets_minutes:
                 added += _add_reminder(session, settings, course, resident_id, cls, minutes, now)
         added += enqueue(session, idem_key=poll_key(course.id, resident_id, cls.id), kind="poll",
@@ -129,7 +132,5 @@ def _add_reminder(session: Session, settings: Settings, course: Course, resident
 def reschedule_course(session: Session, settings: Settings, course: Course, now: datetime) -> int:
     """Schedule what is missing for everyone holding a seat (after reminders are switched on
     or sessions are added); existing rows are kept."""
-    residents = session.exec(
-        select(Enrolment.resident_id).where(Enrolment.course_id == course.id,
-                                            Enrolment.status == CONFIRMED)).all()
-    return sum(schedule_course_reminders(session, settings, course, rid, now) for rid in residents)
+    return sum(schedule_course_reminders(session, settings, course, rid, now)
+               for rid in confirmed_residents(session, course.id))

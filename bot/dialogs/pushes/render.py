@@ -2,8 +2,9 @@
 
 The delivery engine calls render_push for every outbox row whose payload has a "render" key.
 Rendering late means a changed venue, teacher or time shows as it is now; None means the push
-is obsolete (place cancelled, leave taken, reminders switched off, session gone or over) and
-the row is closed without sending.
+is obsolete (place cancelled, leave taken, reminders switched off for the course by the organizer or
+by the resident, or all of them by the resident, session gone or over) and the row is closed
+without sending.
 """
 from __future__ import annotations
 
@@ -83,8 +84,8 @@ def render_reminder(session: Session, settings: Settings, course: Course, cls: C
                     enrolment: Enrolment, now: datetime, payload: dict) -> Reply | None:
     """Course, local time, place, teacher, with 请假 and 取消报名."""
     resident = session.get(Resident, enrolment.resident_id)
-    if not course.active or not course.reminders_on or resident is None or not resident.reminders_on:
-        return None
+    if not (course.active and course.reminders_on and enrolment.reminders_on and resident and resident.reminders_on):
+        return None  # the organizer's switch for the course, the resident's for it and for all
     if cls.starts_at <= now or _superseded(settings, cls, payload.get("minutes"), now):
         return None
     lang = settings.general.language

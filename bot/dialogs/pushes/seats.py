@@ -1,15 +1,29 @@
 """Pushes a change in sign-ups owes people, written to the outbox in the same transaction."""
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
+from bot.dialogs.pushes.plan import course_push_prefixes, schedule_course_reminders, session_reminder_prefix
 from bot.messages import Choice, Reply
-from bot.dialogs.pushes.plan import (course_push_prefixes, schedule_course_reminders,
-                                 session_reminder_prefix)
+from bot.settings import Settings
+from bot.texts import t
 from store.catalog import next_session, venue_of
 from store.models import Course, Enrolment
 from store.outbox import drop_pending, enqueue
 from store.people import accounts_of
+
+
+def queue_reply(session: Session, resident_id: int, idem_key: str, kind: str, reply: Reply, now: datetime,
+                urgent: bool = False) -> bool:
+    """Queue a ready reply for a resident, once per key; True when queued now."""
+    accounts = accounts_of(session, resident_id)
+    return enqueue(session, idem_key=idem_key, kind=kind, payload=reply.to_dict(), due_at=now,
+                   resident_id=resident_id, account_id=accounts[0].id if accounts else None, urgent=urgent)
 
 
 def seat_confirmed(ctx: Context, course: Course, resident_id: int) -> None:
@@ -30,14 +44,19 @@ def leave_taken(ctx: Context, course_id: int, resident_id: int, session_id: int)
 
 def promoted(ctx: Context, course: Course, enrolment: Enrolment) -> None:
     """Tell the first one waiting that they got the seat."""
-    accounts = accounts_of(ctx.session, enrolment.resident_id)
-    nxt = next_session(ctx.session, course.id, ctx.now)
-    venue = venue_of(ctx.session, course)
-    text = ctx.t("promoted", title=course.title,
-                 first=format_when(nxt.starts_at, nxt.ends_at, ctx.tz, ctx.lang) if nxt else ctx.t("my_no_next"),
-                 venue=venue.name if venue else "—", address=venue.address if venue else "—")
-    reply = Reply(text, (Choice(ctx.t("btn_my"), "my"), Choice(ctx.t("btn_menu"), "menu")))
-    enqueue(ctx.session, idem_key=f"promoted:enrolment:{enrolment.id}", kind="promotion",
-            payload=reply.to_dict(), due_at=ctx.now, resident_id=enrolment.resident_id,
-            account_id=accounts[0].id if accounts else None, urgent=True)
-    seat_confirmed(ctx, course, enrolment.resident_id)
+    tell_promoted(ctx.session, ctx.settings, course, enrolment, ctx.now)
+
+
+def tell_promoted(session: Session, settings: Settings, course: Course, enrolment: Enrolment,
+                  now: datetime) -> None:
+    """Queue 'you got the seat' for a promoted resident and plan their reminders and polls."""
+    lang, tz = settings.general.language, ZoneInfo(settings.general.timezone)
+    nxt = next_session(session, course.id, now)
+    venue = venue_of(session, course)
+    text = t("promoted", lang, title=course.title,
+             first=format_when(nxt.starts_at, nxt.ends_at, tz, lang) if nxt else t("my_no_next", lang),
+             venue=venue.name if venue else "—", address=venue.address if venue else "—")
+    reply = Reply(text, (Choice(t("btn_my", lang), "my"), Choice(t("btn_menu", lang), "menu")))
+    queue_reply(session, enrolment.resident_id, f"promoted:enrolment:{enrolment.id}", "promotion", reply, now,
+                urgent=True)
+    schedule_course_reminders(session, settings, course, enrolment.resident_id, now)

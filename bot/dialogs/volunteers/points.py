@@ -7,6 +7,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import paged
+from bot.dialogs.points_push import format_hours
 from bot.dialogs.router import Router
 from bot.dialogs.volunteers.callbacks import AskRedeem, Points, Redeem, Rewards, VolunteerHome
 from bot.messages import Choice, Reply
@@ -21,11 +22,6 @@ ENTRIES_SHOWN = 5
 router = Router("volunteers.points")
 router.menu(60, "btn_points", Points)
 router.keywords({"我的积分", "积分", "/points"}, Points)
-
-
-def format_hours(minutes: int) -> str:
-    """Minutes as hours for reading: 90 → '1.5', 120 → '2'."""
-    return f"{minutes / 60:.1f}".removesuffix(".0")
 
 
 def entry_line(ctx: Context, entry: PointEntry) -> str:

@@ -76,14 +76,6 @@ class TelegramWebhook:
         return web.Response(text="ok")
 
 
-def setup_telegram_webhook(app: web.Application, tg_app: Application,
-                           settings: Settings) -> TelegramWebhook:
-    """Add the webhook route (settings.telegram.webhook_path) to app; refuses an empty secret."""
-    hook = TelegramWebhook(tg_app, settings)
-    hook.setup(app)
-    return hook
-
-
 def build_bot(settings: Settings) -> Bot:
     """A bare Bot on the configured token and API base URLs."""
     tg = settings.telegram

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
+from openpyxl import load_workbook
+
 from bot.messages import Incoming
+from bot.report.monthly import monthly_report
+from bot.report.months import month_of
 from bot.handlers.console import ConsoleChat, render_reply
 from bot.cli.staff import grant, invite, team
-from store.models import AuditEntry, OrderRating, OutboxMessage, ServiceOrder
+from store.models import AuditEntry, OrderRating, OutboxMessage, PointEntry, ServiceOrder
 from store.orders import order_history
 from store.services_import import load_demo_services
 from tests.dialogs.push_delivery import deliver_due
 
 PHONE = "13812345678"
+TZ = ZoneInfo("Asia/Shanghai")
 MASKED = "138****5678"
 # 送电影 is the second service of the demo list; it needs at least 30 people.
 ORDER_FILM = ["点单", "2", "幸福社区", "文化广场", "12月20日晚上", "80", "王阿姨", PHONE, "1"]
@@ -108,7 +114,16 @@ def test_from_order_to_rating(chats, people, clock):
     assert "1. 登记完成" in org.say("1")
     assert "实际服务了多少人" in org.say("1")
     assert "请回复实际服务人数的数字" in org.say("很多")
-    assert "已登记完成：单号 D20261201-0001，服务 120 人" in org.say("120")
+    hours = org.say("120")
+    assert "服务了几小时" in hours and "1. 1 小时" in hours and "6. 6 小时" in hours
+    assert "请回复服务的小时数" in org.say("很久")
+    done = org.say("3")
+    assert "已登记完成：单号 D20261201-0001，服务 120 人" in done
+    assert "已为【红枫志愿服务队】的 1 位队员各记服务 3 小时、积分 3 分" in done
+    (credited,) = leader.pushes()
+    assert "积分到账：您参加的【送电影】（单号 D20261201-0001）已完成，记服务 3 小时，积分 +3 分" in credited
+    points = leader.say("我的积分")
+    assert "现有积分：3 分" in points and "累计服务：3 小时" in points and "志愿服务：送电影" in points
 
     (poll,) = resident.pushes()
     assert "【送电影】（单号 D20261201-0001）已经完成，共服务 120 人" in poll
@@ -220,8 +235,12 @@ def test_only_the_team_it_went_to_accepts_and_nobody_completes_twice(chats, peop
     leader.tap(f"soa:{order_id}")
     leader.say("12-20")
     leader.tap(f"soc:{order_id}")
-    assert "服务 95 人" in leader.say("95")
+    assert "服务了几小时" in leader.say("95")
+    assert "服务 95 人" in leader.tap(f"soh:{order_id}:2")
+    assert "已经过期" in leader.tap(f"soh:{order_id}:2")
     assert "现在是“已完成”，不能登记完成" in chats["org"].tap(f"soc:{order_id}")
+    with people.session() as s:
+        assert [(e.points, e.minutes) for e in s.exec(select(PointEntry))] == [(2, 120)]
     assert "只有点这次服务的居民才能评价" in leader.tap(f"ort:{order_id}:优")
     assert the_order(people).headcount == 95
 
@@ -256,3 +275,26 @@ def test_dates_and_phones_as_typed():
     assert parse_day("2028-01-05", today) == "order_far_date"
     assert parse_day("2-30", today) == parse_day("下周三", today) == "order_bad_date"
     assert mask_phone(PHONE) == MASKED and mask_phone("") == "" and mask_phone("12345") == "****"
+
+
+def test_hours_typed_past_the_choices_count_and_the_month_report_moves(chats, people, clock, tmp_path):
+    place(chats)
+    dispatch_to_red_maple(chats)
+    leader, order_id = chats["leader"], the_order(people).id
+    leader.tap(f"soa:{order_id}")
+    leader.say("12-20")
+    clock.set(clock.now().replace(day=20, hour=12))  # the day of the service
+
+    def volunteer_hours() -> object:
+        with people.session() as s:
+            report = monthly_report(s, month_of(2026, 12, TZ), clock.now(), TZ,
+                                    tmp_path / "month.xlsx")
+        sheet = load_workbook(report.workbook)["总览"]
+        return {row[0].value: row[1].value for row in sheet.iter_rows()}["志愿服务时长（小时）"]
+
+    assert volunteer_hours() == 0
+    leader.tap(f"soc:{order_id}")
+    leader.say("60")
+    assert "积分 8 分" in leader.say("7.5 小时")      # 7.5 hours at 1 point an hour, rounded half up
+    assert volunteer_hours() == 7.5
+    assert "累计服务：7.5 小时" in leader.say("我的积分")

@@ -1,0 +1,170 @@
+"""Reading a catalogue file (CSV or XLSX): every row checked, the courses by code, or
+CatalogImportError listing every problem."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from store.models.catalog import SECTIONS
+from store.tabular import (
+    FileRejected,
+    Problem,
+    TableError,
+    cell_datetime,
+    cell_text,
+    cell_whole_number,
+    read_header,
+    read_rows,
+)
+
+LABELS = {
+    "course_code": "课程编号", "section": "板块", "category": "项目", "title": "课程名称",
+    "teacher": "讲师", "venue": "教学点", "starts_at": "开始时间", "ends_at": "结束时间",
+    "capacity": "名额", "description": "简介", "tags": "标签", "teacher_account": "讲师账号",
+    "reminders": "提醒",
+}
+COLUMNS = tuple(LABELS)
+OPTIONAL = ("description", "tags", "teacher_account", "reminders")
+COURSE_FIELDS = ("section", "category", "title", "teacher", "venue", "capacity") + OPTIONAL
+MAX_LENGTH = {"category": 40, "title": 100, "teacher": 60, "venue": 100, "description": 1000,
+              "tags": 200, "teacher_account": 140}
+# The channels a teacher's account can be named on: "wecom:linxiulan", "telegram:123456789".
+TEACHER_CHANNELS = ("wecom", "telegram", "console")
+SWITCH_WORDS = {"是": True, "否": False, "开": True, "关": False, "开启": True, "关闭": False,
+                "on": True, "off": False, "yes": True, "no": False, "1": True, "0": False}
+# Codes travel inside 64-byte button payloads, so they stay short and ASCII.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
+TIME_EXAMPLE = {"starts_at": "2026-12-01 09:00", "ends_at": "2026-12-01 10:30"}
+
+
+class CatalogImportError(FileRejected):
+    """The catalogue file was rejected; nothing was imported."""
+
+    COLUMNS = tuple(COLUMNS)
+
+
+@dataclass
+class CourseRows:
+    """One course of the file: its fields, the row each came from, and its sessions."""
+
+    first_row: int
+    fields: dict[str, Any]
+    field_rows: dict[str, int]
+    sessions: dict[datetime, tuple[datetime, int]] = field(default_factory=dict)
+
+
+def _header(cells: list[Any], problems: list[Problem]) -> dict[str, int]:
+    return read_header(cells, LABELS, OPTIONAL, problems)
+
+
+def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,
+               problems: list[Problem]) -> tuple[dict[str, Any], set[str]]:
+    """The row's values (times in naive UTC) and the columns found wrong, which are reported."""
+    before = len(problems)
+    values: dict[str, Any] = {name: cell_text(cells[name]) for name in cells}
+    for name, text in values.items():
+        if not text and name not in OPTIONAL:
+            problems.append(Problem(number, name, f"{LABELS[name]}不能为空"))
+        elif name in MAX_LENGTH and len(text) > MAX_LENGTH[name]:
+            problems.append(Problem(number, name, f"{LABELS[name]}太长了，最多 {MAX_LENGTH[name]} 个字"))
+    if values.get("course_code") and not CODE_PATTERN.fullmatch(values["course_code"]):
+        problems.append(Problem(number, "course_code",
+                                "课程编号只能包含英文字母、数字、- 和 _，最长 16 个字符"))
+    if values.get("section") and values["section"] not in SECTIONS:
+        problems.append(Problem(number, "section", "板块应为 " + "、".join(SECTIONS) + " 之一"))
+    if values.get("teacher_account"):
+        account = teacher_account(values["teacher_account"])
+        if account is None:
+            problems.append(Problem(number, "teacher_account", "讲师账号应写成 渠道:编号，比如 wecom:linxiulan"
+                                    "（渠道为 " + "、".join(TEACHER_CHANNELS) + "）"))
+        values["teacher_account"] = account and ":".join(account)
+    if values.get("reminders"):
+        values["reminders"] = SWITCH_WORDS.get(values["reminders"].lower())
+        if values["reminders"] is None:
+            problems.append(Problem(number, "reminders", "提醒应为 是 或 否（也可写 开/关、on/off）"))
+    if values.get("capacity"):
+        values["capacity"] = cell_whole_number(cells["capacity"])
+        if values["capacity"] is None:
+            problems.append(Problem(number, "capacity", "名额应为不小于 0 的整数"))
+    for name in ("starts_at", "ends_at"):
+        if values.get(name):
+            local = cell_datetime(cells[name])
+            if local is None:
+                problems.append(Problem(number, name, f"{LABELS[name]}格式不对，应为 {TIME_EXAMPLE[name]}"))
+            values[name] = local and local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    if values.get("starts_at") and values.get("ends_at") and values["ends_at"] <= values["starts_at"]:
+        problems.append(Problem(number, "ends_at", "结束时间应晚于开始时间"))
+    return values, {p.column for p in problems[before:]}
+
+
+def teacher_account(text: str) -> tuple[str, str] | None:
+    """('wecom', 'linxiulan') from 'wecom:linxiulan' (a full-width colon too), or None."""
+    channel, _, external_id = text.replace("：", ":").partition(":")
+    channel, external_id = channel.strip().lower(), external_id.strip()
+    return (channel, external_id) if channel in TEACHER_CHANNELS and external_id else None
+
+
+def _add_to_course(courses: dict[str, CourseRows], number: int, values: dict[str, Any], bad: set[str],
+                   problems: list[Problem]) -> None:
+    """Fold a row's sound cells into its course, reporting fields that disagree with earlier rows."""
+    code = values.get("course_code")
+    if not code or "course_code" in bad:
+        return
+    course = courses.setdefault(code, CourseRows(number, {}, {}))
+    for name in COURSE_FIELDS:
+        value = values.get(name, "")
+        if name in bad or value == "":
+            continue  # blank optional cells in some rows of a course are not a disagreement
+        if name not in course.fields:
+            course.fields[name], course.field_rows[name] = value, number
+        elif value != course.fields[name]:
+            problems.append(Problem(number, name, f"同一课程的{LABELS[name]}与第 {course.field_rows[name]} 行"
+                                                  f"不一致（“{value}”与“{course.fields[name]}”）"))
+    starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
+    if not starts_at or not ends_at or bad & {"starts_at", "ends_at"}:
+        return
+    if starts_at in course.sessions:
+        problems.append(Problem(number, "starts_at",
+                                f"与第 {course.sessions[starts_at][1]} 行是同一次课（开始时间相同）"))
+    else:
+        course.sessions[starts_at] = (ends_at, number)
+
+
+def read_catalog(path: Path, tz: str = "Asia/Shanghai") -> dict[str, CourseRows]:
+    """The courses of a file by code, or CatalogImportError listing every problem."""
+    problems: list[Problem] = []
+    try:
+        rows = read_rows(path)
+    except TableError as exc:
+        raise CatalogImportError([Problem(0, "", str(exc))]) from exc
+    if not rows:
+        raise CatalogImportError([Problem(0, "", "文件是空的")])
+    positions = _header(rows[0][1], problems)
+    if len(rows) < 2:
+        problems.append(Problem(rows[0][0], "", "表头下面没有课程数据"))
+    zone = ZoneInfo(tz)
+    courses: dict[str, CourseRows] = {}
+    for number, row in rows[1:]:
+        cells = {name: row[index] if index < len(row) else None for name, index in positions.items()}
+        values, bad = _parse_row(number, cells, zone, problems)
+        _add_to_course(courses, number, values, bad, problems)
+    sections: dict[str, tuple[str, int]] = {}
+    for course in courses.values():
+        name, section = course.fields.get("category"), course.fields.get("section")
+        if not name or not section:
+            continue
+        seen = sections.setdefault(name, (section, course.first_row))
+        if seen[0] != section:
+            problems.append(Problem(course.first_row, "section",
+                                    f"项目“{name}”在第 {seen[1]} 行属于{seen[0]}板块，一个项目只能属于一个板块"))
+    if problems:
+        raise CatalogImportError(problems)
+    for course in courses.values():
+        for name in OPTIONAL:
+            if name in positions:
+                course.fields.setdefault(name, "")  # a present but blank column clears the field
+    return courses

@@ -1,0 +1,20 @@
+"""The commands' database for CLI tests."""
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import get_settings
+from store.db import Database
+
+
+@pytest.fixture
+def db_file(tmp_path, monkeypatch):
+    """The commands' database: a SQLite file named by the environment."""
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("LINLI_DATABASE__URL", f"sqlite:///{path}")
+    get_settings.cache_clear()
+    db = Database(f"sqlite:///{path}")
+    db.create_all()
+    yield db
+    db.dispose()
+    get_settings.cache_clear()
