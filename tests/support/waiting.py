@@ -5,6 +5,8 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 
+from telegram.ext import Application
+
 POLL_SECONDS = 0.01
 
 Predicate = Callable[[], object | Awaitable[object]]
@@ -25,3 +27,11 @@ async def wait_until(predicate: Predicate, timeout: float = 5.0,
             described = what() if callable(what) else what
             raise AssertionError(f"{described}: not met within {timeout}s")
         await asyncio.sleep(POLL_SECONDS)
+
+
+async def updates_handled(tg_app: Application, timeout: float = 5.0) -> None:
+    """Return once every update queued to a python-telegram-bot Application has been handled."""
+    try:
+        await asyncio.wait_for(tg_app.update_queue.join(), timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"{tg_app.update_queue.qsize()} updates still queued after {timeout}s") from None

@@ -22,6 +22,7 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import AGENT_ID, TOKEN
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET = "worker-test-secret_0123456789"
@@ -175,22 +176,20 @@ async def stop_quietly(worker: Worker) -> None:
 
 async def wait_healthy(workers: list[Worker], timeout: float = 90.0) -> None:
     """Return once GET /healthz answers 200 on every worker; fail early if one exits."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+
+        async def healthy(worker: Worker) -> bool:
+            if worker.proc.returncode is not None:
+                raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}\n{worker.tail()}")
+            try:
+                async with http.get(worker.url + "/healthz") as response:
+                    return response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                return False  # not listening yet
+
         for worker in workers:
-            while True:
-                if worker.proc.returncode is not None:
-                    raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}\n{worker.tail()}")
-                try:
-                    async with http.get(worker.url + "/healthz") as response:
-                        if response.status == 200:
-                            break
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
-                if loop.time() > deadline:
-                    raise AssertionError(f"{worker.name} not healthy within {timeout}s\n{worker.tail()}")
-                await asyncio.sleep(0.1)
+            await wait_until(lambda: healthy(worker), timeout,
+                             what=lambda: f"{worker.name} healthy\n{worker.tail()}")
 
 
 async def stop_worker(worker: Worker, timeout: float = 30.0) -> int:
