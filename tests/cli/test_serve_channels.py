@@ -26,7 +26,7 @@ from store.roles import new_invite
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
-from tests.fakes.wecom_stack import CORP_ID, SECRET, random_aes_key
+from tests.fakes.wecom_stack import random_aes_key
 from tests.support.catalog import add_course
 from tests.support.databases import PostgresSchema, postgres_base_url
 from tests.support.waiting import wait_until
@@ -54,14 +54,6 @@ def postgres_served():
     yield schema.url, db
     db.dispose()
     schema.drop()
-
-
-@pytest.fixture
-async def wecom_fake():
-    fake = FakeWecomApi(CORP_ID, SECRET)
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def owe_notice(db: Database, channel: str, external_id: str, text: str) -> None:

@@ -18,16 +18,7 @@ from store.models.outbox import DEAD, SENT
 from store.notices import Target, create_notice
 from store.people import get_or_create_account
 from tests.conftest import START
-from tests.fakes.wecom_api import FakeWecomApi
-from tests.fakes.wecom_stack import CORP_ID, SECRET, wecom_settings
-
-
-@pytest.fixture
-async def wecom_fake():
-    server = FakeWecomApi(CORP_ID, SECRET)
-    await server.start()
-    yield server
-    await server.close()
+from tests.fakes.wecom_stack import wecom_settings
 
 
 @pytest.fixture
