@@ -5,8 +5,11 @@ import asyncio
 import logging
 import signal
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, housekeeping_job
-from bot.handlers.web.server import start_web
+from bot.handlers.web.server import RunningWeb, start_web
+from bot.schema import SchemaNotReady
 from bot.settings import Settings
 from scheduler.runner import add_periodic, start_scheduler, stop
 
@@ -15,25 +18,35 @@ log = logging.getLogger("linli.serve")
 
 async def run(settings: Settings, stop_event: asyncio.Event | None = None,
               service: Service | None = None) -> None:
-    """Start everything, wait for a stop signal, then shut down gracefully."""
+    """Start everything, wait for a stop signal, then shut down gracefully.
+
+    The signals are caught first: a stop asked for while starting waits until everything is
+    up, then shuts it all down in order, instead of killing the process mid-start."""
+    stop_event = stop_event or _stop_on_signals()
     service = service or build_service(settings)
     log.info("channels on: %s; outbox targets: %s", [c.name for c in service.channels],
              sorted(service.senders))
     running = await start_web(service.web_app, settings.web.host, settings.web.port)
     log.info("web chat at %s", running.url)
-    for parts in service.channels:
-        await parts.start()
-    scheduler = start_scheduler(service.worker, settings)
-    add_periodic(scheduler, "housekeeping", housekeeping_job(service), HOUSEKEEPING_SECONDS)
-    stop_event = stop_event or _stop_on_signals()
-    await stop_event.wait()
-    log.info("stopping")
+    scheduler = None
+    try:
+        for parts in service.channels:
+            await parts.start()
+        scheduler = start_scheduler(service.worker, settings)
+        add_periodic(scheduler, "housekeeping", housekeeping_job(service), HOUSEKEEPING_SECONDS)
+        await stop_event.wait()
+        log.info("stopping")
+    finally:  # also when a channel failed to start: what did start stops in order
+        await _shut_down(service, running, scheduler)
+
+
+async def _shut_down(service: Service, running: RunningWeb, scheduler: AsyncIOScheduler | None) -> None:
     for parts in service.channels:
         await parts.stop_intake()
     await running.stop()  # stops taking web requests, finishes WeCom jobs in hand
     for parts in service.channels:
         await parts.stop()
-    released = await stop(scheduler, service.worker)
+    released = await stop(scheduler, service.worker) if scheduler is not None else 0
     for parts in service.channels:
         await parts.close()
     log.info("stopped; released %d claimed pushes", released)
@@ -43,12 +56,23 @@ async def run(settings: Settings, stop_event: asyncio.Event | None = None,
 def _stop_on_signals() -> asyncio.Event:
     event = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def requested(sig: signal.Signals) -> None:
+        log.info("%s received", sig.name)
+        event.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, event.set)
+        loop.add_signal_handler(sig, requested, sig)
     return event
 
 
 def serve(settings: Settings) -> int:
-    """Run until SIGINT or SIGTERM."""
-    asyncio.run(run(settings))
+    """Run until SIGINT or SIGTERM; 1 when it could not start or failed."""
+    try:
+        asyncio.run(run(settings))
+    except SchemaNotReady:
+        raise
+    except Exception:  # noqa: BLE001  (logged through the redacting filter: a traceback could hold a token)
+        log.exception("linli serve stopped by an error")
+        return 1
     return 0

@@ -13,6 +13,8 @@ if str(ROOT) not in sys.path:
 
 from bot.clock import ManualClock  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from tests.fakes.wecom_api import FakeWecomApi  # noqa: E402
+from tests.fakes.wecom_stack import CORP_ID, SECRET  # noqa: E402
 from tests.support.databases import make_database  # noqa: E402
 
 # 2026-12-01 00:00 UTC is 08:00 in Shanghai: a Tuesday morning.
@@ -60,3 +62,10 @@ def dialogs(sqlite_db, settings, clock):
     """The dialogs on an empty SQLite database."""
     from bot.dialogs.engine import Dialogs
     return Dialogs(sqlite_db, settings, clock)
+
+
+@pytest.fixture
+async def wecom_fake():
+    """The fake WeCom API, serving on a local port, for the test WeCom application."""
+    async with FakeWecomApi(CORP_ID, SECRET) as fake:
+        yield fake

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from datetime import timedelta
 
 import aiohttp
@@ -15,6 +16,8 @@ from store.outbox import enqueue
 from store.people import get_or_create_account
 from tests.fakes.telegram_api import FakeBotApi
 from tests.support.catalog import add_course
+from tests.support.waiting import wait_until
+from tests.support.workers import free_port, kill_all, migrated_database, start_serve, telegram_on
 
 
 def serve_settings(settings, tmp_path, api: FakeBotApi, port: int):
@@ -28,13 +31,6 @@ def serve_settings(settings, tmp_path, api: FakeBotApi, port: int):
         "scheduler": settings.scheduler.model_copy(update={"tick_seconds": 0.2, "quiet_start": "00:00",
                                                            "quiet_end": "00:00"}),
     })
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_serve_answers_telegram_and_web_and_delivers_pushes(settings, tmp_path):
@@ -62,3 +58,38 @@ async def test_serve_answers_telegram_and_web_and_delivers_pushes(settings, tmp_
             stop.set()
             await asyncio.wait_for(server, 30)
         db.dispose()
+
+
+async def test_a_stop_signal_while_a_channel_starts_lets_serve_finish_starting_then_stop_cleanly(tmp_path):
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    migrated_database(url).dispose()
+    async with FakeBotApi() as api:
+        api.hold("getMe")  # Telegram is slow to answer while serve starts
+        worker = await start_serve("slow-start", url, tmp_path, **telegram_on(api, mode="polling"))
+        try:
+            await api.wait_until(lambda: api.held >= 1, timeout=60)
+            worker.proc.send_signal(signal.SIGTERM)  # e.g. a deploy restarting it right now
+            await wait_until(lambda: "SIGTERM received" in worker.log_path.read_text() or worker.proc.returncode is not None,
+                             30, what=worker.tail)
+            api.release("getMe")
+            assert await asyncio.wait_for(worker.proc.wait(), 30) == 0, worker.tail()
+        finally:
+            await kill_all([worker])
+    assert "stopped; released 0 claimed pushes" in worker.tail()
+
+
+async def test_a_channel_that_cannot_start_stops_serve_with_an_error_and_no_secret_in_the_log(tmp_path):
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    migrated_database(url).dispose()
+    async with FakeBotApi() as api:
+        revoked = "123456:revoked-token-from-botfather"
+        worker = await start_serve("bad-token", url, tmp_path,
+                                   **{**telegram_on(api, mode="polling"), "TELEGRAM__TOKEN": revoked})
+        try:
+            assert await asyncio.wait_for(worker.proc.wait(), 60) == 1, worker.tail()
+        finally:
+            await kill_all([worker])
+    log = worker.log_path.read_text()
+    assert "linli serve stopped by an error" in log and "InvalidToken" in log
+    assert "stopped; released 0 claimed pushes" in log  # the web server that did start was stopped
+    assert revoked not in log

@@ -2,6 +2,7 @@
 and the next message works again on a fresh connection."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,8 @@ from tests.conftest import START
 from tests.support.catalog import add_course
 from tests.support.databases import PostgresSchema, postgres_base_url
 
-APP = "linli_outage_test"
+# Unique per run: test runs sharing the server must not cut each other's connections.
+APP = f"linli_outage_{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture

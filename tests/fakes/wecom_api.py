@@ -78,6 +78,13 @@ class FakeWecomApi:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def __aenter__(self) -> "FakeWecomApi":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
     async def gettoken(self, request: web.Request) -> web.Response:
         self.gettoken_calls += 1
         if request.query.get("corpid") != self.corp_id or request.query.get("corpsecret") != self.secret:

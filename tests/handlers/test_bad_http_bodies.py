@@ -3,7 +3,6 @@ callback): each gets a 4xx, never a 500, and the store is exactly as it was. Wel
 Telegram would never send may be taken, but they break nothing either."""
 from __future__ import annotations
 
-import asyncio
 import base64
 import importlib.util
 import json
@@ -20,6 +19,7 @@ from bot.app import build_service
 from bot.handlers.web.server import start_web
 from tests.fakes.wecom_callbacks import cdata
 from tests.fakes.wecom_stack import wecom_stack
+from tests.support.waiting import updates_handled
 
 HAS_WEBHOOK = importlib.util.find_spec("bot.handlers.telegram.webhook") is not None
 JSON = {"Content-Type": "application/json"}
@@ -159,7 +159,7 @@ async def webhook(dialogs, settings, sqlite_db):
         await tg.start()
         running = await start_web(app, "127.0.0.1", 0, access_log=False)
         try:
-            yield f"{running.url}{conf.telegram.webhook_path}", api
+            yield f"{running.url}{conf.telegram.webhook_path}", api, tg
         finally:
             await running.stop()
             await tg.stop()
@@ -174,11 +174,11 @@ async def post_to(url: str, body: bytes, headers: dict[str, str]) -> int:
 
 @pytest.mark.parametrize("name", sorted(TELEGRAM_BODIES))
 async def test_a_broken_telegram_update_gets_a_4xx_and_changes_nothing(webhook, sqlite_db, name):
-    url, api = webhook
+    url, api, tg = webhook
     before = snapshot(sqlite_db)
     status = await post_to(url, TELEGRAM_BODIES[name], {**JSON, "X-Telegram-Bot-Api-Secret-Token": SECRET})
     assert refused_politely(status), (name, status)
-    await asyncio.sleep(0.1)  # an update taken by mistake would be handled by now
+    await updates_handled(tg)  # an update taken by mistake would be handled by now
     assert snapshot(sqlite_db) == before
     assert api.sent == []
 
@@ -194,18 +194,18 @@ ODD_UPDATES = {
 
 @pytest.mark.parametrize("name", sorted(ODD_UPDATES))
 async def test_an_odd_telegram_update_breaks_nothing(webhook, sqlite_db, name):
-    url, api = webhook
+    url, api, tg = webhook
     before = snapshot(sqlite_db)
     status = await post_to(url, ODD_UPDATES[name], {**JSON, "X-Telegram-Bot-Api-Secret-Token": SECRET})
     assert status < 500, (name, status)
-    await asyncio.sleep(0.1)
+    await updates_handled(tg)
     assert snapshot(sqlite_db) == before
     assert api.sent == []
 
 
 @pytest.mark.parametrize("secret", ["", " ", "x" * 300, SECRET.upper(), SECRET + "\u200b"])
 async def test_a_forged_telegram_secret_gets_403_even_with_a_broken_body(webhook, sqlite_db, secret):
-    url, api = webhook
+    url, api, _ = webhook
     before = snapshot(sqlite_db)
     headers = {**JSON, "X-Telegram-Bot-Api-Secret-Token": secret.encode("utf-8").decode("latin-1")}
     assert await post_to(url, b"[" * 1000, headers) == 403

@@ -22,6 +22,7 @@ from store.models import ChannelAccount, OutboxMessage, ProcessedUpdate
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi
 from tests.support.catalog import add_course
+from tests.support.waiting import updates_handled
 
 SECRET = "s3cret-Token_for-tests"
 WANG, LI = 7001, 7002
@@ -88,9 +89,9 @@ async def test_an_update_is_answered_through_the_webhook(api, hook):
 
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", "秘密"])
 async def test_a_wrong_or_missing_secret_is_refused_and_nothing_happens(api, hook, sqlite_db, secret):
-    url, *_ = hook
+    url, _, _, tg = hook
     assert await post_update(url, api.push_text(WANG, "/start", queue=False), secret=secret) == 403
-    await asyncio.sleep(0.2)  # give a wrongly accepted update the time to show
+    await updates_handled(tg)  # a wrongly accepted update would have been handled by now
     assert api.sent == [] and processed(sqlite_db) == 0
 
 
@@ -103,15 +104,13 @@ async def test_malformed_bodies_are_refused(api, hook, sqlite_db, body):
 
 
 async def test_the_same_press_delivered_twice_is_answered_once(api, hook, sqlite_db):
-    url, *_ = hook
+    url, _, _, tg = hook
     await post_update(url, api.push_text(WANG, "/start", queue=False))
     await api.wait_for_messages(WANG, 1)
     press = api.push_callback(WANG, 1, "suy:WH-SF-01", queue=False)
     statuses = await asyncio.gather(post_update(url, press), post_update(url, press))
     assert statuses == [200, 200]
-    await api.wait_for_messages(WANG, 2)
-    await api.wait_until(lambda: not api.unanswered_callbacks)
-    await asyncio.sleep(0.2)  # a second answer would show now
+    await updates_handled(tg)  # both deliveries, each handled to the end
     assert len(api.calls_of("answerCallbackQuery")) == 1
     assert len(api.sent_to(WANG)) == 2 and "报名成功" in api.sent_to(WANG)[1]["text"]
 

@@ -24,10 +24,8 @@ def ticker():
 
 @pytest.fixture
 async def fake(ticker):
-    server = FakeWecomApi(CORP_ID, SECRET, clock=ticker, members={"laoli", "laowang", "xiaozhang"})
-    await server.start()
-    yield server
-    await server.close()
+    async with FakeWecomApi(CORP_ID, SECRET, clock=ticker, members={"laoli", "laowang", "xiaozhang"}) as server:
+        yield server
 
 
 def make_api(fake, settings, db, ticker, limit: int | None = 30):

@@ -9,7 +9,8 @@ from sqlmodel import select
 from bot.messages import Reply
 from bot.cli.group import create_wecom_group, print_groups, run_create
 from bot.handlers.wecom.client import build_api
-from bot.app import build_worker
+from bot.app import build_service
+from bot.dialogs.engine import Dialogs
 from scheduler.senders import FATAL, UNREACHABLE, SendError
 from bot.handlers.wecom.group_sender import WecomGroupSender
 from store.models import OutboxMessage
@@ -17,16 +18,7 @@ from store.models.outbox import DEAD, SENT
 from store.notices import Target, create_notice
 from store.people import get_or_create_account
 from tests.conftest import START
-from tests.fakes.wecom_api import FakeWecomApi
-from tests.fakes.wecom_stack import CORP_ID, SECRET, wecom_settings
-
-
-@pytest.fixture
-async def wecom_fake():
-    server = FakeWecomApi(CORP_ID, SECRET)
-    await server.start()
-    yield server
-    await server.close()
+from tests.fakes.wecom_stack import wecom_settings
 
 
 @pytest.fixture
@@ -51,7 +43,8 @@ async def test_a_created_group_is_bound_and_gets_the_community_notice(wecom_fake
         create_notice(s, author_id=author.resident_id, text="周六义诊", target=Target("community", "和平社区"),
                       send_at=clock.now(), urgent=False, payload=Reply("【和平社区通知】\n周六义诊").to_dict(),
                       now=clock.now())
-    worker = build_worker(sqlite_db, settings, {"wecom_group": WecomGroupSender(group_api)}, clock=clock)
+    conf = wecom_settings(settings, wecom_fake.base_url)
+    worker = build_service(conf, dialogs=Dialogs(sqlite_db, conf, clock)).worker  # senders as serve has them
     result = await worker.drain()
     assert (result.sent, result.dead) == (1, 1)
     assert [m["text"]["content"] for m in wecom_fake.chat_messages[first]] == ["【和平社区通知】\n周六义诊"]

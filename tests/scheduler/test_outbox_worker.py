@@ -19,6 +19,7 @@ from store.models import ChannelAccount, CommunityGroup, DialogState, OutboxMess
 from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SENT, SKIPPED
 from store.outbox import enqueue
 from tests.conftest import START  # 08:00 in Shanghai
+from tests.support.waiting import wait_until
 
 CHANNEL = "test"
 
@@ -151,11 +152,7 @@ async def test_restart_mid_send_resends_nothing_recorded_sent(db, settings, send
         with db.session() as s:
             done = s.exec(select(OutboxMessage).where(OutboxMessage.status == SENT)).all()
         return sender.held == 2 and len(done) == 3
-    for _ in range(2000):
-        if settled():
-            break
-        await asyncio.sleep(0.005)
-    assert settled()
+    await wait_until(settled, what="two sends held, three recorded sent")
     tick.cancel()
     with pytest.raises(asyncio.CancelledError):
         await tick
@@ -314,13 +311,9 @@ async def test_release_on_shutdown_hands_back_unstarted_rows(db, settings, sende
     sender.hold = {"900"}
     worker = make_worker(db, settings, sender, clock, concurrency=1)
     tick = asyncio.create_task(worker.tick())
-    for _ in range(2000):
-        if sender.held:
-            break
-        await asyncio.sleep(0.005)
+    await wait_until(lambda: sender.held, what="the first send held")
     stopping = asyncio.create_task(worker.release_claimed())
-    while not worker.stopping:
-        await asyncio.sleep(0)
+    await wait_until(lambda: worker.stopping, what="the worker stopping")
     sender.gate.set()
     assert await stopping == 3
     result = await tick

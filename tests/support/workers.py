@@ -7,6 +7,8 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,13 @@ from typing import Any
 import aiohttp
 
 from bot.handlers.telegram.webhook import SECRET_HEADER
+from bot.settings import Settings, load_settings
 from store.db import Database
 from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.wecom_api import FakeWecomApi
+from tests.fakes.wecom_callbacks import FakeWecomCallbacks
+from tests.fakes.wecom_stack import AGENT_ID, TOKEN
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET = "worker-test-secret_0123456789"
@@ -38,34 +45,59 @@ def migrated_database(url: str) -> Database:
     return db
 
 
-def worker_env(api: FakeBotApi, database_url: str, port: int, files_dir: Path,
-               **extra: str) -> dict[str, str]:
-    """The environment of one worker: webhook mode on the fake Bot API, a fast tick, no quiet hours."""
+def linli_env(database_url: str, files_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of one `linli` command: every channel off, a fast tick, no quiet hours.
+
+    settings: SECTION__KEY=value, e.g. TELEGRAM__TOKEN="…" becomes LINLI_TELEGRAM__TOKEN."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
     env.update({
         "LINLI_CONFIG": str(ROOT / "settings.toml"),
         "LINLI_DATABASE__URL": database_url,
         "LINLI_DATABASE__POOL_SIZE": "4",
         "LINLI_GENERAL__DEMO_ON_EMPTY": "false",
-        "LINLI_TELEGRAM__TOKEN": api.token,
-        "LINLI_TELEGRAM__BASE_URL": api.base_url,
-        "LINLI_TELEGRAM__BASE_FILE_URL": api.base_file_url,
-        "LINLI_TELEGRAM__MODE": "webhook",
-        "LINLI_TELEGRAM__WEBHOOK_SECRET": SECRET,
-        "LINLI_TELEGRAM__WEBHOOK_PATH": WEBHOOK_PATH,
-        # The fake is not Telegram: pacing would only make the test slow.
-        "LINLI_TELEGRAM__RATE_OVERALL_PER_SECOND": "100000",
-        "LINLI_TELEGRAM__RATE_PER_CHAT_PER_SECOND": "1000",
+        "LINLI_TELEGRAM__TOKEN": "",
         "LINLI_WECOM__CORP_ID": "",
         "LINLI_WEB__HOST": "127.0.0.1",
-        "LINLI_WEB__PORT": str(port),
         "LINLI_SCHEDULER__TICK_SECONDS": "0.2",
         "LINLI_SCHEDULER__QUIET_START": "00:00",
         "LINLI_SCHEDULER__QUIET_END": "00:00",
         "LINLI_FILES__DIR": str(files_dir),
     })
-    env.update({f"LINLI_{k.upper()}": v for k, v in extra.items()})
+    env.update({f"LINLI_{k.upper()}": v for k, v in settings.items()})
     return env
+
+
+def telegram_on(api: FakeBotApi, mode: str = "webhook") -> dict[str, str]:
+    """Settings that turn Telegram on against the fake Bot API (webhook mode with SECRET)."""
+    return {
+        "TELEGRAM__TOKEN": api.token,
+        "TELEGRAM__BASE_URL": api.base_url,
+        "TELEGRAM__BASE_FILE_URL": api.base_file_url,
+        "TELEGRAM__MODE": mode,
+        "TELEGRAM__WEBHOOK_SECRET": SECRET,
+        "TELEGRAM__WEBHOOK_PATH": WEBHOOK_PATH,
+        # The fake is not Telegram: pacing would only make the test slow.
+        "TELEGRAM__RATE_OVERALL_PER_SECOND": "100000",
+        "TELEGRAM__RATE_PER_CHAT_PER_SECOND": "1000",
+    }
+
+
+def wecom_on(fake: FakeWecomApi, encoding_aes_key: str) -> dict[str, str]:
+    """Settings that turn WeCom on against the fake WeCom API."""
+    return {
+        "WECOM__CORP_ID": fake.corp_id,
+        "WECOM__AGENT_ID": str(AGENT_ID),
+        "WECOM__SECRET": fake.secret,
+        "WECOM__TOKEN": TOKEN,
+        "WECOM__ENCODING_AES_KEY": encoding_aes_key,
+        "WECOM__API_BASE_URL": fake.base_url,
+    }
+
+
+def settings_of(**settings: str) -> Settings:
+    """The settings a process started with these SECTION__KEY values reads."""
+    return load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"),
+                          **{f"LINLI_{k.upper()}": v for k, v in settings.items()}})
 
 
 @dataclass
@@ -87,18 +119,23 @@ class Worker:
         """Where Telegram would POST updates to this worker."""
         return self.url + WEBHOOK_PATH
 
+    def wecom_callbacks(self, settings: Settings) -> FakeWecomCallbacks:
+        """WeCom's side of this worker's callback URL: signed, encrypted posts."""
+        w = settings.wecom
+        return FakeWecomCallbacks(self.url + w.callback_path, w.token.get_secret_value(),
+                                  w.encoding_aes_key.get_secret_value(), w.corp_id, int(w.agent_id))
+
     def tail(self, lines: int = 40) -> str:
         """The end of its log, for failure messages."""
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return f"--- {self.name} ---\n" + "\n".join(text.splitlines()[-lines:])
 
 
-async def start_worker(name: str, api: FakeBotApi, database_url: str, log_dir: Path,
-                       **extra: str) -> Worker:
-    """Start one worker process on a free port (extra: SECTION__KEY=value settings)."""
+async def start_serve(name: str, database_url: str, log_dir: Path, **settings: str) -> Worker:
+    """Start `python -m bot.cli serve` on a free port (settings: SECTION__KEY=value)."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
-    env = worker_env(api, database_url, port, log_dir / "files", **extra)
+    env = linli_env(database_url, log_dir / "files", WEB__PORT=str(port), **settings)
     with log_path.open("wb") as log:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "serve", cwd=str(ROOT), env=env,
@@ -106,24 +143,53 @@ async def start_worker(name: str, api: FakeBotApi, database_url: str, log_dir: P
     return Worker(name, port, proc, log_path)
 
 
+async def start_worker(name: str, api: FakeBotApi, database_url: str, log_dir: Path,
+                       **extra: str) -> Worker:
+    """Start one webhook-mode worker on the fake Bot API (extra: SECTION__KEY=value settings)."""
+    return await start_serve(name, database_url, log_dir, **{**telegram_on(api), **extra})
+
+
+@asynccontextmanager
+async def serving(name: str, database_url: str, log_dir: Path, **settings: str) -> AsyncIterator[Worker]:
+    """A healthy `linli serve` for the block; SIGTERM after it, which must end the process cleanly.
+
+    When the block fails the process is still stopped, and its log is added to the failure."""
+    worker = await start_serve(name, database_url, log_dir, **settings)
+    try:
+        await wait_healthy([worker])
+        yield worker
+    except BaseException as exc:
+        exc.add_note(worker.tail())
+        await stop_quietly(worker)
+        raise
+    code = await stop_worker(worker)
+    assert code == 0, f"{name} exited with {code} after SIGTERM\n{worker.tail()}"
+
+
+async def stop_quietly(worker: Worker) -> None:
+    """Stop a worker whose test already failed: SIGTERM, and kill it when that does not work."""
+    try:
+        await stop_worker(worker)
+    except AssertionError:
+        pass  # stop_worker killed it; the test's own failure is the one to report
+
+
 async def wait_healthy(workers: list[Worker], timeout: float = 90.0) -> None:
     """Return once GET /healthz answers 200 on every worker; fail early if one exits."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+
+        async def healthy(worker: Worker) -> bool:
+            if worker.proc.returncode is not None:
+                raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}\n{worker.tail()}")
+            try:
+                async with http.get(worker.url + "/healthz") as response:
+                    return response.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                return False  # not listening yet
+
         for worker in workers:
-            while True:
-                if worker.proc.returncode is not None:
-                    raise AssertionError(f"{worker.name} exited with {worker.proc.returncode}\n{worker.tail()}")
-                try:
-                    async with http.get(worker.url + "/healthz") as response:
-                        if response.status == 200:
-                            break
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
-                if loop.time() > deadline:
-                    raise AssertionError(f"{worker.name} not healthy within {timeout}s\n{worker.tail()}")
-                await asyncio.sleep(0.1)
+            await wait_until(lambda: healthy(worker), timeout,
+                             what=lambda: f"{worker.name} healthy\n{worker.tail()}")
 
 
 async def stop_worker(worker: Worker, timeout: float = 30.0) -> int:
