@@ -1,4 +1,4 @@
-"""Periodic store work besides the outbox: no-shows of venue bookings, votes that closed."""
+"""Periodic store work besides the outbox: no-shows of venue bookings, votes that closed, unused web sessions."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,10 +7,13 @@ from bot.report.votes import close_due_votes
 from bot.settings import Settings
 from store.bookings import mark_no_shows
 from store.db import Database
+from store.web_sessions import prune_unused
 
 
 def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
-    """One round: mark no-shows and close due votes; each part is safe on several workers at once."""
+    """One round: mark no-shows, close due votes, forget unused web sessions; each part is safe on several workers at once."""
     done = {"no_shows": mark_no_shows(db, now, settings.booking)}
     done["votes_closed"] = close_due_votes(db, settings, now)
+    with db.session() as session:
+        done["web_sessions_pruned"] = prune_unused(session, now)
     return done
