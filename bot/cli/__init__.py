@@ -252,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_commands(sub)
     webhook.add_commands(sub)
     db.add_commands(sub)
+    __import__("bot.cli.backup", fromlist=["add_commands"]).add_commands(sub)
     return parser
 
 
