@@ -160,7 +160,11 @@ class WebChat:
 
     def _rotated(self, identity: Identity) -> Identity:
         # The turn may have linked accounts (绑定账号): then this answer already carries the new token.
-        return rotated(self.dialogs.db, identity, self.dialogs.clock.now())
+        try:
+            return rotated(self.dialogs.db, identity, self.dialogs.clock.now())
+        except Exception:  # noqa: BLE001  (the turn is done; the mark stays and the next call rotates)
+            log.exception("web chat session not rotated")
+            return identity
 
     def _check_rate(self, request: web.Request, key: str | None) -> None:
         address = client_address(request, self.trust_forwarded)
