@@ -5,23 +5,24 @@ from __future__ import annotations
 import io
 import threading
 import time
-import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from bot.cli import main
 from bot.cli.backup import run_backup, run_restore
 from bot.clock import utcnow
 from bot.settings import get_settings
+from store.backup import tables_with_rows
 from store.db import Database
 from store.enrolments import take_seat
 from store.models import Enrolment, Resident
 from tests.conftest import ROOT
 from tests.support.catalog import add_course
-from tests.support.databases import postgres_base_url, with_schema
+from tests.support.databases import postgres_base_url
 
 SIGNERS = 4
 
@@ -64,26 +65,44 @@ class SignUps:
 
 
 @pytest.fixture
-def fresh(db, tmp_path):
-    """An empty database of the same kind to restore into (PostgreSQL: a new database, dropped after)."""
-    if not db.is_postgres:
-        target = Database(f"sqlite:///{tmp_path / 'restored.db'}")
-        yield target
+def fresh_target(db, tmp_path):
+    """Makes an empty database of db's kind to restore into, once the test has read db.
+
+    PostgreSQL: a backup names its schema, so db's private schema is moved aside and the restore
+    builds it afresh under its own name (no database is created or dropped on the shared server).
+    """
+    made: list[Database] = []
+    moved: list[str] = []
+
+    def make() -> Database:
+        if db.is_postgres:
+            schema = _schema_of(db)
+            db.dispose()
+            with _admin() as conn:
+                conn.execute(text(f'ALTER SCHEMA "{schema}" RENAME TO "{schema}_src"'))
+            moved.append(f"{schema}_src")
+            target = Database(db.url, pool_size=2)
+        else:
+            target = Database(f"sqlite:///{tmp_path / 'restored.db'}")
+        made.append(target)
+        return target
+
+    yield make
+    for target in made:
         target.dispose()
-        return
-    base = make_url(postgres_base_url())
-    name = f"linli_restore_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    # The backup holds the source's private schema by name; the new database gets the same one.
-    target = Database(with_schema(base.set(database=name).render_as_string(hide_password=False),
-                                  _schema_of(db)), pool_size=2)
-    yield target
-    target.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    for schema in moved:
+        with _admin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+@contextmanager
+def _admin():
+    engine = create_engine(postgres_base_url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def _schema_of(db: Database) -> str:
@@ -96,7 +115,7 @@ def signed_up(db: Database) -> set[int]:
         return set(s.exec(select(Enrolment.resident_id)))
 
 
-def test_a_backup_during_sign_ups_restores_every_sign_up_committed_before_it(db, fresh, tmp_path):
+def test_a_backup_during_sign_ups_restores_every_sign_up_committed_before_it(db, fresh_target, tmp_path):
     course = add_course(db, "WH-SF-01", "零基础毛笔书法", capacity=50, first_start=utcnow() + timedelta(days=3))
     path = tmp_path / "linli.backup"
     with SignUps(db, course.id) as traffic:
@@ -104,11 +123,14 @@ def test_a_backup_during_sign_ups_restores_every_sign_up_committed_before_it(db,
         before = set(traffic.committed)
         assert run_backup(db, str(path), out=io.StringIO()) == 0
         wait_for(lambda: len(traffic.committed) >= len(before) + 20)  # still signing up after it
+    everyone = signed_up(db)
+    fresh = fresh_target()
+    assert tables_with_rows(fresh) == []
     out, err = io.StringIO(), io.StringIO()
     assert run_restore(fresh, str(path), force=False, out=out, err=err) == 0, err.getvalue()
     restored = signed_up(fresh)
     assert before <= restored, sorted(before - restored)[:10]
-    assert restored <= signed_up(db)
+    assert restored <= everyone
     with fresh.session() as s:  # seats and waiting list as the source had them at that moment
         confirmed = s.exec(select(Enrolment).where(Enrolment.status == "confirmed")).all()
         assert len(confirmed) == min(50, len(restored))
