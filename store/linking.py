@@ -15,6 +15,7 @@ from store.models import ChannelAccount, Enrolment, LinkCode, LinkFailure, Outbo
 from store.models.enrolment import CANCELLED, CONFIRMED
 from store.models.outbox import PENDING
 from store.outbox import drop_pending
+from store.web_sessions import mark_for_rotation
 
 CODE_TTL = timedelta(minutes=10)
 FAIL_WINDOW = timedelta(minutes=10)
@@ -177,6 +178,8 @@ def merge_residents(session: Session, keep_id: int, drop_id: int) -> MergeResult
         account.resident_id = keep_id
         session.add(account)
     session.flush()
+    # The person behind every web session of the kept resident just grew: each gets a new token.
+    mark_for_rotation(session, keep_id)
     _move_references(session, keep_id, drop_id)
     keep, drop = session.get(Resident, keep_id), session.get(Resident, drop_id)
     if keep is not None and drop is not None:

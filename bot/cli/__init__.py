@@ -6,6 +6,7 @@ import logging
 import sys
 
 from bot.cli import (
+    backup,
     db,
     feedback,
     group,
@@ -23,7 +24,7 @@ from bot.observability.logs import setup_logging
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, db)
+COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, db, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,10 @@
-"""Writing tables into Excel sheets (openpyxl), with every phone number masked on the way in."""
+"""Writing tables into Excel sheets (openpyxl): phone numbers masked, and text always written as text.
+
+Titles, names and comments come from residents and staff. A text cell starting with = + - @, a tab
+or a carriage return would run as a formula (or DDE command) when the sheet is opened or the cell
+edited, so every text goes through text_cell(): a string cell (never a formula or error value)
+with Excel's quote prefix, the xlsx way of saying "this is text". Numbers stay numbers.
+"""
 from __future__ import annotations
 
 import re
@@ -7,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 PERCENT = "0.0%"
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 HOURS = "0.0"
 # Mainland mobile numbers (138 1234 5678, +86…) and landlines with an area code (010-12345678).
 _PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
@@ -45,8 +53,18 @@ def scrub(text: str) -> str:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
-        return scrub(value)
+        # Control characters cannot be stored in xlsx at all (openpyxl refuses them).
+        return ILLEGAL_CHARACTERS_RE.sub("", scrub(value))
     return value
+
+
+def text_cell(cell: Cell) -> None:
+    """Keep a text cell text: never a formula or an error value, quote-prefixed when it looks like one."""
+    if not isinstance(cell.value, str):
+        return
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_LEADS):
+        cell.quotePrefix = True
 
 
 def new_workbook() -> Workbook:
@@ -60,7 +78,7 @@ def add_table(book: Workbook, name: str, headers: Sequence[str], rows: Iterable[
               total: Sequence[Any] | None = None) -> Worksheet:
     """A sheet with a bold header row, the rows below it and an optional bold total row."""
     sheet = book.create_sheet(name[:31])
-    sheet.append(list(headers))
+    _append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
@@ -78,6 +96,7 @@ def add_table(book: Workbook, name: str, headers: Sequence[str], rows: Iterable[
 def _append(sheet: Worksheet, row: Sequence[Any]) -> None:
     sheet.append([_cell(v) for v in row])
     for cell, value in zip(sheet[sheet.max_row], row):
+        text_cell(cell)
         if isinstance(value, Percent):
             cell.number_format = PERCENT
         elif isinstance(value, Hours):

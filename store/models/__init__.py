@@ -6,7 +6,7 @@ from store.models.dialog import DialogState, ProcessedUpdate
 from store.models.outbox import OutboxMessage
 from store.models.wecom import WecomGroupChat, WecomToken
 from store.models.link import LinkCode, LinkFailure
-from store.models.web import WebInboxMessage
+from store.models.web import WebInboxMessage, WebSession
 from store.models.rating import Rating
 from store.models.staff import AuditEntry, InviteCode, RoleGrant
 from store.models.booking import Booking, BookingPause, Room, RoomClosure
@@ -24,7 +24,7 @@ __all__ = [
     "Rating", "AuditEntry", "InviteCode", "RoleGrant",
     "Room", "RoomClosure", "Booking", "BookingPause",
     "ServiceItem", "ServiceTeam", "TeamMember", "ServiceOrder", "OrderEvent", "OrderRating",
-    "WebInboxMessage",
+    "WebInboxMessage", "WebSession",
     "Volunteer", "PointEntry", "Reward", "Redemption", "Feedback",
     "Vote", "VoteOption", "Ballot",
     "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription",

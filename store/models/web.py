@@ -1,4 +1,4 @@
-"""The web chat's message store: recent turns of the conversation and pushes waiting to be shown."""
+"""The web chat's message store (recent turns, pushes waiting to be shown) and its issued sessions."""
 from __future__ import annotations
 
 from pydantic import NaiveDatetime
@@ -26,3 +26,14 @@ class WebInboxMessage(SQLModel, table=True):
     payload: str  # JSON of a Reply (for SAID: {"text": ...})
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     fetched_at: NaiveDatetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A session token the server issued, kept only as its SHA-256 (the web account's external_id)."""
+
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    issued_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    # Set when the resident behind it linked accounts: the browser gets a new token on its next call.
+    rotate: bool = False

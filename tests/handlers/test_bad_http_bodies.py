@@ -61,6 +61,11 @@ WEB_BODIES = {
     "payload with a lone surrogate": ("{" + MESSAGE_ID + ', "payload": "crs:' + LONE + '"}').encode(),
     "label with a lone surrogate": ("{" + MESSAGE_ID + ', "payload": "menu", "label": "' + LONE + '"}').encode(),
     "over the size limit": ("{" + MESSAGE_ID + ', "text": "' + "a" * 20000 + '"}').encode(),
+    "id true": b'{"id": true, "text": "hi"}',
+    "nan beside the message": ("{" + MESSAGE_ID + ', "text": "hi", "sent": NaN}').encode(),
+    "infinity beside the message": ("{" + MESSAGE_ID + ', "text": "hi", "sent": -Infinity}').encode(),
+    "text true": ("{" + MESSAGE_ID + ', "text": true}').encode(),
+    "payload true": ("{" + MESSAGE_ID + ', "payload": true}').encode(),
 }
 
 
@@ -134,6 +139,17 @@ TELEGRAM_BODIES = {
     "update id a string": b'{"update_id": "7"}',
     "update id a float": b'{"update_id": 7.5}',
     "message a string": b'{"update_id": 5, "message": "hi"}',
+    "message a list": b'{"update_id": 5, "message": [{"message_id": 1}]}',
+    "message null": b'{"update_id": 5, "message": null}',
+    "update id true": b'{"update_id": true}',
+    "update id false": b'{"update_id": false, "message": {"message_id": 1}}',
+    "update id negative": b'{"update_id": -5}',
+    "update id beyond 53 bits": b'{"update_id": 9223372036854775807}',
+    "update id with an exponent": b'{"update_id": 5e0}',
+    "update id missing": b'{"message": {"message_id": 1}}',
+    "nan inside": b'{"update_id": 5, "message": {"message_id": NaN}}',
+    "infinity inside": b'{"update_id": 5, "message": {"date": -Infinity}}',
+    "over the size limit": b'{"update_id": 5, "message": {"text": "' + b"a" * 300_000 + b'"}}',
     "lone surrogate": ('{"update_id": 5, "message": "' + LONE + '"}').encode(),
 }
 
@@ -188,7 +204,6 @@ ODD_UPDATES = {
     "message without a chat": b'{"update_id": 5, "message": {"message_id": 1, "date": 0, "text": "hi"}}',
     "callback without a sender": b'{"update_id": 5, "callback_query": {"id": "1", "data": "cxy:1"}}',
     "nothing in it": b'{"update_id": 5}',
-    "update id true": b'{"update_id": true}',
 }
 
 
@@ -256,13 +271,29 @@ async def test_broken_and_forged_wecom_callbacks_get_4xx_and_change_nothing(dial
             "timestamp not a number": {"timestamp": "abc"}, "timestamp superscript": {"timestamp": "²"},
             "timestamp huge": {"timestamp": "9" * 5000}, "timestamp negative": {"timestamp": "-1"},
             "timestamp empty": {"timestamp": ""}, "another nonce": {"nonce": params["nonce"] + "1"},
+            "timestamp with a plus": {"timestamp": "+" + params["timestamp"]},
+            "timestamp with a space": {"timestamp": " " + params["timestamp"]},
+            "timestamp in arabic digits": {"timestamp": "".join(chr(0x660 + int(d)) for d in params["timestamp"])},
         }.items():
             changed = {k: v for k, v in {**params, **changes}.items() if v is not None}
             statuses[name] = (await cb.post_raw(changed, good_body)).status
+        statuses["over the size limit"] = (await cb.post_raw(params, good_body + " " * 70_000)).status
         # Correctly signed and encrypted, but what is inside is no WeCom message.
+        sender, text = "<FromUserName>wangwu</FromUserName><CreateTime>1700000000</CreateTime>", \
+            "<MsgType>text</MsgType><Content>你好</Content>"
         for name, plain in {"signed nothing": "", "signed text": "this is not xml",
                             "signed empty xml": "<xml/>", "signed no sender": "<xml><MsgType>text</MsgType></xml>",
-                            "signed entity": '<!DOCTYPE x [<!ENTITY e "e">]><xml>&e;</xml>'}.items():
+                            "signed entity": '<!DOCTYPE x [<!ENTITY e "e">]><xml>&e;</xml>',
+                            "signed text without MsgId": f"<xml>{sender}{text}</xml>",
+                            "signed MsgId a word": f"<xml>{sender}{text}<MsgId>abc</MsgId></xml>",
+                            "signed MsgId twice": f"<xml>{sender}{text}<MsgId>1</MsgId><MsgId>2</MsgId></xml>",
+                            "signed sender an element": ("<xml><FromUserName><a>wangwu</a></FromUserName>"
+                                                         f"{text}<MsgId>1</MsgId></xml>"),
+                            "signed content an element": (f"<xml>{sender}<MsgType>text</MsgType>"
+                                                          "<Content><b>hi</b></Content><MsgId>1</MsgId></xml>"),
+                            "signed event time a word": ("<xml><FromUserName>wangwu</FromUserName><CreateTime>x"
+                                                         "</CreateTime><MsgType>event</MsgType>"
+                                                         "<Event>enter_agent</Event></xml>")}.items():
             statuses[name] = (await cb.post(plain)).status
         await stack.channel.drain()
         broken = {name: status for name, status in statuses.items() if not refused_politely(status)}

@@ -7,7 +7,6 @@ store, so this route only checks the secret, parses, queues and answers at once.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
 
@@ -15,12 +14,17 @@ from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import Application
 
+from bot.handlers.http_body import BodyTooLarge, read_limited, strict_json
 from bot.handlers.telegram.adapter import ALLOWED_UPDATES
 from bot.settings import Settings
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram accepts 1–256 characters from this set as a secret token.
 SECRET_FORM = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# A real update is a few kilobytes; a message with a reply it quotes stays far below this.
+MAX_UPDATE_BYTES = 256 * 1024
+# Telegram's ids fit in 52 bits (what a double holds exactly); update ids start positive.
+MAX_UPDATE_ID = 2 ** 53
 
 log = logging.getLogger("linli.telegram.webhook")
 
@@ -33,6 +37,17 @@ def webhook_secret(settings: Settings) -> str:
     if not SECRET_FORM.match(secret):
         raise ValueError("telegram webhook secret may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
     return secret
+
+
+def is_update(data: object) -> bool:
+    """An object with an integer update_id (true is no integer here) and objects beside it."""
+    if not isinstance(data, dict):
+        return False
+    update_id = data.get("update_id")
+    if type(update_id) is not int or not 0 <= update_id < MAX_UPDATE_ID:
+        return False
+    # Every other field of an Update (message, callback_query …) is itself an object.
+    return all(isinstance(value, dict) for key, value in data.items() if key != "update_id")
 
 
 class TelegramWebhook:
@@ -61,10 +76,12 @@ class TelegramWebhook:
         if not self.accepting:
             return web.Response(status=503, text="stopping", headers={"Retry-After": "1"})
         try:
-            data = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
+            data = strict_json(await read_limited(request, MAX_UPDATE_BYTES))
+        except BodyTooLarge:
+            return web.Response(status=413, text="too large")
+        except (ValueError, RecursionError):  # RecursionError: nested too deep
             return web.Response(status=400, text="malformed JSON")
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        if not is_update(data):
             return web.Response(status=400, text="not an update")
         try:
             update = Update.de_json(data, self.tg_app.bot)

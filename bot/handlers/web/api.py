@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.handlers.http_body import BodyTooLarge, read_limited, strict_json
 from bot.messages import MAX_PAYLOAD_BYTES
 from bot.texts import t
 from store.models.web import PUSH, SAID, WebInboxMessage
@@ -43,20 +44,14 @@ async def read_json(request: web.Request, lang: str) -> dict[str, Any]:
     """The request body as a JSON object; ApiError for anything else."""
     if request.content_type != "application/json":
         raise ApiError(415, t("web_bad_request", lang))
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, t("web_too_large", lang))
-    raw = bytearray()
     try:
-        while chunk := await request.content.read(4096):
-            raw += chunk
-            if len(raw) > MAX_BODY_BYTES:
-                raise ApiError(413, t("web_too_large", lang))
-    except ApiError:
-        raise
+        raw = await read_limited(request, MAX_BODY_BYTES)
+    except BodyTooLarge as exc:
+        raise ApiError(413, t("web_too_large", lang)) from exc
     except Exception as exc:  # noqa: BLE001  (a client that hung up, a broken chunked body)
         raise ApiError(400, t("web_bad_request", lang)) from exc
     try:
-        data = json.loads(bytes(raw).decode("utf-8"))
+        data = strict_json(raw)
         # A lone surrogate ("\ud800") decodes but is no text: it could be neither stored nor sent.
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (UnicodeError, ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested too deep

@@ -18,8 +18,8 @@ from bot.texts import t
 from bot.handlers.web.api import ApiError, PageMessage, parse_message, parse_opening, read_json, reply_json, row_json
 from bot.handlers.web.deeplink import start_payload
 from bot.handlers.web.limits import SlidingWindow
-from bot.handlers.web.session import (account_key, client_address, is_https, new_token, read_token,
-                             set_token_cookie)
+from bot.handlers.web.session import (Identity, account_key, client_address, identify, is_https, read_token,
+                                     rotated, set_token_cookie)
 from store.outbox_claims import mark_sent_many
 from store.models.web import SAID
 from store.people import find_account
@@ -67,8 +67,14 @@ class WebChat:
         """The chat page; a first visit gets its session cookie here."""
         response = web.FileResponse(STATIC / "index.html",
                                     headers={**PAGE_HEADERS, "Content-Type": CONTENT_TYPES[".html"]})
-        if read_token(request) is None:
-            set_token_cookie(response, new_token(), self._secure(request))
+        secure = self._secure(request)
+        try:
+            identity = await asyncio.to_thread(self._identify, read_token(request, secure), secure)
+        except Exception:  # noqa: BLE001  (the page still opens; its first call gets the session)
+            log.exception("web chat session not issued")
+            return response
+        if identity.give_cookie:
+            set_token_cookie(response, identity.token, secure)
         return response
 
     async def static(self, request: web.Request) -> web.StreamResponse:
@@ -119,19 +125,24 @@ class WebChat:
     # -- plumbing ---------------------------------------------------------------------------
 
     async def _guarded(self, request: web.Request, work: Work, count: bool = True) -> web.Response:
-        """Identity, rate limits and errors around one API call."""
-        token = read_token(request)
-        fresh = token is None
-        token = token or new_token()
-        key = account_key(token)
+        """Identity, rate limits and errors around one API call (count: a turn, not a history read)."""
+        secure = self._secure(request)
+        presented = read_token(request, secure)
+        identity = None
         try:
             if count:
-                self._check_rate(request, key)
-                if fresh:
-                    # The page always has its cookie; a caller without one would make a new
-                    # resident with every message. It gets a cookie now and may send again.
-                    raise ApiError(401, t("web_no_session", self.lang))
-            status, body = 200, await work(request, key)
+                self._check_rate(request, account_key(presented.token) if presented else None)
+            # A history read racing the answer that rotated this token must not swap the
+            # browser's new cookie for an empty session: an unknown token just gets 401 there.
+            identity = await asyncio.to_thread(self._identify, presented, secure, count)
+            if identity is None or (count and (presented is None or identity.refused)):
+                # The page always has its cookie; a caller without one (or with one we never
+                # issued) would make a new resident with every message. It gets a cookie now
+                # and may send again.
+                raise ApiError(401, t("web_no_session", self.lang))
+            status, body = 200, await work(request, identity.key)
+            if count:
+                identity = await asyncio.to_thread(self._rotated, identity)
         except ApiError as exc:
             status, body = exc.status, {"error": exc.text}
         except Exception:  # noqa: BLE001  (the page gets a sentence, the log gets the traceback)
@@ -141,13 +152,24 @@ class WebChat:
                                      headers={"Cache-Control": "no-store"})
         if status == 429:
             response.headers["Retry-After"] = str(max(1, round(self.per_session.window)))
-        if fresh:
-            set_token_cookie(response, token, self._secure(request))
+        if identity is not None and identity.give_cookie:
+            set_token_cookie(response, identity.token, secure)
         return response
 
-    def _check_rate(self, request: web.Request, key: str) -> None:
+    def _identify(self, presented, secure: bool, replace_refused: bool = True) -> Identity | None:
+        return identify(self.dialogs.db, presented, secure, self.dialogs.clock.now(), replace_refused)
+
+    def _rotated(self, identity: Identity) -> Identity:
+        # The turn may have linked accounts (绑定账号): then this answer already carries the new token.
+        try:
+            return rotated(self.dialogs.db, identity, self.dialogs.clock.now())
+        except Exception:  # noqa: BLE001  (the turn is done; the mark stays and the next call rotates)
+            log.exception("web chat session not rotated")
+            return identity
+
+    def _check_rate(self, request: web.Request, key: str | None) -> None:
         address = client_address(request, self.trust_forwarded)
-        if not self.per_address.allow(address) or not self.per_session.allow(key):
+        if not self.per_address.allow(address) or (key is not None and not self.per_session.allow(key)):
             raise ApiError(429, t("web_too_fast", self.lang))
 
     def _secure(self, request: web.Request) -> bool:

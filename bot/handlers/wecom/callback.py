@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.dialogs.engine import Dialogs
+from bot.handlers.http_body import BodyTooLarge, read_limited
 from bot.messages import Incoming, Reply, Turn
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.sender import WecomSender
@@ -34,6 +36,9 @@ from store.dialog_state import claim_update
 CHANNEL = "wecom"
 SHUTDOWN_WAIT_SECONDS = 20
 START_EVENTS = ("enter_agent", "subscribe")
+# An encrypted text message of 2048 bytes is under 4 KB; events are smaller still.
+MAX_BODY_BYTES = 64 * 1024
+_DIGITS = re.compile(r"^[0-9]{1,20}$")
 
 log = logging.getLogger("linli.wecom")
 
@@ -48,27 +53,44 @@ class Job:
     response_code: str | None = None  # set for a card click: the card to grey out
 
 
+def _text(data: dict, name: str, limit: int = 8192) -> str:
+    """A plain text field; a nested or repeated element, or an oversized one, is no WeCom message."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > limit:
+        raise ValueError(f"callback field {name} is not text")
+    return value
+
+
+def _number(data: dict, name: str) -> str:
+    value = _text(data, name, 20)
+    if not _DIGITS.match(value):
+        raise ValueError(f"callback field {name} is not a number")
+    return value
+
+
 def job_for(xml: str) -> Job | None:
-    """Translate a decrypted callback; None for events that need no answer."""
+    """Translate a decrypted callback; None for events that need no answer; ValueError when malformed."""
     msg = parse_message(xml)
     data = msg._data  # parse_message gives card events as UnknownMessage: the raw fields are here
-    user = str(data.get("FromUserName") or "")
+    user = _text(data, "FromUserName", 64)
     if not user:
         raise ValueError("callback without FromUserName")
-    kind = str(data.get("MsgType") or "").lower()
-    if kind == "text":
-        key = f"msg:{data.get('MsgId')}"
-        return Job(user, Incoming(CHANNEL, user, text=str(data.get("Content") or ""), update_key=key), key)
+    kind = _text(data, "MsgType", 32).lower()
     if kind != "event":
-        key = f"msg:{data.get('MsgId')}"
+        # Every message has its MsgId: without one, all of them would share a de-duplication key.
+        key = f"msg:{_number(data, 'MsgId')}"
+        if kind == "text":
+            return Job(user, Incoming(CHANNEL, user, text=_text(data, "Content"), update_key=key), key)
         return Job(user, None, key)
-    event = str(data.get("Event") or "").lower()
-    created = data.get("CreateTime")
+    event = _text(data, "Event", 64).lower()
+    created = _number(data, "CreateTime")
     if event == "template_card_event":
-        payload = str(data.get("EventKey") or "")
+        payload = _text(data, "EventKey", 256)
         key = f"evt:{user}:{created}:{payload}"
         return Job(user, Incoming(CHANNEL, user, payload=payload, update_key=key), key,
-                   data.get("ResponseCode") or None)
+                   _text(data, "ResponseCode", 256) or None)
     if event in START_EVENTS:
         key = f"evt:{user}:{created}:{event}"
         return Job(user, Incoming(CHANNEL, user, text="/start", update_key=key), key)
@@ -117,10 +139,15 @@ class WecomChannel:
         q = request.query
         try:
             signature, timestamp, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
-            sent_at = int(timestamp)
-        except (KeyError, ValueError):
+        except KeyError:
             raise web.HTTPBadRequest() from None
-        body = await request.read()
+        if not _DIGITS.match(timestamp):  # int() would also take " 1", "+1", "1_0" and "١"
+            raise web.HTTPBadRequest()
+        sent_at = int(timestamp)
+        try:
+            body = await read_limited(request, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            raise web.HTTPRequestEntityTooLarge(MAX_BODY_BYTES, request.content_length or 0) from None
         if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
             raise web.HTTPBadRequest()  # WeCom never sends these; entity tricks stop here
         try:
