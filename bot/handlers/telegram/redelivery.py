@@ -7,37 +7,28 @@ import logging
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.clock import utcnow
+from bot.handlers.reply_queue import queue_replies as queue_for
+from bot.handlers.reply_queue import reply_key as shared_reply_key
 from bot.messages import Reply
 from scheduler.senders import RETRY
 from bot.handlers.telegram.render import send_reply
 from bot.handlers.telegram.sender import classify
 from store.db import Database
-from store.outbox import enqueue
-from store.people import find_account, get_or_create_account
 
 CHANNEL = "telegram"
-KIND = "reply"
 
 log = logging.getLogger("linli.telegram")
 
 
 def reply_key(update_key: str, index: int) -> str:
     """The outbox idempotency key of the index-th reply to an update."""
-    return f"telegram:reply:{update_key}:{index}"
+    return shared_reply_key(CHANNEL, update_key, index)
 
 
 def queue_replies(db: Database, chat_id: int | str, replies: list[Reply], update_key: str,
                   first_index: int) -> int:
     """Put replies into the outbox for the chat's account, due now and urgent; returns how many were new."""
-    now = utcnow()
-    with db.session() as session:
-        account = find_account(session, CHANNEL, str(chat_id))
-        if account is None:
-            account, _ = get_or_create_account(session, CHANNEL, str(chat_id))
-        return sum(enqueue(session, idem_key=reply_key(update_key, n), kind=KIND,
-                           payload=reply.to_dict(), due_at=now, account_id=account.id, urgent=True)
-                   for n, reply in enumerate(replies, first_index))
+    return queue_for(db, CHANNEL, str(chat_id), replies, update_key, first_index)
 
 
 async def send_or_queue(db: Database, bot: Bot, chat_id: int | str, replies: list[Reply],

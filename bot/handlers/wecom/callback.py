@@ -23,6 +23,7 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.dialogs.engine import Dialogs
+from bot.handlers.keyed_locks import KeyedLocks
 from bot.messages import Incoming, Reply
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.render import send_reply
@@ -93,8 +94,7 @@ class WecomChannel:
         self.clock = clock
         self.cards = cards
         self.tasks: set[asyncio.Task] = set()
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
+        self._locks = KeyedLocks()
 
     async def verify(self, request: web.Request) -> web.Response:
         """GET: answer the decrypted echostr, nothing else."""
@@ -147,24 +147,18 @@ class WecomChannel:
         return web.Response(status=200, body=b"")
 
     async def _run(self, job: Job) -> None:
-        lock = self._locks.setdefault(job.user, asyncio.Lock())
-        self._waiting[job.user] = self._waiting.get(job.user, 0) + 1
         try:
-            async with lock:  # one member's messages are answered in the order they came
+            async with self._locks.hold(job.user):  # one member's messages answered in order
                 await self._answer(job)
         except WecomApiError as exc:
             log.warning("wecom reply failed: %s", exc)
         except Exception:  # noqa: BLE001
             log.exception("wecom callback handling failed")
-        finally:
-            self._waiting[job.user] -= 1
-            if not self._waiting[job.user]:
-                del self._waiting[job.user], self._locks[job.user]
 
     async def _answer(self, job: Job) -> None:
         if job.incoming is None:
             fresh = await asyncio.to_thread(self._claim, job.update_key)
-            replies = [Reply(t("wecom_text_only", self.lang))] if fresh else []
+            replies = [Reply(t("text_only", self.lang))] if fresh else []
         else:
             replies = await asyncio.to_thread(self.dialogs.handle, job.incoming)
         if not replies:

@@ -1,0 +1,28 @@
+"""wechat 公众号: the last inbound message of each account (48-hour window)
+
+Revision ID: 0002_wechat
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002_wechat"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Bring the schema forward."""
+    op.create_table(
+        "wechat_window",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("last_inbound_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["channel_account.id"]),
+        sa.PrimaryKeyConstraint("account_id"),
+    )
+
+
+def downgrade() -> None:
+    """Take the schema back."""
+    op.drop_table("wechat_window")
