@@ -105,6 +105,9 @@ def cmd_qr(args: argparse.Namespace) -> int:
         if course_by_code(s, args.code) is None:
             print(f"没有找到课程：{args.code}", file=sys.stderr)
             return 2
+    if args.wechat:
+        from bot.cli.wechat import run_course_qr
+        return run_course_qr(settings, args.code, Path(args.out))
     try:
         out = make_course_qr(args.base_url or settings.web.public_url, args.code, Path(args.out))
     except ValueError as exc:
@@ -213,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     qr_course.add_argument("code")
     qr_course.add_argument("--out", required=True, help="PNG 文件路径")
     qr_course.add_argument("--base-url", default=None, help="网页聊天的地址（默认取 web.public_url）")
+    qr_course.add_argument("--wechat", action="store_true", help="公众号带参数二维码：扫码关注后直接打开课程")
     qr_course.set_defaults(func=cmd_qr)
     from bot.cli.staff import CHANNELS
     from store.models.orders import TEAM_KINDS
@@ -252,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_commands(sub)
     webhook.add_commands(sub)
     db.add_commands(sub)
+    from bot.cli import wechat
+    wechat.add_commands(sub)
     return parser
 
 

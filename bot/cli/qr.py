@@ -14,7 +14,11 @@ BORDER_MODULES = 4  # the quiet zone scanners need
 
 def make_course_qr(base_url: str, code: str, out_path: str | Path) -> Path:
     """Write a PNG QR code of the course's web chat link; returns the path (ValueError for a bad code)."""
-    link = course_link(base_url, code)
+    return make_qr_png(course_link(base_url, code), out_path)
+
+
+def make_qr_png(link: str, out_path: str | Path) -> Path:
+    """Write a PNG QR code holding link; returns the path."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=BOX_PIXELS, border=BORDER_MODULES)
     qr.add_data(link)
     qr.make(fit=True)
