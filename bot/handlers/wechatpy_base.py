@@ -15,6 +15,8 @@ from typing import Any
 import requests
 from wechatpy.exceptions import WeChatClientException
 
+from scheduler.senders import FATAL, RETRY, UNREACHABLE
+
 TOKEN_ERRORS = (40014, 42001)  # invalid / expired access token: fetch a new one, try once more
 TIMEOUT_SECONDS = 10
 
@@ -44,6 +46,17 @@ def as_api_error(exc: BaseException, platform: str) -> ApiError:
     if isinstance(exc, requests.RequestException):
         return ApiError(None, f"network: {type(exc).__name__}", network=True)
     return ApiError(None, f"error: {type(exc).__name__}")
+
+
+def error_kind(error: ApiError, retry_codes: set[int], unreachable_codes: set[int]) -> str:
+    """RETRY (network, 5xx, a code worth retrying), UNREACHABLE or FATAL for a failed call."""
+    if error.network or (error.code is None and (error.status is None or error.status >= 500)):
+        return RETRY
+    if error.code in retry_codes:
+        return RETRY
+    if error.code in unreachable_codes:
+        return UNREACHABLE
+    return FATAL
 
 
 class SharedToken:

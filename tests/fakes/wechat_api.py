@@ -7,7 +7,6 @@ not know with 40037.
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import time
 from collections import defaultdict
@@ -16,12 +15,14 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.local_server import LocalServer
+
 OK = {"errcode": 0, "errmsg": "ok"}
 WINDOW_SECONDS = 48 * 3600
 TEXT_BYTES_MAX = 2048
 
 
-class FakeWechatApi:
+class FakeWechatApi(LocalServer):
     """Runs on 127.0.0.1 on a free port; `base_url` is what settings.wechat.api_base_url takes."""
 
     def __init__(self, app_id: str = "wxfakeapp000001", secret: str = "fake-app-secret",
@@ -37,8 +38,6 @@ class FakeWechatApi:
         self.qrcodes: list[dict[str, Any]] = []
         self.last_wrote: dict[str, float] = {}   # openid → when they last wrote (window check on)
         self.fail_next: dict[str, list[int]] = defaultdict(list)  # path → errcodes to answer
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
     # ---- control from tests -------------------------------------------------------------
     def wrote(self, openid: str, at: float) -> None:
@@ -60,33 +59,13 @@ class FakeWechatApi:
             await asyncio.sleep(0.02)
 
     # ---- server -------------------------------------------------------------------------
-    async def start(self) -> str:
-        """Start serving; returns the base URL."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The endpoints our code calls."""
         app.router.add_get("/cgi-bin/token", self.token)
         app.router.add_post("/cgi-bin/message/custom/send", self.custom_send)
         app.router.add_post("/cgi-bin/message/template/send", self.template_send)
         app.router.add_post("/cgi-bin/menu/create", self.menu_create)
         app.router.add_post("/cgi-bin/qrcode/create", self.qrcode_create)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}"
-        return self.base_url
-
-    async def close(self) -> None:
-        """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> "FakeWechatApi":
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_calls += 1
@@ -105,10 +84,6 @@ class FakeWechatApi:
             code = self.fail_next[path].pop(0)
             return {"errcode": code, "errmsg": f"injected {code}"}
         return None
-
-    @staticmethod
-    async def _json(request: web.Request) -> dict[str, Any]:
-        return json.loads((await request.read()).decode("utf-8"))
 
     async def custom_send(self, request: web.Request) -> web.Response:
         error = self._error(request, "message/custom/send")

@@ -5,7 +5,6 @@ beyond the per-member limit inside a minute are dropped silently and counted, as
 """
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections import defaultdict, deque
@@ -14,10 +13,12 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.local_server import LocalServer
+
 OK = {"errcode": 0, "errmsg": "ok"}
 
 
-class FakeWecomApi:
+class FakeWecomApi(LocalServer):
     """Runs on 127.0.0.1 on a free port; `base_url` is what settings.wecom.api_base_url takes."""
 
     def __init__(self, corp_id: str = "wwfakecorp", secret: str = "fake-secret",
@@ -40,8 +41,6 @@ class FakeWecomApi:
         self._delivered: dict[str, deque[float]] = defaultdict(deque)
         self._response_codes: set[str] = set()
         self._used_codes: set[str] = set()
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
     # ---- control from tests -------------------------------------------------------------
     def expire_tokens(self) -> None:
@@ -57,26 +56,13 @@ class FakeWecomApi:
         return [m["template_card"] for m in self.messages[user] if m.get("msgtype") == "template_card"]
 
     # ---- server -------------------------------------------------------------------------
-    async def start(self) -> str:
-        """Start serving; returns the base URL."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The endpoints our code calls."""
         app.router.add_get("/cgi-bin/gettoken", self.gettoken)
         app.router.add_post("/cgi-bin/message/send", self.message_send)
         app.router.add_post("/cgi-bin/message/update_template_card", self.update_card)
         app.router.add_post("/cgi-bin/appchat/create", self.appchat_create)
         app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}"
-        return self.base_url
-
-    async def close(self) -> None:
-        """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     async def gettoken(self, request: web.Request) -> web.Response:
         self.gettoken_calls += 1
@@ -96,10 +82,6 @@ class FakeWecomApi:
             code = self.fail_next[path].pop(0)
             return {"errcode": code, "errmsg": f"injected {code}"}
         return None
-
-    @staticmethod
-    async def _json(request: web.Request) -> dict[str, Any]:
-        return json.loads((await request.read()).decode("utf-8"))
 
     def _deliver(self, user: str, msg: dict[str, Any]) -> None:
         now = self.clock()

@@ -21,6 +21,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.dialogs.engine import Dialogs
+from bot.handlers.background import Background, add_callback_routes
 from bot.handlers.keyed_locks import KeyedLocks
 from bot.handlers.reply_queue import queue_replies
 from bot.handlers.wechat.client import WechatApi, WechatApiError
@@ -34,7 +35,6 @@ from bot.texts import t
 from store.dialog_state import claim_update
 
 SUCCESS = "success"  # WeChat's "received, nothing to say now": no retry, nothing shown
-SHUTDOWN_WAIT_SECONDS = 20
 
 log = logging.getLogger("linli.wechat")
 
@@ -69,7 +69,7 @@ class WechatChannel:
         self.max_age = w.callback_max_age_seconds
         self.budget = w.reply_budget_seconds
         self.clock = clock
-        self.tasks: set[asyncio.Task] = set()
+        self.background = Background()
         self._locks = KeyedLocks()
 
     # -- HTTP ------------------------------------------------------------------------------
@@ -97,17 +97,17 @@ class WechatChannel:
             raise web.HTTPBadRequest() from None
         if job is None:
             return self._success()
-        turn = self._start(self._turn(job))
+        turn = self.background.start(self._turn(job))
         try:
             replies = await asyncio.wait_for(asyncio.shield(turn), self.budget)
         except asyncio.TimeoutError:
-            self._start(self._late(job, turn))
+            self.background.start(self._late(job, turn))
             return self._success()
         parts = text_parts(replies)
         if len(parts) == 1:
             return self._passive(job, parts[0], encrypted, request.query)
         if parts:
-            self._start(self._deliver(job, replies))
+            self.background.start(self._deliver(job, replies))
         return self._success()
 
     def _open(self, q, body: bytes) -> tuple[str, bool]:
@@ -149,12 +149,6 @@ class WechatChannel:
         return web.Response(text=SUCCESS, content_type="text/plain")
 
     # -- the turn and what follows it ------------------------------------------------------
-
-    def _start(self, coro) -> asyncio.Task:
-        task = asyncio.create_task(coro)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-        return task
 
     async def _turn(self, job: Job) -> list[Reply]:
         async with self._locks.hold(job.user):  # one follower's messages answered in order
@@ -200,17 +194,7 @@ class WechatChannel:
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for turns and sends still under way (and those they start), up to timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while self.tasks:
-            left = None if deadline is None else deadline - loop.time()
-            if left is not None and left <= 0:
-                return
-            await asyncio.wait(set(self.tasks), timeout=left)
-
-    async def on_shutdown(self, app: web.Application) -> None:
-        """Let started work finish before the server stops."""
-        await self.drain(SHUTDOWN_WAIT_SECONDS)
+        await self.background.drain(timeout)
 
 
 WECHAT_CHANNEL = web.AppKey("wechat_channel", WechatChannel)
@@ -221,7 +205,5 @@ def setup_wechat_routes(app: web.Application, dialogs: Dialogs, settings: Settin
     """Add GET (URL check) and POST (messages) at settings.wechat.callback_path."""
     channel = WechatChannel(dialogs, settings, api, **options)
     app[WECHAT_CHANNEL] = channel
-    path = settings.wechat.callback_path
-    app.router.add_get(path, channel.verify, allow_head=False)
-    app.router.add_post(path, channel.receive)
-    app.on_shutdown.append(channel.on_shutdown)
+    add_callback_routes(app, settings.wechat.callback_path, channel.verify, channel.receive,
+                        channel.background)

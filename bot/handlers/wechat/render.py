@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dialogs.engine import number_choices
+from bot.handlers.plain_text import reply_as_text
 from bot.handlers.text_split import split_text, utf8_bytes
 from bot.messages import Reply
 from bot.texts import t
@@ -17,15 +18,7 @@ TEMPLATE_VALUE_MAX = 180  # template fields beyond about 200 characters are cut 
 
 def reply_text(reply: Reply) -> str:
     """The whole reply as text: message, links of attachments, numbered choices."""
-    lines = [reply.text] if reply.text else []
-    # Only links can be shown; a local file would need a media upload first.
-    for mark, value in (("[图片]", reply.picture), ("[文件]", reply.file)):
-        if value and value.startswith(("http://", "https://")):
-            lines.append(f"{mark} {value}")
-    if reply.choices:
-        lines.append("")
-        lines.extend(number_choices(reply.choices))
-    return "\n".join(lines).strip()
+    return reply_as_text(reply, number_choices(reply.choices))
 
 
 def text_parts(replies: list[Reply], limit: int = TEXT_BYTES_MAX) -> list[str]:

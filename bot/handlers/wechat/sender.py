@@ -14,7 +14,8 @@ from bot.handlers.wechat.render import template_data, text_parts
 from bot.handlers.wechat.window import last_inbound_of
 from bot.messages import Reply
 from bot.settings import Settings
-from scheduler.senders import FATAL, HOLD, RETRY, UNREACHABLE, SendError
+from bot.handlers.wechatpy_base import error_kind as shared_error_kind
+from scheduler.senders import HOLD, SendError
 from store.db import Database
 
 # Outbox kinds each template setting covers: 课程提醒, 报名结果, 评价邀请, 通知.
@@ -35,13 +36,7 @@ HELD_NOTE = "outside WeChat's 48-hour window and no template for this kind: wait
 
 def error_kind(error: WechatApiError) -> str:
     """RETRY, UNREACHABLE or FATAL for a failed call."""
-    if error.network or (error.code is None and (error.status is None or error.status >= 500)):
-        return RETRY
-    if error.code in RETRY_CODES:
-        return RETRY
-    if error.code in UNREACHABLE_CODES:
-        return UNREACHABLE
-    return FATAL
+    return shared_error_kind(error, RETRY_CODES, UNREACHABLE_CODES)
 
 
 def as_send_error(error: WechatApiError) -> SendError:

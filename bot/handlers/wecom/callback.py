@@ -23,6 +23,7 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.dialogs.engine import Dialogs
+from bot.handlers.background import Background, add_callback_routes
 from bot.handlers.keyed_locks import KeyedLocks
 from bot.messages import Incoming, Reply
 from bot.handlers.wecom.client import WecomApi, WecomApiError
@@ -32,7 +33,6 @@ from bot.texts import t
 from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
-SHUTDOWN_WAIT_SECONDS = 20
 START_EVENTS = ("enter_agent", "subscribe")
 
 log = logging.getLogger("linli.wecom")
@@ -93,7 +93,7 @@ class WecomChannel:
                         if max_age_seconds is None else max_age_seconds)
         self.clock = clock
         self.cards = cards
-        self.tasks: set[asyncio.Task] = set()
+        self.background = Background()
         self._locks = KeyedLocks()
 
     async def verify(self, request: web.Request) -> web.Response:
@@ -141,9 +141,7 @@ class WecomChannel:
         except Exception:  # noqa: BLE001
             raise web.HTTPBadRequest() from None
         if job is not None:
-            task = asyncio.create_task(self._run(job))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self.background.start(self._run(job))
         return web.Response(status=200, body=b"")
 
     async def _run(self, job: Job) -> None:
@@ -178,17 +176,7 @@ class WecomChannel:
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for the callbacks still being handled (and those they start), up to timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while self.tasks:
-            left = None if deadline is None else deadline - loop.time()
-            if left is not None and left <= 0:
-                return
-            await asyncio.wait(set(self.tasks), timeout=left)
-
-    async def on_shutdown(self, app: web.Application) -> None:
-        """Let started work finish before the server stops."""
-        await self.drain(SHUTDOWN_WAIT_SECONDS)
+        await self.background.drain(timeout)
 
 
 WECOM_CHANNEL = web.AppKey("wecom_channel", WecomChannel)
@@ -199,7 +187,5 @@ def setup_wecom_routes(app: web.Application, dialogs: Dialogs, settings: Setting
     """Add GET (URL check) and POST (messages) at settings.wecom.callback_path; options go to WecomChannel."""
     channel = WecomChannel(dialogs, settings, client, **options)
     app[WECOM_CHANNEL] = channel
-    path = settings.wecom.callback_path
-    app.router.add_get(path, channel.verify, allow_head=False)
-    app.router.add_post(path, channel.receive)
-    app.on_shutdown.append(channel.on_shutdown)
+    add_callback_routes(app, settings.wecom.callback_path, channel.verify, channel.receive,
+                        channel.background)
