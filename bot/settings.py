@@ -55,6 +55,8 @@ class WeCom(_Section):
     callback_path: str = "/wecom/callback"
     callback_max_age_seconds: int = 300
     per_member_per_minute: int = 30
+    kf_messages_per_window: int = 5
+    kf_window_hours: float = 48.0
 
 
 class WeChat(_Section):

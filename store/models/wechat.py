@@ -1,4 +1,4 @@
-"""WeChat 公众号 tables: when each follower last wrote (the 48-hour window of 客服消息)."""
+"""WeChat users' windows: when each 公众号 follower or 微信客服 customer last wrote, and what followed."""
 from __future__ import annotations
 
 from pydantic import NaiveDatetime
@@ -7,9 +7,11 @@ from sqlmodel import Field, SQLModel
 
 
 class WechatWindow(SQLModel, table=True):
-    """A 公众号 account's last inbound message, in UTC: free-form messages may follow for 48 h."""
+    """An account's last inbound message, in UTC: free-form messages may follow for 48 h
+    (微信客服: at most 5 of them, counted in sent_since_inbound)."""
 
     __tablename__ = "wechat_window"
 
     account_id: int = Field(primary_key=True, foreign_key="channel_account.id")
     last_inbound_at: NaiveDatetime
+    sent_since_inbound: int = 0

@@ -1,5 +1,9 @@
 """A local fake of the WeCom API (qyapi.weixin.qq.com) with the behaviour our tests lean on.
 
+微信客服: `customer_writes` queues a WeChat user's message and returns the callback token;
+kf/sync_msg pages from a cursor (`kf_page_size` per page); kf/send_msg refuses more than
+`kf_limit` messages since the customer's last message (errcode 95001 in this fake).
+
 Tokens expire on request (42001, or 40014 for a token it never issued); application messages
 beyond the per-member limit inside a minute are dropped silently and counted, as WeCom does.
 """
@@ -38,6 +42,13 @@ class FakeWecomApi(LocalServer):
         self.chats: dict[str, dict[str, Any]] = {}
         self.chat_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.fail_next: dict[str, list[int]] = defaultdict(list)  # path → errcodes to answer
+        self.kf_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # open_kfid → all
+        self.kf_sent: dict[str, list[dict[str, Any]]] = defaultdict(list)      # customer → ours
+        self.kf_tokens: set[str] = set()
+        self.kf_page_size = 1000
+        self.kf_limit = 5
+        self.kf_syncs = 0
+        self._kf_since: dict[str, int] = defaultdict(int)
         self._delivered: dict[str, deque[float]] = defaultdict(deque)
         self._response_codes: set[str] = set()
         self._used_codes: set[str] = set()
@@ -51,6 +62,22 @@ class FakeWecomApi(LocalServer):
         """Text contents delivered to a member, in order."""
         return [m["text"]["content"] for m in self.messages[user] if m.get("msgtype") == "text"]
 
+    def customer_writes(self, open_kfid: str, user: str, text: str | None = None) -> str:
+        """A WeChat user writes text (None: a picture) to a 微信客服 account; the callback token."""
+        msg: dict[str, Any] = {"msgid": secrets.token_hex(8), "open_kfid": open_kfid,
+                               "external_userid": user, "send_time": int(time.time()), "origin": 3}
+        msg.update({"msgtype": "text", "text": {"content": text}} if text is not None
+                   else {"msgtype": "image", "image": {"media_id": "m-1"}})
+        self.kf_messages[open_kfid].append(msg)
+        self._kf_since[user] = 0
+        token = secrets.token_urlsafe(12)
+        self.kf_tokens.add(token)
+        return token
+
+    def kf_texts(self, user: str) -> list[str]:
+        """Texts our 微信客服 accounts sent to a WeChat user, in order."""
+        return [m["text"]["content"] for m in self.kf_sent[user]]
+
     def cards(self, user: str) -> list[dict[str, Any]]:
         """Template cards delivered to a member, in order."""
         return [m["template_card"] for m in self.messages[user] if m.get("msgtype") == "template_card"]
@@ -63,6 +90,8 @@ class FakeWecomApi(LocalServer):
         app.router.add_post("/cgi-bin/message/update_template_card", self.update_card)
         app.router.add_post("/cgi-bin/appchat/create", self.appchat_create)
         app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
+        app.router.add_post("/cgi-bin/kf/sync_msg", self.kf_sync)
+        app.router.add_post("/cgi-bin/kf/send_msg", self.kf_send)
 
     async def gettoken(self, request: web.Request) -> web.Response:
         self.gettoken_calls += 1
@@ -148,3 +177,30 @@ class FakeWecomApi(LocalServer):
             return web.json_response({"errcode": 86003, "errmsg": "chat not found"})
         self.chat_messages[data["chatid"]].append(data)
         return web.json_response(OK)
+
+    async def kf_sync(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "kf/sync_msg")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        self.kf_syncs += 1
+        if data.get("token") not in self.kf_tokens:
+            return web.json_response({"errcode": 95007, "errmsg": "invalid msg token"})
+        start = int(data.get("cursor") or 0)
+        messages = self.kf_messages[data.get("open_kfid", "")]
+        page = messages[start:start + min(self.kf_page_size, int(data.get("limit") or 1000))]
+        end = start + len(page)
+        return web.json_response({**OK, "next_cursor": str(end), "has_more": int(end < len(messages)),
+                                  "msg_list": page})
+
+    async def kf_send(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "kf/send_msg")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        user = data.get("touser", "")
+        if self._kf_since[user] >= self.kf_limit:
+            return web.json_response({"errcode": 95001, "errmsg": "send msg count limit"})
+        self._kf_since[user] += 1
+        self.kf_sent[user].append(data)
+        return web.json_response({**OK, "msgid": secrets.token_hex(8)})

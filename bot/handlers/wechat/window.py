@@ -5,7 +5,7 @@ from datetime import datetime
 
 from store.db import Database
 from store.people import find_account
-from store.wechat_window import last_inbound, note_inbound, release_held
+from store.wechat_window import account_wrote, last_inbound
 
 CHANNEL = "wechat"
 
@@ -13,11 +13,7 @@ CHANNEL = "wechat"
 def opened_by(db: Database, openid: str, now: datetime) -> int:
     """The follower wrote at now: the window opens again and held pushes become due; how many."""
     with db.session() as session:
-        account = find_account(session, CHANNEL, openid)
-        if account is None:
-            return 0
-        note_inbound(session, account.id, now)
-        return release_held(session, account, now)
+        return account_wrote(session, CHANNEL, openid, now)
 
 
 def last_inbound_of(db: Database, openid: str) -> datetime | None:

@@ -27,6 +27,7 @@ from bot.handlers.background import Background, add_callback_routes
 from bot.handlers.keyed_locks import KeyedLocks
 from bot.messages import Incoming, Reply
 from bot.handlers.wecom.client import WecomApi, WecomApiError
+from bot.handlers.wecom.kf import KfInbox, KfLine
 from bot.handlers.wecom.render import send_reply
 from bot.settings import Settings
 from bot.texts import t
@@ -34,6 +35,7 @@ from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
 START_EVENTS = ("enter_agent", "subscribe")
+KF_EVENT = "kf_msg_or_event"
 
 log = logging.getLogger("linli.wecom")
 
@@ -46,12 +48,19 @@ class Job:
     incoming: Incoming | None = None  # None: a message type we cannot read (image, voice …)
     update_key: str = ""
     response_code: str | None = None  # set for a card click: the card to grey out
+    kf_token: str = ""                # set for a 微信客服 event: pull with it
+    open_kfid: str = ""
 
 
 def job_for(xml: str) -> Job | None:
     """Translate a decrypted callback; None for events that need no answer."""
     msg = parse_message(xml)
     data = msg._data  # parse_message gives card events as UnknownMessage: the raw fields are here
+    if str(data.get("Event") or "").lower() == KF_EVENT:  # 微信客服: new messages to pull
+        token, open_kfid = str(data.get("Token") or ""), str(data.get("OpenKfId") or "")
+        if not (token and open_kfid):
+            raise ValueError("kf event without Token or OpenKfId")
+        return Job("", kf_token=token, open_kfid=open_kfid)
     user = str(data.get("FromUserName") or "")
     if not user:
         raise ValueError("callback without FromUserName")
@@ -80,7 +89,7 @@ class WecomChannel:
 
     def __init__(self, dialogs: Dialogs, settings: Settings, api: WecomApi, *,
                  max_age_seconds: int | None = None, clock: Callable[[], float] = time.time,
-                 cards: bool = True):
+                 cards: bool = True, kf: KfInbox | None = None):
         w = settings.wecom
         token, key = w.token.get_secret_value(), w.encoding_aes_key.get_secret_value()
         if not (w.corp_id and token and key):
@@ -94,6 +103,7 @@ class WecomChannel:
         self.clock = clock
         self.cards = cards
         self.background = Background()
+        self.kf = kf or KfInbox(dialogs, KfLine(api, dialogs.db, settings, dialogs.clock))
         self._locks = KeyedLocks()
 
     async def verify(self, request: web.Request) -> web.Response:
@@ -140,7 +150,9 @@ class WecomChannel:
             job = job_for(xml)
         except Exception:  # noqa: BLE001
             raise web.HTTPBadRequest() from None
-        if job is not None:
+        if job is not None and job.kf_token:
+            self.background.start(self._pull(job))
+        elif job is not None:
             self.background.start(self._run(job))
         return web.Response(status=200, body=b"")
 
@@ -152,6 +164,14 @@ class WecomChannel:
             log.warning("wecom reply failed: %s", exc)
         except Exception:  # noqa: BLE001
             log.exception("wecom callback handling failed")
+
+    async def _pull(self, job: Job) -> None:
+        try:
+            await self.kf.pull(job.kf_token, job.open_kfid)
+        except WecomApiError as exc:
+            log.warning("微信客服 messages not pulled: %s", exc)
+        except Exception:  # noqa: BLE001
+            log.exception("微信客服 pull failed")
 
     async def _answer(self, job: Job) -> None:
         if job.incoming is None:

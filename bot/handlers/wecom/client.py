@@ -125,6 +125,18 @@ class WecomApi:
                 "button": {"replace_name": replace_name}}
         await self.call(self.client.post, "message/update_template_card", data=data)
 
+    async def kf_sync(self, token: str, open_kfid: str, cursor: str) -> dict[str, Any]:
+        """One page of a 微信客服 account's messages after cursor (token: the callback's)."""
+        data = {"token": token, "open_kfid": open_kfid, "limit": 1000}
+        if cursor:
+            data["cursor"] = cursor
+        return await self.call(self.client.post, "kf/sync_msg", data=data)
+
+    async def kf_send_text(self, open_kfid: str, user: str, text: str) -> None:
+        """A text message from a 微信客服 account to a WeChat user."""
+        data = {"touser": user, "open_kfid": open_kfid, "msgtype": "text", "text": {"content": text}}
+        await self.call(self.client.post, "kf/send_msg", data=data)
+
     async def appchat_create(self, chat_id: str, name: str, owner: str, users: Iterable[str]) -> str:
         """Create a group chat; returns its chat id."""
         result = await self.call(self.client.appchat.create, chat_id=chat_id, name=name,
