@@ -3,7 +3,6 @@ typed numbers, then one reminder inside the 48-hour window (客服消息) and on
 last message (template message). On WeCom 微信客服: the same search gets the same answer."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -18,6 +17,7 @@ from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import random_aes_key
 from tests.support.catalog import add_course
+from tests.support.choices import number_of
 from tests.support.workers import kill_all, migrated_database, start_worker, stop_worker, wait_healthy
 
 APP_ID = "wx00serve0000test"
@@ -25,12 +25,6 @@ SECRET = "serve-app-secret"
 TOKEN = "serve-token"
 OPENID = "oWx_serve_resident_00000001"
 CORP_ID, CORP_SECRET, KF_ID, CUSTOMER = "wwserve0000000001", "corp-secret", "wkServeKf01", "wmServeCustomer01"
-
-
-def number_of(text: str, label: str) -> str:
-    match = re.search(rf"^(\d+)\. {re.escape(label)}", text, re.M)
-    assert match, f"no choice {label!r} in:\n{text}"
-    return match.group(1)
 
 
 async def test_a_follower_signs_up_and_gets_reminders_by_the_48_hour_rule(tmp_path):

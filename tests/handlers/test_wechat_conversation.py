@@ -1,7 +1,6 @@
 """A resident on the 公众号: follows, searches, signs up by typed numbers, taps the menu, scans a poster."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from store.models import Enrolment, OutboxMessage
 from tests.conftest import START
 from tests.fakes.wechat_stack import wechat_stack
 from tests.support.catalog import add_course
+from tests.support.choices import number_of
 
 OPENID = "oWx_liuyi_000000000000000001"
 
@@ -23,13 +23,6 @@ def catalogue(sqlite_db):
                first_start=START + timedelta(days=1, hours=1), teacher="林秀兰老师",
                venue="和平街道文化站", address="和平街道幸福路 88 号")
     return sqlite_db
-
-
-def number_of(text: str, label: str) -> str:
-    """The number in front of label in a numbered list ("3. 报名" → "3")."""
-    match = re.search(rf"^(\d+)\. {re.escape(label)}", text, re.M)
-    assert match, f"no choice {label!r} in:\n{text}"
-    return match.group(1)
 
 
 def enrolments(db) -> list[Enrolment]:

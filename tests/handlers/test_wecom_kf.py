@@ -1,7 +1,6 @@
 """WeChat users through WeCom 微信客服: the same answers, pulled by cursor, within WeCom's 5-message rule."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from store.people import find_account
 from tests.conftest import START
 from tests.fakes.wecom_stack import wecom_stack
 from tests.support.catalog import add_course
+from tests.support.choices import REPLY_WITH, number_of
 
 KF_ID = "wkFakeKfAccount0001"
 USER = "wmCustomer000000001"
@@ -40,20 +40,14 @@ async def write(stack, text: str | None, user: str = USER) -> str:
     return (stack.fake.kf_texts(user) or [""])[-1]
 
 
-def number_of(text: str, label: str) -> str:
-    match = re.search(rf"回复 (\d+) {re.escape(label)}", text)
-    assert match, f"no choice {label!r} in:\n{text}"
-    return match.group(1)
-
-
 async def test_a_wechat_user_signs_up_through_the_customer_service_account(dialogs, settings, catalogue):
     async with wecom_stack(dialogs, settings) as stack:
         assert "欢迎" in await write(stack, "你好")
         found = await write(stack, "书法")
-        page = await write(stack, number_of(found, "零基础毛笔书法"))
+        page = await write(stack, number_of(found, "零基础毛笔书法", REPLY_WITH))
         assert "讲师：林秀兰老师" in page
-        confirm = await write(stack, number_of(page, "报名"))
-        assert "报名成功" in await write(stack, number_of(confirm, "确认报名"))
+        confirm = await write(stack, number_of(page, "报名", REPLY_WITH))
+        assert "报名成功" in await write(stack, number_of(confirm, "确认报名", REPLY_WITH))
         with catalogue.session() as s:
             assert [e.status for e in s.exec(select(Enrolment))] == ["confirmed"]
         assert await write(stack, None) == t("text_only")
