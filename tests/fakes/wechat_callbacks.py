@@ -74,11 +74,14 @@ class FakeWechatCallbacks:
 
     def seal(self, xml: str, timestamp: int | None = None) -> tuple[dict[str, str], str]:
         """Query params and body exactly as WeChat would post this plaintext."""
+        return self.seal_raw(xml, timestamp, openid=xmltodict.parse(xml)["xml"]["FromUserName"])
+
+    def seal_raw(self, xml: str, timestamp: int | None = None, openid: str = "") -> tuple[dict[str, str], str]:
+        """Signed (and encrypted) as WeChat would, whatever xml holds."""
         nonce = str(secrets.randbelow(10 ** 9))
         stamp = str(timestamp if timestamp is not None else int(self.clock()))
-        user = xmltodict.parse(xml)["xml"]["FromUserName"]
         params = {"signature": sign(self.token, stamp, nonce), "timestamp": stamp, "nonce": nonce,
-                  "openid": user}
+                  "openid": openid}
         if self.crypto is None:
             return params, xml
         sealed = xmltodict.parse(self.crypto.encrypt_message(xml, nonce, stamp))["xml"]
