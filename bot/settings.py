@@ -55,6 +55,24 @@ class WeCom(_Section):
     callback_path: str = "/wecom/callback"
     callback_max_age_seconds: int = 300
     per_member_per_minute: int = 30
+    kf_messages_per_window: int = 5
+    kf_window_hours: float = 48.0
+
+
+class WeChat(_Section):
+    app_id: str = ""
+    app_secret: SecretStr = SecretStr("")
+    token: SecretStr = SecretStr("")
+    encoding_aes_key: SecretStr = SecretStr("")
+    api_base_url: str = "https://api.weixin.qq.com"
+    callback_path: str = "/wechat/callback"
+    callback_max_age_seconds: int = 300
+    reply_budget_seconds: float = 3.0
+    window_hours: float = 48.0
+    template_reminder: str = ""
+    template_result: str = ""
+    template_poll: str = ""
+    template_notice: str = ""
 
 
 class Web(_Section):
@@ -108,6 +126,7 @@ class Settings(_Section):
     dialogs: Dialogs = Dialogs()
     telegram: Telegram = Telegram()
     wecom: WeCom = WeCom()
+    wechat: WeChat = WeChat()
     web: Web = Web()
     scheduler: Scheduler = Scheduler()
     booking: Booking = Booking()

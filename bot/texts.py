@@ -258,7 +258,9 @@ ZH: dict[str, str] = {
     "link_own": "这是您自己的绑定码。请到另一个聊天软件里发：绑定 {code}",
     "link_locked": "输错次数太多了，请过 {minutes} 分钟再试。",
     # WeCom (企业微信)
-    "wecom_text_only": "目前只能看懂文字消息。请打字，或回复选项前面的数字。",
+    "text_only": "目前只能看懂文字消息。请打字，或回复选项前面的数字。",
+    "wechat_template_first": "邻里文体服务给您的消息",
+    "wechat_template_remark": "点这里打开网页继续办理，或在公众号里回复我们。",
     "wecom_choice_line": "回复 {n} {label}",
     "wecom_card_hint": "点下面的按钮，或回复数字",
     "wecom_card_done": "已选择",

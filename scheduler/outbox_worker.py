@@ -25,19 +25,19 @@ from bot.messages import Reply
 from bot.observability.metrics import count_delivery, observe_tick
 from bot.settings import Settings
 from scheduler.push_rules import PushRules
-from scheduler.senders import RETRY, UNREACHABLE, Sender, SendError
+from scheduler.senders import HOLD, RETRY, UNREACHABLE, Sender, SendError
 from store.db import Database
 from store.models import ChannelAccount, OutboxMessage
-from store.outbox_claims import (claim_due, defer_many, mark_dead, mark_retry, mark_sent_many,
-                                 mark_skipped, pick_recipients, release)
+from store.outbox_claims import (claim_due, defer_many, mark_dead, mark_held, mark_retry,
+                                 mark_sent_many, mark_skipped, pick_recipients, release)
 
 log = logging.getLogger("linli.outbox")
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-SENT, RETRIED, DEAD, DEFERRED, SKIPPED, LOST, RELEASED = (
-    "sent", "retried", "dead", "deferred", "skipped", "lost", "released")
+SENT, RETRIED, DEAD, DEFERRED, SKIPPED, LOST, RELEASED, HELD = (
+    "sent", "retried", "dead", "deferred", "skipped", "lost", "released", "held")
 
 
 @dataclass
@@ -52,6 +52,7 @@ class TickResult:
     skipped: int = 0
     lost: int = 0      # another worker took the row over before the outcome was recorded
     released: int = 0  # handed back unsent at shutdown
+    held: int = 0      # the channel may not send it now: waits for the recipient's next message
 
     def add(self, other: "TickResult") -> None:
         """Sum another result into this one."""
@@ -65,12 +66,13 @@ class _Plan:
     channel: str
     external_id: str
     reply: Reply
+    kind: str = ""                  # the outbox row's kind (reminder, poll, notice …)
 
 
 @dataclass(frozen=True)
 class _Outcome:
     row_id: int
-    kind: str                       # SENT, RETRIED, DEAD or DEFERRED
+    kind: str                       # SENT, RETRIED, DEAD, DEFERRED or HELD
     when: datetime | None = None    # the retry or deferral time
     error: str = ""
     account_id: int | None = None   # SENT: whose dialog keeps the choices; DEAD: the lost account
@@ -234,12 +236,17 @@ class OutboxWorker:
             if reply is None:
                 return self._settle(mark_skipped(session, row.id, self.worker_id, "obsolete"),
                                     SKIPPED, row)
-        return _Plan(account.id, account.channel, account.external_id, reply)
+        return _Plan(account.id, account.channel, account.external_id, reply, row.kind)
 
     async def _send(self, plan: _Plan) -> SendError | None:
         """Hand the reply to the channel; the failure, if any."""
+        sender = self.senders[plan.channel]
+        send_push = getattr(sender, "send_push", None)  # a KindSender
         try:
-            await self.senders[plan.channel].send(plan.external_id, plan.reply)
+            if send_push is not None:
+                await send_push(plan.external_id, plan.reply, plan.kind)
+            else:
+                await sender.send(plan.external_id, plan.reply)
         except SendError as exc:
             return exc
         except Exception as exc:  # noqa: BLE001
@@ -249,6 +256,8 @@ class OutboxWorker:
 
     async def _failed(self, row: OutboxMessage, plan: _Plan | None, exc: SendError) -> str:
         error = str(exc)[:400]
+        if exc.kind == HOLD:
+            return await self._record(_Outcome(row.id, HELD, error=error))
         if exc.kind == UNREACHABLE and plan is not None:
             return await self._record(_Outcome(row.id, DEAD, error=f"unreachable: {error}",
                                                account_id=plan.account_id))
@@ -300,6 +309,8 @@ class OutboxWorker:
             if o.kind == DEFERRED:
                 held.setdefault(o.when, []).append(o.row_id)
             elif o.kind == RETRIED and mark_retry(session, o.row_id, self.worker_id, o.error, o.when):
+                done.add(o.row_id)
+            elif o.kind == HELD and mark_held(session, o.row_id, self.worker_id, o.error):
                 done.add(o.row_id)
             elif o.kind == DEAD:
                 if o.account_id is not None:  # the person blocked the bot or left

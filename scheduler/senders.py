@@ -8,6 +8,8 @@ from bot.messages import Reply
 RETRY = "retry"              # try again later (429, 5xx, timeouts)
 UNREACHABLE = "unreachable"  # the person blocked the bot or left: stop trying this account
 FATAL = "fatal"              # the message itself is bad: retrying will not help
+HOLD = "hold"                # the channel may not send it now (WeChat's 48-hour window):
+                             # kept until the recipient writes again
 
 
 class SendError(Exception):
@@ -26,3 +28,12 @@ class Sender(Protocol):
 
     async def send(self, external_id: str, reply: Reply) -> None:
         """Deliver one reply to one channel account (a chat id, a userid …)."""
+
+
+class KindSender(Sender, Protocol):
+    """A sender whose way of delivering depends on the kind of push (reminder, poll, notice …).
+
+    The tick calls send_push instead of send on a sender that has it."""
+
+    async def send_push(self, external_id: str, reply: Reply, kind: str) -> None:
+        """Deliver one push of the given outbox kind to one channel account."""

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from store.groups import reachable_groups
 from store.models import CommunityGroup, Notice, NoticeSubscription, OutboxMessage
 from store.models.notices import ALL, CANCELLED, COMMUNITY, GRID, SCHEDULED, SENT, TEXT_MAX
-from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SKIPPED
+from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING, SKIPPED
 from store.models.outbox import SENT as ROW_SENT
 from store.outbox import enqueue
 from store.roles import audit
@@ -105,7 +105,7 @@ def cancel_notice(session: Session, notice_id: int, resident_id: int, now: datet
     stopped = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.idem_key.startswith(f"notice:{notice_id}:"),
-               OutboxMessage.status.in_((PENDING, FAILED)))
+               OutboxMessage.status.in_((PENDING, FAILED, HELD)))
         .values(status=SKIPPED, last_error=CANCEL_REASON, lease_until=None)
         .execution_options(synchronize_session=False)).rowcount
     if not stopped:
@@ -122,7 +122,7 @@ def cancel_notice(session: Session, notice_id: int, resident_id: int, now: datet
 # What the delivery report makes of an outbox row's status.
 DELIVERED, FAILED_FOR_GOOD, WAITING, STOPPED = "sent", "failed", "waiting", "cancelled"
 _OUTCOME = {ROW_SENT: DELIVERED, DEAD: FAILED_FOR_GOOD, PENDING: WAITING, SENDING: WAITING,
-            FAILED: WAITING, SKIPPED: STOPPED}
+            FAILED: WAITING, HELD: WAITING, SKIPPED: STOPPED}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from store.db import Database
 from store.models import ChannelAccount, OutboxMessage
-from store.models.outbox import DEAD, FAILED, PENDING, SENDING, SENT, SKIPPED
+from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING, SENT, SKIPPED
 
 ERROR_LENGTH = 500  # the width of last_error
 
@@ -92,6 +92,13 @@ def mark_retry(session: Session, row_id: int, worker_id: str, error: str,
     """The delivery failed for now: try again at retry_at."""
     return bool(_finish(session, [row_id], worker_id, status=FAILED, due_at=retry_at,
                         last_error=_clip(error)))
+
+
+def mark_held(session: Session, row_id: int, worker_id: str, reason: str) -> bool:
+    """The channel cannot deliver it now: kept, unclaimed, until the recipient writes again."""
+    table = OutboxMessage.__table__
+    return bool(_finish(session, [row_id], worker_id, status=HELD, last_error=_clip(reason),
+                        attempts=table.c.attempts - 1))
 
 
 def mark_dead(session: Session, row_id: int, worker_id: str, error: str) -> bool:

@@ -14,10 +14,10 @@ from bot.app import open_database
 from bot.settings import get_settings
 from store.db import Database
 from store.models import ChannelAccount, OutboxMessage
-from store.models.outbox import DEAD, FAILED, PENDING, SENDING
+from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING
 from store.outbox_claims import outbox_rows
 
-WAITING = (PENDING, SENDING, FAILED)
+WAITING = (PENDING, SENDING, FAILED, HELD)  # held: waits for the resident's next message
 
 
 def local_time(when: datetime | None, zone: ZoneInfo) -> str:

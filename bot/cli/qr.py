@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 from bot.app import open_database
-from bot.handlers.web.deeplink import course_link
-from bot.settings import get_settings
+from bot.cli.wechat import wechat_api
+from bot.handlers.wechat.client import WechatApiError
+from bot.handlers.web.deeplink import COURSE_PREFIX, course_link, valid_code
+from bot.settings import Settings, get_settings
 from store.catalog import course_by_code
 
 BOX_PIXELS = 12  # one module; a 12 px module prints about 1 mm wide at 300 dpi — fine from a metre away
@@ -19,7 +22,11 @@ BORDER_MODULES = 4  # the quiet zone scanners need
 
 def make_course_qr(base_url: str, code: str, out_path: str | Path) -> Path:
     """Write a PNG QR code of the course's web chat link; returns the path (ValueError for a bad code)."""
-    link = course_link(base_url, code)
+    return make_qr_png(course_link(base_url, code), out_path)
+
+
+def make_qr_png(link: str, out_path: str | Path) -> Path:
+    """Write a PNG QR code holding link; returns the path."""
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=BOX_PIXELS, border=BORDER_MODULES)
     qr.add_data(link)
     qr.make(fit=True)
@@ -31,6 +38,23 @@ def make_course_qr(base_url: str, code: str, out_path: str | Path) -> Path:
     return out
 
 
+def run_course_qr(settings: Settings, code: str, out: Path) -> int:
+    """A parametric 公众号 QR code whose scan opens the course in the chat, written as a PNG."""
+    if not valid_code(code):
+        print(f"课程编号不能放进二维码：{code}", file=sys.stderr)
+        return 2
+    api = wechat_api(settings)
+    if api is None:
+        return 2
+    try:
+        answer = asyncio.run(api.create_qrcode(COURSE_PREFIX + code))
+    except WechatApiError as exc:
+        print(f"微信拒绝生成二维码：{exc}", file=sys.stderr)
+        return 1
+    print(make_qr_png(answer["url"], out))
+    return 0
+
+
 def cmd_qr_course(args: argparse.Namespace) -> int:
     """A poster QR code that opens a course in the web chat; 2 for an unknown course or a bad address."""
     settings = get_settings()
@@ -38,6 +62,8 @@ def cmd_qr_course(args: argparse.Namespace) -> int:
         if course_by_code(s, args.code) is None:
             print(f"没有找到课程：{args.code}", file=sys.stderr)
             return 2
+    if args.wechat:
+        return run_course_qr(settings, args.code, Path(args.out))
     try:
         out = make_course_qr(args.base_url or settings.web.public_url, args.code, Path(args.out))
     except ValueError as exc:
@@ -55,4 +81,5 @@ def add_commands(sub) -> None:
     course.add_argument("code")
     course.add_argument("--out", required=True, help="PNG 文件路径")
     course.add_argument("--base-url", default=None, help="网页聊天的地址（默认取 web.public_url）")
+    course.add_argument("--wechat", action="store_true", help="公众号带参数二维码：扫码关注后直接打开课程")
     course.set_defaults(func=cmd_qr_course)

@@ -5,10 +5,11 @@ from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.telegram.channel import CHANNEL as TELEGRAM
 from bot.handlers.web.channel import CHANNEL as WEB
+from bot.handlers.wechat.channel import CHANNEL as WECHAT
 from bot.handlers.wecom.channel import CHANNEL as WECOM
 from bot.settings import Settings
 
-CHANNELS: tuple[Channel, ...] = (WEB, TELEGRAM, WECOM)
+CHANNELS: tuple[Channel, ...] = (WEB, TELEGRAM, WECOM, WECHAT)
 
 
 class ChannelMissing(RuntimeError):

@@ -4,7 +4,8 @@ from store.models.people import ChannelAccount, Resident
 from store.models.enrolment import Enrolment, SessionLeave
 from store.models.dialog import DialogState, ProcessedUpdate
 from store.models.outbox import OutboxMessage
-from store.models.wecom import WecomGroupChat, WecomToken
+from store.models.wecom import WecomGroupChat, WecomKfCursor, WecomToken
+from store.models.wechat import WechatWindow
 from store.models.link import LinkCode, LinkFailure
 from store.models.web import WebInboxMessage, WebSession
 from store.models.rating import Rating
@@ -18,7 +19,7 @@ from store.models.votes import Ballot, Vote, VoteOption
 from store.models.notices import CommunityGroup, GroupBindCode, Notice, NoticeSubscription
 
 __all__ = [
-    "WecomToken", "WecomGroupChat", "LinkCode", "LinkFailure",
+    "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
     "Category", "ClassSession", "Course", "Venue", "ChannelAccount", "Resident",
     "Enrolment", "SessionLeave", "DialogState", "ProcessedUpdate", "OutboxMessage",
     "Rating", "AuditEntry", "InviteCode", "RoleGrant",

@@ -14,6 +14,7 @@ SENT = "sent"
 FAILED = "failed"
 DEAD = "dead"
 SKIPPED = "skipped"  # obsolete when its turn came (e.g. the session was cancelled): not sent
+HELD = "held"  # the channel cannot deliver it now: waits until the resident writes again
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -29,3 +29,13 @@ class WecomGroupChat(SQLModel, table=True):
     grid: str = Field(default="", max_length=60)
     name: str = Field(max_length=50)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class WecomKfCursor(SQLModel, table=True):
+    """How far linli has read one 微信客服 account's messages (kf/sync_msg's next_cursor)."""
+
+    __tablename__ = "wecom_kf_cursor"
+
+    open_kfid: str = Field(primary_key=True, max_length=64)
+    cursor: str = Field(default="", max_length=200)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)

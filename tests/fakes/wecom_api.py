@@ -1,11 +1,14 @@
 """A local fake of the WeCom API (qyapi.weixin.qq.com) with the behaviour our tests lean on.
 
+微信客服: `customer_writes` queues a WeChat user's message and returns the callback token;
+kf/sync_msg pages from a cursor (`kf_page_size` per page); kf/send_msg refuses more than
+`kf_limit` messages since the customer's last message (errcode 95001 in this fake).
+
 Tokens expire on request (42001, or 40014 for a token it never issued); application messages
 beyond the per-member limit inside a minute are dropped silently and counted, as WeCom does.
 """
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections import defaultdict, deque
@@ -14,10 +17,12 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.local_server import LocalServer
+
 OK = {"errcode": 0, "errmsg": "ok"}
 
 
-class FakeWecomApi:
+class FakeWecomApi(LocalServer):
     """Runs on 127.0.0.1 on a free port; `base_url` is what settings.wecom.api_base_url takes."""
 
     def __init__(self, corp_id: str = "wwfakecorp", secret: str = "fake-secret",
@@ -37,11 +42,16 @@ class FakeWecomApi:
         self.chats: dict[str, dict[str, Any]] = {}
         self.chat_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.fail_next: dict[str, list[int]] = defaultdict(list)  # path → errcodes to answer
+        self.kf_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # open_kfid → all
+        self.kf_sent: dict[str, list[dict[str, Any]]] = defaultdict(list)      # customer → ours
+        self.kf_tokens: set[str] = set()
+        self.kf_page_size = 1000
+        self.kf_limit = 5
+        self.kf_syncs = 0
+        self._kf_since: dict[str, int] = defaultdict(int)
         self._delivered: dict[str, deque[float]] = defaultdict(deque)
         self._response_codes: set[str] = set()
         self._used_codes: set[str] = set()
-        self._runner: web.AppRunner | None = None
-        self.base_url = ""
 
     # ---- control from tests -------------------------------------------------------------
     def expire_tokens(self) -> None:
@@ -52,31 +62,36 @@ class FakeWecomApi:
         """Text contents delivered to a member, in order."""
         return [m["text"]["content"] for m in self.messages[user] if m.get("msgtype") == "text"]
 
+    def customer_writes(self, open_kfid: str, user: str, text: str | None = None) -> str:
+        """A WeChat user writes text (None: a picture) to a 微信客服 account; the callback token."""
+        msg: dict[str, Any] = {"msgid": secrets.token_hex(8), "open_kfid": open_kfid,
+                               "external_userid": user, "send_time": int(time.time()), "origin": 3}
+        msg.update({"msgtype": "text", "text": {"content": text}} if text is not None
+                   else {"msgtype": "image", "image": {"media_id": "m-1"}})
+        self.kf_messages[open_kfid].append(msg)
+        self._kf_since[user] = 0
+        token = secrets.token_urlsafe(12)
+        self.kf_tokens.add(token)
+        return token
+
+    def kf_texts(self, user: str) -> list[str]:
+        """Texts our 微信客服 accounts sent to a WeChat user, in order."""
+        return [m["text"]["content"] for m in self.kf_sent[user]]
+
     def cards(self, user: str) -> list[dict[str, Any]]:
         """Template cards delivered to a member, in order."""
         return [m["template_card"] for m in self.messages[user] if m.get("msgtype") == "template_card"]
 
     # ---- server -------------------------------------------------------------------------
-    async def start(self) -> str:
-        """Start serving; returns the base URL."""
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The endpoints our code calls."""
         app.router.add_get("/cgi-bin/gettoken", self.gettoken)
         app.router.add_post("/cgi-bin/message/send", self.message_send)
         app.router.add_post("/cgi-bin/message/update_template_card", self.update_card)
         app.router.add_post("/cgi-bin/appchat/create", self.appchat_create)
         app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}"
-        return self.base_url
-
-    async def close(self) -> None:
-        """Stop serving."""
-        if self._runner is not None:
-            await self._runner.cleanup()
+        app.router.add_post("/cgi-bin/kf/sync_msg", self.kf_sync)
+        app.router.add_post("/cgi-bin/kf/send_msg", self.kf_send)
 
     async def __aenter__(self) -> "FakeWecomApi":
         await self.start()
@@ -103,10 +118,6 @@ class FakeWecomApi:
             code = self.fail_next[path].pop(0)
             return {"errcode": code, "errmsg": f"injected {code}"}
         return None
-
-    @staticmethod
-    async def _json(request: web.Request) -> dict[str, Any]:
-        return json.loads((await request.read()).decode("utf-8"))
 
     def _deliver(self, user: str, msg: dict[str, Any]) -> None:
         now = self.clock()
@@ -173,3 +184,30 @@ class FakeWecomApi:
             return web.json_response({"errcode": 86003, "errmsg": "chat not found"})
         self.chat_messages[data["chatid"]].append(data)
         return web.json_response(OK)
+
+    async def kf_sync(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "kf/sync_msg")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        self.kf_syncs += 1
+        if data.get("token") not in self.kf_tokens:
+            return web.json_response({"errcode": 95007, "errmsg": "invalid msg token"})
+        start = int(data.get("cursor") or 0)
+        messages = self.kf_messages[data.get("open_kfid", "")]
+        page = messages[start:start + min(self.kf_page_size, int(data.get("limit") or 1000))]
+        end = start + len(page)
+        return web.json_response({**OK, "next_cursor": str(end), "has_more": int(end < len(messages)),
+                                  "msg_list": page})
+
+    async def kf_send(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "kf/send_msg")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        user = data.get("touser", "")
+        if self._kf_since[user] >= self.kf_limit:
+            return web.json_response({"errcode": 95001, "errmsg": "send msg count limit"})
+        self._kf_since[user] += 1
+        self.kf_sent[user].append(data)
+        return web.json_response({**OK, "msgid": secrets.token_hex(8)})

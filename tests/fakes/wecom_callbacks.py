@@ -67,6 +67,12 @@ class FakeWecomCallbacks:
         """An event (enter_agent, subscribe …)."""
         return self._xml(user, "event", Event=event, **fields)
 
+    def kf_event_xml(self, token: str, open_kfid: str) -> str:
+        """微信客服: new messages wait to be pulled with token (no FromUserName, no AgentID)."""
+        return (f"<xml><ToUserName>{cdata(self.corp_id)}</ToUserName><CreateTime>{self._now()}</CreateTime>"
+                f"<MsgType>{cdata('event')}</MsgType><Event>{cdata('kf_msg_or_event')}</Event>"
+                f"<Token>{cdata(token)}</Token><OpenKfId>{cdata(open_kfid)}</OpenKfId></xml>")
+
     def card_click_xml(self, user: str, key: str, task_id: str, response_code: str | None = None) -> str:
         """A button pressed on a button_interaction template card."""
         return self.event_xml(user, "template_card_event", EventKey=key, TaskId=task_id,

@@ -11,7 +11,7 @@ from store.groups import WECOM_GROUP
 
 
 def every_channel_on(settings):
-    """Shipped settings with Telegram and WeCom configured (hosts that are never called)."""
+    """Shipped settings with Telegram, WeCom and the 公众号 configured (hosts that are never called)."""
     return settings.model_copy(update={
         "telegram": settings.telegram.model_copy(update={
             "token": SecretStr("123:abc"), "base_url": "http://127.0.0.1:9/bot",
@@ -20,13 +20,16 @@ def every_channel_on(settings):
             "corp_id": "ww-test", "secret": SecretStr("s"), "token": SecretStr("t"),
             "encoding_aes_key": SecretStr("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"), "agent_id": "1000002",
             "api_base_url": "http://127.0.0.1:9/"}),
+        "wechat": settings.wechat.model_copy(update={
+            "app_id": "wx-test", "app_secret": SecretStr("s"), "token": SecretStr("t"),
+            "api_base_url": "http://127.0.0.1:9/"}),
     })
 
 
 def test_every_outbox_target_has_a_sender_when_every_channel_is_on(dialogs, settings):
     service = build_service(every_channel_on(settings), dialogs=dialogs)
     assert set(service.senders) == set(outbox_targets())
-    assert {"telegram", "wecom", WECOM_GROUP, "web"} <= set(service.senders)
+    assert {"telegram", "wecom", WECOM_GROUP, "web", "wechat"} <= set(service.senders)
 
 
 def test_with_no_tokens_only_the_web_chat_runs(dialogs, settings):

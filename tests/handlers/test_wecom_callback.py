@@ -132,7 +132,7 @@ async def test_pictures_and_voice_get_a_friendly_text_only_note_once(dialogs, se
         for _ in range(2):  # WeCom retries a callback it thinks went unanswered
             assert (await stack.callbacks.post_raw(params, body)).status == 200
         await stack.channel.drain()
-        assert stack.fake.texts("sunqi") == [t("wecom_text_only")]
+        assert stack.fake.texts("sunqi") == [t("text_only")]
 
 
 async def test_entering_the_app_shows_the_menu_and_other_events_are_ignored(dialogs, settings):

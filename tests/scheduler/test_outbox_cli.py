@@ -35,7 +35,7 @@ def test_waiting_and_dead_rows(sqlite_db):
         mark_dead(s, row.id, "w", "unreachable: Forbidden:\nbot was blocked")
 
     waiting = listing(db, dead_only=False)
-    assert waiting[0] == "# pending 1  sending 0  failed 0  dead 1"
+    assert waiting[0] == "# pending 1  sending 0  failed 0  held 0  dead 1"
     [line] = waiting[2:]
     assert "poll" in line and "2026-12-01 10:00" in line and "pending" in line
     assert f"resident:{resident.id}" in line

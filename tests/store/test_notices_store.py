@@ -10,7 +10,7 @@ from store.groups import (bind_group, bind_wecom_group, group_joined, group_left
                           issue_bind_code, known_communities, reachable_groups)
 from store.models import AuditEntry, ChannelAccount, Notice, OutboxMessage, Resident
 from store.models.notices import ALL, CANCELLED, COMMUNITY, GRID, SENT
-from store.models.outbox import DEAD, PENDING, SKIPPED
+from store.models.outbox import DEAD, HELD, PENDING, SKIPPED
 from store.models.outbox import SENT as ROW_SENT
 from store.notices import (DELIVERED, FAILED_FOR_GOOD, STOPPED, WAITING, Target, cancel_notice,
                            create_notice, delivery_report, recent_notices, subscribe,
@@ -178,3 +178,16 @@ def test_a_notice_with_nothing_left_waiting_counts_as_sent(db, worker):
         assert cancel_notice(s, nid, worker, NOW) is None
     with db.session() as s:
         assert s.get(Notice, nid).status == SENT
+
+
+def test_a_notice_held_for_a_wechat_follower_shows_as_waiting_and_can_be_cancelled(db, worker):
+    only = bound_group(db, worker, "-1001", "幸福社区")
+    with db.session() as s:
+        nid = create_notice(s, author_id=worker, text="周六停水", target=Target(COMMUNITY, "幸福社区"),
+                            send_at=NOW, urgent=False, payload={"text": "周六停水"}, now=NOW).id
+    _mark(db, f"group:{only}", HELD, "outside WeChat's 48-hour window")
+    with db.session() as s:
+        [delivery] = delivery_report(s, nid).deliveries
+        assert delivery.outcome == WAITING and "48-hour" in delivery.error
+    with db.session() as s:
+        assert cancel_notice(s, nid, worker, NOW) == 1

@@ -24,18 +24,21 @@ from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.dialogs.engine import Dialogs
+from bot.handlers.background import Background, add_callback_routes
 from bot.handlers.http_body import BodyTooLarge, read_limited
-from bot.messages import Incoming, Reply, Turn
+from bot.handlers.keyed_locks import KeyedLocks
 from bot.handlers.wecom.client import WecomApi, WecomApiError
+from bot.handlers.wecom.kf import KfInbox, KfLine
 from bot.handlers.wecom.sender import WecomSender
+from bot.messages import Incoming, Reply, Turn
 from bot.settings import Settings
 from bot.texts import t
 from scheduler.replies import deliver_owed
 from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
-SHUTDOWN_WAIT_SECONDS = 20
 START_EVENTS = ("enter_agent", "subscribe")
+KF_EVENT = "kf_msg_or_event"
 # An encrypted text message of 2048 bytes is under 4 KB; events are smaller still.
 MAX_BODY_BYTES = 64 * 1024
 _DIGITS = re.compile(r"^[0-9]{1,20}$")
@@ -51,6 +54,8 @@ class Job:
     incoming: Incoming | None = None  # None: a message type we cannot read (image, voice …)
     update_key: str = ""
     response_code: str | None = None  # set for a card click: the card to grey out
+    kf_token: str = ""                # set for a 微信客服 event: pull with it
+    open_kfid: str = ""
 
 
 def _text(data: dict, name: str, limit: int = 8192) -> str:
@@ -74,6 +79,11 @@ def job_for(xml: str) -> Job | None:
     """Translate a decrypted callback; None for events that need no answer; ValueError when malformed."""
     msg = parse_message(xml)
     data = msg._data  # parse_message gives card events as UnknownMessage: the raw fields are here
+    if _text(data, "Event", 64).lower() == KF_EVENT:  # 微信客服: new messages to pull
+        token, open_kfid = _text(data, "Token", 256), _text(data, "OpenKfId", 64)
+        if not (token and open_kfid):
+            raise ValueError("kf event without Token or OpenKfId")
+        return Job("", kf_token=token, open_kfid=open_kfid)
     user = _text(data, "FromUserName", 64)
     if not user:
         raise ValueError("callback without FromUserName")
@@ -102,7 +112,7 @@ class WecomChannel:
 
     def __init__(self, dialogs: Dialogs, settings: Settings, api: WecomApi, *,
                  max_age_seconds: int | None = None, clock: Callable[[], float] = time.time,
-                 cards: bool = True):
+                 cards: bool = True, kf: KfInbox | None = None):
         w = settings.wecom
         token, key = w.token.get_secret_value(), w.encoding_aes_key.get_secret_value()
         if not (w.corp_id and token and key):
@@ -115,9 +125,9 @@ class WecomChannel:
                         if max_age_seconds is None else max_age_seconds)
         self.clock = clock
         self.cards = cards
-        self.tasks: set[asyncio.Task] = set()
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
+        self.background = Background()
+        self.kf = kf or KfInbox(dialogs, KfLine(api, dialogs.db, settings, dialogs.clock))
+        self._locks = KeyedLocks()
 
     async def verify(self, request: web.Request) -> web.Response:
         """GET: answer the decrypted echostr, nothing else."""
@@ -168,31 +178,33 @@ class WecomChannel:
             job = job_for(xml)
         except Exception:  # noqa: BLE001
             raise web.HTTPBadRequest() from None
-        if job is not None:
-            task = asyncio.create_task(self._run(job))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+        if job is not None and job.kf_token:
+            self.background.start(self._pull(job))
+        elif job is not None:
+            self.background.start(self._run(job))
         return web.Response(status=200, body=b"")
 
     async def _run(self, job: Job) -> None:
-        lock = self._locks.setdefault(job.user, asyncio.Lock())
-        self._waiting[job.user] = self._waiting.get(job.user, 0) + 1
         try:
-            async with lock:  # one member's messages are answered in the order they came
+            async with self._locks.hold(job.user):  # one member's messages answered in order
                 await self._answer(job)
         except WecomApiError as exc:
             log.warning("wecom reply failed: %s", exc)
         except Exception:  # noqa: BLE001
             log.exception("wecom callback handling failed")
-        finally:
-            self._waiting[job.user] -= 1
-            if not self._waiting[job.user]:
-                del self._waiting[job.user], self._locks[job.user]
+
+    async def _pull(self, job: Job) -> None:
+        try:
+            await self.kf.pull(job.kf_token, job.open_kfid)
+        except WecomApiError as exc:
+            log.warning("微信客服 messages not pulled: %s", exc)
+        except Exception:  # noqa: BLE001
+            log.exception("微信客服 pull failed")
 
     async def _answer(self, job: Job) -> None:
         if job.incoming is None:
             fresh = await asyncio.to_thread(self._claim, job.update_key)
-            turn = Turn([Reply(t("wecom_text_only", self.lang))] if fresh else [])
+            turn = Turn([Reply(t("text_only", self.lang))] if fresh else [])
         else:
             turn = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
         if not turn.replies:
@@ -214,17 +226,7 @@ class WecomChannel:
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for the callbacks still being handled (and those they start), up to timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while self.tasks:
-            left = None if deadline is None else deadline - loop.time()
-            if left is not None and left <= 0:
-                return
-            await asyncio.wait(set(self.tasks), timeout=left)
-
-    async def on_shutdown(self, app: web.Application) -> None:
-        """Let started work finish before the server stops."""
-        await self.drain(SHUTDOWN_WAIT_SECONDS)
+        await self.background.drain(timeout)
 
 
 WECOM_CHANNEL = web.AppKey("wecom_channel", WecomChannel)
@@ -235,7 +237,5 @@ def setup_wecom_routes(app: web.Application, dialogs: Dialogs, settings: Setting
     """Add GET (URL check) and POST (messages) at settings.wecom.callback_path; options go to WecomChannel."""
     channel = WecomChannel(dialogs, settings, client, **options)
     app[WECOM_CHANNEL] = channel
-    path = settings.wecom.callback_path
-    app.router.add_get(path, channel.verify, allow_head=False)
-    app.router.add_post(path, channel.receive)
-    app.on_shutdown.append(channel.on_shutdown)
+    add_callback_routes(app, settings.wecom.callback_path, channel.verify, channel.receive,
+                        channel.background)

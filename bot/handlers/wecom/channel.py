@@ -8,6 +8,7 @@ from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.wecom.callback import setup_wecom_routes
 from bot.handlers.wecom.client import build_api
 from bot.handlers.wecom.group_sender import WecomGroupSender
+from bot.handlers.wecom.kf import KF, KfInbox, KfLine, KfSender
 from bot.handlers.wecom.sender import WecomSender
 from bot.settings import Settings
 from store.groups import WECOM_GROUP
@@ -18,16 +19,19 @@ MEMBER = "wecom"
 
 
 def build_wecom(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
-    """WeCom when a corp id is set: messages from members, pushes to members and group chats."""
+    """WeCom when a corp id is set: members, group chats, and WeChat users through 微信客服."""
     if not settings.wecom.corp_id:
         log.info("wecom off (no corp_id)")
         return None
     api = build_api(settings.wecom, dialogs.db)
     lang = settings.general.language
+    kf = KfLine(api, dialogs.db, settings, dialogs.clock)
     return ChannelParts(
         "wecom",
-        senders={MEMBER: WecomSender(api, lang), WECOM_GROUP: WecomGroupSender(api, lang)},
-        routes=[lambda app: setup_wecom_routes(app, dialogs, settings, api)])
+        senders={MEMBER: WecomSender(api, lang), WECOM_GROUP: WecomGroupSender(api, lang),
+                 KF: KfSender(kf)},
+        routes=[lambda app: setup_wecom_routes(app, dialogs, settings, api,
+                                               kf=KfInbox(dialogs, kf))])
 
 
-CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP), build_wecom)
+CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP, KF), build_wecom)

@@ -3,116 +3,44 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-import requests
 from wechatpy.enterprise import WeChatClient
-from wechatpy.exceptions import WeChatClientException
 
+from bot.handlers.wechatpy_base import (TIMEOUT_SECONDS, ApiError, SerialCalls, SharedToken,
+                                        quiet_request_lines)
 from bot.settings import WeCom
 from store.db import Database
 from store.wecom_tokens import DbTokenStorage
 
-TOKEN_ERRORS = (40014, 42001)  # invalid / expired access token: fetch a new one, try once more
-TIMEOUT_SECONDS = 10
-
 log = logging.getLogger("linli.wecom")
 
-
-class WecomApiError(Exception):
-    """A failed WeCom call; the message never holds the token or the secret."""
-
-    def __init__(self, code: int | None, message: str, status: int | None = None,
-                 network: bool = False):
-        super().__init__(message)
-        self.code = code
-        self.status = status
-        self.network = network
+WecomApiError = ApiError  # a failed WeCom call; the message never holds the token or the secret
 
 
-def as_api_error(exc: BaseException) -> WecomApiError:
-    """Any error of a call as a WecomApiError (request URLs carry the token: they are left out)."""
-    if isinstance(exc, WecomApiError):
-        return exc
-    if isinstance(exc, WeChatClientException):
-        status = getattr(exc.response, "status_code", None)
-        if exc.errcode is None:
-            return WecomApiError(None, f"http {status}", status)
-        return WecomApiError(int(exc.errcode), f"wecom {exc.errcode}: {str(exc.errmsg)[:200]}", status)
-    if isinstance(exc, requests.RequestException):
-        return WecomApiError(None, f"network: {type(exc).__name__}", network=True)
-    return WecomApiError(None, f"error: {type(exc).__name__}")
-
-
-class WecomClient(WeChatClient):
+class WecomClient(SharedToken, WeChatClient):
     """wechatpy's WeCom client with a configurable base URL and a token shared through storage."""
+
+    token_path = "gettoken"
 
     def __init__(self, corp_id: str, secret: str, agent_id: int, api_base_url: str, storage,
                  timeout: float = TIMEOUT_SECONDS):
         self.agent_id = agent_id
         super().__init__(corp_id, secret, session=storage, timeout=timeout, auto_retry=False)
         self.API_BASE_URL = f"{api_base_url.rstrip('/')}/cgi-bin/"
-        # urllib3 logs request lines at DEBUG, and gettoken's line holds the secret.
-        logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
+        quiet_request_lines()
 
     @property
     def access_token_key(self) -> str:
         """The storage key: one token per application (the secret stays out of it)."""
         return f"wecom:{self.corp_id}:{self.agent_id}:access_token"
 
-    @property
-    def access_token(self) -> str:
-        """The shared token; fetched when the storage has none that is still good."""
-        token = self.session.get(self.access_token_key)
-        if token:
-            return token
-        self.fetch_access_token()
-        return self.session.get(self.access_token_key)
-
-    def fetch_access_token(self) -> dict[str, Any]:
-        """Get a new token from {base}/cgi-bin/gettoken and store it with its lifetime."""
-        res = self._http.get(self.API_BASE_URL + "gettoken", timeout=self.timeout,
-                             params={"corpid": self.corp_id, "corpsecret": self.secret})
-        try:
-            res.raise_for_status()
-        except requests.RequestException as exc:
-            raise WeChatClientException(None, None, client=self, request=exc.request,
-                                        response=exc.response) from None
-        result = res.json()
-        if result.get("errcode", 0) != 0:
-            raise WeChatClientException(result["errcode"], result.get("errmsg", ""), client=self,
-                                        request=res.request, response=res)
-        expires_in = int(result.get("expires_in", 7200))
-        self.session.set(self.access_token_key, result["access_token"], expires_in)
-        self.expires_at = int(time.time()) + expires_in
-        return result
-
-    def _request(self, method, url_or_endpoint, **kwargs):
-        attempt = self._attempt(kwargs)
-        try:
-            return super()._request(method, url_or_endpoint, **attempt)
-        except WeChatClientException as exc:
-            if exc.errcode not in TOKEN_ERRORS:
-                raise
-            self._refresh_token(attempt["params"].get("access_token"))
-        return super()._request(method, url_or_endpoint, **self._attempt(kwargs))
-
-    @staticmethod
-    def _attempt(kwargs: dict[str, Any]) -> dict[str, Any]:
-        # wechatpy writes the token into params and encodes data in place: give each try its own.
-        return dict(kwargs, params=dict(kwargs.get("params") or {}))
-
-    def _refresh_token(self, used: str | None) -> None:
-        current = self.session.get(self.access_token_key)
-        if current and current != used:
-            return  # another worker has already put a new token in the store
-        self.session.delete(self.access_token_key)
-        log.info("wecom access token refused, fetching a new one")
-        self.fetch_access_token()
+    def token_params(self) -> dict[str, str]:
+        """gettoken's query: the corp id and the application secret."""
+        return {"corpid": self.corp_id, "corpsecret": self.secret}
 
 
 class MemberRateLimiter:
@@ -164,22 +92,7 @@ class WecomApi:
         self.client = client
         self.agent_id = client.agent_id
         self.limiter = limiter
-        self._queue: asyncio.Lock | None = None
-        self._thread_lock = threading.Lock()  # also holds if an awaiting caller is cancelled
-
-    async def call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run one synchronous client call in a thread, after the calls before it."""
-        if self._queue is None:
-            self._queue = asyncio.Lock()
-        async with self._queue:
-            try:
-                return await asyncio.to_thread(self._locked, func, *args, **kwargs)
-            except Exception as exc:  # noqa: BLE001
-                raise as_api_error(exc) from None
-
-    def _locked(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with self._thread_lock:
-            return func(*args, **kwargs)
+        self.call = SerialCalls("wecom").call
 
     async def _limit(self, user: str) -> None:
         if self.limiter is not None:
@@ -211,6 +124,18 @@ class WecomApi:
         data = {"userids": list(users), "agentid": self.agent_id, "response_code": response_code,
                 "button": {"replace_name": replace_name}}
         await self.call(self.client.post, "message/update_template_card", data=data)
+
+    async def kf_sync(self, token: str, open_kfid: str, cursor: str) -> dict[str, Any]:
+        """One page of a 微信客服 account's messages after cursor (token: the callback's)."""
+        data = {"token": token, "open_kfid": open_kfid, "limit": 1000}
+        if cursor:
+            data["cursor"] = cursor
+        return await self.call(self.client.post, "kf/sync_msg", data=data)
+
+    async def kf_send_text(self, open_kfid: str, user: str, text: str) -> None:
+        """A text message from a 微信客服 account to a WeChat user."""
+        data = {"touser": user, "open_kfid": open_kfid, "msgtype": "text", "text": {"content": text}}
+        await self.call(self.client.post, "kf/send_msg", data=data)
 
     async def appchat_create(self, chat_id: str, name: str, owner: str, users: Iterable[str]) -> str:
         """Create a group chat; returns its chat id."""

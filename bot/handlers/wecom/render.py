@@ -5,6 +5,7 @@ import logging
 import uuid
 from typing import Any
 
+from bot.handlers.plain_text import reply_as_text
 from bot.messages import Reply
 from bot.handlers.text_split import split_text as split_by_size
 from bot.handlers.text_split import utf8_bytes
@@ -26,15 +27,7 @@ def choice_lines(reply: Reply, lang: str = "zh") -> list[str]:
 
 def reply_text(reply: Reply, lang: str = "zh") -> str:
     """The whole reply as text: message, links of attachments, numbered choices."""
-    lines = [reply.text] if reply.text else []
-    # Only links can be shown; a local file would need a media upload first.
-    for mark, value in (("[图片]", reply.picture), ("[文件]", reply.file)):
-        if value and value.startswith(("http://", "https://")):
-            lines.append(f"{mark} {value}")
-    if reply.choices:
-        lines.append("")
-        lines.extend(choice_lines(reply, lang))
-    return "\n".join(lines).strip()
+    return reply_as_text(reply, choice_lines(reply, lang))
 
 
 def split_text(text: str, limit: int = TEXT_BYTES_MAX) -> list[str]:

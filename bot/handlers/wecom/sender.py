@@ -4,7 +4,8 @@ from __future__ import annotations
 from bot.messages import Reply
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.render import send_reply
-from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
+from bot.handlers.wechatpy_base import error_kind as shared_error_kind
+from scheduler.senders import SendError
 
 # 45009 API frequency limit, 45033 concurrency limit, -1 WeCom busy; token errors that survived
 # one refresh are passing trouble too.
@@ -16,13 +17,7 @@ RATE_LIMIT_PAUSE = 60.0
 
 def error_kind(error: WecomApiError) -> str:
     """RETRY, UNREACHABLE or FATAL for a failed call."""
-    if error.network or (error.code is None and (error.status is None or error.status >= 500)):
-        return RETRY
-    if error.code in RETRY_CODES:
-        return RETRY
-    if error.code in UNREACHABLE_CODES:
-        return UNREACHABLE
-    return FATAL
+    return shared_error_kind(error, RETRY_CODES, UNREACHABLE_CODES)
 
 
 class WecomSender:
