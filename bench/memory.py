@@ -217,7 +217,7 @@ IMPORT_GROUPS = [
     ("dialogs, every flow", ["bot.dialogs.engine"]),
     ("alembic (the schema check at start)", ["alembic", "bot.schema", "store.migrate"]),
     ("scheduler, web server, the rest of serve", ["apscheduler", "bot.serve", "bot.handlers.web.server",
-                                                  "bot.observability.health"]),
+                                                  "bot.health"]),
 ]
 IMPORT_PROBE = """
 import importlib, json, os, sys

@@ -118,7 +118,7 @@ def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any
     # service is built: `linli chat` and the other commands start without them.
     from bot.handlers.registry import build_channels
     from bot.handlers.web.server import build_web_app
-    from bot.observability.health import setup_ops_routes
+    from bot.health import setup_ops_routes
     if dialogs is None:
         db = open_database(settings)
         ensure_catalogue(db, settings)

@@ -7,7 +7,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.messages import Reply
-from bot.observability.health import setup_ops_routes
+from bot.health import setup_ops_routes
 from bot.handlers.web.server import build_web_app
 from bot.app import build_worker
 from scheduler.senders import SendError

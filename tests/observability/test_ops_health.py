@@ -6,7 +6,7 @@ import asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.observability.health import STARTUP_GRACE_SECONDS, STALE_TICKS, setup_ops_routes
+from bot.health import STARTUP_GRACE_SECONDS, STALE_TICKS, setup_ops_routes
 from bot.app import build_worker
 from store.db import Database
 
