@@ -279,7 +279,7 @@ async def measure(start, replies: Replies, category_id: int, base: int) -> dict[
 
 
 async def bench() -> dict[str, Any]:
-    from tests.support.workers import free_port, worker_env
+    from tests.support.workers import free_port, linli_env, telegram_on
     base_url = os.environ.get("LINLI_BENCH_DATABASE_URL") or os.environ.get("LINLI_TEST_DATABASE_URL")
     if not base_url:
         raise SystemExit("set LINLI_TEST_DATABASE_URL (PostgreSQL) to run this benchmark")
@@ -311,8 +311,9 @@ async def bench() -> dict[str, Any]:
                 port = free_port()
                 # Production-like, except pacing: the fake is not Telegram, and these residents
                 # tap seven buttons in a second.
-                env = worker_env(api, schema_url, port, logs / "files", TELEGRAM__WEBHOOK_SECRET=SECRET,
-                                 SCHEDULER__TICK_SECONDS="5", DATABASE__POOL_SIZE="10")
+                env = linli_env(schema_url, logs / "files", **{**telegram_on(api),
+                                 "TELEGRAM__WEBHOOK_SECRET": SECRET, "WEB__PORT": str(port),
+                                 "SCHEDULER__TICK_SECONDS": "5", "DATABASE__POOL_SIZE": "10"})
                 with (logs / f"linli-{n}-{i}.log").open("wb") as log:
                     procs.append(await asyncio.create_subprocess_exec(
                         sys.executable, "-m", "bot.cli", "serve", cwd=str(ROOT), env=env,
