@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
-from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
 from bot.dialogs.engine import Dialogs
+from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
 from bot.dialogs.pushes.housekeeping import run_housekeeping
 from bot.dialogs.pushes.rules import DialogPushRules
 from bot.schema import SchemaNotReady, prepare_schema
