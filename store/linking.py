@@ -172,6 +172,9 @@ def merge_residents(session: Session, keep_id: int, drop_id: int) -> MergeResult
     """Move everything of resident drop_id to keep_id and delete drop_id, in the caller's transaction."""
     result = MergeResult()
     session.flush()
+    # Both people locked, lower id first: a turn of either waits, then sees the merged person.
+    session.execute(select(Resident.id).where(Resident.id.in_((keep_id, drop_id)))
+                 .order_by(Resident.id).with_for_update()).all()
     _merge_enrolments(session, keep_id, drop_id, result)
     _merge_outbox(session, keep_id, drop_id)
     for account in session.scalars(select(ChannelAccount).where(ChannelAccount.resident_id == drop_id)):

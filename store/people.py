@@ -47,6 +47,20 @@ def get_or_create_account(session: Session, channel: str, external_id: str,
         return find_account(session, channel, external_id), False
 
 
+def lock_person(session: Session, account: ChannelAccount) -> ChannelAccount:
+    """Lock the resident behind the account for the rest of the turn, so the turn sees one person.
+
+    If an account merge moved the account while this waited for the lock, the account is read
+    again and the resident it now belongs to is locked instead."""
+    for _ in range(3):
+        held = session.exec(select(Resident.id).where(Resident.id == account.resident_id)
+                            .with_for_update()).first()
+        if held is not None:
+            return account
+        session.refresh(account)
+    raise LookupError(f"resident of account {account.id} keeps moving")
+
+
 def accounts_of(session: Session, resident_id: int) -> list[ChannelAccount]:
     """A resident's reachable accounts, the most recently used first."""
     return list(session.exec(

@@ -26,7 +26,7 @@ from store.db import Database
 from store.dialog_state import claim_update, load_state, save_state
 from store.models import ChannelAccount
 from store.outbox import owe_replies
-from store.people import get_or_create_account
+from store.people import get_or_create_account, lock_person
 
 log = logging.getLogger("linli.dialogs")
 
@@ -86,6 +86,7 @@ class Dialogs:
                 return Turn([])
             account, is_new = get_or_create_account(
                 session, incoming.channel, incoming.user_id, incoming.display_name)
+            account = lock_person(session, account)
             chat, now = chat_of(incoming), self.clock.now()
             saved = load_state(session, account.id, chat, now)
             ctx = Context(session=session, settings=self.settings, account=account, now=now,
