@@ -25,11 +25,17 @@ def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, An
         due_at=due_at, resident_id=resident_id, account_id=account_id, urgent=urgent,
         status=PENDING, attempts=0, last_error="", created_at=utcnow(),
     )
+    return insert_once(session, values) is not None
+
+
+def insert_once(session: Session, values: dict[str, Any]) -> int | None:
+    """Insert an outbox row unless its idem_key exists; the new row's id, or None."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(
         index_elements=["idem_key"]).returning(OutboxMessage.id)
     # rowcount is -1 on PostgreSQL when RETURNING is in play; a returned id is certain.
-    return session.execute(stmt).first() is not None
+    row = session.execute(stmt).first()
+    return row[0] if row is not None else None
 
 
 def drop_pending(session: Session, key_prefix: str) -> int:
@@ -47,21 +53,14 @@ def owe_replies(session: Session, *, key_prefix: str, payloads: list[dict[str, A
 
     Written in the turn's transaction: if the worker dies before sending, the lease runs out and
     the tick sends them, so a committed turn never loses its answer."""
-    ids = []
-    for index, payload in enumerate(payloads):
-        values = dict(
-            idem_key=f"{key_prefix}:{index}"[:160], kind=REPLY,
-            payload=json.dumps(payload, ensure_ascii=False), due_at=now, account_id=account_id,
-            urgent=True, status=SENDING, attempts=1, last_error="", lease_until=lease_until,
-            claimed_by=worker_id, created_at=now,
-        )
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-            index_elements=["idem_key"]).returning(OutboxMessage.id)
-        row = session.execute(stmt).first()
-        if row is not None:
-            ids.append(row[0])
-    return ids
+    ids = (insert_once(session, dict(
+        idem_key=f"{key_prefix}:{index}"[:160], kind=REPLY,
+        payload=json.dumps(payload, ensure_ascii=False), due_at=now, account_id=account_id,
+        urgent=True, status=SENDING, attempts=1, last_error="", lease_until=lease_until,
+        claimed_by=worker_id, created_at=now)) for index, payload in enumerate(payloads))
+    return [row_id for row_id in ids if row_id is not None]
+
+
 def drop_pending_key(session: Session, idem_key: str) -> int:
     """Remove the pending push with exactly this key; returns how many (0 or 1)."""
     result = session.execute(

@@ -22,6 +22,7 @@ from bot.observability.metrics import observe_turn
 from bot.settings import Settings
 from bot.texts import t
 from scheduler.outbox_worker import default_worker_id
+from scheduler.replies import Delivered, Send, deliver_owed
 from store.db import Database
 from store.dialog_state import claim_update, load_state, save_state
 from store.models import ChannelAccount
@@ -68,6 +69,11 @@ class Dialogs:
             return Turn([Reply(t("busy", self.settings.general.language))])
         finally:
             observe_turn(incoming.channel, time.perf_counter() - started)
+
+    async def deliver(self, turn: Turn, send: Send) -> Delivered:
+        """Send a turn's replies in order and record each in its outbox row; failures wait for the tick."""
+        return await deliver_owed(self.db, self.worker_id, turn.replies, turn.owed, send,
+                                  self.clock.now, self.settings.scheduler.backoff_base_seconds)
 
     def _owe(self, session: Session, incoming: Incoming, account: ChannelAccount,
              replies: list[Reply]) -> list[int]:

@@ -1,14 +1,13 @@
 """Waiting until the replies a channel sent are recorded, as the service records them after sending."""
 from __future__ import annotations
 
-import asyncio
-
 from sqlmodel import select
 
 from store.db import Database
 from store.models import OutboxMessage
 from store.models.outbox import SENDING
 from store.outbox import REPLY
+from tests.support.waiting import wait_until
 
 
 def replies_in_hand(db: Database) -> int:
@@ -20,9 +19,4 @@ def replies_in_hand(db: Database) -> int:
 
 async def replies_settled(db: Database, timeout: float = 10.0) -> None:
     """Wait until no reply is in hand (before a test moves its clock past the reply lease)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while replies_in_hand(db):
-        if loop.time() > deadline:
-            raise AssertionError("replies still in hand after the channel sent them")
-        await asyncio.sleep(0.01)
+    await wait_until(lambda: not replies_in_hand(db), timeout, "replies recorded after the channel sent them")

@@ -8,7 +8,7 @@ from bot.dialogs.engine import Dialogs
 from bot.handlers.telegram.render import send_reply
 from bot.handlers.telegram.sender import classify
 from bot.messages import Reply, Turn
-from scheduler.replies import Delivered, deliver_owed
+from scheduler.replies import Delivered
 
 
 async def deliver_turn(dialogs: Dialogs, bot: Bot, chat_id: int | str, turn: Turn) -> Delivered:
@@ -19,5 +19,4 @@ async def deliver_turn(dialogs: Dialogs, bot: Bot, chat_id: int | str, turn: Tur
         except TelegramError as exc:
             raise classify(exc) from exc
 
-    return await deliver_owed(dialogs.db, dialogs.worker_id, turn.replies, turn.owed, send,
-                              dialogs.clock.now, dialogs.settings.scheduler.backoff_base_seconds)
+    return await dialogs.deliver(turn, send)

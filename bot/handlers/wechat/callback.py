@@ -31,7 +31,6 @@ from bot.handlers.wechat.window import mark_unfollowed, opened_by
 from bot.messages import Reply, Turn
 from bot.settings import Settings
 from bot.texts import t
-from scheduler.replies import deliver_owed
 from store.dialog_state import claim_update
 from store.outbox_claims import mark_sent_many
 
@@ -199,8 +198,7 @@ class WechatChannel:
             except WechatApiError as exc:
                 raise as_send_error(exc) from exc
 
-        await deliver_owed(self.dialogs.db, self.dialogs.worker_id, done.replies, done.owed, send,
-                           self.dialogs.clock.now, self.dialogs.settings.scheduler.backoff_base_seconds)
+        await self.dialogs.deliver(done, send)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for turns and sends still under way (and those they start), up to timeout."""

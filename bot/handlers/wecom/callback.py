@@ -33,7 +33,6 @@ from bot.handlers.wecom.sender import WecomSender
 from bot.messages import Incoming, Reply, Turn
 from bot.settings import Settings
 from bot.texts import t
-from scheduler.replies import deliver_owed
 from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
@@ -216,9 +215,7 @@ class WecomChannel:
             except WecomApiError as exc:
                 log.info("wecom card not updated: %s", exc)
         sender = WecomSender(self.api, self.lang, self.cards)
-        await deliver_owed(self.dialogs.db, self.dialogs.worker_id, turn.replies, turn.owed,
-                           lambda reply: sender.send(job.user, reply), self.dialogs.clock.now,
-                           self.dialogs.settings.scheduler.backoff_base_seconds)
+        await self.dialogs.deliver(turn, lambda reply: sender.send(job.user, reply))
 
     def _claim(self, update_key: str) -> bool:
         with self.dialogs.db.session() as session:

@@ -22,7 +22,6 @@ from bot.handlers.wecom.sender import RETRY_CODES, UNREACHABLE_CODES
 from bot.messages import Incoming, Reply, Turn
 from bot.settings import Settings
 from bot.texts import t
-from scheduler.replies import deliver_owed
 from scheduler.senders import HOLD, RETRY, SendError
 from store.db import Database
 from store.dialog_state import claim_update
@@ -131,8 +130,7 @@ class KfInbox:
             if not sent:  # over the limit: the tick's sender holds it for the next message
                 raise SendError(RETRY, HELD_NOTE)
 
-        await deliver_owed(self.db, self.dialogs.worker_id, done.replies, done.owed, send,
-                           self.dialogs.clock.now, self.dialogs.settings.scheduler.backoff_base_seconds)
+        await self.dialogs.deliver(done, send)
 
     def _load(self, open_kfid: str) -> str:
         with self.db.session() as session:
