@@ -16,10 +16,9 @@ from bot.handlers.console import ConsoleChat
 from bot.cli.report import write_report
 from bot.cli.vote import VoteFileError, create_from_file, draw_from_cli
 from store.models import AuditEntry, Ballot, Enrolment, Rating, Resident, Vote, VoteOption
-from store.people import get_or_create_account
-from store.roles import grant_role
 from tests.conftest import START
 from tests.support.catalog import add_course
+from tests.support.people import console_person
 
 
 @pytest.fixture
@@ -51,12 +50,7 @@ def november(sqlite_db):
 
 
 def organizer(dialogs: Dialogs, user: str = "boss") -> ConsoleChat:
-    chat = ConsoleChat(dialogs, user)
-    chat.say("/start")
-    with dialogs.db.session() as s:
-        account, _ = get_or_create_account(s, "console", user)
-        grant_role(s, account.resident_id, "organizer")
-    return chat
+    return console_person(dialogs, user, "organizer")
 
 
 def test_report_in_the_chat_sends_two_charts_and_the_workbook(november, file_settings, clock):

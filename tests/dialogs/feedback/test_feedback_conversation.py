@@ -7,14 +7,12 @@ import pytest
 from sqlmodel import select
 
 from bot.messages import Incoming
-from bot.handlers.console import ConsoleChat
 from store.models import AuditEntry, Feedback
 from store.models.staff import ORGANIZER
-from store.people import find_account
-from store.roles import grant_role
 from tests.conftest import START
 from tests.dialogs.push_delivery import deliver_due
 from tests.support.catalog import add_course
+from tests.support.people import console_person
 
 
 @pytest.fixture
@@ -25,18 +23,12 @@ def world(sqlite_db):
 
 @pytest.fixture
 def resident(dialogs, world):
-    chat = ConsoleChat(dialogs, "li")
-    chat.say("你好")
-    return chat
+    return console_person(dialogs, "li")
 
 
 @pytest.fixture
 def organizer(dialogs, world):
-    chat = ConsoleChat(dialogs, "organizer")
-    chat.say("你好")
-    with world.session() as s:
-        grant_role(s, find_account(s, "console", "organizer").resident_id, ORGANIZER)
-    return chat
+    return console_person(dialogs, "organizer", ORGANIZER)
 
 
 def saved(dialogs) -> list[Feedback]:

@@ -10,13 +10,14 @@ from bot.messages import Incoming
 from bot.handlers.console import ConsoleChat
 from store.models import AuditEntry, PointEntry, Redemption, Reward, Volunteer
 from store.models.staff import ORGANIZER, VOLUNTEER
-from store.people import find_account, get_or_create_account
+from store.people import get_or_create_account
 from store.points import balance
 from store.rewards import load_demo_rewards
-from store.roles import grant_role, has_role
+from store.roles import has_role
 from tests.conftest import START
 from tests.dialogs.push_delivery import deliver_due
 from tests.support.catalog import add_course
+from tests.support.people import console_person
 
 
 @pytest.fixture
@@ -28,18 +29,12 @@ def world(sqlite_db):
 
 @pytest.fixture
 def resident(dialogs, world):
-    chat = ConsoleChat(dialogs, "wang")
-    chat.say("你好")
-    return chat
+    return console_person(dialogs, "wang")
 
 
 @pytest.fixture
 def organizer(dialogs, world):
-    chat = ConsoleChat(dialogs, "organizer")
-    chat.say("你好")
-    with world.session() as s:
-        grant_role(s, find_account(s, "console", "organizer").resident_id, ORGANIZER)
-    return chat
+    return console_person(dialogs, "organizer", ORGANIZER)
 
 
 def resident_id(dialogs, user: str) -> int:

@@ -23,6 +23,7 @@ from store.roles import grant_role
 from tests.conftest import START
 from tests.dialogs.push_delivery import deliver_due
 from tests.support.catalog import add_course
+from tests.support.people import console_person
 
 DAY = timedelta(days=1)
 NEXT_MIDNIGHT = START + timedelta(hours=16)  # 12月2日 00:00 in Shanghai
@@ -41,14 +42,7 @@ def talk(sqlite_db, file_settings, clock):
     return Dialogs(sqlite_db, file_settings, clock)
 
 
-def person(dialogs: Dialogs, user: str, role: str | None = None) -> ConsoleChat:
-    chat = ConsoleChat(dialogs, user)
-    chat.say("/start")
-    if role:
-        with dialogs.db.session() as s:
-            account, _ = get_or_create_account(s, "console", user)
-            grant_role(s, account.resident_id, role)
-    return chat
+person = console_person
 
 
 def press(chat: ConsoleChat, payload: str) -> str:
