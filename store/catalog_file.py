@@ -13,12 +13,10 @@ from store.models.catalog import SECTIONS
 from store.tabular import (
     FileRejected,
     Problem,
-    TableError,
     cell_datetime,
     cell_text,
     cell_whole_number,
-    read_header,
-    read_rows,
+    read_table,
 )
 
 LABELS = {
@@ -55,10 +53,6 @@ class CourseRows:
     fields: dict[str, Any]
     field_rows: dict[str, int]
     sessions: dict[datetime, tuple[datetime, int]] = field(default_factory=dict)
-
-
-def _header(cells: list[Any], problems: list[Problem]) -> dict[str, int]:
-    return read_header(cells, LABELS, OPTIONAL, problems)
 
 
 def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,
@@ -137,19 +131,11 @@ def _add_to_course(courses: dict[str, CourseRows], number: int, values: dict[str
 def read_catalog(path: Path, tz: str = "Asia/Shanghai") -> dict[str, CourseRows]:
     """The courses of a file by code, or CatalogImportError listing every problem."""
     problems: list[Problem] = []
-    try:
-        rows = read_rows(path)
-    except TableError as exc:
-        raise CatalogImportError([Problem(0, "", str(exc))]) from exc
-    if not rows:
-        raise CatalogImportError([Problem(0, "", "文件是空的")])
-    positions = _header(rows[0][1], problems)
-    if len(rows) < 2:
-        problems.append(Problem(rows[0][0], "", "表头下面没有课程数据"))
+    table = read_table(path, LABELS, OPTIONAL, problems, CatalogImportError, "课程")
+    columns = set(table[0][1]) if table else set()  # every row has a cell of each column present
     zone = ZoneInfo(tz)
     courses: dict[str, CourseRows] = {}
-    for number, row in rows[1:]:
-        cells = {name: row[index] if index < len(row) else None for name, index in positions.items()}
+    for number, cells in table:
         values, bad = _parse_row(number, cells, zone, problems)
         _add_to_course(courses, number, values, bad, problems)
     sections: dict[str, tuple[str, int]] = {}
@@ -165,6 +151,6 @@ def read_catalog(path: Path, tz: str = "Asia/Shanghai") -> dict[str, CourseRows]
         raise CatalogImportError(problems)
     for course in courses.values():
         for name in OPTIONAL:
-            if name in positions:
+            if name in columns:
                 course.fields.setdefault(name, "")  # a present but blank column clears the field
     return courses

@@ -16,11 +16,9 @@ from store.teams import save_team
 from store.tabular import (
     FileRejected,
     Problem,
-    TableError,
     cell_text,
     cell_whole_number,
-    read_header,
-    read_rows,
+    read_table,
 )
 
 DEMO_FILE = "data/demo_services.toml"
@@ -62,19 +60,9 @@ def _parse(number: int, cells: dict[str, Any], problems: list[Problem]) -> dict[
 
 def read_services(path: Path) -> list[dict[str, Any]]:
     """The services of a file, or ServicesImportError listing every problem by row and column."""
-    try:
-        rows = read_rows(path)
-    except TableError as exc:
-        raise ServicesImportError([Problem(0, "", str(exc))]) from exc
-    if not rows:
-        raise ServicesImportError([Problem(0, "", "文件是空的")])
     problems: list[Problem] = []
-    positions = read_header(rows[0][1], LABELS, OPTIONAL_NUMBERS, problems)
-    if len(rows) < 2:
-        problems.append(Problem(rows[0][0], "", "表头下面没有服务数据"))
     services, seen = [], {}
-    for number, row in rows[1:]:
-        cells = {name: row[index] if index < len(row) else None for name, index in positions.items()}
+    for number, cells in read_table(path, LABELS, OPTIONAL_NUMBERS, problems, ServicesImportError, "服务"):
         values = _parse(number, cells, problems)
         code = values.get("code")
         if code in seen:

@@ -149,3 +149,22 @@ def read_header(cells: list[Any], labels: dict[str, str], optional: Iterable[str
         if name not in positions and name not in optional:
             problems.append(Problem(1, name, f"缺少“{name}”（{labels[name]}）这一列"))
     return positions
+
+
+def read_table(path: Path, labels: dict[str, str], optional: Iterable[str], problems: list[Problem],
+               rejected: type[FileRejected], what: str) -> list[tuple[int, dict[str, Any]]]:
+    """Each data row's number and cells by column name.
+
+    A file that cannot be read or is empty raises `rejected`; header problems and a header with
+    no rows under it (of `what`: 课程, 场馆 …) go to problems."""
+    try:
+        rows = read_rows(path)
+    except TableError as exc:
+        raise rejected([Problem(0, "", str(exc))]) from exc
+    if not rows:
+        raise rejected([Problem(0, "", "文件是空的")])
+    positions = read_header(rows[0][1], labels, optional, problems)
+    if len(rows) < 2:
+        problems.append(Problem(rows[0][0], "", f"表头下面没有{what}数据"))
+    return [(number, {name: row[index] if index < len(row) else None for name, index in positions.items()})
+            for number, row in rows[1:]]

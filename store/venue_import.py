@@ -18,11 +18,9 @@ from store.opening_hours import DAYS, day_span, parse_weekly, too_few_hours
 from store.tabular import (
     FileRejected,
     Problem,
-    TableError,
     cell_text,
     cell_whole_number,
-    read_header,
-    read_rows,
+    read_table,
 )
 
 LABELS = {
@@ -65,10 +63,6 @@ class VenueImportReport:
     rooms_unchanged: int = 0
 
 
-def _header(cells: list[Any], problems: list[Problem]) -> dict[str, int]:
-    return read_header(cells, LABELS, OPTIONAL, problems)
-
-
 def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
     """The row's values; wrong cells are reported and left out."""
     values: dict[str, Any] = {}
@@ -105,20 +99,11 @@ def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> d
 def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
     """Venues by code and rooms by (venue code, room code), or VenueImportError listing every problem."""
     problems: list[Problem] = []
-    try:
-        rows = read_rows(path)
-    except TableError as exc:
-        raise VenueImportError([Problem(0, "", str(exc))]) from exc
-    if not rows:
-        raise VenueImportError([Problem(0, "", "文件是空的")])
-    positions = _header(rows[0][1], problems)
-    if len(rows) < 2:
-        problems.append(Problem(rows[0][0], "", "表头下面没有场馆数据"))
+    table = read_table(path, LABELS, OPTIONAL, problems, VenueImportError, "场馆")
     venues: dict[str, dict[str, Any]] = {}
     first_rows: dict[str, dict[str, int]] = {}
     rooms: dict[tuple[str, str], dict[str, Any]] = {}
-    for number, row in rows[1:]:
-        cells = {name: row[index] if index < len(row) else None for name, index in positions.items()}
+    for number, cells in table:
         values = _parse_row(number, cells, problems)
         code = values.get("venue_code")
         if not code or "venue_code" not in values:
