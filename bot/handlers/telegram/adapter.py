@@ -24,7 +24,7 @@ from bot.dialogs.engine import Dialogs
 from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
 from bot.messages import Incoming, Turn
 from bot.handlers.telegram.limits import TelegramLimiter
-from bot.handlers.telegram.redelivery import deliver_turn
+from bot.handlers.telegram.delivery import deliver_turn
 from bot.settings import Settings
 
 CHANNEL = "telegram"
