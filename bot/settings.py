@@ -65,6 +65,7 @@ class WeChat(_Section):
     token: SecretStr = SecretStr("")
     encoding_aes_key: SecretStr = SecretStr("")
     api_base_url: str = "https://api.weixin.qq.com"
+    oauth_base_url: str = "https://open.weixin.qq.com"
     callback_path: str = "/wechat/callback"
     callback_max_age_seconds: int = 300
     reply_budget_seconds: float = 3.0

@@ -755,6 +755,12 @@ ZH: dict[str, str] = {
     "btn_sub_off": "取消订阅：{community}",
     "sub_on": "已订阅{community}的通知。",
     "sub_off": "已取消订阅{community}的通知。",
+    # web page: signing in inside WeChat, older eyes
+    "web_title": "邻里文体服务",
+    "web_login_failed": "微信登录没有成功，您的报名没有受影响。请稍后从公众号菜单重新打开本页。",
+    "web_login_again": "重新打开",
+    "web_too_long": "太长了，最多 {limit} 个字。",
+    "wechat_menu_page": "网页版",
 }
 
 TEXTS = {"zh": ZH}

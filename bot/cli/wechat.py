@@ -25,7 +25,7 @@ def run_menu(settings: Settings) -> int:
     if api is None:
         return 2
     try:
-        spec = asyncio.run(publish_menu(api))
+        spec = asyncio.run(publish_menu(api, settings.web.public_url))
     except WechatApiError as exc:
         print(f"微信拒绝了菜单：{exc}", file=sys.stderr)
         return 1

@@ -47,6 +47,9 @@ async def test_the_menu_command_publishes_the_menu(wechat_cli, capsys):
     assert await asyncio.to_thread(main, ["wechat", "menu"]) == 0
     [menu] = wechat_cli.menus
     assert [b["name"] for b in menu["button"]] == ["服务菜单", "我的报名", "更多"]
+    # 更多 → 网页版 opens the web page signed in as the follower (?from=wechat).
+    page = menu["button"][2]["sub_button"][-1]
+    assert page["type"] == "view" and page["name"] == "网页版" and page["url"].endswith("/?from=wechat")
     assert "已更新公众号菜单" in capsys.readouterr().out
 
 

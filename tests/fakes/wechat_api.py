@@ -1,5 +1,9 @@
 """A local fake of the 公众号 API (api.weixin.qq.com) with the behaviour our tests lean on.
 
+Its OAuth side (网页授权) plays WeChat's browser: the authorize page at
+`oauth_url` sends the browser back to the redirect URI with a one-time code for the follower
+named by `signed_in(openid)`, and `sns/oauth2/access_token` exchanges that code for the openid.
+
 It keeps WeChat's 48-hour rule when told when a follower last wrote (`wrote`): a 客服消息 outside
 the window is refused with 45015. Text over 2048 bytes is refused with 45002, template ids it does
 not know with 40037.
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from urllib.parse import urlencode
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -38,11 +43,23 @@ class FakeWechatApi(LocalServer):
         self.qrcodes: list[dict[str, Any]] = []
         self.last_wrote: dict[str, float] = {}   # openid → when they last wrote (window check on)
         self.fail_next: dict[str, list[int]] = defaultdict(list)  # path → errcodes to answer
+        self.follower: str | None = None       # who is signed in to WeChat in the browser
+        self.codes: dict[str, str] = {}        # OAuth code → openid, each used once
+        self.authorized: list[dict[str, str]] = []  # the authorize requests, their query
 
     # ---- control from tests -------------------------------------------------------------
     def wrote(self, openid: str, at: float) -> None:
         """The follower wrote at `at` (epoch seconds): the window check applies to them."""
         self.last_wrote[openid] = at
+
+    def signed_in(self, openid: str) -> None:
+        """The WeChat user in the browser: the authorize page answers for them."""
+        self.follower = openid
+
+    @property
+    def oauth_url(self) -> str:
+        """What settings.wechat.oauth_base_url takes (the authorize page is under /connect/)."""
+        return self.base_url
 
     def texts(self, openid: str) -> list[str]:
         """Text 客服消息 delivered to a follower, in order."""
@@ -66,6 +83,37 @@ class FakeWechatApi(LocalServer):
         app.router.add_post("/cgi-bin/message/template/send", self.template_send)
         app.router.add_post("/cgi-bin/menu/create", self.menu_create)
         app.router.add_post("/cgi-bin/qrcode/create", self.qrcode_create)
+        app.router.add_get("/connect/oauth2/authorize", self.authorize)
+        app.router.add_get("/sns/oauth2/access_token", self.oauth_token)
+
+    async def authorize(self, request: web.Request) -> web.Response:
+        """WeChat's authorize page, silent for snsapi_base: back to redirect_uri with code and state."""
+        q = request.query
+        self.authorized.append(dict(q))
+        if q.get("appid") != self.app_id or q.get("response_type") != "code" \
+                or q.get("scope") != "snsapi_base" or not q.get("redirect_uri") or self.follower is None:
+            return web.Response(status=400, text="bad authorize request")
+        code = secrets.token_hex(16)
+        self.codes[code] = self.follower
+        target = q["redirect_uri"]
+        back = urlencode({"code": code, "state": q.get("state", "")})
+        return web.Response(status=302, headers={"Location": target + ("&" if "?" in target else "?") + back})
+
+    async def oauth_token(self, request: web.Request) -> web.Response:
+        """The code for the follower's openid (once); 40029 for an unknown or used code."""
+        q = request.query
+        if q.get("appid") != self.app_id or q.get("secret") != self.secret \
+                or q.get("grant_type") != "authorization_code":
+            return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
+        if self.fail_next["sns/oauth2/access_token"]:
+            code = self.fail_next["sns/oauth2/access_token"].pop(0)
+            return web.json_response({"errcode": code, "errmsg": f"injected {code}"})
+        openid = self.codes.pop(q.get("code", ""), None)
+        if openid is None:
+            return web.json_response({"errcode": 40029, "errmsg": "invalid code"})
+        return web.json_response({"access_token": secrets.token_urlsafe(24), "expires_in": 7200,
+                                  "refresh_token": secrets.token_urlsafe(24), "openid": openid,
+                                  "scope": "snsapi_base"})
 
     async def token(self, request: web.Request) -> web.Response:
         self.token_calls += 1

@@ -26,7 +26,7 @@ def wechat_settings(settings: Settings, api_base_url: str, encrypted: bool = Tru
     """The test settings with a 公众号 pointed at api_base_url (安全模式 unless encrypted is False)."""
     values = dict(app_id=APP_ID, app_secret=SecretStr(SECRET), token=SecretStr(TOKEN),
                   encoding_aes_key=SecretStr(random_aes_key() if encrypted else ""),
-                  api_base_url=api_base_url, **TEMPLATES)
+                  api_base_url=api_base_url, oauth_base_url=api_base_url, **TEMPLATES)
     values.update(overrides)
     return settings.model_copy(update={"wechat": settings.wechat.model_copy(update=values)})
 

@@ -50,7 +50,7 @@ async def test_three_days_later_a_reminder_goes_as_template_message(dialogs, set
         assert (await stack.service.worker.drain()).sent == 1
         assert stack.fake.texts(OPENID) == []
         [sent] = stack.fake.template_sent[OPENID]
-        assert sent["template_id"] == "tpl-reminder" and sent["url"] == settings.web.public_url
+        assert sent["template_id"] == "tpl-reminder" and sent["url"] == settings.web.public_url.rstrip("/") + "/?from=wechat"
         assert sent["data"]["first"]["value"] == "上课提醒：明天 09:00【零基础毛笔书法】"
         assert "和平街道文化站" in sent["data"]["keyword1"]["value"]
 

@@ -136,7 +136,7 @@ async def test_too_long_text_is_refused_in_chinese(web_client, settings):
     too_long = {"id": message_id(), "text": "好" * (limit + 1)}
     status, data = await post_json(web_client, "/api/message", too_long)
     assert status == 413
-    assert data["error"] == f"内容太长了，请简短一些（不超过 {limit} 个字）。"
+    assert data["error"] == f"太长了，最多 {limit} 个字。"
     status, _ = await post_json(web_client, "/api/message", {"id": message_id(), "text": "好" * limit})
     assert status == 200
     huge = await web_client.post("/api/message", data=b'{"text": "' + b"a" * 20000 + b'"}',

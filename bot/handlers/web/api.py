@@ -91,7 +91,7 @@ def parse_message(data: dict[str, Any], max_text: int, lang: str) -> PageMessage
     if not text.strip():
         raise ApiError(400, t("web_empty", lang))
     if len(text) > max_text:
-        raise ApiError(413, t("too_long", lang, limit=max_text))
+        raise ApiError(413, t("web_too_long", lang, limit=max_text))
     return PageMessage(message_id, text=text, shown=text)
 
 

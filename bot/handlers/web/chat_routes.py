@@ -20,6 +20,7 @@ from bot.handlers.web.deeplink import start_payload
 from bot.handlers.web.limits import SlidingWindow
 from bot.handlers.web.session import (Identity, account_key, client_address, identify, is_https, read_token,
                                      rotated, set_token_cookie)
+from bot.handlers.web.wechat_login import CALLBACK_PATH, WechatLogin, opened_in_wechat
 from store.outbox_claims import mark_sent_many
 from store.models.web import SAID
 from store.people import find_account
@@ -60,22 +61,42 @@ class WebChat:
         self.per_address = SlidingWindow(conf.rate_per_address, conf.rate_window_seconds)
         self._locks: dict[str, asyncio.Lock] = {}
         self._users: dict[str, int] = {}
+        self.login = WechatLogin.from_settings(settings, dialogs.db, dialogs.clock.now)
+        # The input stops where the server would refuse: the page carries the limit.
+        self.page_html = (STATIC / "index.html").read_text(encoding="utf-8").replace(
+            "{max_text}", str(settings.dialogs.max_text_length))
 
     # -- the page ---------------------------------------------------------------------------
 
     async def page(self, request: web.Request) -> web.StreamResponse:
-        """The chat page; a first visit gets its session cookie here."""
-        response = web.FileResponse(STATIC / "index.html",
-                                    headers={**PAGE_HEADERS, "Content-Type": CONTENT_TYPES[".html"]})
+        """The chat page; a first visit gets its session cookie here, inside WeChat it signs in first."""
         secure = self._secure(request)
+        presented = read_token(request, secure)
+        if self.login is not None and opened_in_wechat(request):
+            try:
+                known = await asyncio.to_thread(self.login.knows_follower, presented)
+            except Exception:  # noqa: BLE001  (the page still opens, as a page outside WeChat would)
+                log.exception("web chat sign-in check failed")
+                known = True
+            if not known:
+                return self.login.to_authorize(request, secure)
+        response = web.Response(text=self.page_html, content_type="text/html", charset="utf-8",
+                                headers=PAGE_HEADERS)
         try:
-            identity = await asyncio.to_thread(self._identify, read_token(request, secure), secure)
+            identity = await asyncio.to_thread(self._identify, presented, secure)
         except Exception:  # noqa: BLE001  (the page still opens; its first call gets the session)
             log.exception("web chat session not issued")
             return response
         if identity.give_cookie:
             set_token_cookie(response, identity.token, secure)
         return response
+
+    async def wechat_signed_in(self, request: web.Request) -> web.StreamResponse:
+        """WeChat sends the browser back here after signing in (CALLBACK_PATH)."""
+        if self.login is None:
+            raise web.HTTPNotFound()
+        secure = self._secure(request)
+        return await self.login.come_back(request, read_token(request, secure), secure)
 
     async def static(self, request: web.Request) -> web.StreamResponse:
         """The page's own script, style and pictures (nothing else in the folder is reachable)."""
@@ -234,6 +255,7 @@ def setup_webchat_routes(app: web.Application, dialogs: Dialogs, settings: Setti
     app[WEBCHAT] = chat
     app.router.add_get("/", chat.page)
     app.router.add_get("/static/{name}", chat.static)
+    app.router.add_get(CALLBACK_PATH, chat.wechat_signed_in)
     app.router.add_post("/api/start", chat.opening)
     app.router.add_post("/api/message", chat.message)
     app.router.add_get("/api/history", chat.history)

@@ -10,6 +10,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.handlers.wechat.client import WechatApi, WechatApiError
+from bot.handlers.wechat.menu import page_link
 from bot.handlers.wechat.render import template_data, text_parts
 from bot.handlers.wechat.window import last_inbound_of
 from bot.messages import Reply
@@ -91,6 +92,7 @@ class WechatSender:
         general = self.settings.general
         data = template_data(reply, now, general.timezone, general.language)
         try:
-            await self.api.send_template(external_id, template, data, url=self.settings.web.public_url)
+            await self.api.send_template(external_id, template, data,
+                                          url=page_link(self.settings.web.public_url))
         except WechatApiError as exc:
             raise as_send_error(exc) from None

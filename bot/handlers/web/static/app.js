@@ -7,16 +7,21 @@
   var form = document.getElementById('composer');
   var box = document.getElementById('box');
   var sendButton = document.getElementById('send');
+  var largeSwitch = document.getElementById('large');
+  var limitNote = document.getElementById('limit');
   var labels = document.getElementById('labels').dataset;
+  var maxText = parseInt(box.getAttribute('maxlength'), 10) || 500;
 
   var POLL_MS = 30000;
   var RETRY_MS = 1500;
   var SHORT_LABEL = 4;
   var START_RE = /^course-[A-Za-z0-9_-]{1,40}$/;
+  var LARGE_KEY = 'linli-large-text';
 
   var busy = false;
   var lastId = 0;
   var shown = {};
+  var voice = null;
 
   function newId() {
     var bytes = new Uint8Array(16);
@@ -48,14 +53,69 @@
   function setBusy(on) {
     busy = on;
     sendButton.disabled = on;
-    var buttons = chat.querySelectorAll('.choice');
+    var buttons = document.querySelectorAll('.choices:not(.old) .choice, #bar button');
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = on; }
   }
 
-  function dropOldChoices() {
-    // Only the newest buttons stay: a typed number means those, as in every other channel.
-    var old = chat.querySelectorAll('.choices');
-    for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
+  function retireOldChoices() {
+    // Older buttons stay in sight, so scrolling back shows each question with its options,
+    // but only the newest work: a typed number means those, as in every other channel.
+    var old = chat.querySelectorAll('.choices:not(.old)');
+    for (var i = 0; i < old.length; i++) {
+      old[i].className += ' old';
+      var buttons = old[i].querySelectorAll('.choice');
+      for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = true; }
+    }
+  }
+
+  // -- 朗读: the browser reads a message aloud, where it has a Chinese voice -----------------
+
+  function pickVoice() {
+    var speech = window.speechSynthesis;
+    var voices = speech && speech.getVoices ? speech.getVoices() || [] : [];
+    var chinese = Array.prototype.filter.call(voices, function (v) {
+      return /^zh([-_]|$)/i.test(v.lang || '') && !/HK|yue/i.test(v.lang || '');
+    });
+    voice = chinese.filter(function (v) { return /^zh[-_]CN$/i.test(v.lang); })[0] || chinese[0] || null;
+    document.body.classList.toggle('can-speak', voice !== null);
+  }
+
+  function spokenText(msg) {
+    var parts = [msg.text || ''];
+    (msg.choices || []).forEach(function (choice, index) {
+      parts.push((index + 1) + '，' + String(choice[0]));
+    });
+    return parts.join('。\n');
+  }
+
+  function speak(text) {
+    var speech = window.speechSynthesis;
+    if (!speech || !voice) { return; }
+    speech.cancel();
+    var utterance = new window.SpeechSynthesisUtterance(text);
+    utterance.lang = 'zh-CN';
+    utterance.rate = 0.9;
+    try { utterance.voice = voice; } catch (e) { /* the lang above still picks a Chinese voice */ }
+    speech.speak(utterance);
+  }
+
+  function speakButton(msg) {
+    var button = el('button', 'speak', labels.speak);
+    button.type = 'button';
+    button.addEventListener('click', function () { speak(spokenText(msg)); });
+    return button;
+  }
+
+  // -- 大字模式, remembered on this phone --------------------------------------------------
+
+  function setLarge(on) {
+    document.body.classList.toggle('large', on);
+    largeSwitch.setAttribute('aria-pressed', on ? 'true' : 'false');
+    try { window.localStorage.setItem(LARGE_KEY, on ? '1' : '0'); } catch (e) { /* private mode */ }
+  }
+
+  function storedLarge() {
+    try { return window.localStorage.getItem(LARGE_KEY) === '1'; } catch (e) { return false; }
   }
 
   function choiceBlock(choices) {
@@ -102,9 +162,10 @@
       bubble.appendChild(link);
     }
     if (!mine && msg.choices && msg.choices.length) {
-      dropOldChoices();
+      retireOldChoices();
       bubble.appendChild(choiceBlock(msg.choices));
     }
+    if (!mine) { bubble.appendChild(speakButton(msg)); }
     row.appendChild(bubble);
     chat.appendChild(row);
     return row;
@@ -176,11 +237,13 @@
       reveal(showReplies(res.data));
       return true;
     }
+    var reason = res.data && res.data.error ? res.data.error : null;
     if (mine) {
+      // A message the server refused says why (太长了…); one that never arrived says so.
       mine.className += ' failed';
-      mine.firstChild.appendChild(el('span', 'failed-note', labels.failed));
+      mine.firstChild.appendChild(el('span', 'failed-note', reason || labels.failed));
     }
-    addNotice(res.data && res.data.error ? res.data.error : labels.network);
+    if (!mine || !reason) { addNotice(reason || labels.network); } else { scrollDown(); }
     return false;
   }
 
@@ -208,13 +271,35 @@
     return START_RE.test(value) ? value : null;
   }
 
-  form.addEventListener('submit', async function (event) {
+  async function say(text) {
+    box.value = '';
+    showLimit();
+    var ok = await send({ id: newId(), text: text }, text);
+    if (!ok && !box.value) { box.value = text; showLimit(); }
+  }
+
+  function showLimit() {
+    limitNote.hidden = box.value.length < maxText;
+  }
+
+  form.addEventListener('submit', function (event) {
     event.preventDefault();
     var text = box.value;
     if (!text.trim() || busy) { return; }
-    box.value = '';
-    var ok = await send({ id: newId(), text: text }, text);
-    if (!ok && !box.value) { box.value = text; }
+    say(text);
+  });
+  box.addEventListener('input', showLimit);
+
+  // The bar under the input: its words go as if typed, from any screen.
+  Array.prototype.forEach.call(document.querySelectorAll('#bar button'), function (button) {
+    button.addEventListener('click', function () {
+      var word = button.getAttribute('data-say');
+      if (!busy) { send({ id: newId(), text: word }, word); }
+    });
+  });
+
+  largeSwitch.addEventListener('click', function () {
+    setLarge(!document.body.classList.contains('large'));
   });
 
   function poll() {
@@ -222,6 +307,11 @@
   }
 
   async function boot() {
+    setLarge(storedLarge());
+    pickVoice();
+    if (window.speechSynthesis && window.speechSynthesis.addEventListener) {
+      window.speechSynthesis.addEventListener('voiceschanged', pickVoice);
+    }
     var start = startParam();
     var messages = await loadHistory();
     if (start) {
