@@ -1,6 +1,7 @@
 """WeChat users through a real `linli serve` process. On the 公众号: follow, search 书法, sign up by
 typed numbers, then one reminder inside the 48-hour window (客服消息) and one three days after the
-last message (template message). On WeCom 微信客服: the same search gets the same answer."""
+last message (template message). On WeCom 微信客服: the same search gets the same answer. The web
+page opened from the 公众号 signs in with WeChat's OAuth and shows the follower's own sign-ups."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from bot.clock import utcnow
-from store.models import Enrolment, OutboxMessage, WechatWindow
+from store.models import ChannelAccount, Enrolment, OutboxMessage, WechatWindow
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wechat_api import FakeWechatApi
 from tests.fakes.wechat_callbacks import FakeWechatCallbacks
@@ -18,7 +19,9 @@ from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import random_aes_key
 from tests.support.catalog import add_course
 from tests.support.choices import number_of
-from tests.support.workers import kill_all, migrated_database, start_worker, stop_worker, wait_healthy
+from tests.support.workers import (free_port, kill_all, migrated_database, serving, start_worker, stop_worker,
+                                   wait_healthy)
+from tests.web.wechat_browser import WechatBrowser
 
 APP_ID = "wx00serve0000test"
 SECRET = "serve-app-secret"
@@ -92,4 +95,41 @@ async def test_a_follower_signs_up_and_gets_reminders_by_the_48_hour_rule(tmp_pa
             assert await stop_worker(worker) == 0
         finally:
             await kill_all(workers)
+    db.dispose()
+
+
+async def test_a_follower_opens_the_web_page_from_wechat_and_sees_their_sign_up(tmp_path):
+    url = f"sqlite:///{tmp_path / 'wechat-page.db'}"
+    db = migrated_database(url)
+    add_course(db, "WH-SF-01", "零基础毛笔书法", first_start=utcnow() + timedelta(days=2),
+               teacher="林秀兰老师", venue="和平街道文化站")
+    key, port = random_aes_key(), free_port()
+    page_url = f"http://127.0.0.1:{port}"
+    async with FakeWechatApi(APP_ID, SECRET) as fake:
+        async with serving("wechat-page", url, tmp_path, WEB__PORT=str(port), WEB__PUBLIC_URL=page_url,
+                           WECHAT__APP_ID=APP_ID, WECHAT__APP_SECRET=SECRET, WECHAT__TOKEN=TOKEN,
+                           WECHAT__ENCODING_AES_KEY=key, WECHAT__API_BASE_URL=fake.base_url,
+                           WECHAT__OAUTH_BASE_URL=fake.oauth_url) as worker:
+            wechat = FakeWechatCallbacks(worker.url + "/wechat/callback", TOKEN, APP_ID, key)
+            await wechat.subscribe(OPENID)
+            found = (await wechat.send_text(OPENID, "书法")).reply
+            page = (await wechat.send_text(OPENID, number_of(found, "零基础毛笔书法"))).reply
+            confirm = (await wechat.send_text(OPENID, number_of(page, "报名"))).reply
+            assert "报名成功" in (await wechat.send_text(OPENID, number_of(confirm, "确认报名"))).reply
+
+            # The template message's link: WeChat's browser opens it, signs in, lands on the page.
+            fake.signed_in(OPENID)
+            browser = WechatBrowser(page_url, page_url)
+            try:
+                status, hops, html = await browser.open(page_url + "/?from=wechat")
+                assert status == 200 and len(hops) == 3 and "邻里文体服务" in html, hops
+                assert hops[0].startswith(fake.oauth_url + "/connect/oauth2/authorize?")
+                status, data = await browser.say("我的报名", "serve-page-message-01")
+                assert status == 200 and "零基础毛笔书法" in data["replies"][0]["text"], data
+            finally:
+                await browser.close()
+    with db.session() as s:
+        accounts = list(s.exec(select(ChannelAccount)))
+    assert sorted(a.channel for a in accounts) == ["web", "wechat"]
+    assert len({a.resident_id for a in accounts}) == 1
     db.dispose()

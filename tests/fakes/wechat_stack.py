@@ -41,6 +41,11 @@ class WechatStack:
     callbacks: FakeWechatCallbacks
     settings: Settings
 
+    @property
+    def base_url(self) -> str:
+        """Where the service's web app listens (the web chat page is at /)."""
+        return self.callbacks.url[:-len(self.settings.wechat.callback_path)]
+
     async def say(self, user: str, text: str) -> Posted:
         """A follower types text; returns once every answer is out (passive or 客服消息)."""
         posted = await self.callbacks.send_text(user, text)

@@ -132,8 +132,8 @@ class Worker:
 
 
 async def start_serve(name: str, database_url: str, log_dir: Path, **settings: str) -> Worker:
-    """Start `python -m bot.cli serve` on a free port (settings: SECTION__KEY=value)."""
-    port = free_port()
+    """Start `python -m bot.cli serve` on a free port, or on WEB__PORT (settings: SECTION__KEY=value)."""
+    port = int(settings.pop("WEB__PORT", 0)) or free_port()
     log_path = log_dir / f"{name}.log"
     env = linli_env(database_url, log_dir / "files", WEB__PORT=str(port), **settings)
     with log_path.open("wb") as log:
