@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import itertools
+import os
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import build_service
+from bot.clock import utcnow
+from bot.dialogs.engine import Dialogs
+from bot.handlers.web.server import start_web
 from tests.conftest import START
 from tests.support.catalog import add_course
 
@@ -87,3 +93,69 @@ def payload_of(data: dict, label_part: str) -> str:
             if label_part in label:
                 return payload
     raise AssertionError(f"no choice with {label_part!r} in {data}")
+
+
+# -- the page in a real (headless) Chromium on a phone -------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+
+
+def _missing(reason: str) -> None:
+    # CI must run this test; a laptop without a browser just skips it.
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"browser test cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def demo_db(sqlite_db):
+    """A small demo-like catalogue with sessions starting in the coming days."""
+    soon = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    add_course(sqlite_db, "WH-SF-01", "零基础毛笔书法", category="书法", capacity=20,
+               first_start=soon, teacher="林秀兰老师", venue="和平街道文化站",
+               address="和平街道建设路 16 号", description="从握笔开始，每次课后有作业点评。")
+    add_course(sqlite_db, "WH-SF-02", "硬笔书法提高班", category="书法", first_start=soon + timedelta(days=1))
+    add_course(sqlite_db, "WH-GH-01", "国画山水入门", category="国画", first_start=soon)
+    add_course(sqlite_db, "TY-TJ-01", "杨式太极拳（24式）", category="太极", section="体育",
+               first_start=soon, teacher="赵德胜老师")
+    add_course(sqlite_db, "YS-HC-01", "社区合唱团", category="合唱", section="艺术", first_start=soon)
+    return sqlite_db
+
+
+@pytest.fixture
+async def server(demo_db, settings):
+    """The real web app on 127.0.0.1, a free port."""
+    app = build_service(settings, dialogs=Dialogs(demo_db, settings)).web_app
+    running = await start_web(app, "127.0.0.1", 0, access_log=False)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def phone(tmp_path):
+    """A fresh headless Chromium with a phone-sized page."""
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install playwright)")
+    if not CHROMIUM.exists():
+        _missing("Debian chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+            headless=True, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+            locale="zh-CN")
+        context.set_default_timeout(15000)
+        try:
+            yield context.pages[0] if context.pages else await context.new_page()
+        finally:
+            await context.close()
+
+
+def choice(page, label: str):
+    """The button of the current screen whose label is exactly label ("3. 报名")."""
+    return page.locator(".choice").filter(has_text=re.compile(rf"^\d+\. {re.escape(label)}$"))
