@@ -128,8 +128,10 @@ async def test_wechat_refusing_the_code_shows_a_clear_page_and_changes_nothing(s
     assert counts(stack.service.dialogs.db) == before
 
 
-async def test_outside_wechat_the_page_opens_without_signing_in(stack):
-    plain = WechatBrowser(stack.base_url, PUBLIC, user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
+@pytest.mark.parametrize("agent", ["Mozilla/5.0 (iPhone) Safari/604.1",
+                                   "Mozilla/5.0 (Linux; Android 12) MicroMessenger/7.0.1 wxwork/4.1.10"])
+async def test_outside_wechat_the_page_opens_without_signing_in(stack, agent):
+    plain = WechatBrowser(stack.base_url, PUBLIC, user_agent=agent)  # a phone's browser, WeCom's browser
     try:
         status, location, _ = await plain.get("/")
         assert (status, location) == (200, "")

@@ -102,7 +102,7 @@ class WebChat:
         """The page's own script, style and pictures (nothing else in the folder is reachable)."""
         path = STATIC / request.match_info["name"]
         if path.name != request.match_info["name"] or path.suffix not in CONTENT_TYPES \
-                or not path.is_file():
+                or path.suffix == ".html" or not path.is_file():  # the page itself is only at /
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={"Content-Type": CONTENT_TYPES[path.suffix],
                                                "Cache-Control": "no-cache",

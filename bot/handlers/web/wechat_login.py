@@ -39,8 +39,13 @@ log = logging.getLogger("linli.web.wechat_login")
 
 
 def opened_in_wechat(request: web.Request) -> bool:
-    """True for WeChat's own browser, or a link from our 公众号 (?from=wechat)."""
-    return "MicroMessenger" in request.headers.get("User-Agent", "") or request.query.get("from") == "wechat"
+    """True for WeChat's own browser, or a link from our 公众号 (?from=wechat).
+
+    WeCom's browser also says MicroMessenger (and wxwork); the 公众号's sign-in does not work there."""
+    agent = request.headers.get("User-Agent", "")
+    if request.query.get("from") == "wechat":
+        return True
+    return "MicroMessenger" in agent and "wxwork" not in agent.lower()
 
 
 class SnsapiBase(WeChatOAuth):
