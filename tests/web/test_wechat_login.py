@@ -157,3 +157,9 @@ def test_a_state_is_only_good_for_its_browser_and_ten_minutes():
     assert not check_state(signing_key("other"), state, "0123456789abcdef", now=1_000_100)
     assert not check_state(key, state + "0", "0123456789abcdef", now=1_000_100)
     assert not check_state(key, "状态" * 29, "0123456789abcdef", now=1_000_100)
+
+
+async def test_guessing_codes_is_held_back_by_the_address_limit(stack, browser):
+    calls = stack.settings.web.rate_per_address
+    statuses = [(await browser.get("/wechat/oauth?code=guess&state=x"))[0] for _ in range(calls + 1)]
+    assert statuses[:calls] == [400] * calls and statuses[-1] == 429

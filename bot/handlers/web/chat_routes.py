@@ -95,6 +95,8 @@ class WebChat:
         """WeChat sends the browser back here after signing in (CALLBACK_PATH)."""
         if self.login is None:
             raise web.HTTPNotFound()
+        if not self.per_address.allow(client_address(request, self.trust_forwarded)):
+            return self.login.failed(429)  # each try costs a call to WeChat
         secure = self._secure(request)
         return await self.login.come_back(request, read_token(request, secure), secure)
 

@@ -107,19 +107,19 @@ class WechatLogin:
         nonce = request.cookies.get(SECURE_NONCE_COOKIE if secure else NONCE_COOKIE)
         if not check_state(self.key, request.query.get("state"), nonce, int(time.time())):
             log.warning("wechat sign-in refused: state missing, forged or stale")
-            return self._failed(400)
+            return self.failed(400)
         code = request.query.get("code", "")
         if not code or len(code) > 256 or not code.isascii() or not code.isprintable():
-            return self._failed(400)
+            return self.failed(400)
         try:
             answer = await asyncio.to_thread(self._oauth().fetch_access_token, code)
             openid = str(answer.get("openid", ""))
         except Exception as exc:  # noqa: BLE001  (a refused code or WeChat unreachable: the resident just retries)
             log.warning("wechat sign-in failed: %s", type(exc).__name__)
-            return self._failed(502)
+            return self.failed(502)
         if not _OPENID.match(openid):
             log.warning("wechat sign-in failed: no usable openid")
-            return self._failed(502)
+            return self.failed(502)
         token = new_token()
         old = account_key(presented.token) if presented else None
         await asyncio.to_thread(self._sign_in, old, account_key(token), openid)
@@ -134,7 +134,8 @@ class WechatLogin:
         with self.db.session() as session:
             sign_in(session, old_hash, new_hash, FOLLOWER, openid, self.now())
 
-    def _failed(self, status: int) -> web.Response:
+    def failed(self, status: int) -> web.Response:
+        """A short page saying the sign-in did not work, with a link to try again."""
         body = (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
                 f'<title>{html.escape(t("web_title", self.lang))}</title>'
