@@ -189,7 +189,7 @@ def customer_deliveries(session: Session, notice_id: int) -> list[Delivery]:
         else:
             outcome = AWAITING_CONFIRMATION if status == ROW_SENT else WAITING
         error = row.last_error if row is not None and status == DEAD else ""
-        out.append(Delivery(outcome, error or ("not sent" if send.status == GROUP_FAILED else ""),
+        out.append(Delivery(outcome, error,
                             send.sent_at, row.due_at if row is not None else task.created_at, group,
                             customer=True))
     return out

@@ -23,7 +23,7 @@ ERROR_SHOWN = 80
 REASONS = (("kicked", "reason_removed"), ("not a member", "reason_removed"),
            ("chat not found", "reason_gone"), ("86003", "reason_gone"),
            ("blocked", "reason_blocked"), ("no reachable account", "reason_inactive"),
-           ("gave up", "reason_gave_up"), ("not sent", "reason_not_sent"))
+           ("gave up", "reason_gave_up"))
 
 router = Router("notices.report")
 router.keywords({"/notices", "通知记录"}, Notices)
@@ -98,7 +98,9 @@ def _customer_line(ctx: Context, delivery, name: str) -> str:
     if delivery.outcome == DELIVERED:
         return ctx.t("cgroup_sent", name=name, when=local_time_text(ctx, delivery.sent_at))
     if delivery.outcome == FAILED_FOR_GOOD:
-        return ctx.t("cgroup_failed", name=name, reason=failure_reason(ctx, delivery.error))
+        # No error of ours: the task was made and WeCom reports this group not sent.
+        reason = failure_reason(ctx, delivery.error) if delivery.error else ctx.t("reason_not_sent")
+        return ctx.t("cgroup_failed", name=name, reason=reason)
     if delivery.outcome == STOPPED:
         return ctx.t("cgroup_cancelled", name=name)
     return ctx.t("cgroup_unconfirmed", name=name)
