@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from store.groups import _activate, ensure_group
+from store.groups import bind_wecom_group
 from store.models import (ChannelAccount, CommunityGroup, ContactWay, CustomerGroup, CustomerGroupSend,
                           CustomerGroupTask, ExternalContact, Notice, OutboxMessage, RoleGrant)
 from store.models.staff import GRID_STAFF
@@ -61,16 +61,12 @@ def synced_groups(session: Session) -> list[tuple[CustomerGroup, CommunityGroup 
 
 
 def bind_customer_group(session: Session, chat_id: str, community: str, grid: str,
-                        now: datetime, actor: str = "cli") -> CommunityGroup | None:
+                        now: datetime) -> CommunityGroup | None:
     """Bind a synced customer group to a community (and grid); None when it was never synced."""
     row = session.get(CustomerGroup, chat_id)
     if row is None:
         return None
-    group = ensure_group(session, CUSTOMER_CHAT, chat_id, row.name)
-    _activate(session, group, community, grid, None, now)
-    audit(session, "group.bind", actor=actor, target=f"group:{group.id}",
-          detail={"community": community, "grid": grid, "customer_group": chat_id}, now=now)
-    return group
+    return bind_wecom_group(session, chat_id, community, grid, row.name, None, now, channel=CUSTOMER_CHAT)
 
 
 # -- tasks ------------------------------------------------------------------------------------
@@ -95,7 +91,7 @@ def queue_tasks(session: Session, notice: Notice, pairs: list[tuple[CommunityGro
         if not enqueue(session, idem_key=key, kind=NOTICE_KIND, payload=payload, due_at=due_at,
                        resident_id=line.resident_id, account_id=line.id, urgent=urgent):
             continue
-        task = CustomerGroupTask(notice_id=notice.id, owner=owner, outbox_key=key, created_at=due_at)
+        task = CustomerGroupTask(notice_id=notice.id, owner=owner, outbox_key=key, created_at=notice.created_at)
         session.add(task)
         session.flush()
         for group, chat_id in groups:

@@ -16,7 +16,7 @@ from bot.handlers.wecom.customer_groups import TaskWatch
 from bot.messages import Reply
 from store.models import (CommunityGroup, ContactWay, CustomerGroup, CustomerGroupTask, ExternalContact,
                           OutboxMessage)
-from store.models.outbox import DEAD, FAILED, SENT
+from store.models.outbox import DEAD, FAILED
 from store.notices import (AWAITING_CONFIRMATION, DELIVERED, FAILED_FOR_GOOD, Target, create_notice,
                            delivery_report)
 from store.people import get_or_create_account
