@@ -185,3 +185,20 @@ async def test_contact_way_refused_by_wecom_changes_nothing(wecom_fake, conf, sq
     assert code == 2
     with sqlite_db.session() as s:
         assert s.exec(select(ContactWay)).all() == []
+
+
+async def test_an_outcome_wecom_will_not_give_leaves_the_groups_waiting_until_it_does(
+        wecom_fake, conf, sqlite_db, clock):
+    laoli = grid_worker(sqlite_db, "laoli", "和平社区")
+    await synced_and_bound(wecom_fake, conf, sqlite_db)
+    notice_id = notice(sqlite_db, clock, laoli)
+    service = build_service(conf, dialogs=Dialogs(sqlite_db, conf, clock))
+    await service.worker.drain()
+    [task] = wecom_fake.tasks_of("laoli")
+    wecom_fake.confirm_task(task["msgid"])
+    wecom_fake.fail_next["externalcontact/get_groupmsg_send_result"].append(-1)
+    watch = TaskWatch(service.senders["wecom_customer_group"].api, sqlite_db, clock, every=0)
+    assert await watch.check_once() == 0
+    assert outcomes(sqlite_db, notice_id) == [("和平一群", AWAITING_CONFIRMATION), ("和平二群", AWAITING_CONFIRMATION)]
+    assert await watch.check_once() == 2
+    assert outcomes(sqlite_db, notice_id) == [("和平一群", DELIVERED), ("和平二群", DELIVERED)]
