@@ -57,6 +57,7 @@ class WeCom(_Section):
     per_member_per_minute: int = 30
     kf_messages_per_window: int = 5
     kf_window_hours: float = 48.0
+    group_task_check_seconds: float = 300.0
 
 
 class WeChat(_Section):

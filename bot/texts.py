@@ -761,6 +761,14 @@ ZH: dict[str, str] = {
     "web_login_again": "重新打开",
     "web_too_long": "太长了，最多 {limit} 个字。",
     "wechat_menu_page": "网页版",
+    # customer groups (客户群): 群发 tasks the grid worker confirms in WeCom
+    "cgroup_sent": "✅ {name}（客户群）：已发送（{when}）",
+    "cgroup_unconfirmed": "⏳ {name}（客户群）：待确认，需群主在企业微信确认群发",
+    "cgroup_failed": "❌ {name}（客户群）：失败，{reason}",
+    "cgroup_cancelled": "⛔ {name}（客户群）：已取消，未发送",
+    "cgroup_unconfirmed_count": "待群主确认 {n}",
+    "cgroup_confirm": "有一条通知要发到您的 {n} 个客户群（{names}）。\n请打开企业微信 → 工作台 → 客户联系 → 群发助手，确认发送。\n通知内容：{text}",
+    "reason_not_sent": "企业微信未能发到这个群",
 }
 
 TEXTS = {"zh": ZH}

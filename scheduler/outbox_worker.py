@@ -67,6 +67,7 @@ class _Plan:
     external_id: str
     reply: Reply
     kind: str = ""                  # the outbox row's kind (reminder, poll, notice …)
+    key: str = ""                   # the outbox row's idem_key
 
 
 @dataclass(frozen=True)
@@ -236,14 +237,17 @@ class OutboxWorker:
             if reply is None:
                 return self._settle(mark_skipped(session, row.id, self.worker_id, "obsolete"),
                                     SKIPPED, row)
-        return _Plan(account.id, account.channel, account.external_id, reply, row.kind)
+        return _Plan(account.id, account.channel, account.external_id, reply, row.kind, row.idem_key)
 
     async def _send(self, plan: _Plan) -> SendError | None:
         """Hand the reply to the channel; the failure, if any."""
         sender = self.senders[plan.channel]
         send_push = getattr(sender, "send_push", None)  # a KindSender
+        send_keyed = getattr(sender, "send_keyed", None)  # a KeyedSender
         try:
-            if send_push is not None:
+            if send_keyed is not None:
+                await send_keyed(plan.key, plan.external_id, plan.reply)
+            elif send_push is not None:
                 await send_push(plan.external_id, plan.reply, plan.kind)
             else:
                 await sender.send(plan.external_id, plan.reply)

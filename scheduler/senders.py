@@ -37,3 +37,13 @@ class KindSender(Sender, Protocol):
 
     async def send_push(self, external_id: str, reply: Reply, kind: str) -> None:
         """Deliver one push of the given outbox kind to one channel account."""
+
+
+class KeyedSender(Sender, Protocol):
+    """A sender that keeps its own record of each push (a WeCom 群发 task), found by the row's key.
+
+    The tick calls send_keyed instead of send on a sender that has it; a row sent again after a
+    worker died must find its record and not act twice."""
+
+    async def send_keyed(self, idem_key: str, external_id: str, reply: Reply) -> None:
+        """Deliver the push of the outbox row with this idem_key to one channel account."""

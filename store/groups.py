@@ -139,9 +139,9 @@ def bind_group(session: Session, code: str, resident_id: int, channel: str, exte
 
 
 def bind_wecom_group(session: Session, chat_id: str, community: str, grid: str, title: str,
-                     resident_id: int | None, now: datetime) -> CommunityGroup:
-    """A WeCom group chat the bot created: bound to its community and grid at once."""
-    group = ensure_group(session, WECOM_GROUP, chat_id, title)
+                     resident_id: int | None, now: datetime, channel: str = WECOM_GROUP) -> CommunityGroup:
+    """A WeCom group chat the bot created (or a customer group): bound to its community and grid."""
+    group = ensure_group(session, channel, chat_id, title)
     _activate(session, group, community, grid, resident_id, now)
     audit(session, "group.bind", actor_resident_id=resident_id, actor="" if resident_id else "cli",
           target=f"group:{group.id}", detail={"community": community, "grid": grid, "chat": chat_id},

@@ -11,7 +11,10 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from store.customer_groups import is_customer_group, notice_sends, queue_tasks
 from store.groups import reachable_groups
+from store.models.customer_groups import FAILED as GROUP_FAILED
+from store.models.customer_groups import SENT as GROUP_SENT
 from store.models import CommunityGroup, Notice, NoticeSubscription, OutboxMessage
 from store.models.notices import ALL, CANCELLED, COMMUNITY, GRID, SCHEDULED, SENT, TEXT_MAX
 from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING, SKIPPED
@@ -80,7 +83,11 @@ def create_notice(session: Session, *, author_id: int, text: str, target: Target
                     status=SCHEDULED, created_at=now)
     session.add(notice)
     session.flush()
-    for group, account in target_groups(session, target):
+    pairs = target_groups(session, target)
+    # Customer groups are reached by one 群发 task per owning grid worker, not one row per group.
+    notice.groups += queue_tasks(session, notice, [p for p in pairs if is_customer_group(p[1])],
+                                 payload, send_at, urgent)
+    for group, account in (p for p in pairs if not is_customer_group(p[1])):
         notice.groups += enqueue(session, idem_key=f"notice:{notice.id}:group:{group.id}", kind=KIND,
                                  payload=payload, due_at=send_at, resident_id=account.resident_id,
                                  account_id=account.id, urgent=urgent)
@@ -121,6 +128,8 @@ def cancel_notice(session: Session, notice_id: int, resident_id: int, now: datet
 
 # What the delivery report makes of an outbox row's status.
 DELIVERED, FAILED_FOR_GOOD, WAITING, STOPPED = "sent", "failed", "waiting", "cancelled"
+# A customer group whose 群发 task exists and waits for the worker to confirm it in WeCom.
+AWAITING_CONFIRMATION = "unconfirmed"
 _OUTCOME = {ROW_SENT: DELIVERED, DEAD: FAILED_FOR_GOOD, PENDING: WAITING, SENDING: WAITING,
             FAILED: WAITING, HELD: WAITING, SKIPPED: STOPPED}
 
@@ -135,6 +144,7 @@ class Delivery:
     due_at: datetime
     group: CommunityGroup | None = None
     resident_id: int | None = None
+    customer: bool = False  # a customer group, reached through its owner's 群发 task
 
 
 @dataclass
@@ -161,6 +171,30 @@ def _rows(session: Session, notice_ids: list[int]) -> dict[int, list[OutboxMessa
     return out
 
 
+def _is_task(row: OutboxMessage) -> bool:
+    return ":task:" in row.idem_key
+
+
+def customer_deliveries(session: Session, notice_id: int) -> list[Delivery]:
+    """The customer groups of a notice: waiting for the worker's confirmation, sent or failed."""
+    out = []
+    for task, send, group, row in notice_sends(session, notice_id):
+        status = row.status if row is not None else PENDING
+        if send.status == GROUP_SENT:
+            outcome = DELIVERED
+        elif send.status == GROUP_FAILED or status == DEAD:
+            outcome = FAILED_FOR_GOOD
+        elif status == SKIPPED:
+            outcome = STOPPED
+        else:
+            outcome = AWAITING_CONFIRMATION if status == ROW_SENT else WAITING
+        error = row.last_error if row is not None and status == DEAD else ""
+        out.append(Delivery(outcome, error,
+                            send.sent_at, row.due_at if row is not None else task.created_at, group,
+                            customer=True))
+    return out
+
+
 def _settle(session: Session, notice: Notice, counts: Counter) -> None:
     # A scheduled notice with nothing left waiting has been sent.
     if notice.status == SCHEDULED and not counts[WAITING]:
@@ -173,7 +207,7 @@ def delivery_report(session: Session, notice_id: int) -> Report | None:
     notice = session.get(Notice, notice_id)
     if notice is None:
         return None
-    rows = _rows(session, [notice_id])[notice_id]
+    rows = [r for r in _rows(session, [notice_id])[notice_id] if not _is_task(r)]
     group_ids = [int(r.idem_key.rsplit(":", 1)[1]) for r in rows if ":group:" in r.idem_key]
     groups = {g.id: g for g in session.exec(
         select(CommunityGroup).where(CommunityGroup.id.in_(group_ids)))} if group_ids else {}
@@ -184,6 +218,9 @@ def delivery_report(session: Session, notice_id: int) -> Report | None:
         report.deliveries.append(Delivery(outcome, row.last_error, row.sent_at, row.due_at, group,
                                           None if group else row.resident_id))
         report.counts[outcome] += 1
+    for delivery in customer_deliveries(session, notice_id):
+        report.deliveries.append(delivery)
+        report.counts[delivery.outcome] += 1
     report.deliveries.sort(key=lambda d: d.group is None)
     _settle(session, notice, report.counts)
     return report
@@ -196,7 +233,8 @@ def recent_notices(session: Session, author_id: int, limit: int = 8) -> list[tup
     rows = _rows(session, [n.id for n in notices])
     out = []
     for notice in notices:
-        counts = Counter(_OUTCOME.get(r.status, WAITING) for r in rows[notice.id])
+        counts = Counter(_OUTCOME.get(r.status, WAITING) for r in rows[notice.id] if not _is_task(r))
+        counts.update(d.outcome for d in customer_deliveries(session, notice.id))
         _settle(session, notice, counts)
         out.append((notice, counts))
     return out

@@ -4,6 +4,11 @@
 kf/sync_msg pages from a cursor (`kf_page_size` per page); kf/send_msg refuses more than
 `kf_limit` messages since the customer's last message (errcode 95001 in this fake).
 
+Customer groups (客户群): `add_customer_group` makes a group a member owns; groupchat/list and
+groupchat/get show them; add_msg_template with chat_type=group makes a 群发 task that stays
+unconfirmed (get_groupmsg_send_result: status 0) until `confirm_task` plays the member pressing
+发送 in WeCom (status 1). add_contact_way answers a config_id and a QR URL and keeps the state.
+
 Tokens expire on request (42001, or 40014 for a token it never issued); application messages
 beyond the per-member limit inside a minute are dropped silently and counted, as WeCom does.
 """
@@ -52,6 +57,9 @@ class FakeWecomApi(LocalServer):
         self._delivered: dict[str, deque[float]] = defaultdict(deque)
         self._response_codes: set[str] = set()
         self._used_codes: set[str] = set()
+        self.customer_groups: dict[str, dict[str, Any]] = {}   # chat_id → group_chat
+        self.group_tasks: dict[str, dict[str, Any]] = {}       # msgid → the template and its state
+        self.contact_ways: list[dict[str, Any]] = []
 
     # ---- control from tests -------------------------------------------------------------
     def expire_tokens(self) -> None:
@@ -78,6 +86,22 @@ class FakeWecomApi(LocalServer):
         """Texts our 微信客服 accounts sent to a WeChat user, in order."""
         return [m["text"]["content"] for m in self.kf_sent[user]]
 
+    def add_customer_group(self, chat_id: str, name: str, owner: str, members: int = 3) -> None:
+        """A customer group a member owns, with some WeChat residents in it."""
+        member_list = [{"userid": owner, "type": 1}] + [
+            {"userid": f"wm{chat_id}{n}", "type": 2} for n in range(1, members)]
+        self.customer_groups[chat_id] = {"chat_id": chat_id, "name": name, "owner": owner,
+                                         "create_time": int(time.time()), "member_list": member_list}
+
+    def tasks_of(self, sender: str) -> list[dict[str, Any]]:
+        """The 群发 tasks made for a member, in order."""
+        return [task for task in self.group_tasks.values() if task["sender"] == sender]
+
+    def confirm_task(self, msgid: str) -> None:
+        """The member confirms the task in WeCom: every group of it is sent to."""
+        task = self.group_tasks[msgid]
+        task["confirmed_at"] = int(time.time())
+
     def cards(self, user: str) -> list[dict[str, Any]]:
         """Template cards delivered to a member, in order."""
         return [m["template_card"] for m in self.messages[user] if m.get("msgtype") == "template_card"]
@@ -92,6 +116,11 @@ class FakeWecomApi(LocalServer):
         app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
         app.router.add_post("/cgi-bin/kf/sync_msg", self.kf_sync)
         app.router.add_post("/cgi-bin/kf/send_msg", self.kf_send)
+        app.router.add_post("/cgi-bin/externalcontact/groupchat/list", self.groupchat_list)
+        app.router.add_post("/cgi-bin/externalcontact/groupchat/get", self.groupchat_get)
+        app.router.add_post("/cgi-bin/externalcontact/add_msg_template", self.add_msg_template)
+        app.router.add_post("/cgi-bin/externalcontact/get_groupmsg_send_result", self.groupmsg_result)
+        app.router.add_post("/cgi-bin/externalcontact/add_contact_way", self.add_contact_way)
 
     async def __aenter__(self) -> "FakeWecomApi":
         await self.start()
@@ -211,3 +240,71 @@ class FakeWecomApi(LocalServer):
         self._kf_since[user] += 1
         self.kf_sent[user].append(data)
         return web.json_response({**OK, "msgid": secrets.token_hex(8)})
+
+    # ---- customer contact (客户联系) ------------------------------------------------------------
+    async def groupchat_list(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "externalcontact/groupchat/list")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        owners = set((data.get("owner_filter") or {}).get("userid_list") or [])
+        chats = [c for c in self.customer_groups.values() if not owners or c["owner"] in owners]
+        start, limit = int(data.get("cursor") or 0), int(data.get("limit") or 100)
+        page = chats[start:start + limit]
+        more = start + limit < len(chats)
+        return web.json_response({**OK, "group_chat_list": [{"chat_id": c["chat_id"], "status": 0} for c in page],
+                                  "next_cursor": str(start + limit) if more else ""})
+
+    async def groupchat_get(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "externalcontact/groupchat/get")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        chat = self.customer_groups.get(data.get("chat_id", ""))
+        if chat is None:
+            return web.json_response({"errcode": 40050, "errmsg": "chatid not found"})
+        return web.json_response({**OK, "group_chat": chat})
+
+    async def add_msg_template(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "externalcontact/add_msg_template")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        if data.get("chat_type") != "group" or not data.get("sender"):
+            return web.json_response({"errcode": 41048, "errmsg": "chat_type group needs a sender"})
+        if not (data.get("text") or {}).get("content"):
+            return web.json_response({"errcode": 41047, "errmsg": "no content"})
+        owned = [c for c in data.get("chat_id_list") or []
+                 if self.customer_groups.get(c, {}).get("owner") == data["sender"]]
+        msgid = "msg" + secrets.token_hex(8)
+        self.group_tasks[msgid] = {**data, "msgid": msgid, "chats": owned, "confirmed_at": None}
+        fails = [c for c in data.get("chat_id_list") or [] if c not in owned]
+        return web.json_response({**OK, "msgid": msgid, "fail_list": fails})
+
+    async def groupmsg_result(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "externalcontact/get_groupmsg_send_result")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        task = self.group_tasks.get(data.get("msgid", ""))
+        if task is None or task["sender"] != data.get("userid"):
+            return web.json_response({"errcode": 41063, "errmsg": "msgid not found"})
+        sent = task["confirmed_at"]
+        send_list = [{"chat_id": chat, "userid": task["sender"], "status": 1 if sent else 0,
+                      **({"send_time": sent} if sent else {})} for chat in task["chats"]]
+        return web.json_response({**OK, "send_list": send_list, "next_cursor": ""})
+
+    async def add_contact_way(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "externalcontact/add_contact_way")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        users = data.get("user") or []
+        if data.get("type") != 1 or len(users) != 1 or (self.members is not None and users[0] not in self.members):
+            return web.json_response({"errcode": 40098, "errmsg": "invalid user"})
+        if len(str(data.get("state") or "")) > 30:
+            return web.json_response({"errcode": 40058, "errmsg": "state too long"})
+        config_id = secrets.token_hex(16)
+        way = {**data, "config_id": config_id, "qr_code": f"https://wework.qpic.cn/fake/{config_id}/0"}
+        self.contact_ways.append(way)
+        return web.json_response({**OK, "config_id": config_id, "qr_code": way["qr_code"]})

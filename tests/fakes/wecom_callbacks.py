@@ -73,6 +73,14 @@ class FakeWecomCallbacks:
                 f"<MsgType>{cdata('event')}</MsgType><Event>{cdata('kf_msg_or_event')}</Event>"
                 f"<Token>{cdata(token)}</Token><OpenKfId>{cdata(open_kfid)}</OpenKfId></xml>")
 
+    def contact_added_xml(self, member: str, external_userid: str, state: str = "") -> str:
+        """A resident on WeChat added a member as a contact (by a 联系我 code when state is set)."""
+        fields = {"ChangeType": "add_external_contact", "UserID": member, "ExternalUserID": external_userid}
+        if state:
+            fields["State"] = state
+        fields["WelcomeCode"] = secrets.token_hex(8)
+        return self._xml("sys", "event", Event="change_external_contact", **fields)
+
     def card_click_xml(self, user: str, key: str, task_id: str, response_code: str | None = None) -> str:
         """A button pressed on a button_interaction template card."""
         return self.event_xml(user, "template_card_event", EventKey=key, TaskId=task_id,

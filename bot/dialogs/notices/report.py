@@ -12,8 +12,8 @@ from bot.messages import Choice, Reply
 from store.models import Notice
 from store.models.notices import CANCELLED
 from store.models.staff import ORGANIZER
-from store.notices import (DELIVERED, FAILED_FOR_GOOD, STOPPED, WAITING, cancel_notice, delivery_report,
-                           Target, recent_notices)
+from store.notices import (AWAITING_CONFIRMATION, DELIVERED, FAILED_FOR_GOOD, STOPPED, WAITING, cancel_notice,
+                           delivery_report, Target, recent_notices)
 from store.roles import has_role
 
 LISTED = 8
@@ -68,8 +68,7 @@ def list_notices(ctx: Context, data: Notices) -> Reply:
         return Reply(ctx.t("notices_empty"), (_new_button(ctx), menu_button(ctx)))
     lines, choices = [ctx.t("notices_title")], []
     for n, (notice, counts) in enumerate(found, 1):
-        state = ctx.t("notice_state_cancelled") if notice.status == CANCELLED else ctx.t(
-            "notice_counts", sent=counts[DELIVERED], failed=counts[FAILED_FOR_GOOD], waiting=counts[WAITING])
+        state = ctx.t("notice_state_cancelled") if notice.status == CANCELLED else _counts(ctx, counts)
         lines.append(ctx.t("notices_line", n=n, when=local_time_text(ctx, notice.send_at),
                            where=_where(ctx, notice), text=_short(notice.text), state=state))
         choices.append(Choice(ctx.t("btn_notice_open", n=n, where=_where(ctx, notice)), OpenNotice(notice.id).pack()))
@@ -87,8 +86,30 @@ NOTICE = Load(_visible_notice,
               missing=lambda ctx: Reply(ctx.t("notice_missing"), (_list_button(ctx), menu_button(ctx))))
 
 
+def _counts(ctx: Context, counts) -> str:
+    text = ctx.t("notice_counts", sent=counts[DELIVERED], failed=counts[FAILED_FOR_GOOD], waiting=counts[WAITING])
+    if counts[AWAITING_CONFIRMATION]:
+        text += "，" + ctx.t("cgroup_unconfirmed_count", n=counts[AWAITING_CONFIRMATION])
+    return text
+
+
+def _customer_line(ctx: Context, delivery, name: str) -> str:
+    # A customer group is reached only once its owner confirms the 群发 task in WeCom.
+    if delivery.outcome == DELIVERED:
+        return ctx.t("cgroup_sent", name=name, when=local_time_text(ctx, delivery.sent_at))
+    if delivery.outcome == FAILED_FOR_GOOD:
+        # No error of ours: the task was made and WeCom reports this group not sent.
+        reason = failure_reason(ctx, delivery.error) if delivery.error else ctx.t("reason_not_sent")
+        return ctx.t("cgroup_failed", name=name, reason=reason)
+    if delivery.outcome == STOPPED:
+        return ctx.t("cgroup_cancelled", name=name)
+    return ctx.t("cgroup_unconfirmed", name=name)
+
+
 def _delivery_line(ctx: Context, delivery) -> str:
     name = delivery.group.title or ctx.t("group_untitled")
+    if delivery.customer:
+        return _customer_line(ctx, delivery, name)
     if delivery.outcome == DELIVERED:
         return ctx.t("delivery_sent", name=name, when=local_time_text(ctx, delivery.sent_at))
     if delivery.outcome == FAILED_FOR_GOOD:
@@ -107,8 +128,7 @@ def open_notice(ctx: Context, data: OpenNotice, found: Notice) -> Reply:
     notice = report.notice
     lines = [ctx.t("notice_report_head", where=_where(ctx, notice), when=local_time_text(ctx, notice.send_at),
                    state=ctx.t(f"notice_status_{notice.status}"), text=_short(notice.text)),
-             ctx.t("notice_counts", sent=report.counts[DELIVERED], failed=report.counts[FAILED_FOR_GOOD],
-                   waiting=report.counts[WAITING])]
+             _counts(ctx, report.counts)]
     groups = [d for d in report.deliveries if d.group is not None]
     lines += [_delivery_line(ctx, d) for d in groups] or [ctx.t("notice_no_groups")]
     private = [d for d in report.deliveries if d.group is None]

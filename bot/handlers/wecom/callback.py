@@ -33,11 +33,14 @@ from bot.handlers.wecom.sender import WecomSender
 from bot.messages import Incoming, Reply, Turn
 from bot.settings import Settings
 from bot.texts import t
+from store.customer_groups import link_external_contact
 from store.dialog_state import claim_update
 
 CHANNEL = "wecom"
 START_EVENTS = ("enter_agent", "subscribe")
 KF_EVENT = "kf_msg_or_event"
+CONTACT_EVENT = "change_external_contact"
+CONTACT_ADDED = ("add_external_contact", "add_half_external_contact")
 # An encrypted text message of 2048 bytes is under 4 KB; events are smaller still.
 MAX_BODY_BYTES = 64 * 1024
 _DIGITS = re.compile(r"^[0-9]{1,20}$")
@@ -55,6 +58,7 @@ class Job:
     response_code: str | None = None  # set for a card click: the card to grey out
     kf_token: str = ""                # set for a 微信客服 event: pull with it
     open_kfid: str = ""
+    contact: tuple[str, str, str] | None = None  # a resident added a member: (external, member, state)
 
 
 def _text(data: dict, name: str, limit: int = 8192) -> str:
@@ -83,6 +87,14 @@ def job_for(xml: str) -> Job | None:
         if not (token and open_kfid):
             raise ValueError("kf event without Token or OpenKfId")
         return Job("", kf_token=token, open_kfid=open_kfid)
+    if _text(data, "Event", 64).lower() == CONTACT_EVENT:  # sent by "sys", not by a member
+        if _text(data, "ChangeType", 64).lower() not in CONTACT_ADDED:
+            return None
+        external, member = _text(data, "ExternalUserID", 64), _text(data, "UserID", 64)
+        if not (external and member):
+            raise ValueError("contact event without ExternalUserID or UserID")
+        key = f"contact:{external}:{member}:{_number(data, 'CreateTime')}"
+        return Job("", update_key=key, contact=(external, member, _text(data, "State", 30)))
     user = _text(data, "FromUserName", 64)
     if not user:
         raise ValueError("callback without FromUserName")
@@ -179,6 +191,8 @@ class WecomChannel:
             raise web.HTTPBadRequest() from None
         if job is not None and job.kf_token:
             self.background.start(self._pull(job))
+        elif job is not None and job.contact:
+            self.background.start(asyncio.to_thread(self._link_contact, job))
         elif job is not None:
             self.background.start(self._run(job))
         return web.Response(status=200, body=b"")
@@ -216,6 +230,17 @@ class WecomChannel:
                 log.info("wecom card not updated: %s", exc)
         sender = WecomSender(self.api, self.lang, self.cards)
         await self.dialogs.deliver(turn, lambda reply: sender.send(job.user, reply))
+
+    def _link_contact(self, job: Job) -> None:
+        external, member, state = job.contact
+        try:
+            with self.dialogs.db.session() as session:
+                if not claim_update(session, CHANNEL, job.update_key):
+                    return  # WeCom retried a callback already handled
+                if link_external_contact(session, external, member, state, self.dialogs.clock.now()) is None:
+                    log.info("external contact added without a 联系我 state of ours; not linked")
+        except Exception:  # noqa: BLE001
+            log.exception("external contact not linked")
 
     def _claim(self, update_key: str) -> bool:
         with self.dialogs.db.session() as session:

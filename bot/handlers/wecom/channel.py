@@ -1,4 +1,5 @@
-"""The WeCom channel as the service builds it: the callback route and senders to members and groups."""
+"""The WeCom channel as the service builds it: the callback route, senders to members, group chats,
+微信客服 and customer groups (群发 tasks), and the watch over those tasks' outcomes."""
 from __future__ import annotations
 
 import logging
@@ -7,10 +8,12 @@ from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.wecom.callback import setup_wecom_routes
 from bot.handlers.wecom.client import build_api
+from bot.handlers.wecom.customer_groups import CustomerGroupSender, TaskWatch
 from bot.handlers.wecom.group_sender import WecomGroupSender
 from bot.handlers.wecom.kf import KF, KfInbox, KfLine, KfSender
 from bot.handlers.wecom.sender import WecomSender
 from bot.settings import Settings
+from store.customer_groups import TASK_TARGET
 from store.groups import WECOM_GROUP
 
 log = logging.getLogger("linli.wecom")
@@ -26,12 +29,14 @@ def build_wecom(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     api = build_api(settings.wecom, dialogs.db)
     lang = settings.general.language
     kf = KfLine(api, dialogs.db, settings, dialogs.clock)
+    watch = TaskWatch(api, dialogs.db, dialogs.clock, settings.wecom.group_task_check_seconds)
     return ChannelParts(
         "wecom",
         senders={MEMBER: WecomSender(api, lang), WECOM_GROUP: WecomGroupSender(api, lang),
-                 KF: KfSender(kf)},
+                 KF: KfSender(kf), TASK_TARGET: CustomerGroupSender(api, dialogs.db, dialogs.clock, lang)},
         routes=[lambda app: setup_wecom_routes(app, dialogs, settings, api,
-                                               kf=KfInbox(dialogs, kf))])
+                                               kf=KfInbox(dialogs, kf))],
+        start=watch.start, stop=watch.stop)
 
 
-CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP, KF), build_wecom)
+CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP, KF, TASK_TARGET), build_wecom)

@@ -137,6 +137,34 @@ class WecomApi:
         data = {"touser": user, "open_kfid": open_kfid, "msgtype": "text", "text": {"content": text}}
         await self.call(self.client.post, "kf/send_msg", data=data)
 
+    async def groupchat_list(self, owners: list[str], cursor: str = "") -> dict[str, Any]:
+        """One page of the customer groups the given members own."""
+        return await self.call(self.client.external_contact_group_chat.list, 0, owners, cursor or None, 1000)
+
+    async def groupchat_get(self, chat_id: str) -> dict[str, Any]:
+        """A customer group's details: name, owner, members."""
+        result = await self.call(self.client.external_contact_group_chat.get, chat_id)
+        return (result or {}).get("group_chat") or {}
+
+    async def add_group_msg_task(self, sender: str, chat_ids: list[str], text: str) -> dict[str, Any]:
+        """A 群发 task to some of a member's customer groups; the member confirms it in WeCom."""
+        template = {"chat_type": "group", "sender": sender, "chat_id_list": list(chat_ids),
+                    "allow_select": False, "text": {"content": text}}
+        return await self.call(self.client.external_contact.add_msg_template, template)
+
+    async def group_msg_results(self, msgid: str, sender: str, cursor: str = "") -> dict[str, Any]:
+        """One page of what became of a 群发 task in each group (get_groupmsg_send_result)."""
+        # wechatpy 1.8.18 has only the retired get_group_msg_result; the current call goes through post.
+        data = {"msgid": msgid, "userid": sender, "limit": 1000}
+        if cursor:
+            data["cursor"] = cursor
+        return await self.call(self.client.post, "externalcontact/get_groupmsg_send_result", data=data)
+
+    async def add_contact_way(self, user: str, state: str, remark: str = "") -> dict[str, Any]:
+        """A 联系我 QR code of one member; state comes back with everyone who adds them by it."""
+        return await self.call(self.client.external_contact.add_contact_way, 1, 2, remark=remark[:30] or None,
+                               skip_verify=True, state=state, user=[user])
+
     async def appchat_create(self, chat_id: str, name: str, owner: str, users: Iterable[str]) -> str:
         """Create a group chat; returns its chat id."""
         result = await self.call(self.client.appchat.create, chat_id=chat_id, name=name,

@@ -1,4 +1,5 @@
-"""`linli group create` (a WeCom group chat for a community or grid) and `linli group list`."""
+"""`linli group create` (a WeCom group chat for a community or grid), `linli group list`, and the
+customer-group commands (customers.py)."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import open_database
+from bot.cli.group.customers import add_customer_commands
 from bot.clock import utcnow
 from bot.dialogs.formatting import to_local
 from bot.settings import get_settings
@@ -17,7 +19,7 @@ from store.groups import all_groups, bind_wecom_group
 if TYPE_CHECKING:
     from bot.handlers.wecom.client import WecomApi
 
-CHANNEL_NAMES = {"telegram": "Telegram", "wecom_group": "企业微信"}
+CHANNEL_NAMES = {"telegram": "Telegram", "wecom_group": "企业微信", "wecom_customer_chat": "企业微信客户群"}
 
 
 def _members(raw: str) -> list[str]:
@@ -107,7 +109,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def add_commands(sub) -> None:
     """`linli group create` and `linli group list`."""
-    group = sub.add_parser("group", help="社区群：建企业微信群、查看所有群")
+    group = sub.add_parser("group", help="社区群：建企业微信群、客户群绑定、查看所有群")
     group_sub = group.add_subparsers(dest="action", required=True)
     create = group_sub.add_parser("create", help="为社区或网格建企业微信群，建好即绑定")
     create.add_argument("--community", required=True, help="社区名称")
@@ -117,3 +119,4 @@ def add_commands(sub) -> None:
     create.add_argument("--name", default="", help="群名（默认“社区网格通知群”）")
     create.set_defaults(func=cmd_create)
     group_sub.add_parser("list", help="列出机器人所在的群").set_defaults(func=cmd_list)
+    add_customer_commands(group_sub)
