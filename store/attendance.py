@@ -34,6 +34,16 @@ class RollResult:
 
 
 @dataclass(frozen=True)
+class Streak:
+    """A resident missing, without leave, from the latest `length` rolls of a course in a row."""
+
+    course_id: int
+    resident_id: int
+    first_session_id: int
+    length: int
+
+
+@dataclass(frozen=True)
 class CheckInResult:
     """What a check-in did: status is checked_in, already, too_early, too_late, not_enrolled or unknown."""
 
@@ -111,7 +121,7 @@ def _mark_taken(roll: SessionRoll, by: int | None, now: datetime) -> None:
         roll.taken_at, roll.taken_by = now, by
 
 
-def save_roll(session: Session, session_id: int, present: set[int], by: int, now: datetime) -> RollResult:
+def save_roll(session: Session, session_id: int, present: set[int], by: int | None, now: datetime) -> RollResult:
     """Mark exactly these residents present by the roll; residents who checked in themselves stay
     present whatever the roll says."""
     roll = lock_roll(session, session_id, now)
@@ -159,3 +169,40 @@ def check_in(session: Session, code: str, resident_id: int, now: datetime,
     session.add(roll)
     session.flush()
     return CheckInResult("checked_in" if inserted else "already", cls)
+
+
+def absence_streaks(session: Session, since: datetime, now: datetime, at_least: int) -> list[Streak]:
+    """Residents still enrolled whose latest rolls (sessions ended by now, roll taken) are at least
+    `at_least` absences in a row without leave, for courses with such a roll ending after `since`."""
+    recent = set(session.exec(select(ClassSession.course_id).join(SessionRoll, SessionRoll.session_id == ClassSession.id)
+                              .where(SessionRoll.taken_at.is_not(None), ClassSession.ends_at > since,
+                                     ClassSession.ends_at <= now)))
+    found = []
+    for course_id in sorted(recent):
+        rolled = list(session.exec(select(ClassSession).join(SessionRoll, SessionRoll.session_id == ClassSession.id)
+                                   .where(ClassSession.course_id == course_id, SessionRoll.taken_at.is_not(None),
+                                          ClassSession.ends_at <= now)
+                                   .order_by(ClassSession.starts_at.desc(), ClassSession.id.desc())))
+        seats = list(session.exec(select(Enrolment).where(Enrolment.course_id == course_id,
+                                                          Enrolment.status == CONFIRMED)))
+        for seat in seats:
+            streak = _streak(session, seat, rolled)
+            if len(streak) >= at_least:
+                found.append(Streak(course_id, seat.resident_id, streak[-1].id, len(streak)))
+    return found
+
+
+def _streak(session: Session, seat: Enrolment, rolled: list[ClassSession]) -> list[ClassSession]:
+    """The resident's absences without leave, latest first, back to their last presence or leave."""
+    out = []
+    for cls in rolled:
+        if not held_seat_at(seat, cls.starts_at):
+            break
+        came = session.exec(select(Attendance.id).where(Attendance.session_id == cls.id,
+                                                        Attendance.resident_id == seat.resident_id)).first()
+        excused = session.exec(select(SessionLeave.id).where(SessionLeave.session_id == cls.id,
+                                                             SessionLeave.resident_id == seat.resident_id)).first()
+        if came is not None or excused is not None:
+            break
+        out.append(cls)
+    return out
