@@ -127,6 +127,8 @@ def confirm(ctx: Context, cls: ClassSession, step: dict, present: set[int]) -> R
     step["present"] = sorted(present)
     ROLL_CALL.keep(ctx)
     ctx.expect = ""
+    # Residents who checked themselves in stay present whatever is typed: show them so.
+    present = present | {rid for rid, how in present_at(ctx.session, cls.id).items() if how == CHECKED_IN}
     names = [person_name(ctx, rid) for rid in step["ids"] if rid in present]
     missing = [person_name(ctx, rid) for rid in step["ids"] if rid not in present]
     nobody = ctx.t("att_nobody")
