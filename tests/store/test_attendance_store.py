@@ -125,3 +125,18 @@ def test_two_workers_opening_a_roll_at_once_make_one_code(db):
     assert len(set(codes)) == 1
     with db.session() as s:
         assert s.exec(select(func.count()).select_from(SessionRoll)).one() == 1
+
+
+def test_a_session_taken_out_of_the_catalogue_takes_its_roll_along(db):
+    from store.catalog_sessions import SyncCounts, sync_sessions
+    from store.models import Course
+    session_id, (a,) = setup_class(db, 1)
+    with db.session() as s:
+        save_roll(s, session_id, {a}, by=None, now=CLASS_START)
+    with db.session() as s:
+        course = s.exec(select(Course)).one()
+        sync_sessions(s, course, {}, CLASS_START + timedelta(days=1), SyncCounts())
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(Attendance)).one() == 0
+        assert s.exec(select(func.count()).select_from(SessionRoll)).one() == 0
+        assert s.get(ClassSession, session_id) is None
