@@ -122,6 +122,13 @@ class Files(_Section):
     dir: str = "data/files"
 
 
+class Attendance(_Section):
+    checkin_before_minutes: int = 30
+    checkin_after_minutes: int = 30
+    roll_days_back: int = 7
+    absence_streak: int = 2
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -134,6 +141,7 @@ class Settings(_Section):
     booking: Booking = Booking()
     points: Points = Points()
     files: Files = Files()
+    attendance: Attendance = Attendance()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

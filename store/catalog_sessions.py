@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from store.models import ClassSession, Course, SessionLeave
+from store.models import Attendance, ClassSession, Course, SessionLeave, SessionRoll
 
 ADDED = "added"
 MOVED = "moved"
@@ -48,6 +49,15 @@ def _drop_leaves(session: Session, session_ids: list[int]) -> None:
     for leave in session.exec(select(SessionLeave).where(SessionLeave.session_id.in_(session_ids))):
         session.delete(leave)
     session.flush()  # leaves point at the sessions, so they go first
+
+
+def _drop_attendance(session: Session, session_ids: list[int]) -> None:
+    """Presence and the roll of sessions taken out of the catalogue go with them."""
+    if not session_ids:
+        return
+    session.execute(delete(Attendance).where(Attendance.session_id.in_(session_ids)))
+    session.execute(delete(SessionRoll).where(SessionRoll.session_id.in_(session_ids)))
+    session.flush()
 
 
 def _move(session: Session, row: ClassSession, starts_at: datetime, ends_at: datetime) -> SessionChange:
@@ -88,6 +98,7 @@ def sync_sessions(session: Session, course: Course, wanted: dict[datetime, datet
     counts.kept += len(moved)
     counts.changed = counts.changed or bool(new or gone)
     moved_rows = {row.id for row, _ in moved}
+    _drop_attendance(session, [row.id for row in gone if row.id not in moved_rows])
     for row in gone:
         if row.id in moved_rows:
             continue

@@ -109,8 +109,10 @@ def take_seat(session: Session, resident_id: int, course_id: int,
             return SignUpResult("already_confirmed", existing.id)
         return SignUpResult("already_waiting", existing.id, waiting_position(session, existing))
     status = CONFIRMED if confirmed < course.capacity else WAITING
+    moment = now or utcnow()
     enrolment = Enrolment(course_id=course_id, resident_id=resident_id, status=status,
-                          queue_no=(last_no or 0) + 1)
+                          queue_no=(last_no or 0) + 1, created_at=moment, updated_at=moment,
+                          confirmed_at=moment if status == CONFIRMED else None)
     session.add(enrolment)
     session.flush()
     if status == CONFIRMED:
@@ -126,7 +128,7 @@ def first_waiting(session: Session, course_id: int) -> Enrolment | None:
     ).first()
 
 
-def promote_waiting(session: Session, course: Course) -> Enrolment | None:
+def promote_waiting(session: Session, course: Course, now: datetime | None = None) -> Enrolment | None:
     """Fill one free seat from the waiting list; the caller holds the course lock."""
     if count_confirmed(session, course.id) >= course.capacity:
         return None
@@ -134,14 +136,16 @@ def promote_waiting(session: Session, course: Course) -> Enrolment | None:
     if nxt is None:
         return None
     nxt.status = CONFIRMED
-    nxt.updated_at = utcnow()
+    nxt.updated_at = nxt.confirmed_at = now or utcnow()
     session.add(nxt)
     session.flush()
     return nxt
 
 
-def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int) -> CancelResult:
-    """Cancel the resident's own place; a freed seat goes to the first one waiting."""
+def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int,
+                     now: datetime | None = None) -> CancelResult:
+    """Cancel the resident's own place (the row stays, with its time); a freed seat goes to the
+    first one waiting."""
     found = session.get(Enrolment, enrolment_id)
     if found is None or found.resident_id != resident_id:
         return CancelResult("not_found")
@@ -151,10 +155,10 @@ def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int) -> C
         return CancelResult("already_cancelled", found.course_id)
     was_confirmed = found.status == CONFIRMED
     found.status = CANCELLED
-    found.updated_at = utcnow()
+    found.updated_at = found.cancelled_at = now or utcnow()
     session.add(found)
     session.flush()
-    promoted = promote_waiting(session, course) if was_confirmed and course else None
+    promoted = promote_waiting(session, course, now) if was_confirmed and course else None
     return CancelResult("cancelled", found.course_id, was_confirmed, promoted)
 
 
@@ -167,6 +171,20 @@ def set_reminders(session: Session, resident_id: int, enrolment_id: int, on: boo
     session.add(found)
     session.flush()
     return found
+
+
+def ever_seated(session: Session, course_ids: set[int] | list[int]) -> list[Enrolment]:
+    """Every enrolment of these courses that ever held a seat (the caller compares times)."""
+    if not course_ids:
+        return []
+    return list(session.exec(select(Enrolment).where(
+        Enrolment.course_id.in_(list(course_ids)), Enrolment.confirmed_at.is_not(None))))
+
+
+def held_seat_at(enrolment: Enrolment, moment: datetime) -> bool:
+    """True when the enrolment held a seat at that moment (confirmed by then, not yet cancelled)."""
+    return (enrolment.confirmed_at is not None and enrolment.confirmed_at <= moment
+            and (enrolment.cancelled_at is None or enrolment.cancelled_at > moment))
 
 
 def resident_enrolments(session: Session, resident_id: int) -> list[Enrolment]:

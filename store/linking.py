@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from store.clock import utcnow
 from store.enrolments import live_enrolment, lock_course, promote_waiting, resident_enrolments
 from store.models import ChannelAccount, Enrolment, LinkCode, LinkFailure, OutboxMessage, Resident
 from store.models.enrolment import CANCELLED, CONFIRMED
@@ -103,6 +104,7 @@ def _merge_enrolments(session: Session, keep_id: int, drop_id: int, result: Merg
         ours = live_enrolment(session, theirs.course_id, keep_id)
         if ours is not None and _better(theirs, ours):
             ours.status = CANCELLED  # only ever a waiting place here: no seat is freed
+            ours.cancelled_at = utcnow()
             session.add(ours)
             session.flush()
             ours = None
@@ -113,6 +115,7 @@ def _merge_enrolments(session: Session, keep_id: int, drop_id: int, result: Merg
             continue
         was_confirmed = theirs.status == CONFIRMED
         theirs.status = CANCELLED
+        theirs.cancelled_at = utcnow()
         session.add(theirs)
         session.flush()
         result.given_up.append(theirs.course_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -79,11 +79,26 @@ def _next_number(session: Session, day: date) -> str:
     return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:04d}"
 
 
+class TooSoon(ValueError):
+    """An order for a day earlier than the service's lead time allows."""
+
+
+def earliest_order_day(lead_days: int, now: datetime, tz: str = "Asia/Shanghai") -> date:
+    """The first day a service may be ordered for: lead_days after today (local)."""
+    return now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).date() + timedelta(days=lead_days)
+
+
 def place_order(session: Session, *, service_id: int, community: str, place: str,
                 preferred_dates: str, audience: int, contact_name: str, contact_phone: str,
-                resident_id: int, now: datetime, tz: str = "Asia/Shanghai") -> ServiceOrder:
-    """A new order numbered by the local day (D20261201-0007), with its first history row."""
+                resident_id: int, now: datetime, tz: str = "Asia/Shanghai",
+                first_day: date | None = None) -> ServiceOrder:
+    """A new order numbered by the local day (D20261201-0007), with its first history row; with the
+    first wished day given, TooSoon when it is inside the service's lead time."""
     day = now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz)).date()
+    if first_day is not None:
+        service = session.get(ServiceItem, service_id)
+        if service is not None and first_day < earliest_order_day(service.lead_days, now, tz):
+            raise TooSoon(f"{service.code}: {first_day} is inside {service.lead_days} days")
     for _ in range(10):
         try:
             with session.begin_nested():

@@ -40,6 +40,13 @@ def has_role(session: Session, resident_id: int, role: str, community: str | Non
     return False
 
 
+def holders_of(session: Session, role: str, community: str = "") -> list[int]:
+    """The residents holding the role everywhere or in that community, admins included, by id."""
+    rows = session.exec(select(RoleGrant.resident_id).where(
+        ((RoleGrant.role == role) & RoleGrant.community.in_(["", community])) | (RoleGrant.role == ADMIN)))
+    return sorted(set(rows))
+
+
 def communities_of(session: Session, resident_id: int, role: str) -> list[str] | None:
     """The communities where the resident holds the role; None means all of them."""
     found: list[str] = []

@@ -6,6 +6,7 @@ import logging
 import sys
 
 from bot.cli import (
+    attendance,
     backup,
     db,
     feedback,
@@ -25,7 +26,8 @@ from bot.observability.logs import setup_logging
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, wechat, db, backup)
+COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, attendance, webhook,
+                  wechat, db, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

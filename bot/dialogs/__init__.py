@@ -2,7 +2,7 @@
 
 ROUTERS is the app: the engine routes every turn through these, and building them together
 refuses two features that claim the same verb, state, keyword or fallback."""
-from bot.dialogs import account, bookings, courses, feedback, home, notices, orders, reports, volunteers, votes
+from bot.dialogs import account, attendance, bookings, courses, feedback, home, notices, orders, reports, volunteers, votes
 
 ROUTERS = [
     home.router,
@@ -15,4 +15,5 @@ ROUTERS = [
     feedback.router,
     account.router,
     reports.router,
+    attendance.router,
 ]

@@ -65,6 +65,7 @@ CREDIT = State("credit", STEP_TTL)                 # an organizer crediting poin
 FEEDBACK = State("fb", STEP_TTL)                   # a resident typing feedback of the kind chosen
 FEEDBACK_REPLY = State("fb_reply", STEP_TTL)       # an organizer typing the reply to a feedback
 NOTICE_DRAFT = State("notice", STEP_TTL)           # a notice being composed
+ROLL_CALL = State("roll", STEP_TTL)                # a teacher or staff taking a session's roll
 
 
 def chat_of(incoming: Incoming) -> str:

@@ -32,8 +32,9 @@ _WITH_ARG = re.compile(r"^(\S+?)\s*[:：]?\s*([A-Za-z0-9_-]{1,40})$")
 # Commands with two or three arguments: "/draw 12 3" → "draw:12:3".
 _COMMAND_ARGS = re.compile(r"^(/\S+?)((?:\s+[A-Za-z0-9_-]{1,40}){2,3})$")
 START = "/start"
-# Telegram deep links arrive as "/start PARAMETER": "vote-12" opens vote 12, "course-CODE" a course.
-START_LINKS: dict[str, str] = {"vote": "vote", "course": "crs"}
+# Telegram deep links arrive as "/start PARAMETER": "vote-12" opens vote 12, "course-CODE" a course,
+# "attend-CODE" checks in to a class.
+START_LINKS: dict[str, str] = {"vote": "vote", "course": "crs", "attend": "here"}
 
 
 def start_link(parameter: str) -> str:

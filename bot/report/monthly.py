@@ -126,11 +126,12 @@ def write_workbook(data: MonthlyData, path: str | Path) -> Path:
     _totalled(book, "场次人次-按教学点", ["教学点", "社区", "场次", "人次"], queries.by_venue(held), 2)
     _totalled(book, "场次人次-按社区", ["社区", "场次", "人次"], queries.by_community(held), 1)
     _totalled(book, "课程出勤", ["日期", "时间", "课程编号", "课程", "类别", "讲师", "教学点", "社区",
-                              "已报名", "请假", "人次"],
+                              "人次依据", "开课时已报名", "请假", "人次"],
               [(_local(s.starts_at, data.tz, "%Y-%m-%d"),
                 f"{_local(s.starts_at, data.tz, '%H:%M')}–{_local(s.ends_at, data.tz, '%H:%M')}",
                 s.course_code, s.course_title, s.category, s.teacher, s.venue, s.community,
-                s.enrolled, s.on_leave, s.visits) for s in held], 8)
+                "点名" if s.present is not None else "报名", s.enrolled, s.on_leave, s.visits)
+               for s in held], 9)
     _totalled(book, "报名与候补", ["课程编号", "课程", "类别", "讲师", "本月新报名", "本月取消", "当前已报名",
                                "当前候补"],
               [(r.code, r.title, r.category, r.teacher, r.new, r.cancelled, r.confirmed, r.waiting)

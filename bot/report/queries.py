@@ -1,8 +1,9 @@
 """Monthly figures of classes: sessions held (场次), visits (人次), sign-ups and satisfaction.
 
 A session counts as held in the month when it started inside the month (local time) and has
-ended by the time the report is made. Its visits are the residents holding a confirmed place in
-the course, less those who took leave from that session.
+ended by the time the report is made. Its visits (人次) are the residents present on its roll
+when presence was taken (marked or checked in); where it was not, the residents who held a seat
+at the session's start, less those who took leave from it. Today's enrolments never count.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from bot.report.months import Month
-from store.models import Category, ClassSession, Course, Enrolment, Rating, SessionLeave, Venue
+from store.enrolments import ever_seated, held_seat_at
+from store.models import (Attendance, Category, ClassSession, Course, Enrolment, Rating, SessionLeave,
+                          SessionRoll, Venue)
 from store.models.catalog import SECTIONS
 from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
 from store.models.rating import GRADES
@@ -38,11 +41,12 @@ class HeldSession:
     community: str
     enrolled: int
     on_leave: int
+    present: int | None = None  # on the roll; None when presence was never taken
 
     @property
     def visits(self) -> int:
-        """人次: confirmed places less leaves."""
-        return self.enrolled - self.on_leave
+        """人次: those present on the roll, else the seats held at the start less leaves."""
+        return self.present if self.present is not None else self.enrolled - self.on_leave
 
 
 @dataclass(frozen=True)
@@ -95,28 +99,33 @@ def held_sessions(session: Session, month: Month, now: datetime) -> list[HeldSes
         .order_by(ClassSession.starts_at, ClassSession.id)).all()
     course_ids = {course.id for _, course, _, _ in rows}
     session_ids = [cls.id for cls, _, _, _ in rows]
-    places: dict[int, set[int]] = defaultdict(set)
-    if course_ids:
-        for course_id, resident_id in session.exec(
-                select(Enrolment.course_id, Enrolment.resident_id).where(
-                    Enrolment.course_id.in_(course_ids), Enrolment.status == CONFIRMED)):
-            places[course_id].add(resident_id)
+    seats: dict[int, list[Enrolment]] = defaultdict(list)
+    for enrolment in ever_seated(session, course_ids):
+        seats[enrolment.course_id].append(enrolment)
     leaves: dict[int, set[int]] = defaultdict(set)
+    present: dict[int, int] = {}
     if session_ids:
         for session_id, resident_id in session.exec(
                 select(SessionLeave.session_id, SessionLeave.resident_id).where(
                     SessionLeave.session_id.in_(session_ids))):
             leaves[session_id].add(resident_id)
+        taken = set(session.exec(select(SessionRoll.session_id).where(
+            SessionRoll.session_id.in_(session_ids), SessionRoll.taken_at.is_not(None))))
+        present = {sid: 0 for sid in taken}
+        if taken:
+            for session_id in session.exec(select(Attendance.session_id).where(
+                    Attendance.session_id.in_(list(taken)))):
+                present[session_id] += 1
     out = []
     for cls, course, category, venue in rows:
-        enrolled = places[course.id]
+        enrolled = {e.resident_id for e in seats[course.id] if held_seat_at(e, cls.starts_at)}
         out.append(HeldSession(
             session_id=cls.id, starts_at=cls.starts_at, ends_at=cls.ends_at, course_code=course.code,
             course_title=course.title, section=category.section, category=category.name,
             category_order=(_section_rank(category.section), category.sort_order, category.name),
             teacher=course.teacher or UNKNOWN, venue=venue.name if venue else UNKNOWN,
             community=(venue.community if venue else "") or UNKNOWN,
-            enrolled=len(enrolled), on_leave=len(enrolled & leaves[cls.id])))
+            enrolled=len(enrolled), on_leave=len(enrolled & leaves[cls.id]), present=present.get(cls.id)))
     return out
 
 
@@ -164,7 +173,8 @@ def signups(session: Session, month: Month) -> list[SignupRow]:
                                              "cancelled": 0, "confirmed": 0, "waiting": 0})
         if month.start <= enrolment.created_at < month.end:
             row["new"] += 1
-        if enrolment.status == CANCELLED and month.start <= enrolment.updated_at < month.end:
+        cancelled_at = enrolment.cancelled_at or enrolment.updated_at
+        if enrolment.status == CANCELLED and month.start <= cancelled_at < month.end:
             row["cancelled"] += 1
         if enrolment.status == CONFIRMED:
             row["confirmed"] += 1

@@ -19,6 +19,7 @@ from store.models.votes import Ballot, Vote, VoteOption
 from store.models.notices import CommunityGroup, GroupBindCode, Notice, NoticeSubscription
 from store.models.customer_groups import (ContactWay, CustomerGroup, CustomerGroupSend, CustomerGroupTask,
                                          ExternalContact)
+from store.models.attendance import Attendance, SessionRoll
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -32,4 +33,5 @@ __all__ = [
     "Vote", "VoteOption", "Ballot",
     "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription",
     "CustomerGroup", "CustomerGroupTask", "CustomerGroupSend", "ContactWay", "ExternalContact",
+    "Attendance", "SessionRoll",
 ]

@@ -34,6 +34,10 @@ class Enrolment(SQLModel, table=True):
     reminders_on: bool = True  # the resident's own switch for this course
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
+    # The history 人次 is counted from: when the seat was held (at sign-up, or when promoted
+    # from the waiting list) and when it was given up. A cancelled row is kept, never deleted.
+    confirmed_at: NaiveDatetime | None = None
+    cancelled_at: NaiveDatetime | None = None
 
 
 class SessionLeave(SQLModel, table=True):

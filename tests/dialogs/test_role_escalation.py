@@ -27,7 +27,7 @@ from store.dialog_state import ChatState, save_state
 from store.models.dialog import PRIVATE_CHAT
 from store.feedback import submit
 from store.groups import issue_bind_code
-from store.models import AuditEntry, RoleGrant, Room, ServiceTeam, Venue
+from store.models import AuditEntry, ClassSession, RoleGrant, Room, ServiceTeam, Venue
 from store.models.staff import GRID_STAFF
 from store.notices import Target, create_notice, subscribe
 from store.orders import active_services, place_order
@@ -57,6 +57,7 @@ FIELD_SAMPLES: dict[str, list[str]] = {
     "redemption": ["{redemption}"], "feedback": ["{feedback}"], "notice": ["{notice}"], "vote": ["{vote}"],
     "code": ["{check_in_code}"], "points": ["5"], "choice": ["0", "new", "all"], "count": ["1"],
     "seed": ["abcdef"], "year_or_month": ["2026-11"], "month": ["11"], "page": ["2"],
+    "session": ["{session}"],
 }
 # What the list of staff buttons held when it was kept by hand: the declarations cover at least this.
 HAND_KEPT_BEFORE = {
@@ -77,7 +78,7 @@ HAND_KEPT_BEFORE = {
 STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "nvr:daily", "nvs:live",
                      "nvn", "sno", "soh:1:2"]
 RESIDENT_BUTTONS = {
-    "bind", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
+    "bind", "here", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
     "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "nsub",
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
     "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
@@ -159,6 +160,7 @@ def world(tmp_path_factory):
                    feedback=feedback.id, order=order.id, team=team_id, notice=notice.id, vote=vote.id,
                    check_in_code=booking.check_in_code)
         ids["bind_code"] = issue_bind_code(s, worker, "幸福社区", "", START).code
+        ids["session"] = s.exec(select(ClassSession.id)).first()
     settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml")})
     yield Dialogs(db, settings, ManualClock(START)), ids
     db.dispose()

@@ -69,7 +69,7 @@ def test_a_hyperlink_course_title_lands_in_the_monthly_report_as_text(sqlite_db,
         s.add(person)
         s.flush()
         s.add(Enrolment(course_id=course.id, resident_id=person.id, status="confirmed",
-                        created_at=START - timedelta(days=25)))
+                        created_at=START - timedelta(days=25), confirmed_at=START - timedelta(days=25)))
         held = s.exec(select(ClassSession).where(ClassSession.course_id == course.id)).one()
         s.add(Rating(session_id=held.id, course_id=course.id, teacher="@SUM(A1:A9)",
                      resident_id=person.id, grade="优"))

@@ -67,7 +67,8 @@ ENROLMENTS = [  # person, course, status, created (local), updated (local)
     (7, "YS-HC-01", "confirmed", "2026-10-10 10:00", "2026-10-10 10:00"),
     (5, "YS-HC-01", "waiting", "2026-11-25 10:00", "2026-11-25 10:00"),
 ]
-LEAVES = [(0, "sf2"), (1, "sf2"), (2, "wd1"), (4, "sf1"), (5, "tj1")]  # person 4 cancelled: no effect
+# Person 4 held a seat in 书法 from 11-02 until cancelling on 11-10 12:00: sf1 and sf2 still count them.
+LEAVES = [(0, "sf2"), (1, "sf2"), (2, "wd1"), (4, "sf1"), (5, "tj1")]
 RATINGS = [  # person, session, grade, teacher on the day
     (0, "sf1", "优", "林老师"), (1, "sf1", "良", "林老师"), (2, "sf1", "中", "林老师"),
     (2, "sf2", "优", "林老师"), (0, "tj0", "差", "赵老师"), (5, "tj0", "优", "赵老师"),
@@ -133,7 +134,9 @@ def month_of_activity(db):
             ids[key] = cls.id
         for person, course, status, created, updated in ENROLMENTS:
             s.add(Enrolment(course_id=courses[course], resident_id=people[person], status=status,
-                            created_at=utc(created), updated_at=utc(updated)))
+                            created_at=utc(created), updated_at=utc(updated),
+                            confirmed_at=utc(created) if status != "waiting" else None,
+                            cancelled_at=utc(updated) if status == "cancelled" else None))
         for person, key in LEAVES:
             s.add(SessionLeave(session_id=ids[key], resident_id=people[person]))
         for person, key, grade, teacher in RATINGS:
@@ -168,12 +171,14 @@ def month_of_activity(db):
 # -- what the sheets must say, worked out from the data above ------------------------------------
 
 def held() -> list[tuple[str, str, int, int]]:
-    """(session key, course code, enrolled, on leave) of sessions in November, in time order."""
+    """(session key, course code, enrolled at its start, on leave) of sessions in November, in time order."""
     out = []
     for key, (course, start, minutes) in sorted(SESSIONS.items(), key=lambda kv: utc(kv[1][1])):
         if not in_november(start):
             continue
-        enrolled = {p for p, c, status, _, _ in ENROLMENTS if c == course and status == "confirmed"}
+        enrolled = {p for p, c, status, created, updated in ENROLMENTS
+                    if c == course and status != "waiting" and utc(created) <= utc(start)
+                    and (status != "cancelled" or utc(updated) > utc(start))}
         away = {p for p, k in LEAVES if k == key} & enrolled
         out.append((key, course, len(enrolled), len(away)))
     return out
@@ -238,8 +243,8 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
     by_comm = grouped(lambda c: VENUES[COURSES[c][3]][1])
     assert sheet(book, "场次人次-按社区") == [["社区", "场次", "人次"]] + with_total(
         [[n, *by_comm[n]] for n in sorted(by_comm)], 1)
-    # The numbers themselves, spelled out once: 书法 4 sessions, 3+1+3+3 visits; 9 sessions, 21 visits.
-    assert sheet(book, "场次人次-按类别")[1] == ["文化", "书法", 4, 10]
+    # The numbers themselves, spelled out once: 书法 4 sessions, 3+2+3+3 visits; 9 sessions, 21 visits.
+    assert sheet(book, "场次人次-按类别")[1] == ["文化", "书法", 4, 11]
     assert sheet(book, "场次人次-按类别")[-1] == ["合计", None, 9, 21]
 
     attendance = []
@@ -248,10 +253,10 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
         title, category, teacher, venue = COURSES[course]
         end = (datetime.strptime(start, "%Y-%m-%d %H:%M") + timedelta(minutes=minutes)).strftime("%H:%M")
         attendance.append([start[:10], f"{start[11:]}–{end}", course, title, category, teacher,
-                           *VENUES[venue],
+                           *VENUES[venue], "报名",
                            enrolled, away, enrolled - away])
     assert sheet(book, "课程出勤") == [["日期", "时间", "课程编号", "课程", "类别", "讲师", "教学点", "社区",
-                                      "已报名", "请假", "人次"]] + with_total(attendance, 8)
+                                      "人次依据", "开课时已报名", "请假", "人次"]] + with_total(attendance, 9)
 
     signups = []
     for code in sorted(COURSES):

@@ -39,8 +39,10 @@ def november(sqlite_db):
         s.add_all(people)
         s.flush()
         for p in people:
-            s.add(Enrolment(course_id=shufa.id, resident_id=p.id, status="confirmed"))
-        s.add(Enrolment(course_id=taiji.id, resident_id=people[0].id, status="confirmed"))
+            s.add(Enrolment(course_id=shufa.id, resident_id=p.id, status="confirmed",
+                            confirmed_at=first - timedelta(days=7)))
+        s.add(Enrolment(course_id=taiji.id, resident_id=people[0].id, status="confirmed",
+                        confirmed_at=first - timedelta(days=7)))
         s.flush()
         from store.models import ClassSession
         cls = s.exec(select(ClassSession).where(ClassSession.course_id == shufa.id)).first()

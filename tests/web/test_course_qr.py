@@ -34,3 +34,41 @@ def test_make_course_qr_writes_a_scannable_png(tmp_path):
         pixels = image.convert("L")
         assert pixels.getpixel((5, 5)) == 255
         assert pixels.getpixel((4 * 12 + 2, 4 * 12 + 2)) == 0
+
+
+def test_checkin_link_round_trips_to_the_check_in_payload():
+    from bot.handlers.web.deeplink import checkin_link
+    link = checkin_link("https://linli.example.cn/", "K7M2Q9")
+    assert link == "https://linli.example.cn/?start=attend-K7M2Q9"
+    assert start_payload(link.split("start=")[1]) == "here:K7M2Q9"
+    assert start_payload("attend-<x>") is None
+
+
+def test_linli_qr_checkin_writes_the_code_of_that_days_class(tmp_path, monkeypatch, capsys):
+    from datetime import timedelta
+
+    from bot.app import open_database
+    from bot.cli import main
+    from bot.settings import get_settings
+    from store.models import SessionRoll
+    from sqlmodel import select
+    from tests.conftest import ROOT, START
+    from tests.support.catalog import add_course
+    monkeypatch.setenv("LINLI_CONFIG", str(ROOT / "settings.toml"))
+    monkeypatch.setenv("LINLI_DATABASE__URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    try:
+        db = open_database(get_settings())
+        add_course(db, "WH-SF-01", "零基础毛笔书法", first_start=START + timedelta(hours=1), sessions=2)
+        out = tmp_path / "checkin.png"
+        assert main(["qr", "checkin", "WH-SF-01", "--date", "2026-12-08", "--out", str(out)]) == 0
+        with db.session() as s:
+            [code] = s.exec(select(SessionRoll.code)).all()
+        assert capsys.readouterr().out.split() == [str(out), f"签到码：{code}"]
+        with Image.open(out) as image:
+            assert image.format == "PNG"
+        assert main(["qr", "checkin", "WH-SF-01", "--date", "2026-12-02", "--out", str(out)]) == 2
+        assert "没有找到课程 WH-SF-01 在 2026-12-02 的课" in capsys.readouterr().err
+        db.dispose()
+    finally:
+        get_settings.cache_clear()

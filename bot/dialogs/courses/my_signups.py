@@ -70,7 +70,7 @@ def confirm_cancel(ctx: Context, data: AskCancel, enrolment: Enrolment) -> Reply
 def cancel(ctx: Context, data: Cancel, enrolment: Enrolment) -> Reply:
     """Cancel the place; the first one waiting gets the seat and a message."""
     after = _after(ctx)
-    result = cancel_enrolment(ctx.session, ctx.resident_id, enrolment.id)
+    result = cancel_enrolment(ctx.session, ctx.resident_id, enrolment.id, ctx.now)
     if result.status == "already_cancelled":
         return Reply(ctx.t("already_cancelled"), after)
     if result.status != "cancelled":

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 from bot.dialogs.context import Context
+from bot.dialogs.formatting import to_local
+from bot.dialogs.orders.dates import days_named
 from bot.dialogs.menus import menu_button
 from bot.dialogs.orders.callbacks import (AskRating, MyOrder, MyOrders, PickService, QuitForm, RateOrder, Services,
                                           SkipComment, SkipPhone, Submit)
@@ -10,6 +12,7 @@ from bot.dialogs.orders.render import (
     expect_number,
     order_detail,
     order_grade_choices,
+    format_day,
     order_line,
     phone_shown,
     poll_text,
@@ -22,8 +25,10 @@ from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
 from store.models.orders import DONE, ServiceItem, ServiceOrder
 from store.orders import (
+    TooSoon,
     active_services,
     add_order_comment,
+    earliest_order_day,
     normalise_phone,
     order_rating,
     place_order,
@@ -158,7 +163,28 @@ def answer(ctx: Context, text: str) -> Reply:
     limit = TEXT_LIMIT[step]
     if len(text) > limit:
         return _ask(ctx, form, ctx.t("order_text_long", limit=limit))
+    if step == "dates":
+        problem = _dates_problem(ctx, service, text)
+        if problem:
+            return _ask(ctx, form, problem)
     return _advance(ctx, form, service, text)
+
+
+def _first_day(ctx: Context, text: str):
+    """The earliest day the wished dates name, or None when they name none."""
+    days = days_named(text, to_local(ctx.now, ctx.tz).date())
+    return min(days) if days else None
+
+
+def _dates_problem(ctx: Context, service: ServiceItem, text: str) -> str:
+    """Why the wished dates cannot be taken ("" when they can): no day named, or inside the lead time."""
+    first = _first_day(ctx, text)
+    if first is None:
+        return ctx.t("order_no_date")
+    earliest = earliest_order_day(service.lead_days, ctx.now, ctx.settings.general.timezone)
+    if first < earliest:
+        return ctx.t("order_too_soon", name=service.name, days=service.lead_days, earliest=format_day(ctx, earliest))
+    return ""
 
 
 @router.payload(SkipPhone)
@@ -186,10 +212,18 @@ def submit(ctx: Context, data: Submit) -> Reply:
         return _lost(ctx)
     form, service = found
     a = form["answers"]
-    order = place_order(ctx.session, service_id=service.id, community=a["community"], place=a["place"],
-                        preferred_dates=a["dates"], audience=int(a["audience"]), contact_name=a["contact"],
-                        contact_phone=a.get("phone", ""), resident_id=ctx.resident_id, now=ctx.now,
-                        tz=ctx.settings.general.timezone)
+    problem = _dates_problem(ctx, service, a["dates"])
+    if problem:  # confirmed a day or more later: the wished day came inside the lead time
+        form["step"] = "dates"
+        return _ask(ctx, form, problem)
+    try:
+        order = place_order(ctx.session, service_id=service.id, community=a["community"], place=a["place"],
+                            preferred_dates=a["dates"], audience=int(a["audience"]), contact_name=a["contact"],
+                            contact_phone=a.get("phone", ""), resident_id=ctx.resident_id, now=ctx.now,
+                            tz=ctx.settings.general.timezone, first_day=_first_day(ctx, a["dates"]))
+    except TooSoon:
+        form["step"] = "dates"
+        return _ask(ctx, form, _dates_problem(ctx, service, a["dates"]) or ctx.t("order_no_date"))
     ctx.data.pop("order_form", None)
     return Reply(ctx.t("order_placed", number=order.number),
                  (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx)))

@@ -35,7 +35,7 @@ def apply_catalog_changes(session: Session, settings: Settings, report: ImportRe
             drop_pending(session, f"reminder:course:{course.id}:")
     for course_id in report.promotable_course_ids:
         course = lock_course(session, course_id)
-        while (enrolment := promote_waiting(session, course)) is not None:
+        while (enrolment := promote_waiting(session, course, now)) is not None:
             tell_promoted(session, settings, course, enrolment, now)
             report.promoted += 1
 

@@ -72,8 +72,10 @@ def _credit_target(ctx: Context, resident_id: int | None) -> Volunteer | Reply:
 
 @router.payload(CreditWho, role=FOR_VOLUNTEER, load=VOLUNTEER)
 def ask_points(ctx: Context, data: CreditWho, found: Volunteer) -> Reply:
-    """How many points (a quick choice, or typed like "15分"; "-5分" takes points away)."""
+    """How many points (a quick choice, or typed like "30" or "15分"; "-5分" takes points away)."""
     ctx.expect = EXPECT_POINTS
+    # A typed number is the points asked for ("30"), not a pick of the quick choices.
+    ctx.expect_number_answer()
     CREDIT.enter(ctx, {"rid": found.resident_id})
     quick = [Choice(ctx.t("credit_n_points", n=n), QuickPoints(str(n)).pack()) for n in QUICK_POINTS]
     return Reply(ctx.t("credit_ask_points", name=found.name,
@@ -102,6 +104,7 @@ def take_points(ctx: Context, raw: str) -> Reply:
     points = parse_points(raw, most)
     if points is None:
         ctx.expect = EXPECT_POINTS
+        ctx.expect_number_answer()
         return Reply(ctx.t("credit_bad_points", most=most), (menu_button(ctx),))
     step["points"] = points
     CREDIT.keep(ctx)

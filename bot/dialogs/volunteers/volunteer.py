@@ -9,12 +9,15 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.router import Result, Router, fallback
 from bot.dialogs.states import VOLUNTEER_FORM
-from bot.dialogs.volunteers.callbacks import (AskLeave, LeaveVolunteers, Pause, PickOption, Points, Register, Resume,
-                                              SubmitRegistration, VolunteerHome)
+from bot.dialogs.staff_access import tell
+from bot.dialogs.volunteers.callbacks import (Approve, AskLeave, LeaveVolunteers, Pause, PickOption, Points, Register,
+                                              RegistrationView, Resume, SubmitRegistration, VolunteerHome)
 from bot.messages import Choice, Reply
-from store.models import Venue
+from store.models import Venue, Volunteer
+from store.models.staff import ORGANIZER
 from store.models.volunteers import ACTIVE, PAUSED, PENDING, REJECTED
 from store.points import balance
+from store.roles import holders_of
 from store.volunteers import change_status, register, volunteer_of
 
 EXPECT_FORM = "vol_form"
@@ -141,7 +144,20 @@ def submit(ctx: Context, data: SubmitRegistration) -> Reply:
     result = register(ctx.session, ctx.resident_id, *(form[f] for f in FIELDS), now=ctx.now)
     if result.status != "done":
         return volunteer_home(ctx)
+    tell_approvers(ctx, volunteer_of(ctx.session, ctx.resident_id))
     return Reply(ctx.t("vol_submitted"), (menu_button(ctx),))
+
+
+def tell_approvers(ctx: Context, found: Volunteer) -> None:
+    """Tell every organizer who may approve the registration (and the admins), with a way to approve."""
+    reply = Reply(ctx.t("vol_new_push", name=found.name, community=found.community, skills=found.skills,
+                        available=found.available),
+                  (Choice(ctx.t("btn_approve"), Approve(found.id).pack()),
+                   Choice(ctx.t("btn_vol_review"), RegistrationView(found.id).pack()),
+                   Choice(ctx.t("btn_menu"), "menu")))
+    for organizer in holders_of(ctx.session, ORGANIZER, found.community):
+        if organizer != found.resident_id:
+            tell(ctx, organizer, f"volunteer:{found.id}:registered:{ctx.now.isoformat()}:{organizer}", "volunteer_new", reply)
 
 
 def _move(ctx: Context, move: str, done_key: str) -> Reply:

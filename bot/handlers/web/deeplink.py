@@ -1,10 +1,11 @@
-"""Links that open one course directly: /?start=course-CODE."""
+"""Links that open one course directly (/?start=course-CODE) or check in to a class (/?start=attend-CODE)."""
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
 COURSE_PREFIX = "course-"
+ATTEND_PREFIX = "attend-"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
@@ -20,8 +21,18 @@ def course_link(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/?start={quote(COURSE_PREFIX + code)}"
 
 
+def checkin_link(base_url: str, code: str) -> str:
+    """The web chat link that checks the person in to the class with this code."""
+    if not valid_code(code):
+        raise ValueError(f"check-in code not allowed in a link: {code!r}")
+    return f"{base_url.rstrip('/')}/?start={quote(ATTEND_PREFIX + code)}"
+
+
 def start_payload(start: str | None) -> str | None:
     """The choice payload a start parameter stands for, or None when it means nothing."""
+    if start and start.startswith(ATTEND_PREFIX):
+        code = start[len(ATTEND_PREFIX):]
+        return f"here:{code}" if valid_code(code) else None
     if not start or not start.startswith(COURSE_PREFIX):
         return None
     code = start[len(COURSE_PREFIX):]

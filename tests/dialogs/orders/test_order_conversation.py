@@ -178,8 +178,10 @@ def test_the_phone_is_masked_in_every_listing_and_message(chats, people):
 
 def test_bad_answers_are_asked_again_and_change_nothing(chats, people):
     resident = chats["resident"]
-    for text in ["/start", "点单", "2", "幸福社区", "文化广场", "周末"]:
+    for text in ["/start", "点单", "2", "幸福社区", "文化广场"]:
         resident.say(text)
+    assert "请写上具体日期" in resident.say("周末")
+    assert "4/6" in resident.say("12月19日周末")
     assert "请回复参加人数的数字" in resident.say("好多人")
     assert "至少要 30 人参加" in resident.say("10")
     assert "5/6 联系人" in resident.say("大约 50 人")

@@ -237,3 +237,44 @@ def test_points_typed_long_after_are_a_search_and_credit_nothing(dialogs, reside
     assert "零基础毛笔书法" in organizer.say("书法")
     with dialogs.db.session() as s:
         assert balance(s, resident_id(dialogs, "wang")) == 0
+
+
+def test_a_plain_number_is_the_points_not_a_pick_of_the_quick_choices(dialogs, resident, organizer):
+    register(resident)
+    approve(organizer)
+    deliver_due(dialogs, "wang")
+    organizer.say("/credit")
+    organizer.say("1")
+    assert "请写原因" in organizer.say("30")
+    assert "确认给【王秀英】记 +30 分" in organizer.say("带队参加艺术节")
+    assert "现有 30 分" in organizer.say("1")
+    organizer.say("/credit")
+    organizer.say("1")
+    organizer.say("/credit")
+    organizer.say("1")
+    assert "请写原因" in organizer.say("5")           # the third quick choice is +5 分: typed 5 is 5 points
+    assert "确认给【王秀英】记 +5 分" in organizer.say("补记")
+    assert "现有 35 分" in organizer.say("1")
+    # A tap on a quick choice still works.
+    organizer.say("/credit")
+    organizer.say("1")
+    assert "请写原因" in dialogs.handle(Incoming("console", "organizer", payload="crp:10"))[0].text
+
+
+def test_a_new_registration_tells_the_organizers_who_can_approve_it(dialogs, resident, organizer):
+    elsewhere = console_person(dialogs, "far-away")
+    admin = console_person(dialogs, "admin", "admin")
+    from store.roles import grant_role
+    far = resident_id(dialogs, "far-away")
+    with dialogs.db.session() as s:
+        grant_role(s, far, ORGANIZER, community="光明社区")
+    assert "已提交" in register(resident)
+    for user in ("organizer", "admin"):
+        [(kind, push)] = deliver_due(dialogs, user)
+        assert kind == "volunteer_new"
+        assert "新的志愿者登记等您审核" in push.text and "姓名：王秀英" in push.text and "社区：幸福社区" in push.text
+        assert [c.label for c in push.choices] == ["通过", "查看详情", "主菜单"]
+    assert deliver_due(dialogs, "far-away") == []     # another community's organizer cannot approve it
+    assert "已通过【王秀英】" in organizer.say("1")     # typing 1 answers the push: 通过
+    assert "这条登记已经处理过了" in admin.say("1")   # the admin's push answered after: nothing twice
+    del elsewhere
