@@ -120,6 +120,12 @@ class Files(_Section):
     dir: str = "data/files"
 
 
+class Privacy(_Section):
+    history_days: int = 180
+    phone_key: SecretStr = SecretStr("")
+    key_file: str = ""
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -132,6 +138,7 @@ class Settings(_Section):
     booking: Booking = Booking()
     points: Points = Points()
     files: Files = Files()
+    privacy: Privacy = Privacy()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,7 @@ from bot.cli import (
     wechat,
 )
 from bot.observability.logs import setup_logging
+from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
@@ -46,6 +47,6 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(logging.INFO)
     try:
         return args.func(args)
-    except SchemaNotReady as refused:
+    except (SchemaNotReady, PhoneKeyMissing) as refused:
         print(refused, file=sys.stderr)
         return 2
