@@ -86,7 +86,9 @@ def _remove_accounts(session: Session, resident_id: int, result: ErasureResult) 
     accounts = session.exec(select(ChannelAccount).where(ChannelAccount.resident_id == resident_id)).all()
     ids = [a.id for a in accounts]
     if ids:
-        session.execute(delete(DialogState).where(DialogState.account_id.in_(ids)))
+        # Emptied rather than deleted: the turn that erases saves its (empty) state after this.
+        session.execute(update(DialogState).where(DialogState.account_id.in_(ids))
+                        .values(data="{}", expect="", state="", expires_at=None))
         session.execute(delete(WebInboxMessage).where(WebInboxMessage.account_id.in_(ids)))
         session.execute(delete(WechatWindow).where(WechatWindow.account_id.in_(ids)))
     for account in accounts:
