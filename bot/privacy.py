@@ -1,4 +1,4 @@
-"""Where the key that encrypts phone numbers comes from.
+"""Where the key that encrypts phone numbers comes from, and where 我的数据 files wait to be sent.
 
 The key is LINLI_PRIVACY__PHONE_KEY when set. Otherwise it is read from a key file: the
 `[privacy] key_file` setting, or, on SQLite, `linli-phone.key` next to the database file, made
@@ -8,6 +8,7 @@ one rather than invent a key only one machine knows."""
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from bot.settings import Settings
 from store.phones import PhoneCipher
 
 KEY_FILE_NAME = "linli-phone.key"
+EXPORTS = "exports"
+EXPORT_LIFETIME = timedelta(days=1)
 
 
 class PhoneKeyMissing(RuntimeError):
@@ -60,3 +63,21 @@ def phone_cipher(settings: Settings, database_url: str) -> PhoneCipher:
                 "`linli privacy new-key` prints a new key")
         key = _read_or_make(path)
     return _cipher(key)
+
+
+def exports_dir(settings: Settings) -> Path:
+    """The folder of 我的数据 files, under the files folder."""
+    return Path(settings.files.dir).resolve() / EXPORTS
+
+
+def forget_exports(settings: Settings, now: datetime) -> int:
+    """Delete 我的数据 files older than a day (now is naive UTC); how many went."""
+    folder, gone = exports_dir(settings), 0
+    if not folder.is_dir():
+        return 0
+    for path in folder.glob("*.json"):
+        made = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        if made < now - EXPORT_LIFETIME:
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
@@ -11,7 +10,7 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes.seats import promoted
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
-from bot.report.votes import files_dir
+from bot.privacy import exports_dir
 from bot.report.workbook import mask_phone
 from store.erasure import erase_resident
 from store.models import Course
@@ -34,7 +33,6 @@ class Erase(Callback, prefix="mydd"):
     """确认删除."""
 
 
-EXPORTS = "exports"
 router = Router("account.my_data")
 router.menu(60, "btn_my_data", MyData)
 router.keywords({"我的数据", "我的信息", "个人信息", "/mydata"}, MyData)
@@ -69,18 +67,13 @@ def my_data(ctx: Context, data: MyData) -> Reply:
     return Reply(text, _choices(ctx))
 
 
-def export_folder(ctx: Context) -> Path:
-    """Where export files wait to be sent (the housekeeping round deletes them after a day)."""
-    return files_dir(ctx.settings) / EXPORTS
-
-
 @router.payload(ExportMyData)
 def export_my_data(ctx: Context, data: ExportMyData) -> Reply:
     """Everything stored about the person as a JSON file; phones masked."""
     rows = person_rows(ctx.session, ctx.resident_id)
     for order in rows["orders"]:
         order["contact_phone"] = mask_phone(ctx.phones().open(order["contact_phone"]))
-    folder = export_folder(ctx)
+    folder = exports_dir(ctx.settings)  # the housekeeping round deletes these files after a day
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"my-data-{ctx.resident_id}-{ctx.now:%Y%m%d%H%M%S}.json"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.dialogs.pushes.teaching_credit import credit_taught_sessions
-from bot.privacy import phone_cipher
+from bot.privacy import forget_exports, phone_cipher
 from bot.report.votes import close_due_votes
 from bot.settings import Settings
 from store.bookings import mark_no_shows
@@ -18,7 +18,7 @@ from store.web_sessions import prune_unused
 
 def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
     """One round: mark no-shows, close due votes, credit teachers, forget unused web sessions and
-    old conversation, seal phones left in clear; each part is safe on several workers at once."""
+    old conversation and 我的数据 files, seal phones left in clear; each part is safe on several workers at once."""
     done = {"no_shows": mark_no_shows(db, now, settings.booking)}
     done["votes_closed"] = close_due_votes(db, settings, now)
     done["sessions_credited"] = credit_taught_sessions(db, settings, now)
@@ -26,6 +26,7 @@ def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
         done["web_sessions_pruned"] = prune_unused(session, now)
     with db.session() as session:
         done["history_forgotten"] = forget_history(session, now - timedelta(days=settings.privacy.history_days))
+    done["exports_deleted"] = forget_exports(settings, now)
     with db.session() as session:
         done["phones_sealed"] = seal_plain_phones(session, phone_cipher(settings, db.url))
     return done
