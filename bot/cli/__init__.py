@@ -12,6 +12,7 @@ from bot.cli import (
     group,
     imports,
     outbox,
+    privacy,
     qr,
     ratings,
     report,
@@ -26,7 +27,8 @@ from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, wechat, db, backup)
+COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, wechat, db, backup,
+                  privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
