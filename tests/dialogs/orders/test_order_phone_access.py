@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from store.models import AuditEntry
@@ -56,3 +57,13 @@ def test_a_closed_order_no_longer_shows_the_number(chats, people):
     assert "查看完整电话" not in chats["org"].tap(f"so:{order.id}")
     assert PHONE not in chats["org"].tap(f"sop:{order.id}")
     assert reveals(people) == []
+
+
+def test_the_monthly_workbook_shows_the_sealed_number_masked(chats, people, dialogs, tmp_path):
+    dialogs.settings = dialogs.settings.model_copy(
+        update={"files": dialogs.settings.files.model_copy(update={"dir": str(tmp_path)})})
+    place(chats)
+    answer = chats["org"].say("/report 2026-12")
+    path = answer.split("[文件] ")[1].splitlines()[0]
+    cells = [str(c.value) for sheet in load_workbook(path) for row in sheet.iter_rows() for c in row]
+    assert MASKED in cells and not any(PHONE in c for c in cells)
