@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from sqlmodel import select
 
 from bot.cli import main
@@ -43,11 +44,12 @@ def test_encrypt_phones_seals_the_numbers_stored_in_clear(db_file, tmp_path, cap
     assert json.loads(capsys.readouterr().out)["sealed"] == 0
 
 
-def test_chat_on_postgresql_without_a_key_refuses_clearly(tmp_path):
+@pytest.mark.parametrize("command", ["chat", "serve"])
+def test_chat_and_serve_on_postgresql_without_a_key_refuse_clearly(tmp_path, command):
     db, cleanup = make_database("postgres", tmp_path)
     try:
         env = linli_env(db.url, tmp_path / "files", PRIVACY__PHONE_KEY="")
-        done = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input="", capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "bot.cli", command], input="", capture_output=True,
                               text=True, env=env, cwd=ROOT, timeout=120)
     finally:
         cleanup()
