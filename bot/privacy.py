@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.settings import Settings
-from store.phones import PhoneCipher
+from store.phones import PhoneCipher, new_key
 
 KEY_FILE_NAME = "linli-phone.key"
 EXPORTS = "exports"
@@ -37,7 +37,6 @@ def _read_or_make(path: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    from store.phones import new_key
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another worker made it a moment ago

@@ -22,7 +22,7 @@ from store.models import (Booking, ChannelAccount, DialogState, Enrolment, LinkC
 from store.models.booking import BOOKED
 from store.models.enrolment import WAITING
 from store.models.orders import OPEN_STATUSES, WITHDRAWN
-from store.models.outbox import PENDING
+from store.models.outbox import PENDING, SKIPPED
 from store.outbox import drop_pending
 from store.roles import audit
 
@@ -110,7 +110,7 @@ def erase_resident(session: Session, resident_id: int, now: datetime, actor: str
     _withdraw_orders(session, resident_id, now, result)
     session.execute(update(OutboxMessage).where(OutboxMessage.resident_id == resident_id,
                                                 OutboxMessage.status == PENDING)
-                    .values(status="skipped", last_error="account deleted"))
+                    .values(status=SKIPPED, last_error="account deleted"))
     for table in (RoleGrant, NoticeSubscription, LinkCode):
         session.execute(delete(table).where(table.resident_id == resident_id))
     session.execute(update(Volunteer).where(Volunteer.resident_id == resident_id)

@@ -15,7 +15,7 @@ from bot.report.monthly import collect
 from bot.report.months import month_of
 from bot.texts import t
 from store.enrolments import take_seat
-from store.models import (AuditEntry, ChannelAccount, Enrolment, OutboxMessage, Resident, RoleGrant,
+from store.models import (AuditEntry, Booking, ChannelAccount, Enrolment, OutboxMessage, Resident, RoleGrant,
                           ServiceItem, ServiceOrder)
 from store.models.enrolment import CANCELLED, CONFIRMED
 from store.orders import place_order
@@ -24,6 +24,7 @@ from store.roles import grant_role
 from store.services_import import load_demo_services
 from tests.conftest import START
 from tests.dialogs.account.test_my_data_conversation import app_settings
+from tests.store.test_bookings_store import WEDNESDAY, book, make_room, utc
 from tests.support.catalog import add_course
 from tests.support.people import console_person
 
@@ -59,6 +60,8 @@ def world(db, settings, clock, tmp_path):
                     contact_phone=phone_cipher(dialogs.settings, dialogs.db.url).seal("13812345678"),
                     resident_id=ids["wang"], now=START)
         grant_role(s, ids["wang"], "volunteer")
+    room = make_room(db)
+    assert book(db, ids["wang"], room, utc(WEDNESDAY, 10)).status == "booked"
     yield dialogs, chats, ids, {"past": past.id, "live": live.id}
     dialogs.db.dispose()
 
@@ -92,7 +95,7 @@ def test_asking_and_saying_no_changes_nothing(world):
 def test_deleting_releases_the_seat_to_the_one_waiting_and_owes_them_the_push(world):
     dialogs, chats, ids, courses = world
     answer = delete_account(chats["wang"])
-    assert answer.startswith("您的账号已删除：取消报名 1 门，取消预约 0 次，撤回点单 1 个")
+    assert answer.startswith("您的账号已删除：取消报名 1 门，取消预约 1 次，撤回点单 1 个")
     with dialogs.db.session() as s:
         live = {e.resident_id: e.status for e in s.exec(select(Enrolment).where(Enrolment.course_id == courses["live"]))}
         assert live == {ids["wang"]: CANCELLED, ids["zhao"]: CONFIRMED}
@@ -128,7 +131,8 @@ def test_the_person_is_anonymised_unreachable_and_audited(world):
         assert (order.status, order.contact_name, order.contact_phone) == ("withdrawn", "", "")
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == "account_erased")).one()
         assert entry.target == f"resident:{wang}" and entry.actor == "console:self"
-        assert json.loads(entry.detail) == {"places": 1, "promoted": 1, "bookings": 0, "orders": 1, "accounts": 1}
+        assert json.loads(entry.detail) == {"places": 1, "promoted": 1, "bookings": 1, "orders": 1, "accounts": 1}
+        assert s.exec(select(Booking.status).where(Booking.resident_id == wang)).all() == ["cancelled"]
 
 
 def test_a_new_message_from_the_same_id_starts_a_fresh_person(world):
