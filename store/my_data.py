@@ -44,7 +44,7 @@ class PersonSummary:
     ratings: int = 0
     feedback: int = 0
     points: int = 0
-    contact_phones: list[str] = field(default_factory=list)  # as stored (sealed)
+    contact_phones: list[str] = field(default_factory=list)  # as stored (sealed: equal numbers differ)
 
 
 def _count(session: Session, model: type[SQLModel], column: str, resident_id: int) -> int:
@@ -77,7 +77,7 @@ def person_summary(session: Session, resident_id: int) -> PersonSummary:
         ratings=_count(session, Rating, "resident_id", resident_id)
         + _count(session, OrderRating, "resident_id", resident_id),
         feedback=_count(session, Feedback, "resident_id", resident_id), points=int(points),
-        contact_phones=list(dict.fromkeys(phones)))
+        contact_phones=list(phones))
 
 
 def _plain(value: Any) -> Any:

@@ -56,7 +56,7 @@ def _choices(ctx: Context) -> tuple[Choice, ...]:
 def my_data(ctx: Context, data: MyData) -> Reply:
     """A short summary of everything stored about the person."""
     found = person_summary(ctx.session, ctx.resident_id)
-    phones = [mask_phone(ctx.phones().open(p)) for p in found.contact_phones]
+    phones = list(dict.fromkeys(mask_phone(ctx.phones().open(p)) for p in found.contact_phones))
     roles = [ctx.t(f"role_{r}") for r in found.roles] or [ctx.t("my_data_resident")]
     text = ctx.t("my_data_title", name=found.name or ctx.t("my_data_none"), phones=_listed(ctx, phones),
                  communities=_listed(ctx, found.communities),

@@ -66,9 +66,10 @@ def test_my_data_shows_what_is_stored_with_the_phone_masked(app):
     chat = console_person(app, "wang")
     chat.say("服务菜单")
     order_for(app, "wang")
+    order_for(app, "wang")
     screen = chat.say("我的数据")
-    assert "138****5678" in screen and PHONE not in screen
-    assert "终端" in screen and "点单：1 个" in screen and "身份：居民" in screen
+    assert "电话：138****5678\n" in screen and PHONE not in screen  # the same number once
+    assert "终端" in screen and "点单：2 个" in screen and "身份：居民" in screen
     assert "1. 导出为文件" in screen and "2. 删除我的账号" in screen and "3. 主菜单" in screen
 
 
