@@ -34,7 +34,7 @@ class Erase(Callback, prefix="mydd"):
 
 
 router = Router("account.my_data")
-router.menu(60, "btn_my_data", MyData)
+router.menu(95, "btn_my_data", MyData)
 router.keywords({"我的数据", "我的信息", "个人信息", "/mydata"}, MyData)
 
 

@@ -79,6 +79,8 @@ def test_my_data_is_reached_from_settings_and_more(app):
     number = [line for line in settings_screen.splitlines() if line.endswith("我的数据")][0].split(".")[0]
     assert "导出为文件" in chat.say(number)
     more = chat.say("更多服务")
+    while "我的数据" not in more and "下一页" in more:
+        more = chat.say([line for line in more.splitlines() if line.endswith("下一页")][0].split(".")[0])
     assert "我的数据" in more
 
 
