@@ -16,6 +16,7 @@ from bot.dialogs.engine import Dialogs
 from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
 from bot.dialogs.pushes.housekeeping import run_housekeeping
 from bot.dialogs.pushes.rules import DialogPushRules
+from bot.privacy import PhoneKeyMissing, phone_cipher
 from bot.schema import SchemaNotReady, prepare_schema
 from bot.settings import Settings, get_settings
 from scheduler.outbox_worker import OutboxWorker
@@ -67,6 +68,11 @@ def build_dialogs(settings: Settings | None = None, with_demo: bool = True) -> D
     """Dialogs on the configured database, catalogue ready."""
     settings = settings or get_settings()
     db = open_database(settings)
+    try:
+        phone_cipher(settings, db.url)  # refuse at start, not at a resident's first order
+    except PhoneKeyMissing:
+        db.dispose()
+        raise
     if with_demo:
         ensure_catalogue(db, settings)
     return Dialogs(db, settings, routers=ROUTERS)
@@ -123,6 +129,7 @@ def build_service(settings: Settings, dialogs: Dialogs | None = None, clock: Any
         db = open_database(settings)
         ensure_catalogue(db, settings)
         dialogs = Dialogs(db, settings, clock, routers=ROUTERS)
+    phone_cipher(settings, dialogs.db.url)  # PhoneKeyMissing before anything starts
     channels = build_channels(dialogs, settings)
     senders: dict[str, Sender] = {}
     for parts in channels:

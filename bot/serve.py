@@ -9,6 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, housekeeping_job
 from bot.handlers.web.server import RunningWeb, start_web
+from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 from bot.settings import Settings
 from scheduler.runner import add_periodic, start_scheduler, stop
@@ -70,7 +71,7 @@ def serve(settings: Settings) -> int:
     """Run until SIGINT or SIGTERM; 1 when it could not start or failed."""
     try:
         asyncio.run(run(settings))
-    except SchemaNotReady:
+    except (SchemaNotReady, PhoneKeyMissing):
         raise
     except Exception:  # noqa: BLE001  (logged through the redacting filter: a traceback could hold a token)
         log.exception("linli serve stopped by an error")

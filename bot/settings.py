@@ -129,6 +129,12 @@ class Attendance(_Section):
     absence_streak: int = 2
 
 
+class Privacy(_Section):
+    history_days: int = 180
+    phone_key: SecretStr = SecretStr("")
+    key_file: str = ""
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -142,6 +148,7 @@ class Settings(_Section):
     points: Points = Points()
     files: Files = Files()
     attendance: Attendance = Attendance()
+    privacy: Privacy = Privacy()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

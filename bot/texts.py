@@ -804,6 +804,47 @@ ZH: dict[str, str] = {
     "btn_vol_review": "查看详情",
     "order_no_date": "请写上具体日期，比如“12月20日”或“12月20日或21日下午”。",
     "order_too_soon": "【{name}】至少要提前 {days} 天点单，最早可以约 {earliest}。请重新写希望的日期：",
+    # the resident's data rights: privacy notice, 我的数据, deleting an account, phones shown to staff
+    "privacy_notice": (
+        "隐私说明：我们只保存为您办事需要的信息——称呼、报名、预约、点单（联系人和电话加密保存）、"
+        "评价和意见，用来安排课程、场馆和上门服务，不做别的用途。聊天记录保存 {days} 天后自动删除。"
+        "回复“我的数据”可以查看、导出或删除您的信息。"
+    ),
+    "btn_my_data": "我的数据",
+    "my_data_title": (
+        "我的数据（我们保存的关于您的信息）：\n"
+        "称呼：{name}\n电话：{phones}\n社区：{communities}\n绑定的账号：{accounts}\n"
+        "报名：{sign_ups} 门　预约：{bookings} 次　点单：{orders} 个\n"
+        "评价：{ratings} 条　意见反馈：{feedback} 条　积分：{points}\n身份：{roles}\n"
+        "聊天记录保存 {days} 天后自动删除。请回复数字选择："
+    ),
+    "my_data_none": "无",
+    "my_data_sep": "、",
+    "my_data_resident": "居民",
+    "channel_telegram": "Telegram",
+    "channel_wecom": "企业微信",
+    "channel_wechat": "微信公众号",
+    "channel_web": "网页",
+    "channel_console": "终端",
+    "channel_other": "其他",
+    "btn_my_data_export": "导出为文件",
+    "btn_my_data_erase": "删除我的账号",
+    "my_data_exported": "这是您的全部数据（JSON 文件），电话只显示前三位和后四位。文件 1 天后从服务器上删除。",
+    "erase_ask": (
+        "确定删除您的账号吗？删除后：\n"
+        "· 还没上完的课取消报名，名额让给候补的人；\n"
+        "· 还没到的场馆预约取消，没办完的点单撤回；\n"
+        "· 称呼、电话、绑定的账号和聊天记录都删除，积分作废，不能恢复。\n"
+        "已上过的课只作为匿名人次留在统计里。"
+    ),
+    "btn_erase_yes": "确认删除",
+    "btn_erase_no": "不删除",
+    "erased": "您的账号已删除：取消报名 {places} 门，取消预约 {bookings} 次，撤回点单 {orders} 个。谢谢您一直以来的参与！以后再发消息，会作为新用户重新开始。",
+    "erase_already": "这个账号已经删除了。",
+    "order_status_withdrawn": "已撤回",
+    "btn_reveal_phone": "查看完整电话",
+    "order_phone_full": "点单 {number}\n联系人：{contact}\n电话：{phone}\n（只用于联系这次服务；查看记录已留存）",
+    "order_phone_closed": "这个点单已经结束或没有留电话，不能再查看完整电话。",
 }
 
 TEXTS = {"zh": ZH}

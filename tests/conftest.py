@@ -15,7 +15,7 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from tests.fakes.wecom_api import FakeWecomApi  # noqa: E402
 from tests.fakes.wecom_stack import CORP_ID, SECRET  # noqa: E402
-from tests.support.databases import make_database  # noqa: E402
+from tests.support.databases import TEST_PHONE_KEY, make_database  # noqa: E402
 
 # 2026-12-01 00:00 UTC is 08:00 in Shanghai: a Tuesday morning.
 START = datetime(2026, 12, 1, 0, 0)
@@ -47,8 +47,8 @@ def pg_db(tmp_path):
 
 @pytest.fixture
 def settings():
-    """Settings as shipped, with no environment overrides."""
-    return load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml")})
+    """Settings as shipped, with a test phone key (PostgreSQL has no key file to fall back on)."""
+    return load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"), "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY})
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from bot.cli import (
     group,
     imports,
     outbox,
+    privacy,
     qr,
     ratings,
     report,
@@ -23,11 +24,12 @@ from bot.cli import (
     wechat,
 )
 from bot.observability.logs import setup_logging
+from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
 COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, attendance, webhook,
-                  wechat, db, backup)
+                  wechat, db, backup, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +50,6 @@ def main(argv: list[str] | None = None) -> int:
         setup_logging(logging.INFO)
     try:
         return args.func(args)
-    except SchemaNotReady as refused:
+    except (SchemaNotReady, PhoneKeyMissing) as refused:
         print(refused, file=sys.stderr)
         return 2

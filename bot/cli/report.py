@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import open_database
 from bot.clock import utcnow
+from bot.privacy import phone_cipher
 from bot.report.months import parse_month
 from bot.settings import Settings, get_settings
 from store.db import Database
@@ -30,7 +31,8 @@ def write_report(db: Database, settings: Settings, month_text: str, out: Path, n
         print(f"输出文件要以 .xlsx 结尾：{out}", file=sys.stderr)
         return 2
     with db.session() as session:
-        report = monthly_report(session, month, now, tz, out, charts_dir=charts_dir)
+        report = monthly_report(session, month, now, tz, out, charts_dir=charts_dir,
+                                open_phone=phone_cipher(settings, db.url).open)
         audit(session, "report.monthly", actor="cli", target=month.key, detail={"file": out.name}, now=now)
     data = report.data
     print(json.dumps({"month": month.key, "workbook": str(report.workbook),

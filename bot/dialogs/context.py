@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.messages import Reply
+from bot.privacy import phone_cipher
 from bot.settings import Settings
 from bot.texts import t
 from store.models import ChannelAccount
+from store.phones import PhoneCipher
 
 
 @dataclass
@@ -51,6 +53,10 @@ class Context:
     def expect_number_answer(self) -> None:
         """Let the next typed number answer the question asked now instead of picking a choice."""
         self.data["number_is_answer"] = True
+
+    def phones(self) -> PhoneCipher:
+        """The cipher of stored phone numbers (seal before storing, open before showing)."""
+        return phone_cipher(self.settings, str(self.session.get_bind().url))
 
     def t(self, key: str, **values: object) -> str:
         """A text in this conversation's language."""

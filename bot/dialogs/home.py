@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
-from bot.dialogs.menus import MORE, main_menu, main_menu_choices, menu_button, menu_choices
+from bot.dialogs.menus import MORE, main_menu, main_menu_choices, menu_button, menu_choices, privacy_notice
 from bot.dialogs.paging import page_count, render_choices
 from bot.dialogs.router import Router
 from bot.messages import Reply
@@ -47,5 +47,5 @@ def show_more(ctx: Context, data: More) -> Reply:
 
 @router.payload(Help)
 def show_help(ctx: Context, data: Help) -> Reply:
-    """What one can type, in plain words, with the menu below."""
-    return Reply(ctx.t("help"), main_menu_choices(ctx))
+    """What one can type, in plain words, and the privacy notice, with the menu below."""
+    return Reply(f"{ctx.t('help')}\n\n{privacy_notice(ctx)}", main_menu_choices(ctx))

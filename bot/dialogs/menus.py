@@ -20,9 +20,14 @@ def main_menu_choices(ctx: Context) -> tuple[Choice, ...]:
 
 
 def main_menu(ctx: Context, greeting: bool = False, intro: str | None = None) -> Reply:
-    """The main menu, with a greeting or an explanation on top."""
-    text = intro or ctx.t("greeting" if greeting else "menu_title")
+    """The main menu, with a greeting (and the privacy notice, at first contact) or an explanation on top."""
+    text = intro or (f"{ctx.t('greeting')}\n\n{privacy_notice(ctx)}" if greeting else ctx.t("menu_title"))
     return Reply(text, main_menu_choices(ctx))
+
+
+def privacy_notice(ctx: Context) -> str:
+    """What is stored, why, for how long, and where to see, export or delete it."""
+    return ctx.t("privacy_notice", days=ctx.settings.privacy.history_days)
 
 
 def menu_button(ctx: Context) -> Choice:

@@ -1,6 +1,7 @@
 """The monthly report organizers hand upward: one workbook, and two charts for the chat."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,12 +50,13 @@ class MonthlyReport:
     data: MonthlyData
 
 
-def collect(session: Session, month: Month, now: datetime, tz: ZoneInfo) -> MonthlyData:
-    """Read the month's figures."""
+def collect(session: Session, month: Month, now: datetime, tz: ZoneInfo,
+            open_phone: Callable[[str], str] = services.unreadable_sealed) -> MonthlyData:
+    """Read the month's figures (contact phones opened with open_phone, then masked)."""
     by_course, by_teacher = queries.ratings(session, month)
     return MonthlyData(month, now, tz, queries.held_sessions(session, month, now),
                        queries.signups(session, month), by_course, by_teacher,
-                       services.orders(session, month), services.bookings(session, month),
+                       services.orders(session, month, open_phone), services.bookings(session, month),
                        services.volunteer_hours(session, month))
 
 
@@ -142,7 +144,7 @@ def write_workbook(data: MonthlyData, path: str | Path) -> Path:
                               "状态", "下单时间"],
               [(o.number, o.service, o.community, o.place, o.audience,
                 o.headcount if o.headcount is not None else "", o.contact_name, mask_phone(o.contact_phone),
-                services.ORDER_STATUS_LABELS.get(o.status, o.status), _local(o.created_at, data.tz))
+                services.status_label(o.status), _local(o.created_at, data.tz))
                for o in data.orders])
     _totalled(book, "场馆预约", ["场馆", "房间", "预约", "已签到", "爽约", "待签到", "已取消", "到场人次"],
               [(b.venue, b.room, b.booked, b.checked_in, b.no_show, b.pending, b.cancelled, b.attendance)
@@ -174,9 +176,10 @@ def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path
 
 
 def monthly_report(session: Session, month: Month, now: datetime, tz: ZoneInfo, out: str | Path,
-                   charts_dir: str | Path | None = None) -> MonthlyReport:
+                   charts_dir: str | Path | None = None,
+                   open_phone: Callable[[str], str] = services.unreadable_sealed) -> MonthlyReport:
     """Collect a month and write its workbook (and its charts when a folder is given)."""
-    data = collect(session, month, now, tz)
+    data = collect(session, month, now, tz, open_phone)
     workbook = write_workbook(data, out)
     charts = write_charts(data, charts_dir, Path(out).stem) if charts_dir is not None else ()
     return MonthlyReport(month, workbook, tuple(charts), data)

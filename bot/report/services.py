@@ -6,6 +6,7 @@ yields no rows, and its sheet is still written, empty.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,10 +14,13 @@ from sqlmodel import Session, select
 
 from bot.report.months import Month
 from bot.report.queries import UNKNOWN
+from store.phones import is_sealed
 
 # Order statuses in the order of the workflow, with the words organizers use.
 ORDER_STATUS_LABELS = {"ordered": "已点单", "dispatched": "已派单", "declined": "已婉拒",
                        "accepted": "已接单", "done": "已完成", "rated": "已评价"}
+# Statuses outside the workflow, listed only in a month that has them.
+RARE_STATUS_LABELS = {"withdrawn": "已撤回"}
 SERVED = ("done", "rated")
 
 
@@ -69,8 +73,13 @@ class VolunteerRow:
     points: int
 
 
-def orders(session: Session, month: Month) -> list[OrderRow]:
-    """Orders placed in the month, by number."""
+def unreadable_sealed(stored: str) -> str:
+    """Without the phone key: a number stored before encryption as it is, a sealed one as ""."""
+    return "" if is_sealed(stored) else stored
+
+
+def orders(session: Session, month: Month, open_phone: Callable[[str], str] = unreadable_sealed) -> list[OrderRow]:
+    """Orders placed in the month, by number; contact phones opened with open_phone (shown masked)."""
     order_cls = _model("store.models.orders", "ServiceOrder")
     item_cls = _model("store.models.orders", "ServiceItem")
     if order_cls is None or item_cls is None:
@@ -79,7 +88,12 @@ def orders(session: Session, month: Month) -> list[OrderRow]:
                         .where(order_cls.created_at >= month.start, order_cls.created_at < month.end)
                         .order_by(order_cls.number)).all()
     return [OrderRow(o.number, item.name, o.community, o.place, o.audience, o.headcount, o.contact_name,
-                     o.contact_phone, o.status, o.created_at) for o, item in rows]
+                     open_phone(o.contact_phone), o.status, o.created_at) for o, item in rows]
+
+
+def status_label(status: str) -> str:
+    """已点单, 已撤回 … for an order status; an unknown one as it is."""
+    return ORDER_STATUS_LABELS.get(status) or RARE_STATUS_LABELS.get(status, status)
 
 
 def orders_by_status(rows: list[OrderRow]) -> list[tuple[str, int, int]]:
@@ -88,7 +102,11 @@ def orders_by_status(rows: list[OrderRow]) -> list[tuple[str, int, int]]:
     for status, label in ORDER_STATUS_LABELS.items():
         mine = [r for r in rows if r.status == status]
         out.append((label, len(mine), sum(r.headcount or 0 for r in mine)))
-    known = set(ORDER_STATUS_LABELS)
+    for status, label in RARE_STATUS_LABELS.items():
+        mine = [r for r in rows if r.status == status]
+        if mine:
+            out.append((label, len(mine), sum(r.headcount or 0 for r in mine)))
+    known = set(ORDER_STATUS_LABELS) | set(RARE_STATUS_LABELS)
     other = [r for r in rows if r.status not in known]
     if other:
         out.append(("其他", len(other), sum(r.headcount or 0 for r in other)))

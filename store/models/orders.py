@@ -9,14 +9,15 @@ from sqlmodel import Field, SQLModel
 
 from store.clock import utcnow
 
-# Order statuses: 已点单 → 已派单 → 已接单 → 已完成 → 已评价, or 已婉拒 by the organizer.
+# Order statuses: 已点单 → 已派单 → 已接单 → 已完成 → 已评价, or 已婉拒 by the organizer, or 已撤回.
 ORDERED = "ordered"
 DISPATCHED = "dispatched"
 DECLINED = "declined"
 ACCEPTED = "accepted"
 DONE = "done"
 RATED = "rated"
-STATUSES = (ORDERED, DISPATCHED, DECLINED, ACCEPTED, DONE, RATED)
+WITHDRAWN = "withdrawn"  # the resident deleted their account before it was done
+STATUSES = (ORDERED, DISPATCHED, DECLINED, ACCEPTED, DONE, RATED, WITHDRAWN)
 OPEN_STATUSES = (ORDERED, DISPATCHED, ACCEPTED)
 
 TEAM_VOLUNTEER = "volunteer"
@@ -80,7 +81,8 @@ class ServiceOrder(SQLModel, table=True):
     preferred_dates: str = Field(default="", max_length=100)
     audience: int = Field(ge=0)
     contact_name: str = Field(max_length=40)
-    contact_phone: str = Field(default="", max_length=20)  # kept as given; always shown masked
+    # Sealed (store/phones.py): never stored in clear, shown masked but to the staff who call.
+    contact_phone: str = Field(default="", max_length=120)
     status: str = Field(default=ORDERED, max_length=20, index=True)
     ordered_by: int = Field(foreign_key="resident.id", index=True)
     team_id: int | None = Field(default=None, foreign_key="service_team.id", index=True)

@@ -15,6 +15,8 @@ class Resident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(default="", max_length=100)
     reminders_on: bool = True
+    # Set when the person deleted their account: name and accounts are gone, their past rows stay.
+    erased_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

@@ -95,7 +95,8 @@ def world(tmp_path_factory):
     load_demo(db, now=START)
     add_course(db, PAST_COURSE, "测试回顾课", category="测试", first_start=START - timedelta(days=2),
                sessions=4, capacity=10000)
-    settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml")})
+    settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"),  # files any button makes stay here
+                              "LINLI_FILES__DIR": str(tmp_path_factory.mktemp("bad-input-files"))})
     dialogs = Dialogs(db, settings, ManualClock(START))
     failures = Failures()
     logger = logging.getLogger("linli")

@@ -41,6 +41,7 @@ from store.votes import cast_ballot, options_of
 from store.volunteers import register
 from tests.conftest import ROOT, START
 from tests.support.catalog import add_course
+from tests.support.databases import TEST_PHONE_KEY
 
 CHANNEL = "console"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -81,7 +82,7 @@ RESIDENT_BUTTONS = {
     "bind", "here", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
     "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "nsub",
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
-    "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
+    "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "mydt", "mydx", "myda", "mydd", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
 }
 ROUTES = Routes(ROUTERS)
@@ -161,7 +162,7 @@ def world(tmp_path_factory):
                    check_in_code=booking.check_in_code)
         ids["bind_code"] = issue_bind_code(s, worker, "幸福社区", "", START).code
         ids["session"] = s.exec(select(ClassSession.id)).first()
-    settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml")})
+    settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"), "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY})
     yield Dialogs(db, settings, ManualClock(START)), ids
     db.dispose()
 

@@ -126,7 +126,7 @@ async def test_a_typed_number_answers_the_push(db, settings, sender, clock):
     assert data["choices"] == ["help", "menu"]
 
     replies = Dialogs(db, settings, clock).handle(Incoming(CHANNEL, "1002", text="1"))
-    assert replies and replies[0].text == t("help", "zh")
+    assert replies and replies[0].text.startswith(t("help", "zh"))
 
 
 async def test_a_push_to_a_group_remembers_nothing_for_anyone(db, settings, sender, clock):

@@ -10,6 +10,9 @@ from sqlalchemy import create_engine, text
 
 from store.db import Database, normalise_url
 
+# The phone key of test processes and of settings on PostgreSQL (a made-up key, for tests only).
+TEST_PHONE_KEY = "dGVzdC1vbmx5LXBob25lLWtleS0zMi1ieXRlcyEhISE="
+
 
 def postgres_base_url() -> str | None:
     """The PostgreSQL URL tests use; under CI a missing one is a failure, not a skip."""

@@ -22,6 +22,7 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import AGENT_ID, TOKEN
+from tests.support.databases import TEST_PHONE_KEY
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -62,6 +63,7 @@ def linli_env(database_url: str, files_dir: Path, **settings: str) -> dict[str, 
         "LINLI_SCHEDULER__QUIET_START": "00:00",
         "LINLI_SCHEDULER__QUIET_END": "00:00",
         "LINLI_FILES__DIR": str(files_dir),
+        "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY,
     })
     env.update({f"LINLI_{k.upper()}": v for k, v in settings.items()})
     return env
@@ -96,7 +98,7 @@ def wecom_on(fake: FakeWecomApi, encoding_aes_key: str) -> dict[str, str]:
 
 def settings_of(**settings: str) -> Settings:
     """The settings a process started with these SECTION__KEY values reads."""
-    return load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"),
+    return load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"), "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY,
                           **{f"LINLI_{k.upper()}": v for k, v in settings.items()}})
 
 

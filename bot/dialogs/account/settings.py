@@ -2,6 +2,7 @@
 course_reminders)."""
 from __future__ import annotations
 
+from bot.dialogs.account.my_data import MyData
 from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu_choices, menu_button
@@ -49,7 +50,8 @@ def settings_screen(ctx: Context, resident: Resident) -> Reply:
     switch = (Choice(ctx.t("btn_reminders_off"), Settings("rem", "off").pack()) if resident.reminders_on
               else Choice(ctx.t("btn_reminders_on"), Settings("rem", "on").pack()))
     return Reply(ctx.t("settings_title", state=state, offsets=offsets_text(ctx)),
-                 (switch, Choice(ctx.t("btn_course_reminders"), CourseReminders().pack()), menu_button(ctx)))
+                 (switch, Choice(ctx.t("btn_course_reminders"), CourseReminders().pack()),
+                  Choice(ctx.t("btn_my_data"), MyData().pack()), menu_button(ctx)))
 
 
 @router.payload(Settings)

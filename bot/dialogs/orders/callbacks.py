@@ -85,3 +85,9 @@ class DropStep(Callback, prefix="sno"):
 class Hours(Callback, prefix="soh"):
     order: int
     hours: str
+
+
+class RevealPhone(Callback, prefix="sop"):
+    """查看完整电话: the contact's full number, for the staff who call them; every look audited."""
+
+    order: int

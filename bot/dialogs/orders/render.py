@@ -53,9 +53,9 @@ def team_name(ctx: Context, order: ServiceOrder) -> str:
     return team.name if team else "—"
 
 
-def phone_shown(ctx: Context, phone: str) -> str:
-    """A contact phone as shown: masked, or 未留."""
-    return mask_phone(phone) or ctx.t("order_no_phone")
+def phone_shown(ctx: Context, stored: str) -> str:
+    """A stored (sealed) contact phone as shown: masked, or 未留."""
+    return mask_phone(ctx.phones().open(stored)) or ctx.t("order_no_phone")
 
 
 def order_facts(ctx: Context, order: ServiceOrder) -> dict[str, object]:

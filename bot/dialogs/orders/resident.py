@@ -159,7 +159,7 @@ def answer(ctx: Context, text: str) -> Reply:
         phone = normalise_phone(text)
         if phone is None:
             return _ask(ctx, form, ctx.t("order_bad_phone"))
-        return _advance(ctx, form, service, phone)
+        return _advance(ctx, form, service, ctx.phones().seal(phone))  # never kept in clear
     limit = TEXT_LIMIT[step]
     if len(text) > limit:
         return _ask(ctx, form, ctx.t("order_text_long", limit=limit))

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.orders.callbacks import (AskDate, AskDecline, AskHeadcount, AskReturn, Desk, Dispatch, DropStep,
-                                          PickTeam, StaffOrder)
+                                          PickTeam, RevealPhone, StaffOrder)
 from bot.dialogs.orders.render import expect_number, order_detail, order_facts, order_line, push
 from bot.dialogs.paging import paged
 from bot.dialogs.router import Load, Router
 from bot.dialogs.staff_access import actor_name, record_staff_action, refuse, refuse_unless
 from bot.messages import Choice, Reply
-from store.models.orders import ACCEPTED, DISPATCHED, ORDERED, ServiceOrder, ServiceTeam
+from store.models.orders import ACCEPTED, DISPATCHED, OPEN_STATUSES, ORDERED, ServiceOrder, ServiceTeam
 from store.models.staff import ORGANIZER
 from store.orders import MoveResult, dispatch_order, open_orders, team_orders
 from store.roles import audit, communities_of, has_role
@@ -111,8 +111,24 @@ def staff_order(ctx: Context, data: StaffOrder, order: ServiceOrder) -> Reply:
                     Choice(ctx.t("btn_decline"), AskReturn(order.id).pack())]
     if order.status == ACCEPTED:
         choices.append(Choice(ctx.t("btn_complete"), AskHeadcount(order.id).pack()))
+    if order.contact_phone and order.status in OPEN_STATUSES:
+        choices.append(Choice(ctx.t("btn_reveal_phone"), RevealPhone(order.id).pack()))
     choices += [Choice(ctx.t("btn_order_list"), Desk().pack()), menu_button(ctx)]
     return Reply(order_detail(ctx, order), tuple(choices))
+
+
+@router.payload(RevealPhone, role=OrderGate("order.phone", organizer=True, team=True), load=ORDER)
+def reveal_phone(ctx: Context, data: RevealPhone, order: ServiceOrder) -> Reply:
+    """The contact's full number while the order is open, to the organizer or team that must call;
+    who looked, at whose number, when and why goes to the audit log."""
+    back = (Choice(ctx.t("btn_view_order"), StaffOrder(order.id).pack()), menu_button(ctx))
+    if not order.contact_phone or order.status not in OPEN_STATUSES:
+        return Reply(ctx.t("order_phone_closed"), back)
+    audit(ctx.session, "phone.revealed", actor_resident_id=ctx.resident_id, actor=actor_name(ctx),
+          target=f"resident:{order.ordered_by}",
+          detail={"order": order.number, "why": "order_contact"}, now=ctx.now)
+    phone = ctx.phones().open(order.contact_phone)
+    return Reply(ctx.t("order_phone_full", number=order.number, contact=order.contact_name, phone=phone), back)
 
 
 def view_button(ctx: Context, order: ServiceOrder) -> Choice:

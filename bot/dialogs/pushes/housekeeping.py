@@ -1,25 +1,35 @@
 """Periodic store work besides the outbox: no-shows of venue bookings, votes that closed, points
-for sessions volunteer teachers held, nudges for repeated absence, unused web sessions."""
+for sessions volunteer teachers held, nudges for repeated absence, unused web sessions,
+conversation history past its retention, and contact phones still stored in clear."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.dialogs.pushes.absence import nudge_absences
 from bot.dialogs.pushes.teaching_credit import credit_taught_sessions
+from bot.privacy import forget_exports, phone_cipher
 from bot.report.votes import close_due_votes
 from bot.settings import Settings
 from store.bookings import mark_no_shows
 from store.db import Database
+from store.phones import seal_plain_phones
+from store.retention import forget_history
 from store.web_sessions import prune_unused
 
 
 def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
     """One round: mark no-shows, close due votes, credit teachers, nudge the often absent, forget
-    unused web sessions; each part is safe on several workers at once."""
+    unused web sessions and old conversation and 我的数据 files, seal phones left in clear; each part
+    is safe on several workers at once."""
     done = {"no_shows": mark_no_shows(db, now, settings.booking)}
     done["votes_closed"] = close_due_votes(db, settings, now)
     done["sessions_credited"] = credit_taught_sessions(db, settings, now)
     done["absences_nudged"] = nudge_absences(db, settings, now)
     with db.session() as session:
         done["web_sessions_pruned"] = prune_unused(session, now)
+    with db.session() as session:
+        done["history_forgotten"] = forget_history(session, now - timedelta(days=settings.privacy.history_days))
+    done["exports_deleted"] = forget_exports(settings, now)
+    with db.session() as session:
+        done["phones_sealed"] = seal_plain_phones(session, phone_cipher(settings, db.url))
     return done

@@ -36,7 +36,7 @@ def monthly_report_in_chat(ctx: Context, data: Report) -> list[Reply]:
     from bot.report.monthly import monthly_report  # matplotlib loads only when a report is made
     folder = files_dir(ctx.settings) / "reports"
     out = folder / f"report-{month.key}-{ctx.now:%Y%m%d%H%M%S}-{ctx.account.id}.xlsx"
-    report = monthly_report(ctx.session, month, ctx.now, ctx.tz, out, charts_dir=folder)
+    report = monthly_report(ctx.session, month, ctx.now, ctx.tz, out, charts_dir=folder, open_phone=ctx.phones().open)
     record_staff_action(ctx, "report.monthly", month.key, file=report.workbook.name)
     visits, good = report.charts
     data = report.data

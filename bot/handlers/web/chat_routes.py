@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming, Reply
+from bot.report.workbook import scrub
 from bot.settings import Settings
 from bot.texts import t
 from bot.handlers.web.api import ApiError, PageMessage, parse_message, parse_opening, read_json, reply_json, row_json
@@ -225,7 +226,8 @@ class WebChat:
                 if not replies:  # a message sent twice: answer with what the first one got
                     rows = answers_to(session, account.id, said.message_id)
                     return {"replies": [row_json(r) for r in rows], "duplicate": True}
-                rows = record_turn(session, account.id, said.message_id, said.shown or None,
+                # A phone number typed (an order's contact) is kept in the history masked.
+                rows = record_turn(session, account.id, said.message_id, scrub(said.shown) or None,
                                    [r.to_dict() for r in replies])
                 return {"replies": [row_json(r) for r in rows if r.kind != SAID],
                         "said_id": next((r.id for r in rows if r.kind == SAID), None),

@@ -10,6 +10,7 @@ from sqlmodel import select
 from openpyxl import load_workbook
 
 from bot.messages import Incoming
+from bot.privacy import phone_cipher
 from bot.report.monthly import monthly_report
 from bot.report.months import month_of
 from bot.handlers.console import ConsoleChat, render_reply
@@ -159,7 +160,7 @@ def test_a_resident_typing_orders_is_refused_and_audited(chats, people):
                        "order.accept"]
 
 
-def test_the_phone_is_masked_in_every_listing_and_message(chats, people):
+def test_the_phone_is_masked_in_every_listing_and_message(chats, people, settings):
     place(chats)
     dispatch_to_red_maple(chats)
     chats["org"].say("/orders")
@@ -173,7 +174,8 @@ def test_the_phone_is_masked_in_every_listing_and_message(chats, people):
     with people.session() as s:
         payloads = [row.payload for row in s.exec(select(OutboxMessage))]
     assert payloads and not any(PHONE in p for p in payloads)
-    assert the_order(people).contact_phone == PHONE
+    stored = the_order(people).contact_phone  # sealed at rest, the number behind it intact
+    assert PHONE not in stored and phone_cipher(settings, people.url).open(stored) == PHONE
 
 
 def test_bad_answers_are_asked_again_and_change_nothing(chats, people):
