@@ -5,6 +5,7 @@ import logging
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
+from bot.handlers.inbox import Inbox
 from bot.handlers.wecom.callback import setup_wecom_routes
 from bot.handlers.wecom.client import build_api
 from bot.handlers.wecom.group_sender import WecomGroupSender
@@ -26,12 +27,14 @@ def build_wecom(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     api = build_api(settings.wecom, dialogs.db)
     lang = settings.general.language
     kf = KfLine(api, dialogs.db, settings, dialogs.clock)
+    inbox = Inbox(dialogs, MEMBER)  # callbacks, stored before WeCom is answered
     return ChannelParts(
         "wecom",
         senders={MEMBER: WecomSender(api, lang), WECOM_GROUP: WecomGroupSender(api, lang),
                  KF: KfSender(kf)},
         routes=[lambda app: setup_wecom_routes(app, dialogs, settings, api,
-                                               kf=KfInbox(dialogs, kf))])
+                                               kf=KfInbox(dialogs, kf), inbox=inbox)],
+        inboxes=[inbox])
 
 
 CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP, KF), build_wecom)
