@@ -129,6 +129,10 @@ class Inbox:
             try:
                 await self.replay(row.update_key, load_payload(row))
             except Exception as exc:  # noqa: BLE001  (left pending: a later sweep tries again)
+                if row.update_key in self._last:  # unreadable every time: given up, not swept forever
+                    log.error("%s update %s given up: %r", self.channel, row.update_key, exc)
+                    await self.done(row.update_key)
+                    continue
                 log.warning("%s update %s not replayed: %r", self.channel, row.update_key, exc)
                 self._forget(row.update_key)
         if rows:

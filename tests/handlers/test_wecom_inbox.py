@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.wecom.callback import job_for
+from bot.texts import t
 from store.inbox import keep_update
 from store.models import InboundUpdate
 from store.models.inbox import DONE, PENDING
@@ -88,3 +89,20 @@ async def test_a_message_still_held_by_its_worker_is_not_taken_over(quick, setti
         assert await stack.channel.inbox.sweep() == 0
         assert stack.fake.texts("lisi") == []
     assert [row.status for row in rows(quick.db)] == [PENDING]
+
+
+async def test_the_last_attempt_answers_busy_instead_of_failing_again(quick, settings, clock):
+    outage = Outage(quick.db)
+    async with wecom_stack(quick, settings) as stack:
+        xml = stack.callbacks.text_xml("wangwu", "服务菜单")
+        with quick.db.session() as s:  # taken over and failed four times already
+            keep_update(s, "wecom", job_for(xml).inbox_key, {"xml": xml},
+                        clock.now() - timedelta(minutes=5), "gone-worker", clock.now() - timedelta(seconds=30))
+            s.get(InboundUpdate, ("wecom", job_for(xml).inbox_key)).attempts = quick.settings.inbox.max_attempts - 1
+        outage.fail(touching="processed_update")  # and the turn still fails
+        assert await stack.channel.inbox.sweep() == 1
+        await stack.channel.drain()
+        outage.end()
+        assert stack.fake.texts("wangwu") == [t("busy", "zh")]  # answered, not swept forever
+    [row] = rows(quick.db)
+    assert row.status == DONE and row.attempts == quick.settings.inbox.max_attempts
