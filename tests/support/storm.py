@@ -31,10 +31,12 @@ from tests.support.workers import (Worker, kill_all, migrated_database, post_upd
 
 COURSE = "HOT-01"
 FIRST_USER = 700_000
-# Fast leases and sweeps, so that what a killed worker held is taken over within seconds.
+# Short leases and fast sweeps, so that what a killed worker held is taken over within seconds;
+# the replies' lease still longer than a worker on a loaded machine may stall between a turn's
+# commit and its send (a stall past the lease is the other way a reply is sent twice).
 WORKER_SETTINGS = dict(
-    SCHEDULER__LEASE_SECONDS="10", SCHEDULER__BACKOFF_BASE_SECONDS="0.3", SCHEDULER__MAX_ATTEMPTS="40",
-    INBOX__LEASE_SECONDS="3", INBOX__SWEEP_SECONDS="0.5", INBOX__RETRY_SECONDS="0.2",
+    SCHEDULER__LEASE_SECONDS="20", SCHEDULER__BACKOFF_BASE_SECONDS="0.3", SCHEDULER__MAX_ATTEMPTS="40",
+    INBOX__LEASE_SECONDS="5", INBOX__SWEEP_SECONDS="0.5", INBOX__RETRY_SECONDS="0.2",
     DATABASE__POOL_SIZE="4")
 
 
