@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from bot.handlers.channel import ChannelParts
+    from bot.handlers.inbox import Inbox
 
 log = logging.getLogger("linli")
 
@@ -92,6 +93,13 @@ def build_worker(db: Database, settings: Settings, senders: dict[str, Sender], c
     return OutboxWorker(db, settings, senders, DialogPushRules(settings), clock=clock, **options)
 
 
+def inbox_sweep_job(service: "Service"):
+    """One sweep of every channel's inbox: updates whose worker failed or died are handled here."""
+    async def sweep() -> int:
+        return sum([await inbox.sweep() for inbox in service.inboxes])
+    return sweep
+
+
 def housekeeping_job(service: "Service"):
     """One housekeeping round at the worker's now, for the scheduler's timer."""
     return lambda: run_housekeeping(service.db, service.settings, service.worker.clock.now())
@@ -111,6 +119,11 @@ class Service:
     def db(self) -> Database:
         """The database every part shares."""
         return self.dialogs.db
+
+    @property
+    def inboxes(self) -> list[Inbox]:
+        """The inbox of every channel that stores its updates."""
+        return [inbox for parts in self.channels for inbox in parts.inboxes]
 
     @property
     def senders(self) -> dict[str, Sender]:

@@ -7,7 +7,7 @@ import signal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, housekeeping_job
+from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, housekeeping_job, inbox_sweep_job
 from bot.handlers.web.server import RunningWeb, start_web
 from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
@@ -35,6 +35,7 @@ async def run(settings: Settings, stop_event: asyncio.Event | None = None,
             await parts.start()
         scheduler = start_scheduler(service.worker, settings)
         add_periodic(scheduler, "housekeeping", housekeeping_job(service), HOUSEKEEPING_SECONDS)
+        add_periodic(scheduler, "inbox", inbox_sweep_job(service), settings.inbox.sweep_seconds)
         await stop_event.wait()
         log.info("stopping")
     finally:  # also when a channel failed to start: what did start stops in order

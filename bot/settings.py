@@ -101,6 +101,14 @@ class Scheduler(_Section):
     lease_seconds: int = 120
 
 
+class Inbox(_Section):
+    lease_seconds: float = 30.0
+    retry_seconds: float = 0.5
+    sweep_seconds: float = 5.0
+    max_attempts: int = 5
+    keep_hours: float = 24.0
+
+
 class Points(_Section):
     points_per_hour: int = 1
     points_per_taught_session: int = 2
@@ -144,6 +152,7 @@ class Settings(_Section):
     wechat: WeChat = WeChat()
     web: Web = Web()
     scheduler: Scheduler = Scheduler()
+    inbox: Inbox = Inbox()
     booking: Booking = Booking()
     points: Points = Points()
     files: Files = Files()

@@ -22,6 +22,10 @@ log = logging.getLogger("linli.replies")
 
 Send = Callable[[Reply], Awaitable[None]]
 
+# Seconds between tries to record what was sent while the database is away (a restart): a reply
+# sent but not recorded would be sent again by the tick once its lease runs out.
+RECORD_WAITS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
 
 @dataclass
 class Delivered:
@@ -62,7 +66,15 @@ async def deliver_owed(db: Database, worker_id: str, replies: list[Reply], owed:
         else:  # unreachable: blocked or gone, nothing more goes to this chat
             done.dead += rest
         break
-    await asyncio.to_thread(_record, db, worker_id, done, error, now(), retry_seconds)
+    for wait in (*RECORD_WAITS, None):
+        try:
+            await asyncio.to_thread(_record, db, worker_id, done, error, now(), retry_seconds)
+            break
+        except Exception as exc:  # noqa: BLE001
+            if wait is None:
+                raise
+            log.warning("reply outcomes not recorded, trying again: %r", exc)
+            await asyncio.sleep(wait)
     return done
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -47,9 +48,13 @@ def start_scheduler(worker: OutboxWorker, settings: Settings) -> AsyncIOSchedule
 
 
 async def run_periodic(name: str, job: Callable[[], Any]) -> None:
-    """Run one round of a periodic job off the event loop; failures are logged, the timer goes on."""
+    """Run one round of a periodic job (off the event loop unless it is a coroutine function);
+    failures are logged, the timer goes on."""
     try:
-        await asyncio.to_thread(job)
+        if inspect.iscoroutinefunction(job):
+            await job()
+        else:
+            await asyncio.to_thread(job)
     except Exception:  # noqa: BLE001
         log.exception("%s failed", name)
 

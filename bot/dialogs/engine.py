@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
 from bot.dialogs.context import Context, remember_choices
+from bot.dialogs.failures import are_retried, stored_update
 from bot.dialogs.menus import main_menu
 from bot.dialogs.router import Router, Routes
 from bot.dialogs.states import chat_of, turn_state
@@ -25,6 +26,7 @@ from scheduler.outbox_worker import default_worker_id
 from scheduler.replies import Delivered, Send, deliver_owed
 from store.db import Database
 from store.dialog_state import claim_update, load_state, save_state
+from store.inbox import mark_done
 from store.models import ChannelAccount
 from store.outbox import owe_replies
 from store.people import get_or_create_account, lock_person
@@ -60,11 +62,17 @@ class Dialogs:
         """Answer one update; with owe, the replies are also outbox rows written in the turn's transaction.
 
         The caller sends them and records the outcome (scheduler.replies.deliver_owed); if it dies
-        first, the tick sends them once the lease runs out."""
+        first, the tick sends them once the lease runs out. For an update a channel handles from its
+        inbox (bot.dialogs.failures) a failed turn raises, so the channel tries the stored update
+        again, instead of answering 系统繁忙; and its inbox row is marked done in the turn's
+        transaction."""
         started = time.perf_counter()
         try:
             return self._handle(incoming, owe)
-        except Exception:
+        except Exception as exc:
+            if are_retried():
+                log.warning("dialog turn failed channel=%s, to be retried: %r", incoming.channel, exc)
+                raise
             log.exception("dialog turn failed channel=%s", incoming.channel)
             return Turn([Reply(t("busy", self.settings.general.language))])
         finally:
@@ -87,7 +95,18 @@ class Dialogs:
                            lease_until=now + timedelta(seconds=self.settings.scheduler.lease_seconds))
 
     def _handle(self, incoming: Incoming, owe: bool) -> Turn:
+        stored = stored_update()
+        if stored is not None and (stored.channel, stored.key) != (incoming.channel, incoming.update_key):
+            stored = None  # another update's turn (a 微信客服 message pulled by an event)
+        turn = self._turn(incoming, owe, stored is not None)
+        if stored is not None:
+            stored.done = True
+        return turn
+
+    def _turn(self, incoming: Incoming, owe: bool, stored: bool) -> Turn:
         with self.db.session() as session:
+            if stored:  # its inbox row is done when this commits
+                mark_done(session, incoming.channel, [incoming.update_key], self.clock.now())
             if incoming.update_key and not claim_update(session, incoming.channel, incoming.update_key):
                 return Turn([])
             account, is_new = get_or_create_account(

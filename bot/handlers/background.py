@@ -33,6 +33,11 @@ class Background:
                 return
             await asyncio.wait(set(self.tasks), timeout=left)
 
+    def cancel(self) -> None:
+        """Cancel the tasks still running (retries waiting for their turn)."""
+        for task in list(self.tasks):
+            task.cancel()
+
     async def on_shutdown(self, app: web.Application) -> None:
         """Let started work finish before the server stops."""
         await self.drain(SHUTDOWN_WAIT_SECONDS)

@@ -8,6 +8,7 @@ from typing import Optional
 from aiohttp import web
 
 from bot.dialogs.engine import Dialogs
+from bot.handlers.inbox import Inbox
 from bot.settings import Settings
 from scheduler.senders import Sender
 
@@ -26,6 +27,7 @@ class ChannelParts:
     name: str
     senders: dict[str, Sender] = field(default_factory=dict)  # outbox target kind → sender
     routes: list[Setup] = field(default_factory=list)         # added to the shared web app
+    inboxes: list[Inbox] = field(default_factory=list)        # stored updates, swept by the service
     start: Step = nothing          # after the web server listens
     stop_intake: Step = nothing    # first on shutdown: take no new updates
     stop: Step = nothing           # after the web server stopped: finish updates in hand

@@ -48,6 +48,9 @@ SIGNUPS = Counter("linli_signups", "Course sign-ups by result: confirmed or wait
                   ["result"], registry=REGISTRY)
 RATE_LIMITED = Counter("linli_rate_limited", "429 (flood limit) answers from a channel's API.",
                        ["channel"], registry=REGISTRY)
+INBOX = Counter("linli_inbox_updates",
+                "Stored incoming updates by channel and event: kept, failed, retried, taken_over, refused.",
+                ["channel", "event"], registry=REGISTRY)
 
 # The worker's outcome names (scheduler.outbox_worker) as counted here.
 DELIVERY_OUTCOMES = {"sent": "sent", "retried": "failed", "dead": "dead"}
@@ -84,6 +87,11 @@ def count_signup(status: str) -> None:
 def count_rate_limited(channel: str) -> None:
     """Count one 429 answer from a channel."""
     RATE_LIMITED.labels(channel).inc()
+
+
+def count_inbox(channel: str, event: str) -> None:
+    """Count one inbox event of a channel (an update kept, failed, retried, taken over or refused)."""
+    INBOX.labels(channel, event).inc()
 
 
 class OutboxCollector:

@@ -4,6 +4,7 @@ from store.models.people import ChannelAccount, Resident
 from store.models.enrolment import Enrolment, SessionLeave
 from store.models.dialog import DialogState, ProcessedUpdate
 from store.models.outbox import OutboxMessage
+from store.models.inbox import InboundUpdate
 from store.models.wecom import WecomGroupChat, WecomKfCursor, WecomToken
 from store.models.wechat import WechatWindow
 from store.models.link import LinkCode, LinkFailure
@@ -24,7 +25,7 @@ from store.models.attendance import Attendance, SessionRoll
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
     "Category", "ClassSession", "Course", "Venue", "ChannelAccount", "Resident",
-    "Enrolment", "SessionLeave", "DialogState", "ProcessedUpdate", "OutboxMessage",
+    "Enrolment", "SessionLeave", "DialogState", "ProcessedUpdate", "OutboxMessage", "InboundUpdate",
     "Rating", "AuditEntry", "InviteCode", "RoleGrant",
     "Room", "RoomClosure", "Booking", "BookingPause",
     "ServiceItem", "ServiceTeam", "TeamMember", "ServiceOrder", "OrderEvent", "OrderRating",

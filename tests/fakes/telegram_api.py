@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class FakeBotApi:
         self._callbacks: dict[str, bool] = {}  # callback query id → answered
         self._failures: dict[str, list[_Failure]] = {}
         self._chat_failures: dict[int, _Failure] = {}
+        self._random_failures: dict[str, tuple[float, tuple[int, ...], random.Random]] = {}
         self._holds: dict[str, asyncio.Event] = {}  # method → released when set
         self.held = 0  # requests waiting behind a hold right now (callers still connected)
         self.webhook: dict[str, Any] = {}  # what setWebhook was last given
@@ -227,6 +229,12 @@ class FakeBotApi:
         failure = _Failure(status, description, retry_after, body)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def fail_randomly(self, method: str, rate: float, statuses: tuple[int, ...] = (429, 502),
+                      seed: int = 17) -> None:
+        """Make each later call of a method fail with probability `rate`, with one of `statuses`
+        (a 429 asks to retry after 1 s); the message of a failed call is not delivered."""
+        self._random_failures[method] = (rate, statuses, random.Random(seed))
+
     def hold(self, method: str) -> None:
         """Keep every later call of a method waiting until release(method)."""
         self._holds[method] = asyncio.Event()
@@ -264,6 +272,11 @@ class FakeBotApi:
         failures = self._failures.get(method)
         if failures:
             return self._failed(call, failures.pop(0))
+        if method in self._random_failures:
+            rate, statuses, rng = self._random_failures[method]
+            if rng.random() < rate:
+                status = rng.choice(statuses)
+                return self._failed(call, _Failure(status, None, 1 if status == 429 else None, None))
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return self._error(call, 404, "Not Found: method not found")

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from bot.dialogs.context import Context
+from bot.dialogs.failures import are_retried
 from bot.dialogs.menus import menu_button
 from bot.dialogs.notices.callbacks import BindCode, BindHere, Compose, Notices, PickCommunity, PickGrid, Subscriptions
 from bot.dialogs.router import Router
@@ -229,6 +230,8 @@ def handle_in_group(dialogs: Any, incoming: Incoming) -> Turn:
             return Turn(_group_turn(dialogs, incoming, chat_id,
                                     str(incoming.extra.get("chat_title") or ""), arg))
         except Exception:
+            if are_retried():
+                raise
             log.exception("group bind failed channel=%s", incoming.channel)
             return Turn([Reply(t("busy", lang))])
     if verb in PRIVATE_ONLY:

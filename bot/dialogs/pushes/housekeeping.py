@@ -1,6 +1,7 @@
 """Periodic store work besides the outbox: no-shows of venue bookings, votes that closed, points
 for sessions volunteer teachers held, nudges for repeated absence, unused web sessions,
-conversation history past its retention, and contact phones still stored in clear."""
+conversation history past its retention, contact phones still stored in clear and incoming
+updates long handled."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -14,13 +15,14 @@ from store.bookings import mark_no_shows
 from store.db import Database
 from store.phones import seal_plain_phones
 from store.retention import forget_history
+from store.inbox import prune_done
 from store.web_sessions import prune_unused
 
 
 def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
     """One round: mark no-shows, close due votes, credit teachers, nudge the often absent, forget
-    unused web sessions and old conversation and 我的数据 files, seal phones left in clear; each part
-    is safe on several workers at once."""
+    unused web sessions, old conversation, 我的数据 files and handled incoming updates, seal phones
+    left in clear; each part is safe on several workers at once."""
     done = {"no_shows": mark_no_shows(db, now, settings.booking)}
     done["votes_closed"] = close_due_votes(db, settings, now)
     done["sessions_credited"] = credit_taught_sessions(db, settings, now)
@@ -32,4 +34,5 @@ def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
     done["exports_deleted"] = forget_exports(settings, now)
     with db.session() as session:
         done["phones_sealed"] = seal_plain_phones(session, phone_cipher(settings, db.url))
+        done["inbox_pruned"] = prune_done(session, now - timedelta(hours=settings.inbox.keep_hours))
     return done

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Message, Update
@@ -16,15 +16,16 @@ from telegram.ext import (
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.dialogs.engine import Dialogs
-
 from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
 from bot.messages import Incoming, Turn
 from bot.handlers.telegram.limits import TelegramLimiter
 from bot.handlers.telegram.delivery import deliver_turn
+from bot.handlers.inbox import Inbox
 from bot.settings import Settings
 
 CHANNEL = "telegram"
@@ -33,6 +34,8 @@ MAX_CONCURRENT_UPDATES = 128
 # resident press three buttons in quick succession before the per-chat pace slows answers down.
 CHAT_BURST = 6
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 log = logging.getLogger("linli.telegram")
 
@@ -90,8 +93,30 @@ class PerUserProcessor(BaseUpdateProcessor):
 class TelegramChannel:
     """The handlers that connect a Telegram Application to the dialogs."""
 
-    def __init__(self, dialogs: Dialogs):
+    def __init__(self, dialogs: Dialogs, inbox: Inbox | None = None):
         self.dialogs = dialogs
+        self.inbox = inbox
+
+    def from_inbox(self, handler: Handler) -> Handler:
+        """The handler, for updates kept in the inbox: marked done when it ran, tried again when it failed."""
+        inbox = self.inbox
+        if inbox is None:
+            return handler
+
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            key = str(update.update_id)
+            try:
+                with inbox.handling(key) as stored:
+                    await handler(update, context)
+            except Exception:
+                # Queued again after a pause: the same handlers, in this user's order.
+                inbox.failed(key, lambda: context.application.update_queue.put(update))
+                raise  # the error handler logs it
+            await inbox.done(key, stored)
+        return run
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update no other handler takes (an edit, a sticker …): nothing to answer."""
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Typed text or a command."""
@@ -168,8 +193,11 @@ class TelegramChannel:
         log.warning("telegram update %s failed: %r", update_id, context.error)
 
 
-def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int = 1) -> Application:
-    """A python-telegram-bot Application wired to the dialogs (max_retries: retries after a 429)."""
+def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int = 1,
+                      inbox: Inbox | None = None) -> Application:
+    """A python-telegram-bot Application wired to the dialogs (max_retries: retries after a 429).
+
+    With an inbox, every update's handling marks its stored row done, or tries it again."""
     tg = settings.telegram
     token = tg.token.get_secret_value()
     if not token:
@@ -179,12 +207,15 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
     limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST)
     app = (Application.builder().token(token).base_url(tg.base_url).base_file_url(tg.base_file_url)
            .concurrent_updates(PerUserProcessor()).rate_limiter(limiter).build())
-    channel = TelegramChannel(dialogs)
+    channel = TelegramChannel(dialogs, inbox)
+    stored = channel.from_inbox
     new_text = filters.UpdateType.MESSAGE & filters.TEXT
     app.add_handler(MessageHandler(new_text & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),
-                                   channel.on_message))
-    app.add_handler(CallbackQueryHandler(channel.on_button))
-    app.add_handler(ChatMemberHandler(channel.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+                                   stored(channel.on_message)))
+    app.add_handler(CallbackQueryHandler(stored(channel.on_button)))
+    app.add_handler(ChatMemberHandler(stored(channel.on_membership), ChatMemberHandler.MY_CHAT_MEMBER))
+    if inbox is not None:  # every stored update ends in one handler, which marks it done
+        app.add_handler(TypeHandler(Update, stored(channel.on_other)))
     app.add_error_handler(channel.on_error)
     return app
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import logging
 
+from telegram import Update
+
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
-from bot.handlers.telegram.adapter import ALLOWED_UPDATES, build_application
+from bot.handlers.inbox import Inbox
+from bot.handlers.telegram.adapter import ALLOWED_UPDATES, CHANNEL as TELEGRAM, build_application
+from bot.handlers.telegram.polling import InboxPolling
 from bot.handlers.telegram.sender import TelegramSender
 from bot.handlers.telegram.webhook import TelegramWebhook, set_webhook
 from bot.settings import Settings
@@ -14,23 +18,32 @@ log = logging.getLogger("linli.telegram")
 
 
 def build_telegram(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
-    """Telegram when a token is set; webhook mode adds a route, polling starts the updater."""
+    """Telegram when a token is set; webhook mode adds a route, polling starts our getUpdates loop.
+
+    Either way every update is stored in the inbox before Telegram is told it arrived."""
     if settings.telegram.mode not in ("polling", "webhook"):
         raise ValueError(f"telegram mode must be polling or webhook, not {settings.telegram.mode!r}")
     if not settings.telegram.token.get_secret_value():
         log.info("telegram off (no token)")
         return None
-    app = build_application(dialogs, settings)
-    parts = ChannelParts("telegram", senders={"telegram": TelegramSender(app.bot)})
-    hook = TelegramWebhook(app, settings) if settings.telegram.mode == "webhook" else None
+    inbox = Inbox(dialogs, TELEGRAM)
+    app = build_application(dialogs, settings, inbox=inbox)
+
+    async def replay(key: str, payload: dict) -> None:
+        await app.update_queue.put(Update.de_json(payload, app.bot))
+
+    inbox.replay = replay
+    parts = ChannelParts("telegram", senders={"telegram": TelegramSender(app.bot)}, inboxes=[inbox])
+    hook = TelegramWebhook(app, settings, inbox) if settings.telegram.mode == "webhook" else None
+    polling = InboxPolling(app, inbox, ALLOWED_UPDATES) if hook is None else None
     if hook is not None:  # refuses to start without a secret
         parts.routes.append(hook.setup)
 
     async def start() -> None:
         await app.initialize()
         await app.start()
-        if hook is None:
-            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        if polling is not None:
+            await polling.start()
             log.info("telegram polling")
             return
         if settings.telegram.webhook_url:
@@ -43,12 +56,13 @@ def build_telegram(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     async def stop_intake() -> None:
         if hook is not None:
             hook.close()  # later deliveries get 503 and go to another worker
-        elif app.updater.running:
-            await app.updater.stop()
+        else:
+            await polling.stop()
 
     async def stop() -> None:
         if app.running:
             await app.stop()  # handles the updates already queued
+        inbox.background.cancel()  # retries still waiting: their rows stay for another worker's sweep
 
     async def close() -> None:
         await app.shutdown()  # after the tick: its sends use the same Bot

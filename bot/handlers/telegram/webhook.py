@@ -2,7 +2,9 @@
 
 Several workers sit behind one reverse proxy; any of them may get any update, and the same
 update may reach two of them (Telegram retries). The dialogs de-duplicate by update id in the
-store, so this route only checks the secret, parses, queues and answers at once.
+store, so this route only checks the secret, parses, stores the update in the inbox, queues it
+and answers. An update that cannot be stored (the database is away) is answered 503, so Telegram
+delivers it again; one whose handling fails after the 200 is tried again from its row.
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from bot.handlers.http_body import BodyTooLarge, read_limited, strict_json
+from bot.handlers.inbox import Inbox
 from bot.handlers.telegram.adapter import ALLOWED_UPDATES
+from bot.observability.metrics import count_inbox
 from bot.settings import Settings
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -53,8 +57,9 @@ def is_update(data: object) -> bool:
 class TelegramWebhook:
     """The webhook route of one worker: accepts updates until closed."""
 
-    def __init__(self, tg_app: Application, settings: Settings):
+    def __init__(self, tg_app: Application, settings: Settings, inbox: Inbox | None = None):
         self.tg_app = tg_app
+        self.inbox = inbox
         self.path = settings.telegram.webhook_path
         self._secret = webhook_secret(settings).encode("ascii")
         self.accepting = True
@@ -68,7 +73,7 @@ class TelegramWebhook:
         self.accepting = False
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Check the secret, parse the update, queue it, answer 200."""
+        """Check the secret, parse the update, store and queue it, answer 200 (503 when not stored)."""
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
         if not hmac.compare_digest(given, self._secret):
             log.warning("webhook request with a wrong or missing secret from %s", request.remote)
@@ -88,6 +93,13 @@ class TelegramWebhook:
         except Exception:  # noqa: BLE001  (any shape PTB cannot read is the sender's fault)
             log.info("webhook update %s could not be read", data.get("update_id"))
             return web.Response(status=400, text="not an update")
+        if self.inbox is not None:
+            try:
+                await self.inbox.keep(str(update.update_id), data)
+            except Exception as exc:  # noqa: BLE001  (the database is away: Telegram must send it again)
+                log.warning("webhook update %s not stored, answered 503: %r", update.update_id, exc)
+                count_inbox("telegram", "refused")
+                return web.Response(status=503, text="not stored", headers={"Retry-After": "1"})
         # The queue is unbounded: put() never waits, and Telegram gets its answer at once.
         await self.tg_app.update_queue.put(update)
         return web.Response(text="ok")

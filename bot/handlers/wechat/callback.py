@@ -1,7 +1,9 @@
 """The 公众号 callback: signed (and in 安全模式 encrypted) XML in, an answer within WeChat's 5 seconds.
 
 GET is WeChat's URL check: a good signature gets the echostr back. A POST is checked, decrypted,
-de-duplicated and run through the dialogs. When the turn is done within the reply budget and its
+stored in the inbox (503 when it cannot be: WeChat sends it again), de-duplicated and run through
+the dialogs; a turn that fails is tried again from its row (bot/handlers/inbox.py). When the turn
+is done within the reply budget and its
 answer fits one message, the answer is the HTTP response (a passive reply). Otherwise the response
 is "success" and the answer follows as 客服消息 — after the budget, whenever the turn finishes; a
 reply that cannot be sent then goes into the outbox.
@@ -22,6 +24,7 @@ from wechatpy.utils import check_signature
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.background import Background, add_callback_routes
+from bot.handlers.inbox import Inbox
 from bot.handlers.keyed_locks import KeyedLocks
 from bot.handlers.wechat.client import WechatApi, WechatApiError
 from bot.handlers.wechat.inbound import CHANNEL, Job, job_for
@@ -29,6 +32,7 @@ from bot.handlers.wechat.render import text_parts
 from bot.handlers.wechat.sender import as_send_error, send_texts
 from bot.handlers.wechat.window import mark_unfollowed, opened_by
 from bot.messages import Reply, Turn
+from bot.observability.metrics import count_inbox
 from bot.settings import Settings
 from bot.texts import t
 from store.dialog_state import claim_update
@@ -56,7 +60,7 @@ class WechatChannel:
     """Verifies callbacks, runs the dialogs within a time budget, answers in the response or later."""
 
     def __init__(self, dialogs: Dialogs, settings: Settings, api: WechatApi, *,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time, inbox: Inbox | None = None):
         w = settings.wechat
         self.token = w.token.get_secret_value()
         if not (w.app_id and self.token):
@@ -70,6 +74,9 @@ class WechatChannel:
         self.budget = w.reply_budget_seconds
         self.clock = clock
         self.background = Background()
+        self.inbox = inbox or Inbox(dialogs, CHANNEL)
+        self.inbox.background = self.background  # retries are drained with the rest at shutdown
+        self.inbox.replay = self.replay
         self._locks = KeyedLocks()
 
     # -- HTTP ------------------------------------------------------------------------------
@@ -97,14 +104,20 @@ class WechatChannel:
             raise web.HTTPBadRequest() from None
         if job is None:
             return self._success()
+        try:
+            await self.inbox.keep(job.update_key, {"xml": xml})
+        except Exception as exc:  # noqa: BLE001  (the database is away: WeChat must send it again)
+            log.warning("wechat callback not stored, answered 503: %r", exc)
+            count_inbox(CHANNEL, "refused")
+            return web.Response(status=503, text="")
         turn = self.background.start(self._turn(job))
         try:
             done = await asyncio.wait_for(asyncio.shield(turn), self.budget)
         except asyncio.TimeoutError:
             self.background.start(self._late(job, turn))
             return self._success()
-        except Exception:  # noqa: BLE001  (the database went away mid-turn …: nothing to say)
-            log.exception("wechat turn failed")
+        except Exception as exc:  # noqa: BLE001  (the database went away mid-turn …: tried again later)
+            self._failed(job, exc)
             return self._success()
         parts = text_parts(done.replies)
         if len(parts) == 1:
@@ -160,19 +173,43 @@ class WechatChannel:
 
     # -- the turn and what follows it ------------------------------------------------------
 
+    async def replay(self, key: str, payload: dict) -> None:
+        """Handle a stored callback again (the sweep took it over); the answer goes as 客服消息."""
+        job = job_for(payload["xml"])
+        if job is None:
+            await self.inbox.done(key)
+            return
+        self.background.start(self._retry(job))
+
+    async def _retry(self, job: Job) -> None:
+        try:
+            done = await self._turn(job)
+        except Exception as exc:  # noqa: BLE001
+            self._failed(job, exc)
+            return
+        await self._deliver(job, done)
+
+    def _failed(self, job: Job, exc: Exception) -> None:
+        log.warning("wechat callback %s not handled: %r", job.update_key, exc)
+        self.inbox.failed(job.update_key, lambda: self._retry(job))
+
     async def _turn(self, job: Job) -> Turn:
-        async with self._locks.hold(job.user):  # one follower's messages answered in order
-            if job.unfollow:
-                await asyncio.to_thread(self._unfollow, job)
-                return Turn([])
-            if job.incoming is None:
-                fresh = await asyncio.to_thread(self._claim, job.update_key)
-                done = Turn([Reply(t("text_only", self.lang))] if fresh else [])
-            else:
-                done = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
-            # After the turn: a new follower's account exists only now.
-            await asyncio.to_thread(opened_by, self.dialogs.db, job.user, self.dialogs.clock.now())
-            return done
+        """The turn of a stored callback; its row is done once the turn committed."""
+        with self.inbox.handling(job.update_key) as stored:
+            async with self._locks.hold(job.user):  # one follower's messages answered in order
+                if job.unfollow:
+                    await asyncio.to_thread(self._unfollow, job)
+                    done = Turn([])
+                elif job.incoming is None:
+                    fresh = await asyncio.to_thread(self._claim, job.update_key)
+                    done = Turn([Reply(t("text_only", self.lang))] if fresh else [])
+                else:
+                    done = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
+                if not job.unfollow:
+                    # After the turn: a new follower's account exists only now.
+                    await asyncio.to_thread(opened_by, self.dialogs.db, job.user, self.dialogs.clock.now())
+        self.background.start(self.inbox.done(job.update_key, stored))
+        return done
 
     def _claim(self, update_key: str) -> bool:
         with self.dialogs.db.session() as session:
@@ -185,8 +222,8 @@ class WechatChannel:
     async def _late(self, job: Job, turn: asyncio.Task) -> None:
         try:
             done = await turn
-        except Exception:  # noqa: BLE001
-            log.exception("wechat turn failed")
+        except Exception as exc:  # noqa: BLE001
+            self._failed(job, exc)
             return
         await self._deliver(job, done)
 

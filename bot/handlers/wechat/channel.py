@@ -5,6 +5,7 @@ import logging
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
+from bot.handlers.inbox import Inbox
 from bot.handlers.wechat.callback import setup_wechat_routes
 from bot.handlers.wechat.client import build_api
 from bot.handlers.wechat.sender import WechatSender
@@ -21,10 +22,12 @@ def build_wechat(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
         log.info("wechat off (no app_id)")
         return None
     api = build_api(settings.wechat, dialogs.db)
+    inbox = Inbox(dialogs, FOLLOWER)  # callbacks, stored before WeChat is answered
     return ChannelParts(
         "wechat",
         senders={FOLLOWER: WechatSender(api, dialogs.db, settings, dialogs.clock)},
-        routes=[lambda app: setup_wechat_routes(app, dialogs, settings, api)])
+        routes=[lambda app: setup_wechat_routes(app, dialogs, settings, api, inbox=inbox)],
+        inboxes=[inbox])
 
 
 CHANNEL = Channel("wechat", (FOLLOWER,), build_wechat)

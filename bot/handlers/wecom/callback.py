@@ -1,8 +1,10 @@
 """The WeCom channel: encrypted callbacks in as Incoming, Replies out through the API.
 
 GET is WeCom's URL check: the decrypted echostr is the whole answer. POST carries messages:
-it is verified, decrypted and answered 200 with an empty body at once (WeCom retries after
-5 seconds), then the dialogs run in the background and the answer goes out via message/send.
+it is verified, decrypted and stored in the inbox, then answered 200 with an empty body (WeCom
+retries after 5 seconds); the dialogs run from the stored message right after, and the answer
+goes out via message/send. A message that cannot be stored is answered 503, so WeCom sends it
+again; one whose handling fails after the 200 is tried again from its row (bot/handlers/inbox.py).
 
 Signed callbacks older than `callback_max_age_seconds` (default 300; 0 turns the check off)
 are refused, so a recorded callback cannot be replayed later. The URL check has no such
@@ -26,11 +28,13 @@ from wechatpy.exceptions import InvalidSignatureException
 from bot.dialogs.engine import Dialogs
 from bot.handlers.background import Background, add_callback_routes
 from bot.handlers.http_body import BodyTooLarge, read_limited
+from bot.handlers.inbox import Inbox
 from bot.handlers.keyed_locks import KeyedLocks
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.kf import KfInbox, KfLine
 from bot.handlers.wecom.sender import WecomSender
 from bot.messages import Incoming, Reply, Turn
+from bot.observability.metrics import count_inbox
 from bot.settings import Settings
 from bot.texts import t
 from store.customer_groups import link_external_contact
@@ -59,6 +63,11 @@ class Job:
     kf_token: str = ""                # set for a 微信客服 event: pull with it
     open_kfid: str = ""
     contact: tuple[str, str, str] | None = None  # a resident added a member: (external, member, state)
+
+    @property
+    def inbox_key(self) -> str:
+        """The key of its inbox row: the update key, or the 微信客服 event's own token."""
+        return self.update_key or f"kf:{self.open_kfid}:{self.kf_token}"
 
 
 def _text(data: dict, name: str, limit: int = 8192) -> str:
@@ -119,11 +128,11 @@ def job_for(xml: str) -> Job | None:
 
 
 class WecomChannel:
-    """Verifies and decrypts callbacks, runs the dialogs in the background, sends the replies."""
+    """Verifies, decrypts and stores callbacks, runs the dialogs from the stored row, sends the replies."""
 
     def __init__(self, dialogs: Dialogs, settings: Settings, api: WecomApi, *,
                  max_age_seconds: int | None = None, clock: Callable[[], float] = time.time,
-                 cards: bool = True, kf: KfInbox | None = None):
+                 cards: bool = True, kf: KfInbox | None = None, inbox: Inbox | None = None):
         w = settings.wecom
         token, key = w.token.get_secret_value(), w.encoding_aes_key.get_secret_value()
         if not (w.corp_id and token and key):
@@ -137,6 +146,9 @@ class WecomChannel:
         self.clock = clock
         self.cards = cards
         self.background = Background()
+        self.inbox = inbox or Inbox(dialogs, CHANNEL)
+        self.inbox.background = self.background  # retries are drained with the rest at shutdown
+        self.inbox.replay = self.replay
         self.kf = kf or KfInbox(dialogs, KfLine(api, dialogs.db, settings, dialogs.clock))
         self._locks = KeyedLocks()
 
@@ -156,7 +168,7 @@ class WecomChannel:
         return web.Response(text=plain, content_type="text/plain")
 
     async def receive(self, request: web.Request) -> web.Response:
-        """POST: check, decrypt, answer 200 at once and handle the message after."""
+        """POST: check, decrypt, store; answer 200 and handle the stored message right after."""
         q = request.query
         try:
             signature, timestamp, nonce = q["msg_signature"], q["timestamp"], q["nonce"]
@@ -189,30 +201,42 @@ class WecomChannel:
             job = job_for(xml)
         except Exception:  # noqa: BLE001
             raise web.HTTPBadRequest() from None
-        if job is not None and job.kf_token:
-            self.background.start(self._pull(job))
-        elif job is not None and job.contact:
-            self.background.start(asyncio.to_thread(self._link_contact, job))
-        elif job is not None:
-            self.background.start(self._run(job))
+        if job is None:
+            return web.Response(status=200, body=b"")
+        try:
+            await self.inbox.keep(job.inbox_key, {"xml": xml})
+        except Exception as exc:  # noqa: BLE001  (the database is away: WeCom must send it again)
+            log.warning("wecom callback not stored, answered 503: %r", exc)
+            count_inbox(CHANNEL, "refused")
+            return web.Response(status=503, body=b"")
+        self.background.start(self._handle(job))
         return web.Response(status=200, body=b"")
 
-    async def _run(self, job: Job) -> None:
-        try:
-            async with self._locks.hold(job.user):  # one member's messages answered in order
-                await self._answer(job)
-        except WecomApiError as exc:
-            log.warning("wecom reply failed: %s", exc)
-        except Exception:  # noqa: BLE001
-            log.exception("wecom callback handling failed")
+    async def replay(self, key: str, payload: dict) -> None:
+        """Handle a stored callback again (the sweep took it over)."""
+        job = job_for(payload["xml"])
+        if job is None:
+            await self.inbox.done(key)
+            return
+        self.background.start(self._handle(job))
 
-    async def _pull(self, job: Job) -> None:
+    async def _handle(self, job: Job) -> None:
+        """Handle a stored callback; done when it ran, tried again when it failed."""
+        key = job.inbox_key
         try:
-            await self.kf.pull(job.kf_token, job.open_kfid)
-        except WecomApiError as exc:
-            log.warning("微信客服 messages not pulled: %s", exc)
-        except Exception:  # noqa: BLE001
-            log.exception("微信客服 pull failed")
+            with self.inbox.handling(key) as stored:
+                if job.kf_token:
+                    await self.kf.pull(job.kf_token, job.open_kfid)
+                elif job.contact:
+                    await asyncio.to_thread(self._link_contact, job)
+                else:
+                    async with self._locks.hold(job.user):  # one member's messages answered in order
+                        await self._answer(job)
+        except Exception as exc:  # noqa: BLE001  (the database went away mid-turn, a pull failed …)
+            log.warning("wecom callback %s not handled: %r", key, exc)
+            self.inbox.failed(key, lambda: self._handle(job))
+        else:
+            await self.inbox.done(key, stored)
 
     async def _answer(self, job: Job) -> None:
         if job.incoming is None:
@@ -233,14 +257,11 @@ class WecomChannel:
 
     def _link_contact(self, job: Job) -> None:
         external, member, state = job.contact
-        try:
-            with self.dialogs.db.session() as session:
-                if not claim_update(session, CHANNEL, job.update_key):
-                    return  # WeCom retried a callback already handled
-                if link_external_contact(session, external, member, state, self.dialogs.clock.now()) is None:
-                    log.info("external contact added without a 联系我 state of ours; not linked")
-        except Exception:  # noqa: BLE001
-            log.exception("external contact not linked")
+        with self.dialogs.db.session() as session:
+            if not claim_update(session, CHANNEL, job.update_key):
+                return  # WeCom retried a callback already handled
+            if link_external_contact(session, external, member, state, self.dialogs.clock.now()) is None:
+                log.info("external contact added without a 联系我 state of ours; not linked")
 
     def _claim(self, update_key: str) -> bool:
         with self.dialogs.db.session() as session:

@@ -6,6 +6,7 @@ import logging
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
+from bot.handlers.inbox import Inbox
 from bot.handlers.wecom.callback import setup_wecom_routes
 from bot.handlers.wecom.client import build_api
 from bot.handlers.wecom.customer_groups import CustomerGroupSender, TaskWatch
@@ -30,13 +31,14 @@ def build_wecom(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     lang = settings.general.language
     kf = KfLine(api, dialogs.db, settings, dialogs.clock)
     watch = TaskWatch(api, dialogs.db, dialogs.clock, settings.wecom.group_task_check_seconds)
+    inbox = Inbox(dialogs, MEMBER)  # callbacks, stored before WeCom is answered
     return ChannelParts(
         "wecom",
         senders={MEMBER: WecomSender(api, lang), WECOM_GROUP: WecomGroupSender(api, lang),
                  KF: KfSender(kf), TASK_TARGET: CustomerGroupSender(api, dialogs.db, dialogs.clock, lang)},
         routes=[lambda app: setup_wecom_routes(app, dialogs, settings, api,
-                                               kf=KfInbox(dialogs, kf))],
-        start=watch.start, stop=watch.stop)
+                                               kf=KfInbox(dialogs, kf), inbox=inbox)],
+        start=watch.start, stop=watch.stop, inboxes=[inbox])
 
 
 CHANNEL = Channel("wecom", (MEMBER, WECOM_GROUP, KF, TASK_TARGET), build_wecom)

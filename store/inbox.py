@@ -1,0 +1,87 @@
+"""The inbox of incoming updates: kept before the platform is answered, taken over when a worker fails.
+
+A worker keeps an update (one short transaction) before it answers the platform, holding it for
+a lease. It handles the update right away and marks it done; while the lease lasts it retries
+a failure itself. Once the lease has run out, any worker's sweep takes the update over. Handling
+an update twice is harmless: the turn claims the update key in processed_update.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from store.db import Database
+from store.models.inbox import DONE, PENDING, InboundUpdate
+
+
+def keep_update(session: Session, channel: str, update_key: str, payload: dict[str, Any],
+                now: datetime, worker_id: str, lease_until: datetime) -> bool:
+    """Store an update, held by this worker until lease_until; False when it was already stored."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(InboundUpdate).values(
+        channel=channel, update_key=update_key[:160],
+        payload=json.dumps(payload, ensure_ascii=False), status=PENDING, attempts=0,
+        lease_until=lease_until, claimed_by=worker_id, received_at=now,
+    ).on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(InboundUpdate.channel)
+    return session.execute(stmt).first() is not None
+
+
+def mark_done(session: Session, channel: str, update_keys: list[str], now: datetime) -> int:
+    """Record updates as handled; how many were still pending."""
+    if not update_keys:
+        return 0
+    table = InboundUpdate.__table__
+    result = session.execute(
+        update(table).where(table.c.channel == channel,
+                            table.c.update_key.in_([key[:160] for key in update_keys]),
+                            table.c.status == PENDING)
+        .values(status=DONE, done_at=now, lease_until=now))
+    return result.rowcount
+
+
+def take_over(db: Database, channel: str, now: datetime, lease_seconds: float, worker_id: str,
+              limit: int) -> list[InboundUpdate]:
+    """Claim up to `limit` pending updates whose lease ran out, oldest first, each counted an attempt."""
+    with db.session() as session:
+        stmt = (select(InboundUpdate.update_key)
+                .where(InboundUpdate.status == PENDING, InboundUpdate.lease_until < now,
+                       InboundUpdate.channel == channel)
+                .order_by(InboundUpdate.received_at).limit(limit))
+        if db.is_postgres:  # rows another worker is taking over are skipped, not waited for
+            stmt = stmt.with_for_update(skip_locked=True)
+        keys = list(session.exec(stmt))
+        if not keys:
+            return []
+        rows = session.scalars(
+            update(InboundUpdate)
+            .where(InboundUpdate.channel == channel, InboundUpdate.update_key.in_(keys))
+            .values(lease_until=now + timedelta(seconds=lease_seconds), claimed_by=worker_id,
+                    attempts=InboundUpdate.attempts + 1)
+            .returning(InboundUpdate)
+            .execution_options(synchronize_session=False)).all()
+        for row in rows:
+            session.expunge(row)
+        return sorted(rows, key=lambda row: row.received_at)
+
+
+def load_payload(row: InboundUpdate) -> dict[str, Any]:
+    """The stored update as a dict."""
+    return json.loads(row.payload)
+
+
+def prune_done(session: Session, before: datetime) -> int:
+    """Forget updates handled before `before`; how many."""
+    result = session.execute(delete(InboundUpdate).where(
+        InboundUpdate.status == DONE, InboundUpdate.done_at < before))
+    return result.rowcount
+
+
+def pending_count(session: Session) -> int:
+    """Updates not yet handled, over every channel."""
+    return session.exec(select(func.count()).select_from(InboundUpdate)
+                        .where(InboundUpdate.status == PENDING)).one()
