@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, literal, update
+from sqlalchemy import case, delete, func, literal, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from store.models import SendPace
@@ -44,8 +45,9 @@ class Reservation:
     blocker: str | None = None  # the bucket that decided the wait
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def _is_postgres(session: Session | Connection) -> bool:
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name == "postgresql"
 
 
 def _now_sql(session: Session, now: float | None):
@@ -88,6 +90,58 @@ def reserve(session: Session, buckets: list[Bucket], now: float | None = None) -
     session.execute(update(SendPace).where(SendPace.key.in_(keys))
                     .values(next_free=case(booked, value=SendPace.key), updated_at=now))
     return Reservation(True, at - now, blocker)
+
+
+# The same reservation as one PostgreSQL statement: run on an autocommit connection it costs one
+# round trip instead of four (BEGIN, lock, book, COMMIT). The row locks are taken in key order
+# and held to the end of the statement; values come from the locked (newest) rows.
+_ONE_STATEMENT = """
+WITH clock AS MATERIALIZED (
+    SELECT coalesce(CAST(:now AS float8), extract(epoch FROM clock_timestamp())::float8) AS now),
+b (key, step, tolerance, ahead) AS (VALUES {values}),
+cur AS MATERIALIZED (
+    SELECT p.key, p.next_free FROM send_pace p WHERE p.key IN (SELECT key FROM b)
+    ORDER BY p.key FOR UPDATE),
+plan AS MATERIALIZED (
+    SELECT clock.now, greatest(clock.now, max(cur.next_free - b.tolerance)) AS at,
+           bool_and(cur.next_free - b.tolerance - clock.now <= b.ahead) AS ok, count(*) AS n
+    FROM cur JOIN b USING (key) CROSS JOIN clock GROUP BY clock.now),
+booked AS (
+    UPDATE send_pace p SET next_free = greatest(cur.next_free, plan.at) + b.step,
+                           updated_at = plan.now
+    FROM plan, cur JOIN b USING (key)
+    WHERE p.key = cur.key AND plan.ok AND plan.n = :n
+    RETURNING p.key)
+SELECT plan.now, plan.at, plan.ok, plan.n,
+       (SELECT cur.key FROM cur JOIN b USING (key) ORDER BY cur.next_free - b.tolerance DESC
+        LIMIT 1) AS blocker,
+       (SELECT count(*) FROM booked) AS booked
+FROM plan
+"""
+
+
+def reserve_in_one_statement(conn: Connection, buckets: list[Bucket],
+                             now: float | None = None) -> Reservation | None:
+    """PostgreSQL: reserve() as one statement; None when a bucket has no row yet (use reserve())."""
+    values, params = [], {"now": now, "n": len(buckets)}
+    for n, b in enumerate(sorted(buckets, key=lambda b: b.key)):
+        values.append(f"(CAST(:k{n} AS varchar), CAST(:s{n} AS float8), CAST(:t{n} AS float8), "
+                      f"CAST(:a{n} AS float8))")
+        params.update({f"k{n}": b.key, f"s{n}": b.interval, f"t{n}": b.tolerance,
+                       f"a{n}": b.ahead if b.ahead != float("inf") else 1e18})
+    row = conn.execute(text(_ONE_STATEMENT.format(values=", ".join(values))), params).first()
+    if row is None or row.n != len(buckets):
+        return None
+    wait = float(row.at) - float(row.now)
+    blocker = row.blocker if wait > 0 else None
+    return Reservation(bool(row.ok), wait, blocker)
+
+
+def create_missing(conn: Connection | Session, keys: list[str]) -> None:
+    """Rows for buckets not seen before (or forgotten), at rest."""
+    dialect = postgresql if _is_postgres(conn) else sqlite
+    rows = [{"key": key, "next_free": 0.0, "updated_at": 0.0} for key in sorted(keys)]
+    conn.execute(dialect.insert(SendPace).values(rows).on_conflict_do_nothing(index_elements=["key"]))
 
 
 def pause(session: Session, bucket: Bucket, seconds: float, now: float | None = None) -> None:

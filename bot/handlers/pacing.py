@@ -13,12 +13,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from store.db import Database
-from store.send_pace import Bucket, Reservation, forget_idle, pause, reserve
+from store.send_pace import (Bucket, Reservation, create_missing, forget_idle, pause, reserve,
+                             reserve_in_one_statement)
 
 log = logging.getLogger("linli.pacing")
 
 PRUNE_EVERY = 5000           # reservations between two sweeps of idle buckets
-IDLE_SECONDS = 24 * 3600.0   # a bucket untouched this long is deleted (it would allow a burst anyway)
+IDLE_SECONDS = 30 * 86400.0  # a bucket idle this long is deleted (a row per chat is cheap to keep)
 WARN_EVERY_SECONDS = 60.0
 
 
@@ -63,8 +64,16 @@ class SharedPace:
             self._warn("pause not shared with the other workers: %r", exc)
 
     def _reserve(self, buckets: list[Bucket]) -> Reservation:
-        with self.db.session() as session:
-            reservation = reserve(session, buckets, self._now())
+        reservation = None
+        if self.db.is_postgres:  # one round trip; a bucket seen for the first time takes three
+            with self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                reservation = reserve_in_one_statement(conn, buckets, self._now())
+                if reservation is None:
+                    create_missing(conn, [b.key for b in buckets])
+                    reservation = reserve_in_one_statement(conn, buckets, self._now())
+        if reservation is None:
+            with self.db.session() as session:
+                reservation = reserve(session, buckets, self._now())
         self._reservations += 1
         if self._reservations % PRUNE_EVERY == 0:
             with self.db.session() as session:

@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from store.send_pace import Bucket, forget_idle, pause, reserve
+from store.send_pace import (Bucket, create_missing, forget_idle, pause, reserve,
+                             reserve_in_one_statement)
 
 T0 = 1_800_000_000.0  # a fixed "now", seconds since the epoch
 OVERALL = Bucket("all", interval=0.5, burst=2, ahead=100.0)
@@ -67,3 +68,44 @@ def test_idle_buckets_are_forgotten(db):
     with db.session() as s:
         assert forget_idle(s, idle_seconds=3600, now=T0 + 60) == 0
         assert forget_idle(s, idle_seconds=3600, now=T0 + 7200) == 1
+
+
+@pytest.fixture
+def pg_db(db):
+    if not db.is_postgres:
+        pytest.skip("the one-statement reservation is PostgreSQL's")
+    return db
+
+
+def book_at_once(db, *buckets: Bucket, at: float = T0):
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return reserve_in_one_statement(conn, list(buckets), now=at)
+
+
+def test_one_statement_books_like_the_transaction(pg_db):
+    chat = Bucket("chat:1", interval=10.0, ahead=0.0)
+    assert book_at_once(pg_db, chat, OVERALL) is None  # no rows yet: the caller creates them
+    with pg_db.engine.begin() as conn:
+        create_missing(conn, ["chat:1", "all"])
+    assert [book_at_once(pg_db, Bucket(f"chat:{n}", 10.0), OVERALL) for n in (1, 1)][0].wait == 0
+    with pg_db.engine.begin() as conn:
+        create_missing(conn, ["chat:2", "chat:3"])
+    assert book_at_once(pg_db, Bucket("chat:2", 10.0), OVERALL).wait == 0  # the burst's second
+    third = book_at_once(pg_db, Bucket("chat:3", 10.0), OVERALL)
+    assert third.booked and third.wait == 0.5 and third.blocker == "all"
+    busy = book_at_once(pg_db, chat, OVERALL)
+    assert not busy.booked and busy.blocker == "chat:1" and busy.wait == 10.0
+    assert book_at_once(pg_db, Bucket("chat:3", 10.0, ahead=100.0), OVERALL).wait == 10.5
+
+
+def test_one_statement_racing_reservations_get_distinct_slots(pg_db):
+    bucket = Bucket("race", interval=1.0, ahead=1000.0)
+    with pg_db.engine.begin() as conn:
+        create_missing(conn, ["race"])
+
+    def one(_):
+        return book_at_once(pg_db, bucket).wait
+
+    with ThreadPoolExecutor(8) as pool:
+        waits = sorted(pool.map(one, range(80)))
+    assert waits == [float(n) for n in range(80)]
