@@ -149,8 +149,9 @@ class TelegramLimiter(BaseRateLimiter[int]):
         pace = self._chat_pace(chat_id)
         await self._sleep_for(pace.reserve(self._clock()))
         while True:
-            # The overall slot is taken in arrival order at the moment of sending, not booked
-            # ahead: requests delayed together (a busy event loop, a pause) then leave spaced.
+            # The overall slot (and, shared, the chat's with it) is taken in arrival order at the
+            # moment of sending, not booked far ahead: requests delayed together (a busy event
+            # loop, a pause) then leave spaced, and a chat's sends keep their spacing.
             async with self._overall_turn:
                 chat_wait = await self._take_overall(chat_id, pace)
             if chat_wait is None:
