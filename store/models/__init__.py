@@ -21,6 +21,7 @@ from store.models.notices import CommunityGroup, GroupBindCode, Notice, NoticeSu
 from store.models.customer_groups import (ContactWay, CustomerGroup, CustomerGroupSend, CustomerGroupTask,
                                          ExternalContact)
 from store.models.attendance import Attendance, SessionRoll
+from store.models.pacing import SendPace
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -35,4 +36,5 @@ __all__ = [
     "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription",
     "CustomerGroup", "CustomerGroupTask", "CustomerGroupSend", "ContactWay", "ExternalContact",
     "Attendance", "SessionRoll",
+    "SendPace",
 ]

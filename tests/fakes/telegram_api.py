@@ -27,11 +27,12 @@ ERROR_TEXTS = {
 
 @dataclass
 class ApiCall:
-    """One request the bot made: method, decoded parameters and the status it got."""
+    """One request the bot made: method, decoded parameters, the status it got and when it came."""
 
     method: str
     params: dict[str, Any]
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # arrival, before the body was read
 
 
 @dataclass
@@ -258,11 +259,12 @@ class FakeBotApi:
     # -- request handling ---------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()
         method = request.match_info["method"]
         params = await _decode(request)
         if request.match_info["token"] != self.token:
-            return self._error(ApiCall(method, params), 401, "Unauthorized")
-        call = ApiCall(method, params)
+            return self._error(ApiCall(method, params, at=arrived), 401, "Unauthorized")
+        call = ApiCall(method, params, at=arrived)
         chat_failure = self._chat_failures.get(params.get("chat_id"))
         if chat_failure is not None:
             return self._failed(call, chat_failure)

@@ -48,3 +48,10 @@ def test_a_target_owned_by_two_channels_is_refused():
     twice = Channel("other", ("web",), lambda d, s: None)
     with pytest.raises(ChannelMissing, match="web"):
         outbox_targets((*CHANNELS, twice))
+
+
+def test_replies_and_pushes_share_the_limits_every_worker_books(dialogs, settings):
+    service = build_service(every_channel_on(settings), dialogs=dialogs)
+    # The outbox sends with the Application's bot, the one its handlers answer turns with.
+    assert service.senders["telegram"].bot.rate_limiter._shared.db is service.db
+    assert service.senders["wecom"].api.limiter.shared.db is service.db

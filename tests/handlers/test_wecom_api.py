@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Choice, Reply
+from bot.handlers.pacing import SharedPace
 from bot.handlers.wecom.client import MemberRateLimiter, build_api
 from bot.handlers.wecom.groups import create_group_chat, send_to_group
 from bot.handlers.wecom.render import render, split_text
@@ -139,3 +140,21 @@ def test_many_or_long_choices_stay_text_only():
     long = Reply("选一个", (Choice("取消报名：零基础毛笔书法", "cx:1"),))
     for reply in (many, long):
         assert [m["msgtype"] for m in render(reply)] == ["text"]
+
+
+async def test_two_workers_stay_within_one_members_limit_together(fake, settings, sqlite_db, ticker):
+    shared = SharedPace(sqlite_db, sleep=ticker.sleep, clock=lambda: 1_800_000_000.0 + ticker())
+    workers = [make_api(fake, settings, sqlite_db, ticker) for _ in range(2)]
+    for api in workers:
+        api.limiter.shared = shared
+    for n in range(40):
+        await workers[n % 2].send_text("laoli", f"{n}")
+    # Alone, each worker would let 30 a minute through and WeCom would drop the surplus.
+    assert fake.dropped == {} and len(fake.texts("laoli")) == 40
+    # 15 at once, then one every 4 s whichever worker sends.
+    assert [round(w, 3) for w in ticker.waits] == [4.0] * 25
+
+
+def test_the_service_builds_a_shared_member_limiter(settings, sqlite_db):
+    api = build_api(wecom_settings(settings, "http://127.0.0.1:9").wecom, sqlite_db)
+    assert api.limiter.shared is not None and api.limiter.shared.db is sqlite_db

@@ -23,6 +23,7 @@ from telegram.ext import (
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
 from bot.messages import Incoming, Turn
+from bot.handlers.pacing import SharedPace
 from bot.handlers.telegram.limits import TelegramLimiter
 from bot.handlers.telegram.delivery import deliver_turn
 from bot.handlers.inbox import Inbox
@@ -204,7 +205,9 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
         raise ValueError("telegram token is not set (LINLI_TELEGRAM__TOKEN)")
     # httpx logs every request URL at INFO, and the URL holds the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST)
+    # One set of limits for every worker on this database: replies and the outbox alike.
+    limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST,
+                                            shared=SharedPace(dialogs.db))
     app = (Application.builder().token(token).base_url(tg.base_url).base_file_url(tg.base_file_url)
            .concurrent_updates(PerUserProcessor()).rate_limiter(limiter).build())
     channel = TelegramChannel(dialogs, inbox)

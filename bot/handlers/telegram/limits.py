@@ -4,6 +4,11 @@ Telegram allows about 30 messages a second overall, about one a second in one pr
 20 a minute in one group. PTB's AIORateLimiter has no per-private-chat limit, so we use our own.
 Only requests that carry a chat_id are paced. A 429 (RetryAfter) pauses every request for the
 time Telegram asks, and is retried up to max_retries times before it reaches the caller.
+
+With a SharedPace (what the service builds) the limits hold for all workers together: the
+in-process paces only pre-check, and each request then books its chat's and the overall bucket
+in the database at the same moment, right before it goes. A worker books at most one overall
+slot ahead (it holds its turn until then), so a 429 stored by any worker stops the others at once.
 """
 from __future__ import annotations
 
@@ -19,12 +24,17 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.handlers.pacing import SharedPace
 from bot.observability.metrics import count_rate_limited
 from bot.settings import Telegram
+from store.send_pace import Bucket
 
 log = logging.getLogger("linli.telegram.limits")
 
 MIN_CHAT_PACES_KEPT = 1024
+OVERALL_KEY = "telegram:all"
+BOOK_AHEAD_SECONDS = 0.25  # the most an overall slot is booked before it is due
+CHAT_SLACK_SECONDS = 0.02  # a chat slot due this soon may be booked with the overall one
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -72,9 +82,14 @@ class TelegramLimiter(BaseRateLimiter[int]):
                  per_group_per_minute: float = 20.0, max_retries: int = 0, *,
                  overall_burst: float | None = None, chat_burst: float = 3.0,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Coroutine[Any, Any, Any]] = asyncio.sleep):
+                 sleep: Callable[[float], Coroutine[Any, Any, Any]] = asyncio.sleep,
+                 shared: SharedPace | None = None):
         self.max_retries = max_retries
-        self._overall = Pace(overall_per_second, overall_burst or max(1.0, overall_per_second / 10))
+        burst = overall_burst or max(1.0, overall_per_second / 10)
+        self._overall = Pace(overall_per_second, burst)
+        self._overall_bucket = Bucket(OVERALL_KEY, 1.0 / overall_per_second, burst,
+                                      ahead=max(BOOK_AHEAD_SECONDS, 3.0 / overall_per_second))
+        self._shared = shared
         self._chat_rate = per_chat_per_second
         self._chat_burst = chat_burst
         self._group_rate = per_group_per_minute / 60.0
@@ -87,7 +102,7 @@ class TelegramLimiter(BaseRateLimiter[int]):
 
     @classmethod
     def from_settings(cls, telegram: Telegram, **kwargs: Any) -> "TelegramLimiter":
-        """A limiter with the rates of the [telegram] settings section."""
+        """A limiter with the rates of the [telegram] settings section (shared= for every worker's)."""
         return cls(telegram.rate_overall_per_second, telegram.rate_per_chat_per_second,
                    telegram.rate_per_group_per_minute, **kwargs)
 
@@ -121,6 +136,8 @@ class TelegramLimiter(BaseRateLimiter[int]):
                 count_rate_limited("telegram")
                 wait = retry_after_seconds(exc)
                 self._resume_at = max(self._resume_at, self._clock() + wait + 0.1)
+                if self._shared is not None:
+                    await self._shared.pause(self._overall_bucket, wait + 0.1)
                 log.info("flood limit hit on %s: pausing %.1f s", endpoint, wait)
                 if attempt == retries:
                     raise
@@ -129,17 +146,41 @@ class TelegramLimiter(BaseRateLimiter[int]):
     async def _wait_turn(self, chat_id: int | str) -> None:
         """Sleep until the chat's pace and the overall pace both allow a message, outside a pause."""
         await self._wait_pause()
-        await self._sleep_for(self._chat_pace(chat_id).reserve(self._clock()))
-        # The overall slot is taken in arrival order at the moment of sending, not booked ahead:
-        # requests delayed together (a busy event loop, a pause) then leave spaced, not in a clump.
-        async with self._overall_turn:
-            while True:
-                await self._wait_pause()
-                wait = self._overall.wait(self._clock())
-                if wait <= 0:
-                    self._overall.take(self._clock())
-                    return
+        pace = self._chat_pace(chat_id)
+        await self._sleep_for(pace.reserve(self._clock()))
+        while True:
+            # The overall slot (and, shared, the chat's with it) is taken in arrival order at the
+            # moment of sending, not booked far ahead: requests delayed together (a busy event
+            # loop, a pause) then leave spaced, and a chat's sends keep their spacing.
+            async with self._overall_turn:
+                chat_wait = await self._take_overall(chat_id, pace)
+            if chat_wait is None:
+                return
+            await self._sleep(chat_wait)  # another worker wrote to this chat: let others go first
+
+    async def _take_overall(self, chat_id: int | str, pace: Pace) -> float | None:
+        """Take an overall slot (and the chat's, when shared); the chat's wait if another worker holds it."""
+        while True:
+            await self._wait_pause()
+            wait = self._overall.wait(self._clock())
+            if wait > 0:
                 await self._sleep(wait)
+                continue
+            booked = None if self._shared is None else await self._shared.reserve(
+                [self._chat_bucket(chat_id, pace), self._overall_bucket])
+            if booked is not None and not booked.booked:
+                if booked.blocker != OVERALL_KEY:
+                    return booked.wait
+                await self._sleep(booked.wait)  # a pause another worker stored
+                continue
+            delay = booked.wait if booked is not None else 0.0
+            self._overall.take(self._clock() + delay)
+            await self._sleep_for(delay)  # holding the turn: one slot booked ahead at most
+            return None
+
+    def _chat_bucket(self, chat_id: int | str, pace: Pace) -> Bucket:
+        burst = pace.tolerance / pace.interval + 1.0
+        return Bucket(f"telegram:chat:{chat_id}", pace.interval, burst, ahead=CHAT_SLACK_SECONDS)
 
     async def _wait_pause(self) -> None:
         while (left := self._resume_at - self._clock()) > 0:

@@ -10,10 +10,12 @@ from typing import Any
 
 from wechatpy.enterprise import WeChatClient
 
+from bot.handlers.pacing import SharedPace
 from bot.handlers.wechatpy_base import (TIMEOUT_SECONDS, ApiError, SerialCalls, SharedToken,
                                         quiet_request_lines)
 from bot.settings import WeCom
 from store.db import Database
+from store.send_pace import Bucket
 from store.wecom_tokens import DbTokenStorage
 
 log = logging.getLogger("linli.wecom")
@@ -44,15 +46,25 @@ class WecomClient(SharedToken, WeChatClient):
 
 
 class MemberRateLimiter:
-    """At most `limit` messages to one member in any `period` seconds; the next one waits its turn."""
+    """At most `limit` messages to one member in any `period` seconds; the next one waits its turn.
+
+    This worker counts in memory; with `shared` every worker also books the member's bucket in
+    the database. That bucket lets half the limit go at once and then one every
+    period / (limit / 2) seconds, which keeps any `period` under `limit` for all workers together
+    (a virtual-time bucket cannot follow a sliding window exactly; 15 at once, then one every
+    4 s is plenty for one person)."""
 
     def __init__(self, limit: int = 30, period: float = 60.0,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 shared: SharedPace | None = None):
         self.limit = limit
         self.period = period
         self.clock = clock
         self.sleep = sleep
+        self.shared = shared
+        half = max(1, limit // 2)
+        self._interval, self._burst = period / half, float(half)
         self._sent: dict[str, deque[float]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -72,6 +84,10 @@ class MemberRateLimiter:
                 pause = sent[0] + self.period - now
                 waited += pause
                 await self.sleep(pause)
+            if self.shared is not None:  # inside the member's lock: this worker books in order
+                bucket = Bucket(f"wecom:member:{member}", self._interval, self._burst,
+                                ahead=float("inf"))
+                waited += await self.shared.acquire([bucket])
         self._forget_idle(self.clock())
         return waited
 
@@ -182,4 +198,5 @@ def build_api(wecom: WeCom, db: Database, limiter: MemberRateLimiter | None = No
         raise ValueError("wecom corp_id, agent_id and secret must be set (LINLI_WECOM__*)")
     client = WecomClient(wecom.corp_id, wecom.secret.get_secret_value(), int(wecom.agent_id),
                          wecom.api_base_url, DbTokenStorage(db))
-    return WecomApi(client, limiter or MemberRateLimiter(wecom.per_member_per_minute))
+    return WecomApi(client, limiter or MemberRateLimiter(wecom.per_member_per_minute,
+                                                         shared=SharedPace(db)))
