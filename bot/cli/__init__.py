@@ -20,12 +20,13 @@ from bot.cli import (
     vote,
     webhook,
     wechat,
+    wecom,
 )
 from bot.observability.logs import setup_logging
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, wechat, db, backup)
+COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, webhook, wechat, wecom, db, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

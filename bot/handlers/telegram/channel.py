@@ -6,6 +6,7 @@ import logging
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.telegram.adapter import ALLOWED_UPDATES, build_application
+from bot.handlers.telegram.menu import set_commands
 from bot.handlers.telegram.sender import TelegramSender
 from bot.handlers.telegram.webhook import TelegramWebhook, set_webhook
 from bot.settings import Settings
@@ -29,6 +30,7 @@ def build_telegram(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     async def start() -> None:
         await app.initialize()
         await app.start()
+        await set_commands(app.bot, settings.general.language)
         if hook is None:
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("telegram polling")

@@ -67,14 +67,16 @@ def bookings(dialogs) -> list[Booking]:
 def test_a_resident_books_by_numbers(dialogs, venues):
     chat = chat_for(dialogs, "a")
     listing = chat.say("场馆预约")
-    assert "1. 幸福社区党群服务中心\n   幸福路 12 号 · 今天 09:00–12:00" in listing
-    assert "2. 东湖全民健身中心\n   体育路 2 号 · 今天休息" in listing
+    assert "1. 幸福社区党群服务中心\n2. 东湖全民健身中心\n3. 我的预约\n4. 主菜单" in listing  # once, as choices
     rooms = chat.say("1")
+    assert "幸福路 12 号" in rooms and "今天 09:00–12:00" in rooms
     assert "1. 会议室（最多 8 人）" in rooms and "2. 小舞台（最多 50 人）" in rooms
     days = chat.say("1")
     for line in ("1. 12月1日（周二）（今天）", "2. 12月2日（周三）", "3. 12月3日（周四） 休息（设备检修）",
-                 "6. 12月6日（周日） 休息"):
+                 "6. 下一页", "7. 返回", "8. 主菜单"):
         assert line in days
+    assert "1. 12月6日（周日） 休息" in chat.say("下一页")
+    chat.say("上一页")
     assert "不开放（设备检修）" in chat.say("3")
     slots = chat.say("2")
     assert "1. 09:00–10:00" in slots and "3. 11:00–12:00" in slots
