@@ -100,7 +100,7 @@ class Dialogs:
                           expect=saved.expect, data=saved.data, services=self.services,
                           state=saved.state, state_expires=saved.expires_at)
             shown = ctx.data.get("choices")
-            if is_new and not incoming.payload and not self.is_deep_link(incoming.text):
+            if is_new and not incoming.payload and not incoming.unreadable and not self.is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
             else:
                 replies = self._route(ctx, incoming)

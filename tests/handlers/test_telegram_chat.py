@@ -104,11 +104,11 @@ def labels(message: dict) -> list[str]:
 
 
 def button_data(message: dict, label: str) -> str:
-    """The callback data of the button '3. 我的报名' (label '我的报名'; '书法' also finds '书法（2）')."""
+    """The callback data of the button '3. 我的报名' (label '我的报名'; '书法' also finds '书法 · 2门课')."""
     for row in button_rows(message):
         for button in row:
             shown = button["text"].split(". ", 1)[1]
-            if shown == label or shown.startswith(label + "（"):
+            if shown == label or shown.startswith((label + " · ", label + "（")):
                 return button["callback_data"]
     raise AssertionError(f"no button {label!r} in {labels(message)}")
 
@@ -130,7 +130,7 @@ async def test_browse_and_sign_up_by_pressing_buttons(api, bot_app):
     assert labels(wang.last)[:2] == ["1. 零基础毛笔书法", "2. 硬笔书法提高班"]
     assert all(len(row) == 1 for row in button_rows(wang.last))  # long labels: one a row
     page = await wang.press("零基础毛笔书法")
-    assert "讲师：林秀兰老师" in page and "剩余名额：2/2" in page
+    assert "讲师：林秀兰老师" in page and "还剩 2 个名额（共 2 个）" in page
     assert "12月2日（周三）09:00–10:30" in page
     confirm = await wang.press("报名")
     assert "确认报名【零基础毛笔书法】" in confirm and "共 4 次课" in confirm
@@ -194,8 +194,11 @@ async def test_my_signups_shows_the_course_and_cancels(api, bot_app):
     for label in ("服务菜单", "文化", "书法", "零基础毛笔书法", "报名", "确认报名"):
         await wang.press(label)
     mine = await wang.press("我的报名")
-    assert "【零基础毛笔书法】已报名，下次上课：12月2日（周三）09:00" in mine
-    assert "确定取消【零基础毛笔书法】" in await wang.press("取消报名：零基础毛笔书法")
+    assert labels(wang.last) == ["1. 零基础毛笔书法", "2. 主菜单"]
+    course = await wang.press("零基础毛笔书法")
+    assert "您已报名" in course and "下次上课：12月2日（周三）09:00" in course and "讲师：林秀兰老师" in course
+    assert labels(wang.last) == ["1. 请假（12月2日）", "2. 取消报名", "3. 返回我的报名", "4. 主菜单"]
+    assert "确定取消【零基础毛笔书法】" in await wang.press("取消报名")
     assert "已取消【零基础毛笔书法】的报名" in await wang.press("确定取消")
     assert "您还没有报名" in await wang.say("我的报名")
 
@@ -218,13 +221,15 @@ async def test_a_full_course_puts_the_next_resident_on_the_waiting_list(api, bot
             await person.press(label)
         page = await person.press("硬笔书法提高班")
         if person is li:
-            assert "名额已满" in page and "剩余名额：0/1" in page
+            assert "名额已满" in page and "已满，可候补" in page
             assert "确认加入候补" in await person.press("报名候补")
             assert "排在第 1 位" in await person.press("确认候补")
         else:
             await person.press("报名")
             assert "报名成功" in await person.press("确认报名")
-    assert "候补第 1 位" in await li.say("我的报名")
+    await li.say("我的报名")
+    assert labels(li.last) == ["1. 硬笔书法提高班 · 候补第1位", "2. 主菜单"]
+    assert "您在候补名单第 1 位" in await li.say("1")
 
 
 async def test_a_slow_resident_does_not_hold_up_others(api, bot_app, dialogs):
