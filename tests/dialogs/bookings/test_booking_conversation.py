@@ -208,3 +208,16 @@ def test_two_no_shows_pause_booking_and_the_resident_is_told(dialogs, venues, cl
     again = chat.say("场馆预约")
     assert "暂停到 1月3日 11:00" in again
     assert [b.status for b in bookings(dialogs)] == ["no_show", "no_show"]
+
+
+def test_the_head_count_question_has_a_way_back(dialogs, venues):
+    chat = chat_for(dialogs, "a")
+    for text in ("场馆预约", "1", "1", "2", "1"):
+        chat.say(text)
+    ask = chat.say("合唱排练")
+    assert "一共几位" in ask and ask.endswith("1. 返回\n2. 主菜单")
+    assert "人数：1 人" in chat.say("1")             # on this step a number is the head-count
+    for text in ("场馆预约", "1", "1", "2", "1", "合唱排练"):
+        chat.say(text)
+    assert "1. 09:00–10:00" in chat.say("返回")      # the words go back to the free times
+    assert bookings(dialogs) == []
