@@ -9,7 +9,9 @@ from pydantic import SecretStr
 from telegram import Bot
 from telegram.error import Forbidden, RetryAfter
 
+from bot.app import build_service
 from bot.messages import Choice, Reply
+from bot.texts import t
 from bot.handlers.telegram.adapter import build_application
 from bot.handlers.telegram.render import render_keyboard, send_reply, split_text
 from tests.conftest import START
@@ -308,3 +310,60 @@ async def test_failures_can_be_scripted(api, monkeypatch):
             await send_reply(bot, WANG, Reply("提醒"))
         await send_reply(bot, WANG, Reply("提醒"))
     assert [c.status for c in api.calls_of("sendMessage")] == [429, 403, 200]
+
+
+def keyboard_words(api: FakeBotApi, chat_id: int) -> list[list[str]]:
+    """The reply keyboard under a chat's input box, as the words on its keys."""
+    return [[key["text"] if isinstance(key, dict) else key for key in row] for row in api.keyboards.get(chat_id, [])]
+
+
+async def test_start_puts_the_menu_under_the_input_box_and_its_keys_send_their_words(api, bot_app):
+    wang = Resident(api, WANG)
+    await wang.say("/start")
+    assert keyboard_words(api, WANG) == [["主菜单", "我的报名", "帮助"]]
+    assert "您还没有报名" in await wang.say("我的报名")            # what the key sends
+    for label in ("服务菜单", "文化", "书法", "零基础毛笔书法", "报名", "确认报名"):
+        await wang.press(label)
+    await wang.say("我的报名")
+    assert labels(wang.last) == ["1. 零基础毛笔书法", "2. 主菜单"]
+    assert "怎么用" in await wang.say("帮助")
+    assert "主菜单，请回复数字选择" in await wang.say("主菜单")
+
+
+async def test_the_words_on_a_button_typed_do_what_the_button_does(api, bot_app):
+    wang = Resident(api, WANG)
+    await wang.say("/start")
+    await wang.say("服务菜单")
+    await wang.say("文化")
+    await wang.say("书法")
+    assert "【零基础毛笔书法】" in await wang.say("第一个")
+    assert "确认报名【零基础毛笔书法】" in await wang.say("报名")
+    assert "报名成功" in await wang.say("确定")
+
+
+async def test_a_voice_message_or_a_sticker_gets_the_current_choices(api, bot_app):
+    wang = Resident(api, WANG)
+    await wang.say("/start")
+    await wang.say("服务菜单")
+    for content in ({"voice": {"file_id": "v1", "file_unique_id": "u-v1", "duration": 3}},
+                    {"sticker": {"file_id": "s1", "file_unique_id": "u-s1", "type": "regular", "width": 512,
+                                 "height": 512, "is_animated": False, "is_video": False}},
+                    {"location": {"latitude": 30.5, "longitude": 114.3}}):
+        before = len(wang.seen)
+        api.push_message(WANG, **content)
+        await api.wait_for_messages(WANG, before + 1)
+        assert wang.last["text"] == t("text_only")
+        assert labels(wang.last) == ["1. 文化", "2. 体育", "3. 艺术", "4. 主菜单"]
+
+
+async def test_the_service_sets_the_bot_command_menu_when_it_starts(api, dialogs, settings, catalogue):
+    service = build_service(telegram_settings(settings, api), dialogs=dialogs)
+    [telegram] = [parts for parts in service.channels if parts.name == "telegram"]
+    await telegram.start()
+    try:
+        assert [(c["command"], c["description"]) for c in api.commands] == [
+            ("start", "主菜单"), ("my", "我的报名"), ("browse", "服务菜单"), ("help", "帮助")]
+    finally:
+        await telegram.stop_intake()
+        await telegram.stop()
+        await telegram.close()

@@ -156,3 +156,20 @@ async def test_token_expiry_mid_conversation_fetches_one_new_token_and_loses_not
     assert "报名成功" in last_text(stack, "wangwu")
     assert stack.fake.gettoken_calls == 2
     assert len(enrolments(catalogue)) == 1
+
+
+async def test_the_application_menu_clicks_route_like_the_typed_words(stack, catalogue):
+    from bot.handlers.wecom.menu import menu_keys, menu_spec
+    await stack.say("sunba", "你好")
+    for text in ("1", "1", "1", "1", "1", "1"):                 # signs up by typed numbers
+        await stack.say("sunba", text)
+    assert "报名成功" in last_text(stack, "sunba")
+    await stack.menu_click("sunba", "我的报名")                    # the menu below the input box
+    assert "回复 1 零基础毛笔书法\n回复 2 主菜单" in last_text(stack, "sunba")
+    await stack.menu_click("sunba", "主菜单")
+    assert "主菜单，请回复数字选择" in last_text(stack, "sunba")
+    for key in menu_keys(menu_spec()):                            # every entry gets a real answer
+        before = len(stack.fake.texts("sunba"))
+        await stack.menu_click("sunba", key)
+        [answer] = stack.fake.texts("sunba")[before:]
+        assert "没找到" not in answer and "没太明白" not in answer, key
