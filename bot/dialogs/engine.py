@@ -159,8 +159,11 @@ class Dialogs:
         word = group_name(text)
         if word in (NEXT, PREV):
             return [self._screen_again(ctx, ctx.t("no_such_page", word=word))]
-        if word not in (BACK, CANCEL) or takes_text:
-            return None  # a step that takes text hears its own 取消 (or takes the word as text)
+        if word not in (BACK, CANCEL):
+            return None
+        if takes_text:  # 取消 typed while a step waits for text: the screen's way home, never the text
+            home = next((c for c in self._shown(ctx).choices if c.payload == "menu"), None)
+            return self._dispatch(ctx, home.payload) if home else None
         if ctx.state:
             ctx.data.pop(ctx.state, None)
             ctx.state, ctx.state_expires = "", None

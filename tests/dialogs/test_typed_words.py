@@ -129,3 +129,15 @@ def test_a_resident_sees_no_staff_entries_and_an_organizer_does(demo):
 def test_the_search_prompt_asks_for_words_not_pinyin_initials(chat):
     prompt = chat.say("搜索")
     assert "太极" in prompt and "拼音" not in prompt and "sf" not in prompt
+
+
+def test_cancel_typed_while_a_step_waits_for_text_goes_home_and_keeps_nothing(chat, demo):
+    from sqlmodel import select
+
+    from store.models import Feedback
+    chat.say("意见反馈")
+    assert "想学什么课" in chat.say("课程需求")
+    assert "主菜单，请回复数字选择" in chat.say("取消")               # not a wish that reads "取消"
+    with demo.db.session() as s:
+        assert s.exec(select(Feedback)).all() == []
+    assert "杨式太极拳" in chat.say("太极拳")                          # typing searches again
