@@ -114,7 +114,9 @@ class Dialogs:
             ctx.data.pop("number_is_answer", None)
             return self._dispatch(ctx, incoming.payload)
         number_is_answer = ctx.data.pop("number_is_answer", False)
-        if incoming.unreadable:
+        if incoming.unreadable:  # the screen stays as it was, a number still answers its question
+            if number_is_answer:
+                ctx.expect_number_answer()
             return [self._screen_again(ctx, ctx.t("text_only"))]
         text = clean_text(incoming.text)
         limit = self.routes.text_limit(ctx.expect, self.settings.dialogs.max_text_length)

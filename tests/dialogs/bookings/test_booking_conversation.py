@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.handlers.console import ConsoleChat, render_reply
+from bot.messages import Incoming
 from store.bookings import mark_no_shows
 from store.models import AuditEntry, Booking, Room, RoomClosure, Venue
 from store.people import find_account
@@ -221,3 +222,12 @@ def test_the_head_count_question_has_a_way_back(dialogs, venues):
         chat.say(text)
     assert "1. 09:00–10:00" in chat.say("返回")      # the words go back to the free times
     assert bookings(dialogs) == []
+
+
+def test_a_picture_on_the_head_count_step_keeps_numbers_meaning_people(dialogs, venues):
+    chat = chat_for(dialogs, "a")
+    for text in ("场馆预约", "1", "1", "2", "1", "合唱排练"):
+        chat.say(text)
+    [again] = dialogs.handle(Incoming("console", "a", unreadable=True))
+    assert [c.label for c in again.choices] == ["返回", "主菜单"]
+    assert "人数：2 人" in chat.say("2")
