@@ -219,7 +219,7 @@ def test_linli_chat_shows_the_menu_and_answers_a_search(sqlite_served, tmp_path)
     url, db = sqlite_served
     add_course(db, COURSE, "零基础毛笔书法", first_start=utcnow() + timedelta(days=2))
     done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--user", "tester"],
-                          input="书法\n退出\n", capture_output=True, text=True, cwd=str(ROOT),
+                          input="毛笔\n退出\n", capture_output=True, text=True, cwd=str(ROOT),
                           env=linli_env(url, tmp_path / "files"), timeout=60)
     assert done.returncode == 0, done.stderr
     greeting, _, rest = done.stdout.partition(">")
