@@ -58,6 +58,7 @@ class Incoming:
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     chat_id: str = ""  # the chat it happened in; empty means the user's private chat with the bot
+    unreadable: bool = False  # a voice message, sticker, picture, file or location: nothing to read
 
     def __post_init__(self) -> None:
         if not self.chat_id:

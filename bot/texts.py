@@ -18,9 +18,10 @@ ZH: dict[str, str] = {
     "btn_next": "下一页",
     "help": (
         "怎么用：\n"
-        "· 回复选项前面的数字，就是选它。比如回复 1。\n"
-        "· 直接打字就是搜索课程，比如“书法”“跳舞”，拼音“shufa”或“sf”也行。\n"
-        "· 回复“菜单”回到主菜单，回复“我的报名”查看已报的课。\n"
+        "· 回复选项前面的数字，就是选它。比如回复 1，写“一”“第一个”也行。\n"
+        "· 按钮上的字也可以直接打，比如“报名”“返回”“下一页”。\n"
+        "· 打字就是搜索课程，比如“书法”“跳舞”“太极”。\n"
+        "· 回复“主菜单”回到主菜单，回复“我的报名”查看已报的课。\n"
         "· 回复“设置”可以开关上课提醒。\n"
         "· 回复“帮助”再看这段说明。"
     ),
@@ -43,7 +44,7 @@ ZH: dict[str, str] = {
         "讲师：{teacher}\n"
         "地点：{venue}（{address}）\n"
         "时间：\n{sessions}\n"
-        "剩余名额：{seats_left}/{capacity}\n"
+        "{seats}\n"
         "{description}"
     ),
     "course_more_sessions": "……共 {count} 次课",
@@ -66,12 +67,8 @@ ZH: dict[str, str] = {
     "already_waiting": "您已在【{title}】的候补名单中，排在第 {position} 位。",
     "course_ended": "【{title}】已经结束，不能报名了。",
     # my sign-ups
-    "my_title": "我的报名：",
     "my_empty": "您还没有报名任何课程。",
-    "my_confirmed_line": "{n}. 【{title}】已报名，下次上课：{next}",
-    "my_waiting_line": "{n}. 【{title}】候补第 {position} 位",
     "my_no_next": "暂无后续课程",
-    "btn_cancel_one": "取消报名：{title}",
     "confirm_cancel": "确定取消【{title}】的报名吗？",
     "btn_confirm_cancel": "确定取消",
     "btn_keep": "不取消",
@@ -82,10 +79,10 @@ ZH: dict[str, str] = {
     "session_cancelled": "停课通知：【{title}】{when} 的课取消了，其他课照常。",
     "promoted": "好消息！您候补的【{title}】有空位了，已为您报名成功。\n首次上课：{first}\n地点：{venue}（{address}）",
     # search
-    "search_prompt": "请输入想找的课程或项目，比如：书法、跳舞、太极，也可以打拼音 shufa 或 sf：",
+    "search_prompt": "请输入想找的课程或项目，比如：书法、跳舞、太极：",
     "search_results": "为您找到这些（回复数字查看）：",
     "search_none": "没找到和“{query}”相关的课程。换个说法试试，或从服务菜单里找：",
-    "search_category": "{name}（项目）",
+    "search_category": "{name} · 全部课程",
     # reminders and 请假
     "reminder_head": "上课提醒",
     "reminder_head_today": "上课提醒：您今天有课",
@@ -258,7 +255,7 @@ ZH: dict[str, str] = {
     "link_own": "这是您自己的绑定码。请到另一个聊天软件里发：绑定 {code}",
     "link_locked": "输错次数太多了，请过 {minutes} 分钟再试。",
     # WeCom (企业微信)
-    "text_only": "目前只能看懂文字消息。请打字，或回复选项前面的数字。",
+    "text_only": "目前只能看懂文字（语音、图片、表情、文件和位置都看不了）。请打字，或回复数字选择：",
     "wechat_template_first": "邻里文体服务给您的消息",
     "wechat_template_remark": "点这里打开网页继续办理，或在公众号里回复我们。",
     "wecom_choice_line": "回复 {n} {label}",
@@ -274,7 +271,7 @@ ZH: dict[str, str] = {
     # service orders: 点单 → 派单 → 接单 → 完成 → 评价
     "btn_order": "点单服务",
     "btn_my_orders": "我的点单",
-    "btn_order_desk": "点单派单（工作人员）",
+    "btn_order_desk": "点单派单",
     "order_services_title": "点单服务：想请我们把什么送到您的社区？请选择：",
     "order_no_services": "暂时没有可以点单的服务。",
     "order_service_label": "{name}（{kind}）",
@@ -284,7 +281,7 @@ ZH: dict[str, str] = {
     "order_ask_community": "1/6 在哪个社区或村？比如：幸福社区",
     "order_ask_place": "2/6 具体在什么地方？比如：幸福社区文化广场",
     "order_ask_dates": "3/6 希望哪天？比如：12月20日或21日下午",
-    "order_ask_audience": "4/6 预计多少人参加？请直接回复数字，比如 80。\n（回复“取消”就不点了）",
+    "order_ask_audience": "4/6 预计多少人参加？请直接回复数字，比如 80，这一步回复的数字就是人数。\n（回复“不点了”就不点了）",
     "order_ask_contact": "5/6 联系人怎么称呼？比如：王阿姨",
     "order_ask_phone": "6/6 联系电话（11 位手机号）？不想留请选“跳过”。",
     "order_text_long": "请简短一些，不超过 {limit} 个字：",
@@ -553,14 +550,13 @@ ZH: dict[str, str] = {
     "btn_booking": "场馆预约",
     "btn_my_bookings": "我的预约",
     "booking_venues_title": "场馆预约，请选择场馆：",
-    "booking_venue_line": "{n}. {name}\n   {address} · {hours}",
     "booking_open_today": "今天 {hours}",
     "booking_closed_today": "今天休息",
     "booking_no_venues": "目前还没有可以预约的场馆。",
-    "booking_rooms_title": "【{venue}】\n地址：{address}　电话：{phone}\n请选择房间或场地：",
+    "booking_rooms_title": "【{venue}】\n地址：{address}　电话：{phone}\n{hours}\n请选择房间或场地：",
     "booking_room_label": "{name}（最多 {capacity} 人）",
     "booking_room_gone": "这个场地现在不能预约了，请重新选择。",
-    "booking_days_title": "【{venue} · {room}】最多 {capacity} 人，每段 {minutes} 分钟。\n请选择日期：",
+    "booking_days_title": "【{venue} · {room}】最多 {capacity} 人，每段 {minutes} 分钟。\n地址：{address}　{hours}\n请选择日期：",
     "booking_day": "{month}月{day}日（周{weekday}）",
     "booking_day_today": "（今天）",
     "booking_day_closed": " 休息{reason}",
@@ -579,7 +575,7 @@ ZH: dict[str, str] = {
     "booking_purpose_sport": "健身锻炼",
     "booking_purpose_reading": "读书学习",
     "booking_purpose_too_long": "用途写了 {length} 个字，请精简到 {limit} 字以内。",
-    "booking_ask_headcount": "一共几位？请回复人数（1 到 {capacity}）：",
+    "booking_ask_headcount": "一共几位？请回复人数（1 到 {capacity}），这一步回复的数字就是人数。\n不约了请回复“返回”或“主菜单”。",
     "booking_headcount_not_number": "没看懂人数，请回复一个数字，比如 5。",
     "booking_headcount_too_many": "{room}最多容纳 {capacity} 人，{count} 人坐不下。",
     "booking_confirm": (
@@ -845,6 +841,27 @@ ZH: dict[str, str] = {
     "btn_reveal_phone": "查看完整电话",
     "order_phone_full": "点单 {number}\n联系人：{contact}\n电话：{phone}\n（只用于联系这次服务；查看记录已留存）",
     "order_phone_closed": "这个点单已经结束或没有留电话，不能再查看完整电话。",
+    # words residents type: button words, numbers, the menu that stays, messages that cannot be read
+    "no_such_page": "这一屏没有“{word}”。请回复数字选择：",
+    "cancelled_back": "好的，已取消。请回复数字选择：",
+    "back_to_menu": "已回到主菜单，请回复数字选择：",
+    "category_label": "{name} · {n}门课",
+    "seats_some": "还剩 {n} 个名额（共 {capacity} 个）",
+    "seats_none": "已满，可候补",
+    "my_list_title": "我的报名（共 {count} 门），选一门查看详情、请假或取消：",
+    "my_waiting_label": "{title} · 候补第{position}位",
+    "my_place": "【{title}】\n{status}\n下次上课：{next}\n地点：{venue}\n讲师：{teacher}",
+    "my_place_confirmed": "您已报名。",
+    "my_place_waiting": "您在候补名单第 {position} 位，有人取消时按顺序递补。",
+    "my_place_on_leave": "下次课您已请假。",
+    "btn_leave_next": "请假（{when}）",
+    "btn_cancel_wait": "取消候补",
+    "btn_my_back": "返回我的报名",
+    "menu_keyboard": "常用按钮在输入框下方：主菜单 · 我的报名 · 帮助。",
+    "cmd_start": "主菜单",
+    "cmd_my": "我的报名",
+    "cmd_browse": "服务菜单",
+    "cmd_help": "帮助",
 }
 
 TEXTS = {"zh": ZH}

@@ -22,6 +22,7 @@ from bot.cli import (
     vote,
     webhook,
     wechat,
+    wecom,
 )
 from bot.observability.logs import setup_logging
 from bot.privacy import PhoneKeyMissing
@@ -29,7 +30,7 @@ from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
 COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, attendance, webhook,
-                  wechat, db, backup, privacy)
+                  wechat, wecom, db, backup, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -63,11 +63,15 @@ class Context:
         return t(key, self.lang, **values)
 
 
-def remember_choices(data: dict[str, Any], replies: list[Reply]) -> None:
-    """Store the choices of the last reply that has any into state data, so a typed number means
-    the same as a tap."""
+def remember_choices(data: dict[str, Any], replies: list[Reply], before: Any = None) -> None:
+    """Store the choices of the last reply that has any into state data, so a typed number or a
+    button's words mean the same as a tap. A turn that shows no choices forgets the old ones,
+    unless its flow put in choices of its own (`before` is what the turn started with)."""
     for reply in reversed(replies):
         if reply.choices:
             data["choices"] = [c.payload for c in reply.choices]
             data["last"] = reply.to_dict()
             return
+    if replies and data.get("choices") is before:
+        data.pop("choices", None)
+        data.pop("last", None)

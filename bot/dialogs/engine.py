@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
+from bot.dialogs.choice_words import BACK, CANCEL, NEXT, PREV, exact_choice, group_name, near_choice
 from bot.dialogs.context import Context, remember_choices
 from bot.dialogs.failures import are_retried, stored_update
 from bot.dialogs.menus import main_menu
@@ -117,11 +118,12 @@ class Dialogs:
             ctx = Context(session=session, settings=self.settings, account=account, now=now,
                           expect=saved.expect, data=saved.data, services=self.services,
                           state=saved.state, state_expires=saved.expires_at)
-            if is_new and not incoming.payload and not self.is_deep_link(incoming.text):
+            shown = ctx.data.get("choices")
+            if is_new and not incoming.payload and not incoming.unreadable and not self.is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
             else:
                 replies = self._route(ctx, incoming)
-            self._remember(ctx, replies)
+            remember_choices(ctx.data, replies, before=shown)
             save_state(session, account.id, chat, turn_state(ctx))
             owed = self._owe(session, incoming, account, replies) if owe and replies else []
             return Turn(replies, owed)
@@ -131,20 +133,63 @@ class Dialogs:
             ctx.data.pop("number_is_answer", None)
             return self._dispatch(ctx, incoming.payload)
         number_is_answer = ctx.data.pop("number_is_answer", False)
+        if incoming.unreadable:  # the screen stays as it was, a number still answers its question
+            if number_is_answer:
+                ctx.expect_number_answer()
+            return [self._screen_again(ctx, ctx.t("text_only"))]
         text = clean_text(incoming.text)
         limit = self.routes.text_limit(ctx.expect, self.settings.dialogs.max_text_length)
         if len(text) > limit:
             return [Reply(ctx.t("too_long", limit=limit), main_menu(ctx).choices)]
+        takes_text = self.routes.expects_text(ctx.expect)
         number = as_number(text)
-        if number is not None and not (number_is_answer and self.routes.expects_text(ctx.expect)):
+        if number is not None and not (number_is_answer and takes_text):
             return self._select_number(ctx, number)
-        payload = self.routes.keyword_payload(text) or self.routes.argument_payload(text)
+        # The words of a button on this screen, then a feature's keyword, then part of a button.
+        shown = self._shown(ctx).choices
+        choice = exact_choice(text, shown)
+        payload = choice.payload if choice else (self.routes.keyword_payload(text)
+                                                 or self.routes.argument_payload(text))
+        if payload is None:
+            choice = near_choice(text, shown, strict=takes_text)
+            payload = choice.payload if choice else None
         if payload is not None:
             return self._dispatch(ctx, payload)
+        navigation = self._navigate(ctx, text, takes_text)
+        if navigation is not None:
+            return navigation
         if text.startswith("/"):
             return [main_menu(ctx, intro=ctx.t("unknown_command"))]
         answer = self.routes.answer_text(ctx, text) if text else None
-        return answer or [main_menu(ctx, intro=ctx.t("unknown"))]
+        return answer or [self._screen_again(ctx, ctx.t("unknown"))]
+
+    @staticmethod
+    def _shown(ctx: Context) -> Reply:
+        """The last screen with choices this chat was shown."""
+        return Reply.from_dict(ctx.data.get("last") or {"text": ""})
+
+    def _screen_again(self, ctx: Context, intro: str) -> Reply:
+        """A short word on top of the current choices (the main menu when there are none)."""
+        shown = self._shown(ctx)
+        if not shown.choices:
+            return main_menu(ctx, intro=intro)
+        return Reply(intro, shown.choices)
+
+    def _navigate(self, ctx: Context, text: str, takes_text: bool) -> list[Reply] | None:
+        """返回, 取消, 上一页, 下一页 typed on a screen that has no such choice."""
+        word = group_name(text)
+        if word in (NEXT, PREV):
+            return [self._screen_again(ctx, ctx.t("no_such_page", word=word))]
+        if word not in (BACK, CANCEL):
+            return None
+        if takes_text:  # 取消 typed while a step waits for text: the screen's way home, never the text
+            home = next((c for c in self._shown(ctx).choices if c.payload == "menu"), None)
+            return self._dispatch(ctx, home.payload) if home else None
+        if ctx.state:
+            ctx.data.pop(ctx.state, None)
+            ctx.state, ctx.state_expires = "", None
+        ctx.expect = ""
+        return [main_menu(ctx, intro=ctx.t("cancelled_back" if word == CANCEL else "back_to_menu"))]
 
     def _select_number(self, ctx: Context, number: int) -> list[Reply]:
         payloads = ctx.data.get("choices") or []
@@ -152,20 +197,13 @@ class Dialogs:
             return self._dispatch(ctx, payloads[number - 1])
         if not payloads:
             return [main_menu(ctx, intro=ctx.t("no_choices"))]
-        last = Reply.from_dict(ctx.data.get("last") or {"text": ""})
-        intro = ctx.t("bad_number", n=number, max=len(payloads))
-        return [Reply(f"{intro}\n\n{last.text}".strip(), last.choices)]
+        return [self._screen_again(ctx, ctx.t("bad_number", n=number, max=len(payloads)))]
 
     def _dispatch(self, ctx: Context, payload: str) -> list[Reply]:
         replies = self.routes.dispatch(ctx, payload)
         if replies is None:  # not a button of ours (any more): unknown, forged or unreadable
             return [main_menu(ctx, intro=ctx.t("expired"))]
         return replies
-
-    @staticmethod
-    def _remember(ctx: Context, replies: list[Reply]) -> None:
-        """Keep the last choices shown, so a typed number means the same as a tap."""
-        remember_choices(ctx.data, replies)
 
     def is_deep_link(self, text: str) -> bool:
         """True for "/start vote-12" or "/start course-CODE": the first message opens that directly."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.menus import MORE, main_menu, main_menu_choices, menu_button, menu_choices, privacy_notice
-from bot.dialogs.paging import page_count, render_choices
+from bot.dialogs.paging import render_choices
 from bot.dialogs.router import Router
 from bot.messages import Reply
 
@@ -39,9 +39,7 @@ def show_menu(ctx: Context, data: Menu) -> Reply:
 def show_more(ctx: Context, data: More) -> Reply:
     """更多服务: the features one step down from the main menu, a page at a time."""
     items = menu_choices(ctx, MORE)
-    pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    page = min(max(data.page or 1, 1), pages)
-    choices, note = render_choices(ctx, items, page, lambda p: More(p).pack(), menu_button(ctx))
+    choices, note = render_choices(ctx, items, data.page or 1, lambda p: More(p).pack(), menu_button(ctx))
     return Reply(ctx.t("more_title") + note, tuple(choices))
 
 

@@ -9,7 +9,8 @@ MORE = "more"
 
 def menu_choices(ctx: Context, where: str) -> list[Choice]:
     """The entries the routers declared for the main menu ("main") or 更多服务 ("more")."""
-    return [Choice(ctx.t(item.text_key), item.payload) for item in ctx.services.routes.menu(where)]
+    return [Choice(ctx.t(item.text_key), item.payload) for item in ctx.services.routes.menu(where)
+            if item.shown(ctx)]
 
 
 def main_menu_choices(ctx: Context) -> tuple[Choice, ...]:

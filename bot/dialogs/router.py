@@ -4,7 +4,7 @@ two routers that claim the same verb, state, keyword or fallback."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, Union
 
 from bot.dialogs.callback import BadCallback, Callback, packed, split_payload, unreadable_number
@@ -79,11 +79,16 @@ class StateRoute:
 
 @dataclass(frozen=True, order=True)
 class MenuItem:
-    """An entry on the main menu or under 更多服务."""
+    """An entry on the main menu or under 更多服务; `shown_to` (None: everyone) says who sees it."""
 
     order: int
     text_key: str
     payload: str
+    shown_to: Callable[[Context], bool] | None = field(default=None, compare=False)
+
+    def shown(self, ctx: Context) -> bool:
+        """True when this person sees the entry (staff entries only for staff)."""
+        return self.shown_to is None or self.shown_to(ctx)
 
 
 class Router:
@@ -144,9 +149,11 @@ class Router:
         self.fallbacks.append(func)
         return func
 
-    def menu(self, order: int, text_key: str, callback: Any, where: str = MORE) -> None:
-        """Put an entry on the main menu ("main") or under 更多服务 ("more")."""
-        self.menu_items[where].append(MenuItem(order, text_key, packed(callback)))
+    def menu(self, order: int, text_key: str, callback: Any, where: str = MORE,
+             shown_to: Callable[[Context], bool] | None = None) -> None:
+        """Put an entry on the main menu ("main") or under 更多服务 ("more"), for everyone or for
+        those `shown_to` says (staff entries)."""
+        self.menu_items[where].append(MenuItem(order, text_key, packed(callback), shown_to))
 
     def keywords(self, words: Iterable[str], callback: Any, argument: bool = False) -> None:
         """Typed words that mean a button; with argument, "绑定 123456" → "link:123456"."""

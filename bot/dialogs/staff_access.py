@@ -10,7 +10,7 @@ from bot.dialogs.menus import menu_button
 from bot.messages import Reply
 from store.models import Resident
 from store.outbox import enqueue
-from store.roles import audit, has_role
+from store.roles import audit, has_role, roles_of
 from store.volunteers import volunteer_of
 
 
@@ -53,6 +53,11 @@ class Role:
         if any(has_role(ctx.session, ctx.resident_id, role, community) for role in self.needs):
             return None
         return refuse(ctx, self.needs[0], self.action, community)
+
+
+def is_staff(ctx: Context) -> bool:
+    """True for anyone holding a role (volunteer, grid staff, organizer, admin): staff menu entries."""
+    return bool(roles_of(ctx.session, ctx.resident_id))
 
 
 def record_staff_action(ctx: Context, action: str, target: str, **detail: object) -> None:

@@ -7,7 +7,10 @@ from collections.abc import Mapping
 
 # Zero-width characters, the BOM and other format characters pinyin keyboards sometimes leave.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-_NUMBER = re.compile(r"^\s*(?:第\s*)?(\d{1,3})\s*(?:号|项|个|\.|。)?\s*$")
+# "3", "第3项", "3号", "选3", "选第三个", "三", "十二": a choice number, with the words people put around it.
+_NUMBER = re.compile(r"^(?:我)?(?:要|选|选择|就)?\s*(?:第\s*)?([0-9]{1,3}|[零〇一二两三四五六七八九十]{1,3})"
+                     r"\s*(?:号|项|个|条|种|门|位|。|\.|、|吧)?\s*$")
+_ZH_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 
 def folded(text: str) -> str:
@@ -22,10 +25,25 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+def chinese_number(text: str) -> int | None:
+    """一 … 九十九 as a number ("三" → 3, "十二" → 12, "二十" → 20, "两" → 2); None otherwise."""
+    if not text or any(ch not in _ZH_DIGITS and ch != "十" for ch in text):
+        return None
+    if "十" not in text:
+        return _ZH_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or tens in ("零", "〇") or "十" in ones:
+        return None
+    return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
+
+
 def as_number(text: str) -> int | None:
-    """The number a resident typed ("3", "３", "第3项"), or None."""
-    match = _NUMBER.match(folded(text))
-    return int(match.group(1)) if match else None
+    """The number a resident typed ("3", "３", "三", "第三个", "第3项", "3号", "选3", "十二"), or None."""
+    match = _NUMBER.match(folded(text).strip())
+    if not match:
+        return None
+    digits = match.group(1)
+    return int(digits) if digits.isdecimal() else chinese_number(digits)
 
 
 _WITH_ARG = re.compile(r"^(\S+?)\s*[:：]?\s*([A-Za-z0-9_-]{1,40})$")

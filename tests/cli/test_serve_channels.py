@@ -86,9 +86,13 @@ async def test_telegram_polling_answers_start_and_delivers_a_notice(sqlite_serve
         async with serving("polling", url, tmp_path, **telegram_on(api, mode="polling")):
             api.push_text(7001, "/start")
             await telegram_sees(api, 7001, "欢迎")
+            assert [[key["text"] for key in row] for row in api.keyboards[7001]] == [["主菜单", "我的报名", "帮助"]]
+            api.push_text(7001, "我的报名")  # what the keyboard's key sends
+            await telegram_sees(api, 7001, "您还没有报名")
             owe_notice(db, "telegram", "7001", "社区通知：明天上午停水。")
             await telegram_sees(api, 7001, "明天上午停水")
         assert api.calls_of("setWebhook") == [] and api.calls_of("getUpdates")
+        assert [c["command"] for c in api.commands] == ["start", "my", "browse", "help"]
 
 
 async def test_telegram_webhook_on_postgres_promotes_the_waiting_resident(postgres_served, tmp_path):
@@ -151,6 +155,9 @@ async def test_wecom_answers_a_member_and_delivers_a_notice(sqlite_served, tmp_p
     async with serving("wecom", url, tmp_path, **conf) as worker:
         member = WecomMember(worker.wecom_callbacks(settings_of(**conf)), wecom_fake, "liuyi")
         await member.say("在吗", expect="欢迎")
+        seen = len(wecom_fake.texts("liuyi"))
+        assert (await member.callbacks.menu_click("liuyi", "我的报名")).status == 200  # the application menu
+        await member.sees("您还没有报名", after=seen)
         owe_notice(db, "wecom", "liuyi", "社区通知：周六上午义诊。")
         await member.sees("周六上午义诊")
 
@@ -212,7 +219,7 @@ def test_linli_chat_shows_the_menu_and_answers_a_search(sqlite_served, tmp_path)
     url, db = sqlite_served
     add_course(db, COURSE, "零基础毛笔书法", first_start=utcnow() + timedelta(days=2))
     done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--user", "tester"],
-                          input="书法\n退出\n", capture_output=True, text=True, cwd=str(ROOT),
+                          input="毛笔\n退出\n", capture_output=True, text=True, cwd=str(ROOT),
                           env=linli_env(url, tmp_path / "files"), timeout=60)
     assert done.returncode == 0, done.stderr
     greeting, _, rest = done.stdout.partition(">")

@@ -79,6 +79,11 @@ class FakeBotApi:
         self._holds: dict[str, asyncio.Event] = {}  # method → released when set
         self.held = 0  # requests waiting behind a hold right now (callers still connected)
         self.webhook: dict[str, Any] = {}  # what setWebhook was last given
+        self.commands: list[dict[str, Any]] = []  # what setMyCommands was last given
+        # Chat id → the reply keyboard under its input box, and the messages that put it there
+        # (kept apart from `sent`, so a conversation reads as the bot's answers).
+        self.keyboards: dict[int, list[list[Any]]] = {}
+        self.keyboard_messages: list[dict[str, Any]] = []
         self._update_ids = count(1000)
         self._message_ids = count(1)
         self._file_ids = count(1)
@@ -158,6 +163,13 @@ class FakeBotApi:
             message["reply_to_message"] = reply_to
         return self.push_update({"update_id": update_id or next(self._update_ids), "message": message},
                                 queue=queue)
+
+    def push_message(self, user_id: int, **content: Any) -> dict[str, Any]:
+        """A message without text in a private chat: voice=…, sticker=…, photo=[…], location=…."""
+        user = self._user(user_id, "居民", "")
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self._chat(user_id, user), "from": user, **content}
+        return self.push_update({"update_id": next(self._update_ids), "message": message})
 
     def push_callback(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None,
                       first_name: str = "居民", update_id: int | None = None,
@@ -325,6 +337,13 @@ class FakeBotApi:
     def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.me
 
+    def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands") or []
+        if not commands or any(not c.get("command") or not c.get("description") for c in commands):
+            raise _ApiError(400, "Bad Request: commands are invalid")
+        self.commands = commands
+        return True
+
     def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
         if params.get("drop_pending_updates"):
             self._queue.clear()
@@ -363,6 +382,14 @@ class FakeBotApi:
             raise _ApiError(400, "Bad Request: message text is empty")
         if _units(text) > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
+        keyboard = (params.get("reply_markup") or {}).get("keyboard")
+        if keyboard is not None and isinstance(params.get("chat_id"), int):
+            self.keyboards[params["chat_id"]] = keyboard
+            # Telegram's answer carries no reply keyboard: a Message only ever shows an inline one.
+            message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                       "chat": self._chat(params["chat_id"]), "from": self.me, "text": text}
+            self.keyboard_messages.append(message)
+            return message
         return self._new_message(params, text=text)
 
     def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -44,6 +44,7 @@ class FakeWecomApi(LocalServer):
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.dropped: dict[str, int] = defaultdict(int)
         self.card_updates: list[dict[str, Any]] = []
+        self.menus: dict[int, dict[str, Any]] = {}  # agentid → the application's custom menu
         self.chats: dict[str, dict[str, Any]] = {}
         self.chat_messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.fail_next: dict[str, list[int]] = defaultdict(list)  # path → errcodes to answer
@@ -121,6 +122,7 @@ class FakeWecomApi(LocalServer):
         app.router.add_post("/cgi-bin/externalcontact/add_msg_template", self.add_msg_template)
         app.router.add_post("/cgi-bin/externalcontact/get_groupmsg_send_result", self.groupmsg_result)
         app.router.add_post("/cgi-bin/externalcontact/add_contact_way", self.add_contact_way)
+        app.router.add_post("/cgi-bin/menu/create", self.menu_create)
 
     async def __aenter__(self) -> "FakeWecomApi":
         await self.start()
@@ -177,6 +179,19 @@ class FakeWecomApi(LocalServer):
             self._response_codes.add(code)
             answer["response_code"] = code
         return web.json_response(answer)
+
+    async def menu_create(self, request: web.Request) -> web.Response:
+        error = self._token_error(request, "menu/create")
+        if error:
+            return web.json_response(error)
+        data = await self._json(request)
+        buttons = data.get("button") or []
+        if not request.query.get("agentid", "").isdigit():
+            return web.json_response({"errcode": 40056, "errmsg": "invalid agentid"})
+        if not 1 <= len(buttons) <= 3 or any(len(b.get("sub_button") or []) > 5 for b in buttons):
+            return web.json_response({"errcode": 40017, "errmsg": "invalid button size"})
+        self.menus[int(request.query["agentid"])] = data
+        return web.json_response(OK)
 
     async def update_card(self, request: web.Request) -> web.Response:
         error = self._token_error(request, "message/update_template_card")

@@ -119,6 +119,10 @@ class FakeWecomCallbacks:
         """A member presses a card button."""
         return await self.post(self.card_click_xml(user, key, task_id, response_code))
 
+    async def menu_click(self, user: str, key: str) -> Posted:
+        """A member presses an entry of the application's custom menu (a click event with its key)."""
+        return await self.post(self.event_xml(user, "click", EventKey=key))
+
     async def verify_url(self, params: dict[str, str]) -> tuple[int, str, str]:
         """WeCom's URL check: status, body and content type of our answer."""
         async with aiohttp.ClientSession() as http:

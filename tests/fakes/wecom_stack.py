@@ -69,6 +69,12 @@ class WecomStack:
         await self.channel.drain()
         return posted
 
+    async def menu_click(self, user: str, key: str) -> Posted:
+        """A member presses an entry of the application's menu; returns once our answer is out."""
+        posted = await self.callbacks.menu_click(user, key)
+        await self.channel.drain()
+        return posted
+
     async def click(self, user: str, key: str, task_id: str, response_code: str | None = None) -> Posted:
         """A member presses a card button; returns once our answer is out."""
         posted = await self.callbacks.click(user, key, task_id, response_code)

@@ -9,7 +9,9 @@ from pydantic import SecretStr
 from telegram import Bot
 from telegram.error import Forbidden, RetryAfter
 
+from bot.app import build_service
 from bot.messages import Choice, Reply
+from bot.texts import t
 from bot.handlers.telegram.adapter import build_application
 from bot.handlers.telegram.render import render_keyboard, send_reply, split_text
 from tests.conftest import START
@@ -104,11 +106,11 @@ def labels(message: dict) -> list[str]:
 
 
 def button_data(message: dict, label: str) -> str:
-    """The callback data of the button '3. 我的报名' (label '我的报名'; '书法' also finds '书法（2）')."""
+    """The callback data of the button '3. 我的报名' (label '我的报名'; '书法' also finds '书法 · 2门课')."""
     for row in button_rows(message):
         for button in row:
             shown = button["text"].split(". ", 1)[1]
-            if shown == label or shown.startswith(label + "（"):
+            if shown == label or shown.startswith((label + " · ", label + "（")):
                 return button["callback_data"]
     raise AssertionError(f"no button {label!r} in {labels(message)}")
 
@@ -130,7 +132,7 @@ async def test_browse_and_sign_up_by_pressing_buttons(api, bot_app):
     assert labels(wang.last)[:2] == ["1. 零基础毛笔书法", "2. 硬笔书法提高班"]
     assert all(len(row) == 1 for row in button_rows(wang.last))  # long labels: one a row
     page = await wang.press("零基础毛笔书法")
-    assert "讲师：林秀兰老师" in page and "剩余名额：2/2" in page
+    assert "讲师：林秀兰老师" in page and "还剩 2 个名额（共 2 个）" in page
     assert "12月2日（周三）09:00–10:30" in page
     confirm = await wang.press("报名")
     assert "确认报名【零基础毛笔书法】" in confirm and "共 4 次课" in confirm
@@ -194,8 +196,11 @@ async def test_my_signups_shows_the_course_and_cancels(api, bot_app):
     for label in ("服务菜单", "文化", "书法", "零基础毛笔书法", "报名", "确认报名"):
         await wang.press(label)
     mine = await wang.press("我的报名")
-    assert "【零基础毛笔书法】已报名，下次上课：12月2日（周三）09:00" in mine
-    assert "确定取消【零基础毛笔书法】" in await wang.press("取消报名：零基础毛笔书法")
+    assert labels(wang.last) == ["1. 零基础毛笔书法", "2. 主菜单"]
+    course = await wang.press("零基础毛笔书法")
+    assert "您已报名" in course and "下次上课：12月2日（周三）09:00" in course and "讲师：林秀兰老师" in course
+    assert labels(wang.last) == ["1. 请假（12月2日）", "2. 取消报名", "3. 返回我的报名", "4. 主菜单"]
+    assert "确定取消【零基础毛笔书法】" in await wang.press("取消报名")
     assert "已取消【零基础毛笔书法】的报名" in await wang.press("确定取消")
     assert "您还没有报名" in await wang.say("我的报名")
 
@@ -218,13 +223,15 @@ async def test_a_full_course_puts_the_next_resident_on_the_waiting_list(api, bot
             await person.press(label)
         page = await person.press("硬笔书法提高班")
         if person is li:
-            assert "名额已满" in page and "剩余名额：0/1" in page
+            assert "名额已满" in page and "已满，可候补" in page
             assert "确认加入候补" in await person.press("报名候补")
             assert "排在第 1 位" in await person.press("确认候补")
         else:
             await person.press("报名")
             assert "报名成功" in await person.press("确认报名")
-    assert "候补第 1 位" in await li.say("我的报名")
+    await li.say("我的报名")
+    assert labels(li.last) == ["1. 硬笔书法提高班 · 候补第1位", "2. 主菜单"]
+    assert "您在候补名单第 1 位" in await li.say("1")
 
 
 async def test_a_slow_resident_does_not_hold_up_others(api, bot_app, dialogs):
@@ -303,3 +310,60 @@ async def test_failures_can_be_scripted(api, monkeypatch):
             await send_reply(bot, WANG, Reply("提醒"))
         await send_reply(bot, WANG, Reply("提醒"))
     assert [c.status for c in api.calls_of("sendMessage")] == [429, 403, 200]
+
+
+def keyboard_words(api: FakeBotApi, chat_id: int) -> list[list[str]]:
+    """The reply keyboard under a chat's input box, as the words on its keys."""
+    return [[key["text"] if isinstance(key, dict) else key for key in row] for row in api.keyboards.get(chat_id, [])]
+
+
+async def test_start_puts_the_menu_under_the_input_box_and_its_keys_send_their_words(api, bot_app):
+    wang = Resident(api, WANG)
+    await wang.say("/start")
+    assert keyboard_words(api, WANG) == [["主菜单", "我的报名", "帮助"]]
+    assert "您还没有报名" in await wang.say("我的报名")            # what the key sends
+    for label in ("服务菜单", "文化", "书法", "零基础毛笔书法", "报名", "确认报名"):
+        await wang.press(label)
+    await wang.say("我的报名")
+    assert labels(wang.last) == ["1. 零基础毛笔书法", "2. 主菜单"]
+    assert "怎么用" in await wang.say("帮助")
+    assert "主菜单，请回复数字选择" in await wang.say("主菜单")
+
+
+async def test_the_words_on_a_button_typed_do_what_the_button_does(api, bot_app):
+    wang = Resident(api, WANG)
+    await wang.say("/start")
+    await wang.say("服务菜单")
+    await wang.say("文化")
+    await wang.say("书法")
+    assert "【零基础毛笔书法】" in await wang.say("第一个")
+    assert "确认报名【零基础毛笔书法】" in await wang.say("报名")
+    assert "报名成功" in await wang.say("确定")
+
+
+async def test_a_voice_message_or_a_sticker_gets_the_current_choices(api, bot_app):
+    wang = Resident(api, WANG)
+    await wang.say("/start")
+    await wang.say("服务菜单")
+    for content in ({"voice": {"file_id": "v1", "file_unique_id": "u-v1", "duration": 3}},
+                    {"sticker": {"file_id": "s1", "file_unique_id": "u-s1", "type": "regular", "width": 512,
+                                 "height": 512, "is_animated": False, "is_video": False}},
+                    {"location": {"latitude": 30.5, "longitude": 114.3}}):
+        before = len(wang.seen)
+        api.push_message(WANG, **content)
+        await api.wait_for_messages(WANG, before + 1)
+        assert wang.last["text"] == t("text_only")
+        assert labels(wang.last) == ["1. 文化", "2. 体育", "3. 艺术", "4. 主菜单"]
+
+
+async def test_the_service_sets_the_bot_command_menu_when_it_starts(api, dialogs, settings, catalogue):
+    service = build_service(telegram_settings(settings, api), dialogs=dialogs)
+    [telegram] = [parts for parts in service.channels if parts.name == "telegram"]
+    await telegram.start()
+    try:
+        assert [(c["command"], c["description"]) for c in api.commands] == [
+            ("start", "主菜单"), ("my", "我的报名"), ("browse", "服务菜单"), ("help", "帮助")]
+    finally:
+        await telegram.stop_intake()
+        await telegram.stop()
+        await telegram.close()

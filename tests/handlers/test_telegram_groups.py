@@ -87,7 +87,7 @@ def _data(message: dict, label: str) -> str:
     for row in button_rows(message):
         for button in row:
             shown = button["text"].split(". ", 1)[1]
-            if shown == label or shown.startswith(label + "（"):
+            if shown == label or shown.startswith((label + " · ", label + "（")):
                 return button["callback_data"]
     raise AssertionError(f"no button {label!r} in {[b['text'] for r in button_rows(message) for b in r]}")
 

@@ -81,11 +81,12 @@ async def test_a_replayed_message_is_answered_once(dialogs, settings):
         assert first.reply and again.status == 200 and again.body == "success"
 
 
-async def test_pictures_get_a_text_only_note_once(dialogs, settings):
+async def test_pictures_get_a_text_only_note_with_the_choices_once(dialogs, settings):
     async with wechat_stack(dialogs, settings) as stack:
         cb = stack.callbacks
         params, body = cb.seal(cb.image_xml(OPENID))
-        assert (await cb.post_raw(params, body)).reply == t("text_only")
+        reply = (await cb.post_raw(params, body)).reply
+        assert reply.startswith(t("text_only")) and "服务菜单" in reply
         assert (await cb.post_raw(params, body)).body == "success"
 
 

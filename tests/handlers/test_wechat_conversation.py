@@ -38,7 +38,7 @@ async def test_follow_search_and_sign_up_by_typed_numbers(dialogs, settings, cat
         found = (await stack.say(OPENID, "书法")).reply
         assert "零基础毛笔书法" in found
         page = (await stack.say(OPENID, number_of(found, "零基础毛笔书法"))).reply
-        assert "讲师：林秀兰老师" in page and "剩余名额：2/2" in page
+        assert "讲师：林秀兰老师" in page and "还剩 2 个名额（共 2 个）" in page
         confirm = (await stack.say(OPENID, number_of(page, "报名"))).reply
         assert "确认报名【零基础毛笔书法】" in confirm
         done = (await stack.say(OPENID, number_of(confirm, "确认报名"))).reply

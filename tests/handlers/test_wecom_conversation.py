@@ -55,19 +55,19 @@ async def test_sign_up_by_typed_numbers(stack, catalogue):
     await stack.say("liuyi", "1")
     assert "回复 1 文化" in last_text(stack, "liuyi")
     await stack.say("liuyi", "1")
-    assert "回复 1 书法（1）" in last_text(stack, "liuyi")
+    assert "回复 1 书法 · 1门课" in last_text(stack, "liuyi")
     await stack.say("liuyi", "1")
     assert "回复 1 零基础毛笔书法" in last_text(stack, "liuyi")
     await stack.say("liuyi", "1")
     page = last_text(stack, "liuyi")
-    assert "讲师：林秀兰老师" in page and "剩余名额：2/2" in page and "回复 1 报名" in page
+    assert "讲师：林秀兰老师" in page and "还剩 2 个名额（共 2 个）" in page and "回复 1 报名" in page
     await stack.say("liuyi", "1")
     assert "确认报名【零基础毛笔书法】" in last_text(stack, "liuyi")
     await stack.say("liuyi", "1")
     done = last_text(stack, "liuyi")
     assert "报名成功" in done and "和平街道幸福路 88 号" in done
     await stack.say("liuyi", "我的报名")
-    assert "【零基础毛笔书法】已报名" in last_text(stack, "liuyi")
+    assert "回复 1 零基础毛笔书法\n回复 2 主菜单" in last_text(stack, "liuyi")
     assert [e.status for e in enrolments(catalogue)] == ["confirmed"]
     assert not stack.fake.dropped
 
@@ -76,7 +76,7 @@ async def test_sign_up_by_card_buttons_and_each_card_is_greyed_after_its_click(s
     await stack.say("chener", "你好")
     card = last_card(stack, "chener")
     assert card["card_type"] == "button_interaction" and len(card["button_list"]) <= 6
-    steps = [("服务菜单", "回复 1 文化"), ("文化", "回复 1 书法（1）"), ("书法（1）", "零基础毛笔书法"),
+    steps = [("服务菜单", "回复 1 文化"), ("文化", "回复 1 书法 · 1门课"), ("书法 · 1门课", "零基础毛笔书法"),
              ("零基础毛笔书法", "讲师：林秀兰老师"), ("报名", "确认报名【零基础毛笔书法】"),
              ("确认报名", "报名成功")]
     for label, expected in steps:
@@ -111,7 +111,7 @@ async def test_long_lists_come_as_text_only(stack, catalogue):
     cards_before = len(stack.fake.cards("zhoujiu"))
     await stack.say("zhoujiu", "1")  # eight courses, back and menu: too many buttons
     listing = last_text(stack, "zhoujiu")
-    assert "回复 8 书法提高班第6期" in listing and "回复 10 主菜单" in listing
+    assert "回复 5 书法提高班第3期" in listing and "回复 6 下一页" in listing and "回复 8 主菜单" in listing
     assert len(stack.fake.cards("zhoujiu")) == cards_before
     await stack.say("zhoujiu", "1")  # a course page: few choices, a card again
     assert len(stack.fake.cards("zhoujiu")) == cards_before + 1
@@ -149,10 +149,27 @@ async def test_token_expiry_mid_conversation_fetches_one_new_token_and_loses_not
     assert stack.fake.gettoken_calls == 1
     stack.fake.expire_tokens()
     await stack.say("wangwu", "1")
-    assert "回复 1 书法（1）" in last_text(stack, "wangwu")
+    assert "回复 1 书法 · 1门课" in last_text(stack, "wangwu")
     assert stack.fake.gettoken_calls == 2
     for text in ("1", "1", "1", "1"):
         await stack.say("wangwu", text)
     assert "报名成功" in last_text(stack, "wangwu")
     assert stack.fake.gettoken_calls == 2
     assert len(enrolments(catalogue)) == 1
+
+
+async def test_the_application_menu_clicks_route_like_the_typed_words(stack, catalogue):
+    from bot.handlers.wecom.menu import menu_keys, menu_spec
+    await stack.say("sunba", "你好")
+    for text in ("1", "1", "1", "1", "1", "1"):                 # signs up by typed numbers
+        await stack.say("sunba", text)
+    assert "报名成功" in last_text(stack, "sunba")
+    await stack.menu_click("sunba", "我的报名")                    # the menu below the input box
+    assert "回复 1 零基础毛笔书法\n回复 2 主菜单" in last_text(stack, "sunba")
+    await stack.menu_click("sunba", "主菜单")
+    assert "主菜单，请回复数字选择" in last_text(stack, "sunba")
+    for key in menu_keys(menu_spec()):                            # every entry gets a real answer
+        before = len(stack.fake.texts("sunba"))
+        await stack.menu_click("sunba", key)
+        [answer] = stack.fake.texts("sunba")[before:]
+        assert "没找到" not in answer and "没太明白" not in answer, key

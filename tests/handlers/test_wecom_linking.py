@@ -58,7 +58,7 @@ def test_linking_with_a_code_gives_one_list_of_sign_ups(dialogs, sqlite_db, cour
 
     for channel, user in (("console", "tg-1001"), ("wecom", "zhangsan")):
         mine = say(dialogs, channel, user, "我的报名")
-        assert "【零基础毛笔书法】已报名" in mine and "【杨式太极拳】已报名" in mine
+        assert "零基础毛笔书法" in mine and "杨式太极拳" in mine and "候补" not in mine
     with sqlite_db.session() as s:
         assert len(s.exec(select(Resident)).all()) == 1
         assert {a.resident_id for a in s.exec(select(ChannelAccount))} == {s.exec(select(Resident)).one().id}
@@ -86,7 +86,8 @@ def test_one_course_on_both_sides_keeps_one_place_and_frees_the_other_seat(dialo
     places = live_places(sqlite_db, "WH-SF-01")
     assert sorted(p.status for p in places) == ["confirmed", "confirmed"]
     assert len({p.resident_id for p in places}) == 2  # the merged one and the one who waited
-    assert "已报名" in say(dialogs, "console", "tg-other", "我的报名")
+    promoted = say(dialogs, "console", "tg-other", "我的报名")
+    assert "零基础毛笔书法" in promoted and "候补" not in promoted
     with sqlite_db.session() as s:
         outbox = s.exec(select(OutboxMessage)).all()
     assert any(m.kind == "promotion" for m in outbox)
@@ -104,7 +105,8 @@ def test_a_seat_beats_a_waiting_place(dialogs, sqlite_db, courses):
     assert "绑定成功" in say(dialogs, "wecom", "zhaoliu", f"绑定 {code}")
     places = live_places(sqlite_db, "WD-GC-01")
     assert [p.status for p in places] == ["confirmed"]
-    assert "【广场舞】已报名" in say(dialogs, "console", "tg-4004", "我的报名")
+    mine = say(dialogs, "console", "tg-4004", "我的报名")
+    assert "1. 广场舞\n" in mine and "候补" not in mine
 
 
 def test_ratings_of_both_accounts_are_kept_without_doubles(dialogs, sqlite_db, courses):

@@ -15,7 +15,7 @@ async def test_sign_up_by_pressing_buttons(server, phone, tmp_path):
     await expect(page.locator(".row.bot").first).to_contain_text("欢迎")
     await expect(page.locator(".choice").first).to_have_text("1. 服务菜单")
 
-    for label in ("服务菜单", "文化", "书法（2）", "零基础毛笔书法"):
+    for label in ("服务菜单", "文化", "书法 · 2门课", "零基础毛笔书法"):
         await choice(page, label).click()
     await expect(page.locator(".row.bot").last).to_contain_text("讲师：林秀兰老师")
     await choice(page, "报名").click()

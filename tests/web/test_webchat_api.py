@@ -83,10 +83,10 @@ async def test_typed_numbers_and_buttons_navigate_and_sign_up(web_client):
     sections = await say(web_client, "1")                       # 服务菜单, typed
     assert labels(sections)[:3] == ["文化", "体育", "艺术"]
     culture = await press(web_client, payload_of(sections, "文化"), "文化")
-    assert "书法（1）" in labels(culture)
+    assert "书法 · 1门课" in labels(culture)
     category = await press(web_client, payload_of(culture, "书法"))
     course = await press(web_client, payload_of(category, "零基础毛笔书法"))
-    assert "讲师：林秀兰老师" in texts(course) and "剩余名额：2/2" in texts(course)
+    assert "讲师：林秀兰老师" in texts(course) and "还剩 2 个名额（共 2 个）" in texts(course)
     confirm = await say(web_client, "1")                        # 报名, typed
     assert "确认报名【零基础毛笔书法】" in texts(confirm)
     done = await press(web_client, payload_of(confirm, "确认报名"), "确认报名")

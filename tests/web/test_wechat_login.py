@@ -66,7 +66,7 @@ async def test_a_follower_opening_the_page_in_wechat_sees_their_own_sign_ups(sta
     assert browser.cookie("linli_web")
 
     status, data = await browser.say("我的报名", message_id())
-    assert status == 200 and "零基础毛笔书法" in data["replies"][0]["text"]
+    assert status == 200 and "零基础毛笔书法" in str(data["replies"][0])
     with stack.service.dialogs.db.session() as s:
         accounts = list(s.exec(select(ChannelAccount)))
     assert sorted(a.channel for a in accounts) == ["web", "wechat"]

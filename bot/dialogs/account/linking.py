@@ -13,6 +13,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes.seats import promoted
 from bot.dialogs.router import Result, Router, fallback
+from bot.dialogs.staff_access import is_staff
 from bot.messages import Choice, Reply
 from bot.dialogs.text_input import clean_text
 from store.linking import CODE_TTL, FAIL_WINDOW, issue_code, recent_failures, record_failure, redeem_code
@@ -35,7 +36,7 @@ class Link(Callback, prefix="link"):
 
 
 router = Router("account.linking")
-router.menu(90, "btn_link", Link)
+router.menu(90, "btn_link", Link, shown_to=is_staff)  # residents type 绑定 when they need it
 router.keywords({"绑定", "绑定账号", "/link"}, Link)
 router.keywords({"绑定", "绑定账号", "/link"}, Link, argument=True)
 

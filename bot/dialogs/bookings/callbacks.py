@@ -14,6 +14,7 @@ class VenueRooms(Callback, prefix="bkv"):
 
 class RoomDays(Callback, prefix="bkr"):
     room: int
+    page: int | None = None
 
 
 class DaySlots(Callback, prefix="bkd"):

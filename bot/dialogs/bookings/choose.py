@@ -10,7 +10,7 @@ from bot.dialogs.bookings.callbacks import Book, DaySlots, MyBookings, PickSlot,
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
-from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.paging import render_choices
 from bot.dialogs.pushes.bookings import pause_explanation
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
@@ -88,14 +88,10 @@ def show_venues(ctx: Context, data: Book) -> Reply:
     venues = bookable_venues(ctx.session)
     if not venues:
         return Reply(ctx.t("booking_no_venues"), (menu_button(ctx),))
-    size = ctx.settings.dialogs.page_size
-    page = clamp_page(data.page, page_count(len(venues), size))
     items = [Choice(v.name, VenueRooms(v.id).pack()) for v in venues]
-    choices, note = render_choices(ctx, items, page, lambda p: Book(p).pack(), None)
-    lines = [ctx.t("booking_venue_line", n=n, name=v.name, address=v.address or "—", hours=_hours_today(ctx, v))
-             for n, v in enumerate(venues[(page - 1) * size: page * size], 1)]
-    text = ctx.t("booking_venues_title") + note + "\n" + "\n".join(lines)
-    return Reply(text, tuple(choices + [Choice(ctx.t("btn_my_bookings"), MyBookings().pack()), menu_button(ctx)]))
+    tail = (Choice(ctx.t("btn_my_bookings"), MyBookings().pack()), menu_button(ctx))
+    choices, note = render_choices(ctx, items, data.page or 1, lambda p: Book(p).pack(), None, tail=tail)
+    return Reply(ctx.t("booking_venues_title") + note, tuple(choices))
 
 
 @router.payload(VenueRooms)
@@ -110,17 +106,20 @@ def show_rooms(ctx: Context, data: VenueRooms) -> Reply:
         return days_screen(ctx, *found) if found else gone(ctx)
     items = tuple(Choice(ctx.t("booking_room_label", name=r.name, capacity=r.capacity), RoomDays(r.id).pack())
                   for r in rooms)
-    text = ctx.t("booking_rooms_title", venue=venue.name, address=venue.address or "—", phone=venue.phone or "—")
-    return Reply(text, items + (Choice(ctx.t("btn_back"), Book().pack()), menu_button(ctx)))
+    text = ctx.t("booking_rooms_title", venue=venue.name, address=venue.address or "—", phone=venue.phone or "—",
+                 hours=_hours_today(ctx, venue))
+    choices, note = render_choices(ctx, items, 1, lambda p: VenueRooms(venue.id).pack(),
+                                   Choice(ctx.t("btn_back"), Book().pack()), tail=(menu_button(ctx),))
+    return Reply(text + note, tuple(choices))
 
 
 @router.payload(RoomDays, load=ROOM)
 def show_days(ctx: Context, data: RoomDays, found: tuple[Room, Venue]) -> Reply:
     """The next days of a room, closed and full days marked."""
-    return days_screen(ctx, *found)
+    return days_screen(ctx, *found, page=data.page)
 
 
-def days_screen(ctx: Context, room: Room, venue: Venue, intro: str = "") -> Reply:
+def days_screen(ctx: Context, room: Room, venue: Venue, intro: str = "", page: int | None = None) -> Reply:
     """The next days of a room, with a note on top when there is one."""
     today = local_date(ctx.now, ctx.tz)
     items = []
@@ -135,9 +134,10 @@ def days_screen(ctx: Context, room: Room, venue: Venue, intro: str = "") -> Repl
         items.append(Choice(day_label(ctx, day) + note, DaySlots(room.id, f"{day:%Y%m%d}").pack()))
     back = Book() if len(rooms_of(ctx.session, venue.id)) == 1 else VenueRooms(venue.id)
     text = ctx.t("booking_days_title", venue=venue.name, room=room.name, capacity=room.capacity,
-                 minutes=room.slot_minutes)
-    return Reply(f"{intro}\n\n{text}".strip(),
-                 tuple(items) + (Choice(ctx.t("btn_back"), back.pack()), menu_button(ctx)))
+                 minutes=room.slot_minutes, address=venue.address or "—", hours=_hours_today(ctx, venue))
+    choices, note = render_choices(ctx, items, page or 1, lambda p: RoomDays(room.id, p).pack(),
+                                   Choice(ctx.t("btn_back"), back.pack()), tail=(menu_button(ctx),))
+    return Reply(f"{intro}\n\n{text}{note}".strip(), tuple(choices))
 
 
 @router.payload(DaySlots, load=ROOM)
@@ -161,12 +161,11 @@ def slots_screen(ctx: Context, room: Room, venue: Venue, day: date, page: int | 
         return days_screen(ctx, room, venue, intro=ctx.t("booking_day_no_slots", day=day_label(ctx, day)))
     items = [Choice(f"{to_local(s.starts_at, ctx.tz):%H:%M}–{to_local(s.ends_at, ctx.tz):%H:%M}",
                     PickSlot(room.id, stamp(s.starts_at)).pack()) for s in slots]
-    pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    choices, note = render_choices(ctx, items, clamp_page(page, pages),
+    choices, note = render_choices(ctx, items, page or 1,
                                    lambda p: DaySlots(room.id, f"{day:%Y%m%d}", p).pack(),
-                                   Choice(ctx.t("btn_back"), RoomDays(room.id).pack()))
+                                   Choice(ctx.t("btn_back"), RoomDays(room.id).pack()), tail=(menu_button(ctx),))
     text = ctx.t("booking_slots_title", room=room.name, day=day_label(ctx, day)) + note
-    return Reply(f"{intro}\n\n{text}".strip(), tuple(choices + [menu_button(ctx)]))
+    return Reply(f"{intro}\n\n{text}".strip(), tuple(choices))
 
 
 def slots_again(ctx: Context, room: Room, venue: Venue, starts_at: datetime, intro_key: str) -> Reply:

@@ -51,11 +51,15 @@ def ask_purpose(ctx: Context, intro: str = "") -> Reply:
     ctx.expect = EXPECT_PURPOSE
     draft = ctx.data.get("booking") or {}
     items = tuple(Choice(ctx.t(key), PickPurpose(n).pack()) for n, key in enumerate(PURPOSE_KEYS, 1))
-    start = parse_stamp(draft.get("start", ""))
-    back = Choice(ctx.t("btn_back"), DaySlots(draft["room"], f"{local_date(start, ctx.tz):%Y%m%d}").pack()
-                  if start and isinstance(draft.get("room"), int) else Book().pack())
     text = ctx.t("booking_ask_purpose", limit=PURPOSE_MAX)
-    return Reply(f"{intro}\n\n{text}".strip(), items + (back, menu_button(ctx)))
+    return Reply(f"{intro}\n\n{text}".strip(), items + (_back_to_slots(ctx, draft), menu_button(ctx)))
+
+
+def _back_to_slots(ctx: Context, draft: dict) -> Choice:
+    """返回: the free slots of the day being booked (the venues when that is unknown)."""
+    start = parse_stamp(draft.get("start", ""))
+    return Choice(ctx.t("btn_back"), DaySlots(draft["room"], f"{local_date(start, ctx.tz):%Y%m%d}").pack()
+                  if start and isinstance(draft.get("room"), int) else Book().pack())
 
 
 def _draft(ctx: Context) -> tuple[dict, Room, Venue] | None:
@@ -88,7 +92,9 @@ def take_purpose(ctx: Context, text: str) -> Reply:
 def ask_headcount(ctx: Context, room: Room, intro: str = "") -> Reply:
     """How many people: typed as a number; every number typed now means a headcount."""
     ctx.expect = EXPECT_COUNT
-    reply = Reply(f"{intro}\n\n{ctx.t('booking_ask_headcount', capacity=room.capacity)}".strip())
+    back = _back_to_slots(ctx, ctx.data.get("booking") or {})
+    reply = Reply(f"{intro}\n\n{ctx.t('booking_ask_headcount', capacity=room.capacity)}".strip(),
+                  (back, menu_button(ctx)))
     ctx.expect_number_answer()
     return reply
 

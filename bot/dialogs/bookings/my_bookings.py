@@ -7,7 +7,7 @@ from bot.dialogs.bookings.callbacks import AskCancelBooking, Book, CancelBooking
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.menus import menu_button
-from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.paging import page_of, render_choices
 from bot.dialogs.pushes.bookings import place_of
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
@@ -41,23 +41,22 @@ def show_my_bookings(ctx: Context, data: MyBookings) -> Reply:
     bookings = upcoming_bookings(ctx.session, ctx.resident_id, ctx.now)
     if not bookings:
         return Reply(ctx.t("my_bookings_empty"), (Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)))
-    size = ctx.settings.dialogs.page_size
-    page = clamp_page(data.page, page_count(len(bookings), size))
-    shown = bookings[(page - 1) * size: page * size]
+    tail = (Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx))
+    page, shown = page_of(ctx, len(bookings), data.page, fixed=len(tail))
     lines, items = [], []
-    for n, booking in enumerate(shown, (page - 1) * size + 1):
+    for n, booking in enumerate(bookings[shown], shown.start + 1):
         key = "my_booking_checked_in" if booking.status == CHECKED_IN else "my_booking_line"
         lines.append(ctx.t(key, n=n, place=booking_place(ctx, booking), code=booking.check_in_code))
     for booking in bookings:
         local = to_local(booking.starts_at, ctx.tz)
         label = ctx.t("btn_cancel_booking", month=local.month, day=local.day, time=f"{local:%H:%M}")
         items.append(Choice(label, AskCancelBooking(booking.id).pack()))
-    choices, note = render_choices(ctx, items, page, lambda p: MyBookings(p).pack(), None)
+    choices, note = render_choices(ctx, items, page, lambda p: MyBookings(p).pack(), None, tail=tail)
     # Bookings already checked in keep their line but have nothing to cancel.
     cancellable = {AskCancelBooking(b.id).pack() for b in bookings if b.status == BOOKED}
     choices = [c for c in choices if not c.payload.startswith(AskCancelBooking.prefix + ":") or c.payload in cancellable]
     text = ctx.t("my_bookings_title", hours=f"{ctx.settings.booking.cancel_hours:g}") + note + "\n" + "\n".join(lines)
-    return Reply(text, tuple(choices + [Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)]))
+    return Reply(text, tuple(choices))
 
 
 def _own(ctx: Context, data: AskCancelBooking | CancelBooking) -> Booking | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import Browse, CategoryPage, CoursePage, SectionPage
 from bot.dialogs.menus import menu_button
-from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.paging import render_choices
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from store.catalog import categories_in, courses_in
@@ -14,6 +14,8 @@ from store.models.catalog import SECTIONS
 router = Router("courses.browse")
 router.menu(10, "btn_browse", Browse, where="main")
 router.keywords({"服务菜单", "/browse"}, Browse)
+for _name in SECTIONS:  # 文化 / 体育 / 艺术 typed anywhere opens the section
+    router.keywords({_name, f"{_name}类"}, SectionPage(_name))
 
 
 @router.payload(Browse)
@@ -30,13 +32,11 @@ def show_categories(ctx: Context, data: SectionPage) -> Reply:
     if section not in SECTIONS:
         return show_sections(ctx)
     rows = [(cat, n) for cat, n in categories_in(ctx.session, section) if n > 0]
-    items = [Choice(f"{cat.name}（{n}）", CategoryPage(cat.id).pack()) for cat, n in rows]
-    pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    page = clamp_page(data.page, pages)
-    choices, note = render_choices(ctx, items, page, lambda p: SectionPage(section, p).pack(),
-                                   Choice(ctx.t("btn_back"), Browse().pack()))
+    items = [Choice(ctx.t("category_label", name=cat.name, n=n), CategoryPage(cat.id).pack()) for cat, n in rows]
+    choices, note = render_choices(ctx, items, data.page or 1, lambda p: SectionPage(section, p).pack(),
+                                   Choice(ctx.t("btn_back"), Browse().pack()), tail=(menu_button(ctx),))
     text = ctx.t("categories_title", section=section) + note
-    return Reply(text, tuple(choices + [menu_button(ctx)]))
+    return Reply(text, tuple(choices))
 
 
 def _category(ctx: Context, data: CategoryPage) -> Category | None:
@@ -51,8 +51,7 @@ def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     if not courses:
         return Reply(ctx.t("no_courses", category=category.name), (back, menu_button(ctx)))
     items = [Choice(c.title, CoursePage(c.code).pack()) for c in courses]
-    pages = page_count(len(items), ctx.settings.dialogs.page_size)
-    page = clamp_page(data.page, pages)
-    choices, note = render_choices(ctx, items, page, lambda p: CategoryPage(category.id, p).pack(), back)
+    choices, note = render_choices(ctx, items, data.page or 1, lambda p: CategoryPage(category.id, p).pack(), back,
+                                   tail=(menu_button(ctx),))
     text = ctx.t("courses_title", category=category.name, count=len(courses)) + note
-    return Reply(text, tuple(choices + [menu_button(ctx)]))
+    return Reply(text, tuple(choices))

@@ -34,6 +34,10 @@ class MySignups(Callback, prefix="my"):
     page: int | None = None
 
 
+class MyPlace(Callback, prefix="myp"):
+    enrolment: int
+
+
 class AskCancel(Callback, prefix="cx"):
     enrolment: int
 

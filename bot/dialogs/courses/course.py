@@ -39,6 +39,11 @@ def first_session_text(ctx: Context, course: Course) -> str:
     return format_when(nxt.starts_at, nxt.ends_at, ctx.tz, ctx.lang) if nxt else ctx.t("my_no_next")
 
 
+def seats_text(ctx: Context, left: int, capacity: int) -> str:
+    """"还剩 3 个名额（共 24 个）", or "已满，可候补"."""
+    return ctx.t("seats_some", n=left, capacity=capacity) if left > 0 else ctx.t("seats_none")
+
+
 def course_page(ctx: Context, course: Course) -> Reply:
     """Title, teacher, place, session times, seats left and what the resident can do."""
     sessions = [s for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now]
@@ -50,7 +55,7 @@ def course_page(ctx: Context, course: Course) -> Reply:
     text = ctx.t("course_detail", title=course.title, teacher=course.teacher or "—",
                  venue=venue or "—", address=address or "—",
                  sessions="\n".join(lines) or ctx.t("my_no_next"),
-                 seats_left=left, capacity=course.capacity, description=course.description)
+                 seats=seats_text(ctx, left, course.capacity), description=course.description)
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
     choices: list[Choice] = []
     if mine is not None:

@@ -6,8 +6,10 @@ from threading import Lock
 from sqlmodel import select
 
 from bot.dialogs.context import Context
+from bot.dialogs.courses.browse import show_courses
 from bot.dialogs.courses.callbacks import CategoryPage, CoursePage, Search
 from bot.dialogs.menus import main_menu_choices, menu_button
+from bot.dialogs.paging import MAX_CHOICES
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
 from bot.search import SearchEntry, SearchIndex
@@ -57,7 +59,12 @@ def ask_for_query(ctx: Context, data: Search) -> Reply:
 @router.state(EXPECT_QUERY)
 def search(ctx: Context, text: str) -> Reply:
     """Show the best matches for what the resident typed (any free text no step expects, too)."""
-    hits = search_index(ctx).search(text, limit=ctx.settings.dialogs.search_limit)
+    category = _category_named(ctx, text)
+    if category is not None:  # a category's name typed anywhere opens it
+        return show_courses(ctx, CategoryPage(category.id), category)
+    # One place is kept for 主菜单: eight choices at most on a screen.
+    limit = min(ctx.settings.dialogs.search_limit, MAX_CHOICES - 1)
+    hits = search_index(ctx).search(text, limit=limit)
     if not hits:
         return Reply(ctx.t("search_none", query=text[:20]), main_menu_choices(ctx))
     choices = [
@@ -66,3 +73,11 @@ def search(ctx: Context, text: str) -> Reply:
         for h in hits
     ]
     return Reply(ctx.t("search_results"), tuple(choices + [menu_button(ctx)]))
+
+
+def _category_named(ctx: Context, text: str) -> Category | None:
+    """The category whose name is exactly what was typed (spaces aside), or None."""
+    name = "".join(text.split())
+    if not name or len(name) > 20:
+        return None
+    return ctx.session.exec(select(Category).where(Category.name == name)).first()

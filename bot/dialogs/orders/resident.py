@@ -74,7 +74,7 @@ def _ask(ctx: Context, form: dict, intro: str = "") -> Reply:
     ctx.data["order_form"] = form
     text = f"{intro}\n\n{ctx.t('order_ask_' + step)}" if intro else ctx.t("order_ask_" + step)
     if step == "audience":
-        return expect_number(ctx, Reply(text))
+        return expect_number(ctx, Reply(text, (_quit_button(ctx),)))
     if step == "phone":
         return Reply(text, (Choice(ctx.t("btn_skip"), SkipPhone().pack()), _quit_button(ctx)))
     return Reply(text, (_quit_button(ctx),))
@@ -136,7 +136,7 @@ def _audience(ctx: Context, form: dict, service: ServiceItem, number: int | None
         again = ctx.t("order_audience_low", name=service.name, min=service.min_audience)
     if again:
         ctx.expect = FORM_EXPECT
-        return expect_number(ctx, Reply(again))
+        return expect_number(ctx, Reply(again, (_quit_button(ctx),)))
     return _advance(ctx, form, service, number)
 
 

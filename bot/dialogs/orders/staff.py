@@ -26,7 +26,7 @@ from store.teams import is_team_member, team_ids_of, teams_for
 STEP_EXPECT = "order_staff"
 
 router = Router("orders.staff")
-router.menu(80, "btn_order_desk", Desk)
+router.menu(80, "btn_order_desk", Desk, shown_to=lambda ctx: DeskGate.allows(ctx))
 router.keywords({"/orders", "派单"}, Desk)
 
 
@@ -77,9 +77,14 @@ class DeskGate:
 
     action: str = "orders.list"
 
+    @staticmethod
+    def allows(ctx: Context) -> bool:
+        """Organizers and members of a service team."""
+        return has_role(ctx.session, ctx.resident_id, ORGANIZER) or bool(team_ids_of(ctx.session, ctx.resident_id))
+
     def refusal(self, ctx: Context, record: object) -> Reply | None:
         """None for organizers and team members; otherwise the audited refusal."""
-        if has_role(ctx.session, ctx.resident_id, ORGANIZER) or team_ids_of(ctx.session, ctx.resident_id):
+        if self.allows(ctx):
             return None
         return refuse(ctx, ORGANIZER, self.action)
 

@@ -27,6 +27,7 @@ from bot.handlers.pacing import SharedPace
 from bot.handlers.telegram.limits import TelegramLimiter
 from bot.handlers.telegram.delivery import deliver_turn
 from bot.handlers.inbox import Inbox
+from bot.handlers.telegram.menu import START, show_menu_keyboard
 from bot.settings import Settings
 
 CHANNEL = "telegram"
@@ -35,6 +36,10 @@ MAX_CONCURRENT_UPDATES = 128
 # resident press three buttons in quick succession before the per-chat pace slows answers down.
 CHAT_BURST = 6
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# What a resident may send that the bot cannot read: answered with the current choices.
+UNREADABLE = (filters.VOICE | filters.AUDIO | filters.Sticker.ALL | filters.PHOTO | filters.VIDEO
+              | filters.VIDEO_NOTE | filters.Document.ALL | filters.LOCATION | filters.VENUE | filters.CONTACT
+              | filters.ANIMATION)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
@@ -126,6 +131,8 @@ class TelegramChannel:
             return
         if message.chat.type != ChatType.PRIVATE and not _addressed_to_bot(message, context.bot):
             return
+        if message.chat.type == ChatType.PRIVATE and message.text.split(maxsplit=1)[0] == START:
+            await show_menu_keyboard(context.bot, message.chat_id, self.dialogs.settings.general.language)
         in_group = message.chat.type != ChatType.PRIVATE
         extra = {"chat_title": message.chat.title or ""} if in_group else {}
         incoming = Incoming(CHANNEL, str(user.id), text=message.text, update_key=str(update.update_id),
@@ -134,6 +141,16 @@ class TelegramChannel:
             turn = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
         else:
             turn = await asyncio.to_thread(self.dialogs.take_turn, incoming)
+        await deliver_turn(self.dialogs, context.bot, message.chat_id, turn)
+
+    async def on_unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A voice message, sticker, photo, file or location in the private chat: the current choices again."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        incoming = Incoming(CHANNEL, str(user.id), update_key=str(update.update_id), display_name=user.full_name,
+                            chat_id=str(message.chat_id), unreadable=True)
+        turn = await asyncio.to_thread(self.dialogs.take_turn, incoming)
         await deliver_turn(self.dialogs, context.bot, message.chat_id, turn)
 
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,6 +232,8 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
     new_text = filters.UpdateType.MESSAGE & filters.TEXT
     app.add_handler(MessageHandler(new_text & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),
                                    stored(channel.on_message)))
+    unreadable = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT & UNREADABLE
+    app.add_handler(MessageHandler(unreadable, stored(channel.on_unreadable)))
     app.add_handler(CallbackQueryHandler(stored(channel.on_button)))
     app.add_handler(ChatMemberHandler(stored(channel.on_membership), ChatMemberHandler.MY_CHAT_MEMBER))
     if inbox is not None:  # every stored update ends in one handler, which marks it done

@@ -10,6 +10,7 @@ from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.inbox import Inbox
 from bot.handlers.telegram.adapter import ALLOWED_UPDATES, CHANNEL as TELEGRAM, build_application
 from bot.handlers.telegram.polling import InboxPolling
+from bot.handlers.telegram.menu import set_commands
 from bot.handlers.telegram.sender import TelegramSender
 from bot.handlers.telegram.webhook import TelegramWebhook, set_webhook
 from bot.settings import Settings
@@ -42,6 +43,7 @@ def build_telegram(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     async def start() -> None:
         await app.initialize()
         await app.start()
+        await set_commands(app.bot, settings.general.language)
         if polling is not None:
             await polling.start()
             log.info("telegram polling")

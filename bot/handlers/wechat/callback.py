@@ -34,7 +34,6 @@ from bot.handlers.wechat.window import mark_unfollowed, opened_by
 from bot.messages import Reply, Turn
 from bot.observability.metrics import count_inbox
 from bot.settings import Settings
-from bot.texts import t
 from store.dialog_state import claim_update
 from store.outbox_claims import mark_sent_many
 
@@ -200,12 +199,8 @@ class WechatChannel:
                 if job.unfollow:
                     await asyncio.to_thread(self._unfollow, job)
                     done = Turn([])
-                elif job.incoming is None:
-                    fresh = await asyncio.to_thread(self._claim, job.update_key)
-                    done = Turn([Reply(t("text_only", self.lang))] if fresh else [])
                 else:
                     done = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
-                if not job.unfollow:
                     # After the turn: a new follower's account exists only now.
                     await asyncio.to_thread(opened_by, self.dialogs.db, job.user, self.dialogs.clock.now())
         self.background.start(self.inbox.done(job.update_key, stored))

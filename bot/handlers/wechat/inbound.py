@@ -19,7 +19,7 @@ class Job:
     user: str
     account: str          # ToUserName: our 公众号, the sender of a passive reply
     update_key: str
-    incoming: Incoming | None = None  # None: nothing to run (a picture we cannot read, an unfollow)
+    incoming: Incoming | None = None  # None: nothing to run (an unfollow)
     unfollow: bool = False
 
 
@@ -42,8 +42,8 @@ def job_for(xml: str) -> Job | None:
         if not msg_id:
             raise ValueError("message without MsgId")
         key = f"msg:{msg_id}"
-        if kind != "text":
-            return Job(user, account, key)
+        if kind != "text":  # a picture, voice, video or location: answered with the current choices
+            return Job(user, account, key, Incoming(CHANNEL, user, update_key=key, unreadable=True))
         return Job(user, account, key, Incoming(CHANNEL, user, text=str(data.get("Content") or ""),
                                                 update_key=key))
     # parse_message turns "subscribe" with a "qrscene_…" key into subscribe_scan, the key stripped.

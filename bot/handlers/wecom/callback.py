@@ -33,7 +33,7 @@ from bot.handlers.keyed_locks import KeyedLocks
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.kf import KfInbox, KfLine
 from bot.handlers.wecom.sender import WecomSender
-from bot.messages import Incoming, Reply, Turn
+from bot.messages import Incoming
 from bot.observability.metrics import count_inbox
 from bot.settings import Settings
 from bot.texts import t
@@ -57,7 +57,7 @@ class Job:
     """What one callback asks of us, ready to run after the HTTP answer."""
 
     user: str
-    incoming: Incoming | None = None  # None: a message type we cannot read (image, voice …)
+    incoming: Incoming | None = None
     update_key: str = ""
     response_code: str | None = None  # set for a card click: the card to grey out
     kf_token: str = ""                # set for a 微信客服 event: pull with it
@@ -113,7 +113,8 @@ def job_for(xml: str) -> Job | None:
         key = f"msg:{_number(data, 'MsgId')}"
         if kind == "text":
             return Job(user, Incoming(CHANNEL, user, text=_text(data, "Content"), update_key=key), key)
-        return Job(user, None, key)
+        # A picture, voice, video, file or location: answered with the current choices.
+        return Job(user, Incoming(CHANNEL, user, update_key=key, unreadable=True), key)
     event = _text(data, "Event", 64).lower()
     created = _number(data, "CreateTime")
     if event == "template_card_event":
@@ -124,6 +125,10 @@ def job_for(xml: str) -> Job | None:
     if event in START_EVENTS:
         key = f"evt:{user}:{created}:{event}"
         return Job(user, Incoming(CHANNEL, user, text="/start", update_key=key), key)
+    if event == "click":  # the application's menu (linli wecom menu): its key is the words on it
+        word = _text(data, "EventKey", 64)
+        key = f"evt:{user}:{created}:click:{word}"
+        return Job(user, Incoming(CHANNEL, user, text=word, update_key=key), key) if word else None
     return None
 
 
@@ -239,11 +244,7 @@ class WecomChannel:
             await self.inbox.done(key, stored)
 
     async def _answer(self, job: Job) -> None:
-        if job.incoming is None:
-            fresh = await asyncio.to_thread(self._claim, job.update_key)
-            turn = Turn([Reply(t("text_only", self.lang))] if fresh else [])
-        else:
-            turn = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
+        turn = await asyncio.to_thread(self.dialogs.take_turn, job.incoming)
         if not turn.replies:
             return  # a retry of a callback already answered
         if job.response_code:
@@ -262,10 +263,6 @@ class WecomChannel:
                 return  # WeCom retried a callback already handled
             if link_external_contact(session, external, member, state, self.dialogs.clock.now()) is None:
                 log.info("external contact added without a 联系我 state of ours; not linked")
-
-    def _claim(self, update_key: str) -> bool:
-        with self.dialogs.db.session() as session:
-            return claim_update(session, CHANNEL, update_key)
 
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for the callbacks still being handled (and those they start), up to timeout."""

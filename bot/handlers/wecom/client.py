@@ -141,6 +141,10 @@ class WecomApi:
                 "button": {"replace_name": replace_name}}
         await self.call(self.client.post, "message/update_template_card", data=data)
 
+    async def create_menu(self, spec: dict[str, Any]) -> None:
+        """Replace the application's custom menu (wechatpy's menu API)."""
+        await self.call(self.client.menu.create, self.agent_id, spec)
+
     async def kf_sync(self, token: str, open_kfid: str, cursor: str) -> dict[str, Any]:
         """One page of a 微信客服 account's messages after cursor (token: the callback's)."""
         data = {"token": token, "open_kfid": open_kfid, "limit": 1000}

@@ -19,12 +19,10 @@ from bot.handlers.wechatpy_base import error_kind
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.render import reply_text, split_text
 from bot.handlers.wecom.sender import RETRY_CODES, UNREACHABLE_CODES
-from bot.messages import Incoming, Reply, Turn
+from bot.messages import Incoming, Reply
 from bot.settings import Settings
-from bot.texts import t
 from scheduler.senders import HOLD, RETRY, SendError
 from store.db import Database
-from store.dialog_state import claim_update
 from store.people import get_or_create_account
 from store.wechat_window import account_quota, account_wrote
 from store.wecom_kf import load_cursor, save_cursor
@@ -115,11 +113,10 @@ class KfInbox:
         key = f"kf:{msg['msgid']}"
         if msg.get("msgtype") == "text":
             text = str((msg.get("text") or {}).get("content") or "")
-            done = await asyncio.to_thread(
-                self.dialogs.take_turn, Incoming(KF, external_id, text=text, update_key=key))
-        else:
-            fresh = await asyncio.to_thread(self._claim, key)
-            done = Turn([Reply(t("text_only", self.line.lang))] if fresh else [])
+            incoming = Incoming(KF, external_id, text=text, update_key=key)
+        else:  # a picture, voice, file or location: answered with the current choices
+            incoming = Incoming(KF, external_id, update_key=key, unreadable=True)
+        done = await asyncio.to_thread(self.dialogs.take_turn, incoming)
         await asyncio.to_thread(self._wrote, external_id)
 
         async def send(reply: Reply) -> None:
@@ -139,10 +136,6 @@ class KfInbox:
     def _save(self, open_kfid: str, cursor: str) -> None:
         with self.db.session() as session:
             save_cursor(session, open_kfid, cursor, self.dialogs.clock.now())
-
-    def _claim(self, key: str) -> bool:
-        with self.db.session() as session:
-            return claim_update(session, KF, key)
 
     def _wrote(self, external_id: str) -> None:
         with self.db.session() as session:

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.handlers.console import ConsoleChat, render_reply
+from bot.messages import Incoming
 from store.bookings import mark_no_shows
 from store.models import AuditEntry, Booking, Room, RoomClosure, Venue
 from store.people import find_account
@@ -67,14 +68,16 @@ def bookings(dialogs) -> list[Booking]:
 def test_a_resident_books_by_numbers(dialogs, venues):
     chat = chat_for(dialogs, "a")
     listing = chat.say("场馆预约")
-    assert "1. 幸福社区党群服务中心\n   幸福路 12 号 · 今天 09:00–12:00" in listing
-    assert "2. 东湖全民健身中心\n   体育路 2 号 · 今天休息" in listing
+    assert "1. 幸福社区党群服务中心\n2. 东湖全民健身中心\n3. 我的预约\n4. 主菜单" in listing  # once, as choices
     rooms = chat.say("1")
+    assert "幸福路 12 号" in rooms and "今天 09:00–12:00" in rooms
     assert "1. 会议室（最多 8 人）" in rooms and "2. 小舞台（最多 50 人）" in rooms
     days = chat.say("1")
     for line in ("1. 12月1日（周二）（今天）", "2. 12月2日（周三）", "3. 12月3日（周四） 休息（设备检修）",
-                 "6. 12月6日（周日） 休息"):
+                 "6. 下一页", "7. 返回", "8. 主菜单"):
         assert line in days
+    assert "1. 12月6日（周日） 休息" in chat.say("下一页")
+    chat.say("上一页")
     assert "不开放（设备检修）" in chat.say("3")
     slots = chat.say("2")
     assert "1. 09:00–10:00" in slots and "3. 11:00–12:00" in slots
@@ -206,3 +209,25 @@ def test_two_no_shows_pause_booking_and_the_resident_is_told(dialogs, venues, cl
     again = chat.say("场馆预约")
     assert "暂停到 1月3日 11:00" in again
     assert [b.status for b in bookings(dialogs)] == ["no_show", "no_show"]
+
+
+def test_the_head_count_question_has_a_way_back(dialogs, venues):
+    chat = chat_for(dialogs, "a")
+    for text in ("场馆预约", "1", "1", "2", "1"):
+        chat.say(text)
+    ask = chat.say("合唱排练")
+    assert "一共几位" in ask and ask.endswith("1. 返回\n2. 主菜单")
+    assert "人数：1 人" in chat.say("1")             # on this step a number is the head-count
+    for text in ("场馆预约", "1", "1", "2", "1", "合唱排练"):
+        chat.say(text)
+    assert "1. 09:00–10:00" in chat.say("返回")      # the words go back to the free times
+    assert bookings(dialogs) == []
+
+
+def test_a_picture_on_the_head_count_step_keeps_numbers_meaning_people(dialogs, venues):
+    chat = chat_for(dialogs, "a")
+    for text in ("场馆预约", "1", "1", "2", "1", "合唱排练"):
+        chat.say(text)
+    [again] = dialogs.handle(Incoming("console", "a", unreadable=True))
+    assert [c.label for c in again.choices] == ["返回", "主菜单"]
+    assert "人数：2 人" in chat.say("2")

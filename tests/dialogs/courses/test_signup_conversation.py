@@ -36,13 +36,13 @@ def test_first_message_gets_greeting_and_menu(chat):
 def test_browse_open_course_and_sign_up_by_numbers(chat):
     chat.say("/start")
     assert "1. 文化" in chat.say("1")             # 服务菜单
-    assert "1. 书法（1）" in chat.say("1")        # 文化
+    assert "1. 书法 · 1门课" in chat.say("1")     # 文化
     assert "1. 零基础毛笔书法" in chat.say("1")    # 书法
     page = chat.say("1")                          # the course
     assert "讲师：林秀兰老师" in page
     assert "和平街道文化站（和平街道幸福路 88 号）" in page
     assert "12月2日（周三）09:00–10:30" in page      # 01:00 UTC is 09:00 in Shanghai
-    assert "剩余名额：2/2" in page
+    assert "还剩 2 个名额（共 2 个）" in page
     assert "1. 报名" in page
     confirm = chat.say("1")
     assert "确认报名【零基础毛笔书法】" in confirm and "共 4 次课" in confirm
@@ -62,7 +62,7 @@ def test_full_course_puts_the_next_resident_on_the_waiting_list(dialogs, catalog
     for user in ("a", "b", "c"):
         chat = ConsoleChat(dialogs, user)
         chat.say("/start")
-        answer = "\n".join(chat.say(x) for x in ("书法", "2", "1", "1"))
+        answer = "\n".join(chat.say(x) for x in ("书法", "1", "1", "1"))
     assert "名额已满" in answer and "候补" in answer and "第 1 位" in answer
 
 
@@ -71,12 +71,18 @@ def test_my_signups_lists_and_cancels_and_promotes(dialogs, catalogue):
     for chat in (first, second, third):
         chat.dialogs.handle(Incoming("console", chat.user_id, payload="suy:WH-SF-01"))
     mine = first.say("我的报名")
-    assert "【零基础毛笔书法】已报名" in mine and "1. 取消报名：零基础毛笔书法" in mine
+    assert "1. 零基础毛笔书法\n2. 主菜单" in mine       # the course by name, nothing else on 1
     waiting = third.say("我的报名")
-    assert "候补第 1 位" in waiting
-    assert "确定取消" in first.say("1")
+    assert "1. 零基础毛笔书法 · 候补第1位" in waiting
+    course = first.say("1")
+    for line in ("您已报名", "下次上课：12月2日（周三）09:00–10:30", "和平街道文化站（和平街道幸福路 88 号）",
+                 "讲师：林秀兰老师", "1. 请假（12月2日）", "2. 取消报名", "3. 返回我的报名", "4. 主菜单"):
+        assert line in course
+    assert "确定取消" in first.say("2")
     assert "已取消【零基础毛笔书法】的报名" in first.say("1")
-    assert "已报名" in third.say("我的报名")
+    promoted = third.say("我的报名")
+    assert "1. 零基础毛笔书法\n" in promoted and "候补" not in promoted
+    assert "您已报名" in third.say("1")
     assert "您还没有报名" in first.say("我的报名")
 
 
@@ -124,9 +130,11 @@ def test_paging_shows_at_most_eight_choices_and_next_page(dialogs, sqlite_db):
     chat.say("1")
     chat.say("1")
     page1 = chat.say("1")
-    assert "8. 书法班07" in page1 and "9. 下一页" in page1 and "书法班08" not in page1
-    page2 = chat.say("9")
-    assert "1. 书法班08" in page2 and "上一页" in page2 and "第 2/2 页" in page2
+    assert "5. 书法班04\n6. 下一页\n7. 返回\n8. 主菜单" in page1 and "书法班05" not in page1
+    page2 = chat.say("6")
+    assert "1. 书法班05" in page2 and "5. 下一页\n6. 上一页\n7. 返回\n8. 主菜单" in page2 and "第 2/3 页" in page2
+    page3 = chat.say("下一页")
+    assert "1. 书法班09\n2. 书法班10\n3. 上一页" in page3 and "第 3/3 页" in page3
 
 
 def test_forged_payload_gets_a_clear_answer(dialogs, catalogue):

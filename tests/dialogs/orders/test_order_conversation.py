@@ -302,3 +302,15 @@ def test_hours_typed_past_the_choices_count_and_the_month_report_moves(chats, pe
     assert "积分 8 分" in leader.say("7.5 小时")      # 7.5 hours at 1 point an hour, rounded half up
     assert volunteer_hours() == 7.5
     assert "累计服务：7.5 小时" in leader.say("我的积分")
+
+
+def test_the_head_count_question_has_a_way_out(chats, people):
+    resident = chats["resident"]
+    for text in ["/start", "点单", "2", "幸福社区", "文化广场"]:
+        resident.say(text)
+    audience = resident.say("12月20日或21日下午")
+    assert "4/6 预计多少人参加" in audience and audience.endswith("1. 不点了")
+    assert "至少要 30 人参加" in resident.say("1")   # on this step a number is the head-count
+    assert "这次先不点了" in resident.say("不点了")
+    with people.session() as s:
+        assert s.exec(select(ServiceOrder)).all() == []
