@@ -2,7 +2,8 @@
 
 ROUTERS is the app: the engine routes every turn through these, and building them together
 refuses two features that claim the same verb, state, keyword or fallback."""
-from bot.dialogs import account, bookings, courses, feedback, home, notices, orders, reports, volunteers, votes
+from bot.dialogs import (account, bookings, courses, feedback, home, notices, orders, reports, volunteers, votes,
+                         whatson)
 
 ROUTERS = [
     home.router,
@@ -15,4 +16,5 @@ ROUTERS = [
     feedback.router,
     account.router,
     reports.router,
+    whatson.router,
 ]

@@ -17,6 +17,7 @@ from store.models.volunteers import PointEntry, Redemption, Reward, Volunteer
 from store.models.feedback import Feedback
 from store.models.votes import Ballot, Vote, VoteOption
 from store.models.notices import CommunityGroup, GroupBindCode, Notice, NoticeSubscription
+from store.models.watch import Watch
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -28,5 +29,5 @@ __all__ = [
     "WebInboxMessage", "WebSession",
     "Volunteer", "PointEntry", "Reward", "Redemption", "Feedback",
     "Vote", "VoteOption", "Ballot",
-    "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription",
+    "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription", "Watch",
 ]

@@ -15,6 +15,7 @@ class Resident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(default="", max_length=100)
     reminders_on: bool = True
+    community: str = Field(default="", max_length=60)  # 我的社区, as venues name it; "" when not chosen
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

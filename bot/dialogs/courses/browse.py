@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import Browse, CategoryPage, CoursePage, SectionPage
+from bot.dialogs.links import WatchCategory
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.router import Load, Router
@@ -49,10 +50,12 @@ def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     courses = courses_in(ctx.session, category.id)
     back = Choice(ctx.t("btn_back"), SectionPage(category.section).pack())
     if not courses:
-        return Reply(ctx.t("no_courses", category=category.name), (back, menu_button(ctx)))
+        return Reply(ctx.t("no_courses", category=category.name),
+                     (Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack()), back, menu_button(ctx)))
     items = [Choice(c.title, CoursePage(c.code).pack()) for c in courses]
     pages = page_count(len(items), ctx.settings.dialogs.page_size)
     page = clamp_page(data.page, pages)
     choices, note = render_choices(ctx, items, page, lambda p: CategoryPage(category.id, p).pack(), back)
     text = ctx.t("courses_title", category=category.name, count=len(courses)) + note
-    return Reply(text, tuple(choices + [menu_button(ctx)]))
+    watch = Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack())
+    return Reply(text, tuple(choices + [watch, menu_button(ctx)]))

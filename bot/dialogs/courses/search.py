@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import CategoryPage, CoursePage, Search
+from bot.dialogs.links import whats_on_for_text
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
@@ -56,7 +57,11 @@ def ask_for_query(ctx: Context, data: Search) -> Reply:
 @router.fallback
 @router.state(EXPECT_QUERY)
 def search(ctx: Context, text: str) -> Reply:
-    """Show the best matches for what the resident typed (any free text no step expects, too)."""
+    """Show the best matches for what the resident typed (any free text no step expects, too);
+    a time word or a community's name ("周六的太极", "幸福社区") shows what is on then and there."""
+    whats_on = whats_on_for_text(ctx.session, text)
+    if whats_on is not None:
+        return ctx.services.routes.dispatch(ctx, whats_on) or []
     hits = search_index(ctx).search(text, limit=ctx.settings.dialogs.search_limit)
     if not hits:
         return Reply(ctx.t("search_none", query=text[:20]), main_menu_choices(ctx))
