@@ -22,5 +22,7 @@ class Watch(SQLModel, table=True):
     kind: str = Field(max_length=20)
     target_id: int = Field(index=True)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
-    # When a free-seat watch was answered; a new watch of the same course starts a fresh one.
+    # When a free-seat watch was answered; starting it again opens the next round, and a push is
+    # owed once per round.
     fired_at: NaiveDatetime | None = None
+    round: int = 0

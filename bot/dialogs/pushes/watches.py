@@ -30,12 +30,10 @@ def seat_freed(session: Session, course: Course, now: datetime) -> int:
     if not course.active or seats_left(session, course) == 0:
         return 0
     told = 0
-    for watch_id in claim_seat_watches(session, course.id, now):
-        watch = session.get(Watch, watch_id)
-        # Keyed by the claim: a watch re-armed after a late alert can be told again.
-        told += enqueue(session, idem_key=f"watch:seat:{watch_id}:{now:%Y%m%d%H%M%S%f}", kind=SEAT,
-                        payload={"render": SEAT, "watch_id": watch_id, "course_id": course.id},
-                        due_at=now, resident_id=watch.resident_id)
+    for watch_id, resident_id, round_no in claim_seat_watches(session, course.id, now):
+        told += enqueue(session, idem_key=f"watch:seat:{watch_id}:{round_no}", kind=SEAT,
+                        payload={"render": SEAT, "watch_id": watch_id, "course_id": course.id, "round": round_no},
+                        due_at=now, resident_id=resident_id)
     return told
 
 
@@ -71,11 +69,12 @@ def render_watch_push(session: Session, settings: Settings, message: OutboxMessa
     watch_id, course_id = payload.get("watch_id"), payload.get("course_id")
     watch = session.get(Watch, watch_id) if isinstance(watch_id, int) else None
     course = session.get(Course, course_id) if isinstance(course_id, int) else None
-    if watch is None or course is None or not course.active or next_session(session, course.id, now) is None:
+    if (watch is None or watch.resident_id != message.resident_id or course is None or not course.active
+            or next_session(session, course.id, now) is None):
         return None
     menu = Choice(t("btn_menu", lang), "menu")
     view = Choice(t("btn_view_course", lang), course_link(course.code))
-    if payload.get("render") == NEW and watch.kind == NEW_COURSE:
+    if payload.get("render") == NEW and watch.kind == NEW_COURSE and watch.target_id == course.category_id:
         category = session.get(Category, course.category_id)
         venue = venue_of(session, course)
         text = t("watch_new_course", lang, category=category.name if category else "—", title=course.title,
@@ -83,11 +82,13 @@ def render_watch_push(session: Session, settings: Settings, message: OutboxMessa
         stop = Choice(t("btn_watch_stop", lang), WatchCategory(watch.target_id, 1).pack())
         return Reply(text, (view, stop, menu))
     if payload.get("render") == SEAT and watch.kind == FREE_SEAT:
+        if watch.round != payload.get("round"):
+            return None  # stopped (or started again) since
         if live_enrolment(session, course.id, watch.resident_id) is not None:
             return None
         left = seats_left(session, course)
         if left == 0:
-            rearm_seat_watch(session, watch.id)
+            rearm_seat_watch(session, watch.id, now)
             return None
         text = t("watch_seat_free", lang, title=course.title, left=left,
                  first=_first(session, settings, course, now))

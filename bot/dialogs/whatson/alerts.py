@@ -28,7 +28,7 @@ def watch_category(ctx: Context, data: WatchCategory, category: Category) -> Rep
     """Start (or with stop, end) news of new courses in a category."""
     back = Choice(ctx.t("btn_back"), category_link(category.id))
     if data.stop:
-        stop_watch(ctx.session, ctx.resident_id, NEW_COURSE, category.id)
+        stop_watch(ctx.session, ctx.resident_id, NEW_COURSE, category.id, ctx.now)
         return Reply(ctx.t("watch_category_off", category=category.name), (back, menu_button(ctx)))
     start_watch(ctx.session, ctx.resident_id, NEW_COURSE, category.id, ctx.now)
     return Reply(ctx.t("watch_category_on", category=category.name),
@@ -40,7 +40,7 @@ def watch_course(ctx: Context, data: WatchCourse, course: Course) -> Reply:
     """Start (or with stop, end) news of a free seat in a full course."""
     back = Choice(ctx.t("btn_back"), course_link(course.code))
     if data.stop:
-        stop_watch(ctx.session, ctx.resident_id, FREE_SEAT, course.id)
+        stop_watch(ctx.session, ctx.resident_id, FREE_SEAT, course.id, ctx.now)
         return Reply(ctx.t("watch_course_off", title=course.title), (back, menu_button(ctx)))
     if seats_left(ctx.session, course) > 0:
         return Reply(ctx.t("watch_course_open", title=course.title),

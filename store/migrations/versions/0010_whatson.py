@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("fired_at", sa.DateTime(), nullable=True),
+        sa.Column("round", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["resident_id"], ["resident.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("resident_id", "kind", "target_id"),
