@@ -262,3 +262,17 @@ def test_an_alert_stopped_after_the_seat_freed_at_night_is_not_sent(dialogs, ful
     assert "不再提醒" in answer
     clock.set(START + timedelta(days=1))
     assert deliver_due(dialogs, "wang") == [("watch_seat", None)]
+
+
+def test_seats_added_by_an_import_are_announced(dialogs, publish):
+    small = BRUSH[:-1] + ["1"]
+    publish(small, TAICHI)
+    assert "报名成功" in sign_up(dialogs, "li")
+    console_person(dialogs, "wang")
+    answer = render_reply(dialogs.handle(Incoming("console", "wang", payload="wcrs:WH-SF-01"))[0])
+    assert "空出名额时" in answer
+    publish(small, TAICHI)
+    assert deliver_due(dialogs, "wang") == []
+    publish(BRUSH[:-1] + ["3"], TAICHI)
+    [(kind, push)] = deliver_due(dialogs, "wang")
+    assert kind == "watch_seat" and "还剩 2 个" in push.text

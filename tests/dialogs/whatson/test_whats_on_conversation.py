@@ -167,3 +167,16 @@ def test_an_old_or_forged_whats_on_button_is_answered(wang, dialogs):
     for payload in ("wo:yesterday", "wo:d9:1", "wo:week:abc", "comm:1:99"):
         replies = dialogs.handle(Incoming("console", "wang", payload=payload))
         assert replies and "Traceback" not in render_reply(replies[0])
+
+
+def test_on_the_demo_catalogue_free_courses_and_a_community_are_found(dialogs):
+    from store.demo import load_demo
+    load_demo(dialogs.db, now=START)
+    wang = console_person(dialogs, "wang")
+    free = numbered(wang.say("免费"))
+    assert "杨式太极拳（24式）" in free and "防范电信诈骗：手机安全课" in free
+    assert "标签：免费、太极拳、24式、入门" in wang.say(number_of("杨式太极拳", wang.say("免费")))
+    week = wang.say("本周活动")
+    assert "本周（12月1日–12月6日）的活动" in week and len(numbered(week)) <= 8
+    here = wang.say("幸福社区")
+    assert "幸福社区的活动" in here and len(numbered(here)) <= 8
