@@ -70,9 +70,10 @@ async def test_saturday_tai_chi_is_found_opened_and_watched_with_buttons(api, bo
     assert "不再提醒" in await wang.press("不用提醒了")
 
 
-async def test_the_menu_entry_opens_the_day_picker(api, bot_app):
+async def test_the_entry_under_more_services_opens_the_day_picker(api, bot_app):
     wang = Resident(api, WANG)
     await wang.say("/start")
+    await wang.press("更多服务")
     assert "近期活动" in [label.split(". ", 1)[1] for label in labels(wang.last)]
     await wang.press("近期活动")
     assert [label.split(". ", 1)[1] for label in labels(wang.last)][:4] == ["今天", "明天", "本周", "周末"]

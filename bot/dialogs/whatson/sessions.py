@@ -2,13 +2,13 @@
 typed time words reach here through search ("明天上午", "周六的太极")."""
 from __future__ import annotations
 
+from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.links import MINE, MyCommunity, WhatsOn, course_link
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
 from bot.dialogs.router import Router
-from bot.dialogs.callback import Callback
 from bot.dialogs.whatson.subjects import courses_about
 from bot.dialogs.whatson.window import dates_label, in_part, span_label, utc_range
 from bot.messages import Choice, Reply
@@ -26,7 +26,8 @@ class WhatsOnMenu(Callback, prefix="wom"):
     pass
 
 
-router.menu(45, "btn_whatson", WhatsOnMenu, where="main")
+# Under 更多服务: the main menu keeps to six entries, the most one WeCom button card holds.
+router.menu(1, "btn_whatson", WhatsOnMenu)
 router.keywords({"近期活动", "活动", "有什么活动", "/whatson"}, WhatsOnMenu)
 
 
