@@ -37,6 +37,8 @@ class ImportReport:
     # Courses whose sessions ahead changed or whose reminders were switched: the caller re-plans.
     replan_course_ids: list[int] = field(default_factory=list)
     session_changes: list[SessionChange] = field(default_factory=list)
+    # Courses new to the catalogue: the caller tells those waiting for news of their category.
+    created_course_ids: list[int] = field(default_factory=list)
     promoted: int = 0  # filled in by the caller
 
     def summary(self) -> dict[str, int]:
@@ -124,6 +126,8 @@ def import_catalog(db: Database, path: Path, tz: str = "Asia/Shanghai", now: dat
                 setattr(course, name, value)
             session.add(course)
             session.flush()
+            if created:
+                report.created_course_ids.append(course.id)
             counts = SyncCounts()
             wanted = {starts_at: ends_at for starts_at, (ends_at, _row) in plan.sessions.items()}
             changes = sync_sessions(session, course, wanted, now, counts)

@@ -22,6 +22,7 @@ from store.models.customer_groups import (ContactWay, CustomerGroup, CustomerGro
                                          ExternalContact)
 from store.models.attendance import Attendance, SessionRoll
 from store.models.pacing import SendPace
+from store.models.watch import Watch
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -37,4 +38,5 @@ __all__ = [
     "CustomerGroup", "CustomerGroupTask", "CustomerGroupSend", "ContactWay", "ExternalContact",
     "Attendance", "SessionRoll",
     "SendPace",
+    "Watch",
 ]

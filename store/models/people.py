@@ -17,6 +17,7 @@ class Resident(SQLModel, table=True):
     reminders_on: bool = True
     # Set when the person deleted their account: name and accounts are gone, their past rows stay.
     erased_at: NaiveDatetime | None = None
+    community: str = Field(default="", max_length=60)  # 我的社区, as venues name it; "" when not chosen
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

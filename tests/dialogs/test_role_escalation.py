@@ -85,6 +85,7 @@ RESIDENT_BUTTONS = {
     "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "mydt", "mydx", "myda", "mydd", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
 }
+RESIDENT_BUTTONS |= {"comm", "wcat", "wcrs", "wo", "wom"}  # 近期活动, 我的社区, 有新课/有名额时提醒我
 ROUTES = Routes(ROUTERS)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import Browse, CategoryPage, CoursePage, SectionPage
+from bot.dialogs.links import WatchCategory
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import render_choices
 from bot.dialogs.router import Load, Router
@@ -49,9 +50,11 @@ def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     courses = courses_in(ctx.session, category.id)
     back = Choice(ctx.t("btn_back"), SectionPage(category.section).pack())
     if not courses:
-        return Reply(ctx.t("no_courses", category=category.name), (back, menu_button(ctx)))
+        return Reply(ctx.t("no_courses", category=category.name),
+                     (Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack()), back, menu_button(ctx)))
     items = [Choice(c.title, CoursePage(c.code).pack()) for c in courses]
+    watch = Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack())
     choices, note = render_choices(ctx, items, data.page or 1, lambda p: CategoryPage(category.id, p).pack(), back,
-                                   tail=(menu_button(ctx),))
+                                   tail=(watch, menu_button(ctx)))
     text = ctx.t("courses_title", category=category.name, count=len(courses)) + note
     return Reply(text, tuple(choices))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import AskCancel, AskSignUp, Browse, CategoryPage, CoursePage, MySignups, SignUp
 from bot.dialogs.formatting import format_when
+from bot.dialogs.links import WatchCourse
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes.seats import seat_confirmed
 from bot.dialogs.router import Load, Router
@@ -56,6 +57,8 @@ def course_page(ctx: Context, course: Course) -> Reply:
                  venue=venue or "—", address=address or "—",
                  sessions="\n".join(lines) or ctx.t("my_no_next"),
                  seats=seats_text(ctx, left, course.capacity), description=course.description)
+    if course.tags.strip():
+        text = f"{text.rstrip()}\n{ctx.t('course_tags', tags='、'.join(course.tags.split()))}"
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
     choices: list[Choice] = []
     if mine is not None:
@@ -67,6 +70,8 @@ def course_page(ctx: Context, course: Course) -> Reply:
         if left == 0:
             text = f"{text.rstrip()}\n\n{ctx.t('course_full_note')}"
         choices.append(Choice(ctx.t("btn_sign_up" if left else "btn_wait"), AskSignUp(course.code).pack()))
+        if left == 0:
+            choices.append(Choice(ctx.t("btn_watch_course"), WatchCourse(course.code).pack()))
     choices.append(Choice(ctx.t("btn_back"), CategoryPage(course.category_id).pack()))
     choices.append(menu_button(ctx))
     return Reply(text.rstrip(), tuple(choices))

@@ -8,6 +8,7 @@ from sqlmodel import select
 from bot.dialogs.context import Context
 from bot.dialogs.courses.browse import show_courses
 from bot.dialogs.courses.callbacks import CategoryPage, CoursePage, Search
+from bot.dialogs.links import whats_on_for_text
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.paging import MAX_CHOICES
 from bot.dialogs.router import Router
@@ -58,10 +59,14 @@ def ask_for_query(ctx: Context, data: Search) -> Reply:
 @router.fallback
 @router.state(EXPECT_QUERY)
 def search(ctx: Context, text: str) -> Reply:
-    """Show the best matches for what the resident typed (any free text no step expects, too)."""
+    """Show the best matches for what the resident typed (any free text no step expects, too);
+    a time word or a community's name ("周六的太极", "幸福社区") shows what is on then and there."""
     category = _category_named(ctx, text)
     if category is not None:  # a category's name typed anywhere opens it
         return show_courses(ctx, CategoryPage(category.id), category)
+    whats_on = whats_on_for_text(ctx.session, text)
+    if whats_on is not None:
+        return ctx.services.routes.dispatch(ctx, whats_on) or []
     # One place is kept for 主菜单: eight choices at most on a screen.
     limit = min(ctx.settings.dialogs.search_limit, MAX_CHOICES - 1)
     hits = search_index(ctx).search(text, limit=limit)

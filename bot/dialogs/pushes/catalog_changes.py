@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.dialogs.formatting import format_when
 from bot.dialogs.pushes.seats import queue_reply, tell_promoted
 from bot.dialogs.pushes.plan import poll_key, reschedule_course, session_reminder_prefix
+from bot.dialogs.pushes.watches import catalogue_published
 from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
@@ -38,6 +39,7 @@ def apply_catalog_changes(session: Session, settings: Settings, report: ImportRe
         while (enrolment := promote_waiting(session, course, now)) is not None:
             tell_promoted(session, settings, course, enrolment, now)
             report.promoted += 1
+    catalogue_published(session, report, now)
 
 
 def _tell_enrolled(session: Session, settings: Settings, change: SessionChange, now: datetime) -> None:

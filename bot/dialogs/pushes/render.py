@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.dialogs.pushes.bookings import render_booking_push
+from bot.dialogs.pushes.watches import RENDERS as WATCH_RENDERS, render_watch_push
 from bot.dialogs.formatting import format_when
 from bot.messages import Choice, Reply
 from bot.settings import Settings
@@ -43,6 +44,8 @@ def render_push(session: Session, settings: Settings, message: OutboxMessage,
         return None
     if payload.get("render") in ("booking_reminder", "booking_pause"):
         return render_booking_push(session, settings, message, account, now, payload)
+    if payload.get("render") in WATCH_RENDERS:
+        return render_watch_push(session, settings, message, now, payload)
     renderer = RENDERERS.get(payload.get("render"))
     session_id = payload.get("session_id")
     if renderer is None or not isinstance(session_id, int):

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.pushes.plan import course_push_prefixes, schedule_course_reminders, session_reminder_prefix
+from bot.dialogs.pushes.watches import seat_freed
 from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
@@ -32,9 +33,11 @@ def seat_confirmed(ctx: Context, course: Course, resident_id: int) -> None:
 
 
 def place_cancelled(ctx: Context, course: Course, resident_id: int) -> None:
-    """A resident gave up a place: drop their pending reminders and polls for that course."""
+    """A resident gave up a place: drop their pending reminders and polls for that course, and
+    tell those waiting for a seat when one is free now (nobody was waiting in line for it)."""
     for prefix in course_push_prefixes(course.id, resident_id):
         drop_pending(ctx.session, prefix)
+    seat_freed(ctx.session, course, ctx.now)
 
 
 def leave_taken(ctx: Context, course_id: int, resident_id: int, session_id: int) -> None:

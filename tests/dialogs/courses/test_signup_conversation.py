@@ -130,11 +130,12 @@ def test_paging_shows_at_most_eight_choices_and_next_page(dialogs, sqlite_db):
     chat.say("1")
     chat.say("1")
     page1 = chat.say("1")
-    assert "5. 书法班04\n6. 下一页\n7. 返回\n8. 主菜单" in page1 and "书法班05" not in page1
-    page2 = chat.say("6")
-    assert "1. 书法班05" in page2 and "5. 下一页\n6. 上一页\n7. 返回\n8. 主菜单" in page2 and "第 2/3 页" in page2
+    assert "4. 书法班03\n5. 下一页\n6. 返回\n7. 有新课时提醒我\n8. 主菜单" in page1 and "书法班04" not in page1
+    page2 = chat.say("5")
+    assert "1. 书法班04" in page2 and "4. 下一页\n5. 上一页\n6. 返回\n7. 有新课时提醒我\n8. 主菜单" in page2
+    assert "第 2/3 页" in page2
     page3 = chat.say("下一页")
-    assert "1. 书法班09\n2. 书法班10\n3. 上一页" in page3 and "第 3/3 页" in page3
+    assert "1. 书法班07" in page3 and "4. 书法班10\n5. 上一页" in page3 and "第 3/3 页" in page3
 
 
 def test_forged_payload_gets_a_clear_answer(dialogs, catalogue):

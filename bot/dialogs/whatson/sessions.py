@@ -1,0 +1,90 @@
+"""近期活动: the sessions of a day, the weekend or the week, in time order, a page at a time;
+typed time words reach here through search ("明天上午", "周六的太极")."""
+from __future__ import annotations
+
+from bot.dialogs.callback import Callback
+from bot.dialogs.context import Context
+from bot.dialogs.formatting import to_local
+from bot.dialogs.links import MINE, MyCommunity, WhatsOn, course_link
+from bot.dialogs.menus import menu_button
+from bot.dialogs.paging import clamp_page, page_count, render_choices
+from bot.dialogs.router import Router
+from bot.dialogs.whatson.subjects import courses_about
+from bot.dialogs.whatson.window import dates_label, in_part, span_label, utc_range
+from bot.messages import Choice, Reply
+from bot.search.when import SOON, TODAY, TOMORROW, WEEK, WEEKEND, from_code
+from store.whatson import SessionOn, community_of, sessions_between
+
+# Sessions on one screen: with 下一页, 上一页 and 返回 that makes eight choices at most.
+PER_PAGE = 5
+MAX_CHOICES = 8
+
+router = Router("whatson.sessions")
+
+
+class WhatsOnMenu(Callback, prefix="wom"):
+    pass
+
+
+# Under 更多服务: the main menu keeps to six entries, the most one WeCom button card holds.
+router.menu(1, "btn_whatson", WhatsOnMenu)
+router.keywords({"近期活动", "活动", "有什么活动", "/whatson"}, WhatsOnMenu)
+
+
+@router.payload(WhatsOnMenu)
+def show_picker(ctx: Context, data: WhatsOnMenu | None = None) -> Reply:
+    """今天 / 明天 / 本周 / 周末 / 我的社区."""
+    mine = community_of(ctx.session, ctx.resident_id)
+    choices = [Choice(ctx.t("btn_wo_today"), WhatsOn(TODAY).pack()),
+               Choice(ctx.t("btn_wo_tomorrow"), WhatsOn(TOMORROW).pack()),
+               Choice(ctx.t("btn_wo_week"), WhatsOn(WEEK).pack()),
+               Choice(ctx.t("btn_wo_weekend"), WhatsOn(WEEKEND).pack()),
+               Choice(ctx.t("btn_wo_mine", community=mine), WhatsOn(SOON, 1, MINE).pack()) if mine
+               else Choice(ctx.t("btn_wo_pick_community"), MyCommunity().pack()),
+               menu_button(ctx)]
+    return Reply(ctx.t("wo_title"), tuple(choices))
+
+
+def _item(ctx: Context, found: SessionOn) -> Choice:
+    local = to_local(found.session.starts_at, ctx.tz)
+    label = ctx.t("wo_item", month=local.month, day=local.day, weekday=ctx.t("weekday")[local.weekday()],
+                  time=local.strftime("%H:%M"), title=found.course.title)
+    return Choice(label[:60], course_link(found.course.code))
+
+
+@router.payload(WhatsOn)
+def show_sessions(ctx: Context, data: WhatsOn) -> Reply:
+    """The sessions of a window, in time order, a page at a time; each opens its course."""
+    when = from_code(data.when)
+    if when is None:
+        return show_picker(ctx)
+    place = data.place or ""
+    if place == MINE:
+        place = community_of(ctx.session, ctx.resident_id)
+        if not place:
+            return Reply(ctx.t("wo_no_community"), (Choice(ctx.t("btn_wo_pick_community"), MyCommunity().pack()),
+                                                   Choice(ctx.t("btn_back"), WhatsOnMenu().pack()),
+                                                   menu_button(ctx)))
+    subject = data.q or ""
+    start, end = utc_range(ctx, when)
+    course_ids = courses_about(ctx, subject) if subject else None
+    found = [s for s in sessions_between(ctx.session, start, end, course_ids=course_ids, community=place)
+             if in_part(ctx, when, s.session.starts_at)]
+    words = dict(span=span_label(ctx, when), dates=dates_label(ctx, when),
+                 place=ctx.t("wo_place", community=place) if place else "",
+                 subject=ctx.t("wo_subject", subject=subject) if subject else "")
+    back = Choice(ctx.t("btn_back"), WhatsOnMenu().pack())
+    if not found:
+        choices = [back, menu_button(ctx)]
+        if subject or place:
+            choices.insert(0, Choice(ctx.t("btn_wo_all", span=words["span"]), WhatsOn(when.code).pack()))
+        return Reply(ctx.t("wo_empty", **words), tuple(choices))
+    items = [_item(ctx, s) for s in found]
+    page = clamp_page(data.page, page_count(len(items), PER_PAGE))
+    place_arg = data.place or ("" if data.q else None)  # only trailing fields may be left out
+    choices, note = render_choices(ctx, items, page, lambda p: WhatsOn(when.code, p, place_arg, data.q).pack(),
+                                   back, size=PER_PAGE)
+    if len(choices) < MAX_CHOICES:
+        choices.append(menu_button(ctx))
+    return Reply(ctx.t("wo_list", count=len(found), **words) + note, tuple(choices))
+

@@ -1,0 +1,58 @@
+"""What's on: the sessions of active courses in a time window, and the communities venues are in."""
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from store.models import ClassSession, Course, Resident, Venue
+
+
+@dataclass(frozen=True)
+class SessionOn:
+    """One session with its course and venue (the venue may be unknown)."""
+
+    session: ClassSession
+    course: Course
+    venue: Venue | None
+
+
+def sessions_between(session: Session, start: datetime, end: datetime, *,
+                     course_ids: Collection[int] | None = None, community: str = "") -> list[SessionOn]:
+    """Sessions of active courses that end after start and begin before end (naive UTC), in time
+    order; only those courses, or only venues in that community, when given."""
+    query = (select(ClassSession, Course, Venue)
+             .join(Course, Course.id == ClassSession.course_id)
+             .join(Venue, Venue.id == Course.venue_id, isouter=True)
+             .where(Course.active == True, ClassSession.ends_at > start,  # noqa: E712
+                    ClassSession.starts_at < end)
+             .order_by(ClassSession.starts_at, Course.code))
+    if course_ids is not None:
+        if not course_ids:
+            return []
+        query = query.where(Course.id.in_(list(course_ids)))
+    if community:
+        query = query.where(Venue.community == community)
+    return [SessionOn(cls, course, venue) for cls, course, venue in session.exec(query)]
+
+
+def communities(session: Session) -> list[str]:
+    """Every community a venue is in, by name."""
+    names = session.exec(select(Venue.community).where(Venue.community != "").distinct())
+    return sorted(set(names))
+
+
+def set_community(session: Session, resident_id: int, community: str) -> None:
+    """Remember a resident's own community ("" to forget it)."""
+    resident = session.get(Resident, resident_id)
+    resident.community = community
+    session.add(resident)
+    session.flush()
+
+
+def community_of(session: Session, resident_id: int) -> str:
+    """A resident's own community, "" when not chosen."""
+    resident = session.get(Resident, resident_id)
+    return resident.community if resident else ""
