@@ -129,6 +129,11 @@ class Attendance(_Section):
     absence_streak: int = 2
 
 
+class Shifts(_Section):
+    checkin_before_minutes: int = 30
+    checkout_after_minutes: int = 120
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -142,6 +147,7 @@ class Settings(_Section):
     points: Points = Points()
     files: Files = Files()
     attendance: Attendance = Attendance()
+    shifts: Shifts = Shifts()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -95,18 +95,21 @@ def sign_up(session: Session, shift_id: int, resident_id: int, now: datetime) ->
 
 
 def withdraw(session: Session, shift_id: int, resident_id: int, now: datetime) -> ShiftResult:
-    """Give the place back before the start: withdrawn, not_signed, started or not_found."""
+    """Give the place back before the start and before checking in: withdrawn, not_signed,
+    started or not_found."""
     shift = session.get(Shift, shift_id)
     if shift is None:
         return ShiftResult("not_found")
     if shift.starts_at <= now:
         return ShiftResult("started", shift)
-    done = session.execute(update(ShiftSignup).where(ShiftSignup.shift_id == shift_id,
-                                                     ShiftSignup.resident_id == resident_id,
-                                                     ShiftSignup.status == SIGNED)
+    mine = signup_of(session, shift_id, resident_id)
+    if mine is None or mine.status != SIGNED:
+        return ShiftResult("not_signed", shift)
+    done = session.execute(update(ShiftSignup).where(ShiftSignup.id == mine.id, ShiftSignup.status == SIGNED,
+                                                     ShiftSignup.checked_in_at.is_(None))
                            .values(status=WITHDRAWN))
     if done.rowcount != 1:
-        return ShiftResult("not_signed", shift)
+        return ShiftResult("started", shift)  # checked in already (or at this very moment)
     session.execute(update(Shift).where(Shift.id == shift_id).values(taken=Shift.taken - 1))
     session.flush()
     session.refresh(shift)

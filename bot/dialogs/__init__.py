@@ -2,7 +2,7 @@
 
 ROUTERS is the app: the engine routes every turn through these, and building them together
 refuses two features that claim the same verb, state, keyword or fallback."""
-from bot.dialogs import account, attendance, bookings, courses, feedback, home, notices, orders, reports, volunteers, votes
+from bot.dialogs import account, attendance, bookings, courses, feedback, home, notices, orders, reports, shifts, volunteers, votes
 
 ROUTERS = [
     home.router,
@@ -16,4 +16,5 @@ ROUTERS = [
     account.router,
     reports.router,
     attendance.router,
+    shifts.router,
 ]

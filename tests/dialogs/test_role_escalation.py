@@ -83,6 +83,7 @@ RESIDENT_BUTTONS = {
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
     "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
+    "shifts", "shsee", "shsign", "shwd", "shin", "shout",  # volunteer shifts: the handlers check the volunteer
 }
 ROUTES = Routes(ROUTERS)
 
