@@ -858,6 +858,10 @@ ZH: dict[str, str] = {
     "shift_out_not_signed": "您没有报名【{title}】，不能签退。",
     "pts_src_shift": "值班：{reason}",
     "pts_src_shift_plain": "志愿值班",
+    # orders: who of the team was there (完成)
+    "order_ask_present": "单号 {number}：哪些队员到场服务了？回复序号，比如“1 3”；都到了回复“全到”。\n{names}",
+    "order_bad_present": "请回复名单上的序号（1 到 {total}），比如“1 3”；都到了回复“全到”。",
+    "btn_all_present": "全到",
 }
 
 TEXTS = {"zh": ZH}

@@ -76,7 +76,7 @@ HAND_KEPT_BEFORE = {
 # Later steps of a staff draft (a notice, a vote, an order question): without a draft of one's
 # own, which only a guarded button hands out, they only say the draft is gone.
 STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "nvr:daily", "nvs:live",
-                     "nvn", "sno", "soh:1:2"]
+                     "nvn", "sno", "soh:1:2", "sop:1:all"]
 RESIDENT_BUTTONS = {
     "bind", "here", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
     "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "nsub",

@@ -85,3 +85,8 @@ class DropStep(Callback, prefix="sno"):
 class Hours(Callback, prefix="soh"):
     order: int
     hours: str
+
+
+class Present(Callback, prefix="sop"):
+    order: int
+    choice: str  # "all": every team member was there
