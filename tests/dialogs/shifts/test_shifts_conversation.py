@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
 
 from sqlmodel import select
 
 from bot.messages import Incoming
+from bot.report.monthly import monthly_report
+from bot.report.months import month_of
 from store.models import AuditEntry, PointEntry, Shift
 from store.models.staff import ORGANIZER
 from store.people import get_or_create_account
@@ -15,6 +20,7 @@ from store.volunteers import approve, register
 from tests.conftest import START
 from tests.support.people import console_person
 
+TZ = ZoneInfo("Asia/Shanghai")
 SATURDAY_9 = START + timedelta(days=4, hours=1)  # 12月5日（周六）09:00 in Shanghai
 
 
@@ -45,7 +51,15 @@ def post_library_shift(boss) -> str:
     return re.search(r"签到码：(\w+)", posted).group(1)
 
 
-def test_post_sign_up_check_in_and_out_credits_hours_once(dialogs, clock):
+def month_hours(dialogs, clock, tmp_path) -> object:
+    """志愿服务时长 on the 总览 sheet of December's workbook."""
+    with dialogs.db.session() as s:
+        report = monthly_report(s, month_of(2026, 12, TZ), clock.now(), TZ, tmp_path / "month.xlsx")
+    sheet = load_workbook(report.workbook)["总览"]
+    return {row[0].value: row[1].value for row in sheet.iter_rows()}["志愿服务时长（小时）"]
+
+
+def test_post_sign_up_check_in_and_out_credits_hours_once(dialogs, clock, tmp_path):
     boss = console_person(dialogs, "boss", ORGANIZER)
     code = post_library_shift(boss)
     people = [volunteer(dialogs, f"v{i}", name) for i, name in enumerate(["王秀英", "李建国", "张丽", "赵强"])]
@@ -74,9 +88,11 @@ def test_post_sign_up_check_in_and_out_credits_hours_once(dialogs, clock):
     assert "不能再报名或取消" in dialogs.handle(Incoming("console", "v3", payload=f"shwd:{shift_id}"))[0].text
     assert "还没有签到" in people[1].say(f"签退 {code}")
     clock.set(SATURDAY_9 + timedelta(hours=2, minutes=50))
+    assert month_hours(dialogs, clock, tmp_path) == 0
     done = late.say(f"签退 {code}")
     assert "签退成功" in done and "记服务 3 小时" in done and "积分 +3" in done
     assert "已经签退过了" in late.say(f"签退 {code}")
+    assert month_hours(dialogs, clock, tmp_path) == 3
     points = late.say("我的积分")
     assert "累计服务：3 小时" in points and "值班：图书馆周六值班" in points
     with dialogs.db.session() as s:
