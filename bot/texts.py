@@ -462,7 +462,7 @@ ZH: dict[str, str] = {
     "vol_submitted": "登记已提交！工作人员审核后会通知您。",
     "vol_pending": "{name}，您的志愿者登记正在审核中，通过后会通知您。",
     "btn_vol_withdraw": "撤回登记",
-    "vol_active": "{name}，您是{community}的志愿者，正在服务中。",
+    "vol_active": "{name}，您是{community}的志愿者，正在服务中。\n累计服务：{hours} 小时",
     "vol_paused": "{name}，您的志愿服务已暂停，暂停期间不会给您派单。",
     "btn_vol_pause": "暂停服务",
     "btn_vol_resume": "恢复服务",
