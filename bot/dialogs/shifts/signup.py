@@ -7,12 +7,13 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import paged
 from bot.dialogs.router import Load, Router
 from bot.dialogs.shifts.callbacks import ShiftView, Shifts, SignUp, Withdraw
+from bot.dialogs.staff_access import person_name
 from bot.messages import Choice, Reply
 from store.models.shifts import SIGNED, Shift
 from store.models.staff import ORGANIZER
 from store.models.volunteers import ACTIVE
 from store.roles import has_role
-from store.shifts import open_shifts, sign_up, signup_of, withdraw
+from store.shifts import open_shifts, sign_up, signed_up, signup_of, withdraw
 from store.volunteers import volunteer_of
 
 router = Router("shifts.signup")
@@ -75,7 +76,8 @@ def shift_screen(ctx: Context, shift: Shift, note: str = "") -> Reply:
     text = ctx.t("shift_detail", title=shift.title, when=format_when(shift.starts_at, shift.ends_at, ctx.tz, ctx.lang),
                  place=shift.place, taken=shift.taken, people=shift.capacity)
     if _organizer(ctx):
-        text += "\n" + ctx.t("shift_code_line", code=shift.code)
+        names = "、".join(person_name(ctx, row.resident_id) for row in signed_up(ctx.session, shift.id))
+        text += "\n" + ctx.t("shift_code_line", code=shift.code, names=names or ctx.t("shift_nobody"))
     choices = [_back(ctx), menu_button(ctx)]
     if shift.starts_at > ctx.now:
         if _mine(ctx, shift):

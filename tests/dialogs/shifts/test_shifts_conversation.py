@@ -80,6 +80,9 @@ def test_post_sign_up_check_in_and_out_credits_hours_once(dialogs, clock, tmp_pa
     late.say("1")
     assert "报名成功" in late.say("1")
 
+    boss.say("值班")
+    seen = boss.say("1")
+    assert "报名的志愿者：李建国、张丽、赵强" in seen and f"签到码：{code}" in seen
     clock.set(SATURDAY_9 - timedelta(minutes=45))
     assert "还没到签到时间" in late.say(f"值班签到 {code}")
     clock.set(SATURDAY_9 - timedelta(minutes=15))
