@@ -17,7 +17,6 @@ from store.shifts import open_shifts, sign_up, signed_up, signup_of, withdraw
 from store.volunteers import volunteer_of
 
 router = Router("shifts.signup")
-router.menu(62, "btn_shifts", Shifts)
 router.keywords({"值班", "值班报名", "/shifts"}, Shifts)
 
 

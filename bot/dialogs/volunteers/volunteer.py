@@ -22,6 +22,7 @@ from store.roles import holders_of
 from store.volunteers import change_status, register, volunteer_of
 
 EXPECT_FORM = "vol_form"
+SHIFTS = "shifts"  # the shifts feature's list (志愿值班), reached by its button data
 FIELDS = ("name", "community", "skills", "available")
 LIMITS = {"name": (2, 20), "community": (2, 30), "skills": (2, 100), "available": (2, 60)}
 
@@ -99,7 +100,7 @@ def volunteer_home(ctx: Context, data: VolunteerHome | None = None) -> Reply:
         hours = format_hours(service_minutes(ctx.session, ctx.resident_id))
         return Reply(ctx.t("vol_active", name=found.name, community=found.community, hours=hours),
                      (Choice(ctx.t("btn_vol_pause"), Pause().pack()), Choice(ctx.t("btn_vol_leave"), AskLeave().pack()),
-                      points, menu_button(ctx)))
+                      Choice(ctx.t("btn_shifts"), SHIFTS), points, menu_button(ctx)))
     return Reply(ctx.t("vol_paused", name=found.name),
                  (Choice(ctx.t("btn_vol_resume"), Resume().pack()), Choice(ctx.t("btn_vol_leave"), AskLeave().pack()),
                   points, menu_button(ctx)))

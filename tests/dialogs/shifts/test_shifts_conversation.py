@@ -98,7 +98,9 @@ def test_post_sign_up_check_in_and_out_credits_hours_once(dialogs, clock, tmp_pa
     assert month_hours(dialogs, clock, tmp_path) == 3
     points = late.say("我的积分")
     assert "累计服务：3 小时" in points and "值班：图书馆周六值班" in points
-    assert "累计服务：3 小时" in late.say("志愿者")
+    home = late.say("志愿者")
+    assert "累计服务：3 小时" in home and "3. 志愿值班" in home
+    assert "最近没有要报名的志愿值班" in late.say("3")
     with dialogs.db.session() as s:
         assert len(s.exec(select(PointEntry)).all()) == 1
         assert "shift.post" in s.exec(select(AuditEntry.action)).all()
