@@ -143,6 +143,11 @@ class Privacy(_Section):
     key_file: str = ""
 
 
+class Shifts(_Section):
+    checkin_before_minutes: int = 30
+    checkout_after_minutes: int = 120
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -158,6 +163,7 @@ class Settings(_Section):
     files: Files = Files()
     attendance: Attendance = Attendance()
     privacy: Privacy = Privacy()
+    shifts: Shifts = Shifts()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

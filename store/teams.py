@@ -1,6 +1,7 @@
 """Service teams (volunteer teams and teachers) and who serves in them."""
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlmodel import Session, or_, select
 
 from store.models.orders import ServiceTeam, TeamMember
@@ -49,3 +50,23 @@ def save_team(session: Session, name: str, kind: str, leader_id: int | None,
     session.add(team)
     session.flush()
     return team
+
+def team_named(session: Session, name: str) -> ServiceTeam | None:
+    """The team with this name."""
+    return session.exec(select(ServiceTeam).where(ServiceTeam.name == name)).first()
+
+
+def add_member(session: Session, team_id: int, resident_id: int) -> bool:
+    """Add a member to a team; False when they lead or serve in it already."""
+    if resident_id in team_people(session, team_id):
+        return False
+    session.add(TeamMember(team_id=team_id, resident_id=resident_id))
+    session.flush()
+    return True
+
+
+def remove_member(session: Session, team_id: int, resident_id: int) -> bool:
+    """Take a member off a team (never its leader); False when they were not a member."""
+    done = session.execute(delete(TeamMember).where(TeamMember.team_id == team_id,
+                                                    TeamMember.resident_id == resident_id))
+    return done.rowcount == 1

@@ -9,6 +9,8 @@ import ast
 from pathlib import Path
 
 from bot.dialogs.orders.resident import STEPS as ORDER_STEPS
+from bot.dialogs.shifts.checkin import CHECK_IN_STATUSES, CHECK_OUT_STATUSES
+from bot.dialogs.shifts.post import STEPS as SHIFT_STEPS
 from bot.dialogs.volunteers.volunteer import FIELDS as VOLUNTEER_FIELDS
 from bot.texts import ZH
 from store.models.feedback import FEEDBACK_CATEGORIES
@@ -20,7 +22,7 @@ from store.models.volunteers import HANDED_OUT, REQUESTED, VOLUNTEER_STATUSES
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 STORE = ROOT / "store"  # some store checks name the text of each problem (vote_bad_…)
-POINT_SOURCES = ("order", "session", "redeem")  # the automatic ledger sources points_flow names
+POINT_SOURCES = ("order", "session", "redeem", "shift")  # the automatic ledger sources points_flow names
 
 DYNAMIC: dict[str, tuple[str, ...]] = {
     "role_": ROLES,
@@ -37,6 +39,10 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "notice_status_": (SCHEDULED, SENT, CANCELLED),
     "fb_cat_": FEEDBACK_CATEGORIES,
     "fb_ask_": FEEDBACK_CATEGORIES,
+    "shift_ask_": SHIFT_STEPS,
+    "shift_bad_": ("title", "place"),
+    "shift_in_": CHECK_IN_STATUSES,
+    "shift_out_": CHECK_OUT_STATUSES,
     "pts_src_": POINT_SOURCES + tuple(f"{s}_plain" for s in POINT_SOURCES),
 }
 

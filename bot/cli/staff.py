@@ -1,4 +1,5 @@
-"""`linli grant`, `linli invite` and `linli team`: giving people roles and teams from the terminal."""
+"""`linli grant`, `linli invite`, `linli team` and `linli team-member`: giving people roles and teams
+from the terminal."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,7 @@ from bot.settings import get_settings
 from store.db import Database
 from store.models.orders import TEAM_KINDS, ServiceTeam
 from store.models.staff import ROLES
-from store.teams import save_team
+from store.teams import add_member, remove_member, save_team, team_named
 from store.people import get_or_create_account
 from store.roles import INVITE_TTL, audit, grant_role, new_invite
 
@@ -57,6 +58,21 @@ def team(db: Database, name: str, kind: str, channel: str, external_id: str,
         return saved
 
 
+def team_member(db: Database, name: str, channel: str, external_id: str, remove: bool = False) -> str:
+    """Add (or remove) the person behind a channel account as a team member: added, removed,
+    already, not_member or no_team."""
+    with db.session() as session:
+        found = team_named(session, name)
+        if found is None:
+            return "no_team"
+        resident_id = _resident_id(session, channel, external_id)
+        changed = (remove_member if remove else add_member)(session, found.id, resident_id)
+        if changed:
+            audit(session, "team.member.remove" if remove else "team.member.add", actor=ACTOR,
+                  target=f"team:{found.id}", detail={"member": f"{channel}:{external_id}"})
+        return ("removed" if remove else "added") if changed else ("not_member" if remove else "already")
+
+
 def cmd_grant(args: argparse.Namespace) -> int:
     """Give someone a role by their channel id (the account is made if they never wrote)."""
     fresh = grant(open_database(get_settings()), args.role, args.channel, args.id, args.community)
@@ -81,8 +97,21 @@ def cmd_team(args: argparse.Namespace) -> int:
     return 0
 
 
+MEMBER_ANSWERS = {"added": "已加入【{team}】：{who}", "removed": "已移出【{team}】：{who}",
+                  "already": "{who} 已在【{team}】里，未改动", "not_member": "{who} 不是【{team}】的队员，未改动",
+                  "no_team": "没有叫【{team}】的服务队伍，请先用 linli team 添加"}
+
+
+def cmd_team_member(args: argparse.Namespace) -> int:
+    """Add or remove a member of a service team."""
+    status = team_member(open_database(get_settings()), args.team, args.channel, args.id, args.remove)
+    answer = MEMBER_ANSWERS[status].format(team=args.team, who=f"{args.channel}:{args.id}")
+    print(answer, file=sys.stderr if status == "no_team" else sys.stdout)
+    return 1 if status == "no_team" else 0
+
+
 def add_commands(sub) -> None:
-    """`linli grant`, `linli invite`, `linli team`."""
+    """`linli grant`, `linli invite`, `linli team`, `linli team-member`."""
     granting = sub.add_parser("grant", help="给某人授予身份")
     granting.add_argument("role", choices=ROLES)
     granting.add_argument("--channel", required=True, choices=CHANNELS)
@@ -100,3 +129,9 @@ def add_commands(sub) -> None:
     teams.add_argument("--id", required=True, help="负责人在该渠道的编号")
     teams.add_argument("--community", default="", help="只服务这个社区（默认全区）")
     teams.set_defaults(func=cmd_team)
+    members = sub.add_parser("team-member", help="给服务队伍添加或移出队员（完成订单时按到场队员记时长）")
+    members.add_argument("team", help="队伍名称")
+    members.add_argument("--channel", required=True, choices=CHANNELS, help="队员所在渠道")
+    members.add_argument("--id", required=True, help="队员在该渠道的编号")
+    members.add_argument("--remove", action="store_true", help="移出这名队员")
+    members.set_defaults(func=cmd_team_member)

@@ -3,7 +3,7 @@
 ROUTERS is the app: the engine routes every turn through these, and building them together
 refuses two features that claim the same verb, state, keyword or fallback."""
 from bot.dialogs import (account, attendance, bookings, courses, feedback, home, notices, orders, reports,
-                         volunteers, votes, whatson)
+                         shifts, volunteers, votes, whatson)
 
 ROUTERS = [
     home.router,
@@ -18,4 +18,5 @@ ROUTERS = [
     reports.router,
     attendance.router,
     whatson.router,
+    shifts.router,
 ]

@@ -66,6 +66,7 @@ FEEDBACK = State("fb", STEP_TTL)                   # a resident typing feedback 
 FEEDBACK_REPLY = State("fb_reply", STEP_TTL)       # an organizer typing the reply to a feedback
 NOTICE_DRAFT = State("notice", STEP_TTL)           # a notice being composed
 ROLL_CALL = State("roll", STEP_TTL)                # a teacher or staff taking a session's roll
+SHIFT_FORM = State("shift_form", STEP_TTL)         # an organizer posting a volunteer shift, one question at a time
 
 
 def chat_of(incoming: Incoming) -> str:

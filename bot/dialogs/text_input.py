@@ -51,8 +51,9 @@ _WITH_ARG = re.compile(r"^(\S+?)\s*[:：]?\s*([A-Za-z0-9_-]{1,40})$")
 _COMMAND_ARGS = re.compile(r"^(/\S+?)((?:\s+[A-Za-z0-9_-]{1,40}){2,3})$")
 START = "/start"
 # Telegram deep links arrive as "/start PARAMETER": "vote-12" opens vote 12, "course-CODE" a course,
-# "attend-CODE" checks in to a class.
-START_LINKS: dict[str, str] = {"vote": "vote", "course": "crs", "attend": "here"}
+# "attend-CODE" checks in to a class, "shiftin-CODE" / "shiftout-CODE" to and out of a volunteer shift.
+START_LINKS: dict[str, str] = {"vote": "vote", "course": "crs", "attend": "here", "shiftin": "shin",
+                               "shiftout": "shout"}
 
 
 def start_link(parameter: str) -> str:

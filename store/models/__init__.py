@@ -23,6 +23,7 @@ from store.models.customer_groups import (ContactWay, CustomerGroup, CustomerGro
 from store.models.attendance import Attendance, SessionRoll
 from store.models.pacing import SendPace
 from store.models.watch import Watch
+from store.models.shifts import Shift, ShiftSignup
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -39,4 +40,5 @@ __all__ = [
     "Attendance", "SessionRoll",
     "SendPace",
     "Watch",
+    "Shift", "ShiftSignup",
 ]

@@ -1,4 +1,4 @@
-"""`linli grant`, `linli invite`, `linli team` and `linli import services` on a SQLite file."""
+"""`linli grant`, `linli invite`, `linli team`, `linli team-member` and `linli import services` on a SQLite file."""
 from __future__ import annotations
 
 import json
@@ -11,6 +11,7 @@ from store.models import AuditEntry, ChannelAccount, InviteCode, ServiceItem, Se
 from store.models.staff import ORGANIZER
 from store.people import find_account
 from store.roles import has_role
+from store.teams import team_people
 
 
 def test_grant_makes_the_account_and_the_role(db_file, capsys):
@@ -59,6 +60,24 @@ def test_team_names_its_leader(db_file, capsys):
         (team,) = s.exec(select(ServiceTeam)).all()
         assert (team.kind, team.community) == ("teacher", "幸福社区")
         assert team.leader_id == find_account(s, "wecom", "lisi").resident_id
+
+
+def test_team_members_are_added_and_removed_but_never_twice(db_file, capsys):
+    assert main(["team-member", "红枫志愿服务队", "--channel", "wecom", "--id", "wangwu"]) == 1
+    assert "没有叫【红枫志愿服务队】" in capsys.readouterr().err
+    assert main(["team", "红枫志愿服务队", "--channel", "wecom", "--id", "zhangsan"]) == 0
+    for user in ("wangwu", "zhaoliu", "wangwu", "zhangsan"):
+        assert main(["team-member", "红枫志愿服务队", "--channel", "wecom", "--id", user]) == 0
+    out = capsys.readouterr().out
+    assert out.count("已加入") == 2 and "wecom:wangwu 已在【红枫志愿服务队】里" in out
+    assert main(["team-member", "红枫志愿服务队", "--channel", "wecom", "--id", "zhaoliu", "--remove"]) == 0
+    with db_file.session() as s:
+        team = s.exec(select(ServiceTeam)).one()
+        people = team_people(s, team.id)
+        assert people == [find_account(s, "wecom", "zhangsan").resident_id,
+                          find_account(s, "wecom", "wangwu").resident_id]
+        actions = s.exec(select(AuditEntry.action)).all()
+    assert actions.count("team.member.add") == 2 and actions.count("team.member.remove") == 1
 
 
 def test_import_services_from_csv(db_file, tmp_path, capsys):

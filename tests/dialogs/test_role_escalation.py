@@ -77,13 +77,14 @@ HAND_KEPT_BEFORE = {
 # Later steps of a staff draft (a notice, a vote, an order question): without a draft of one's
 # own, which only a guarded button hands out, they only say the draft is gone.
 STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "nvr:daily", "nvs:live",
-                     "nvn", "sno", "soh:1:2"]
+                     "nvn", "sno", "soh:1:2", "sopr:1:all"]
 RESIDENT_BUTTONS = {
     "bind", "here", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
     "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "myp", "nsub",
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
     "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "mydt", "mydx", "myda", "mydd", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",
+    "shifts", "shsee", "shsign", "shwd", "shin", "shout",  # volunteer shifts: the handlers check the volunteer
 }
 RESIDENT_BUTTONS |= {"comm", "wcat", "wcrs", "wo", "wom"}  # 近期活动, 我的社区, 有新课/有名额时提醒我
 ROUTES = Routes(ROUTERS)

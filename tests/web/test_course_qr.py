@@ -72,3 +72,9 @@ def test_linli_qr_checkin_writes_the_code_of_that_days_class(tmp_path, monkeypat
         db.dispose()
     finally:
         get_settings.cache_clear()
+
+
+def test_shift_links_check_in_and_out_and_refuse_unsafe_codes():
+    assert start_payload("shiftin-K7M2Q9") == "shin:K7M2Q9"
+    assert start_payload("shiftout-K7M2Q9") == "shout:K7M2Q9"
+    assert start_payload("shiftin-<x>") is None and start_payload("shiftout-") is None

@@ -91,3 +91,8 @@ class RevealPhone(Callback, prefix="sop"):
     """查看完整电话: the contact's full number, for the staff who call them; every look audited."""
 
     order: int
+
+
+class Present(Callback, prefix="sopr"):
+    order: int
+    choice: str  # "all": every team member was there

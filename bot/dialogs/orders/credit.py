@@ -1,5 +1,5 @@
-"""完成 an order: after the headcount, how long the team served; the order is closed and every
-volunteer of the team credited in the same transaction, each told by a push."""
+"""完成 an order: after the headcount, how long the team served and (for a team of several) who was
+there; the order is closed and each volunteer present credited in the same transaction, each told by a push."""
 from __future__ import annotations
 
 import re
@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
-from bot.dialogs.orders.callbacks import Desk, Hours, StaffOrder
+from bot.dialogs.orders.callbacks import Desk, Hours, Present, StaffOrder
 from bot.dialogs.orders.render import expect_number, order_grade_choices, poll_text, push, service_name, team_name
 from bot.dialogs.orders.staff import ORDER, STEP_EXPECT, gate, illegal_move, order_missing, wait_for
 from bot.dialogs.points_push import format_hours, tell_credited
 from bot.dialogs.router import Router
-from bot.dialogs.staff_access import record_staff_action
+from bot.dialogs.staff_access import person_name, record_staff_action
 from bot.messages import Choice, Reply
 from store.models.orders import ServiceOrder
 from store.orders import complete_order
@@ -23,6 +23,7 @@ router = Router("orders.credit")
 
 HOUR_CHOICES = (1, 2, 3, 4, 5, 6)  # a tap on N is the same as typing N
 MAX_HOURS = 24
+_ALL_THERE = {"全到", "全部", "都到了", "全部到了", "全员"}
 _HOURS = re.compile(r"^(?:约|大约|大概|共)?\s*(\d{1,2}(?:\.\d{1,2})?)\s*(?:个)?\s*(?:小时|钟头|h)?\s*(?:左右)?$",
                     re.IGNORECASE)
 
@@ -48,7 +49,7 @@ def hours_answer(ctx: Context, order: ServiceOrder, text: str) -> Reply:
     if hours is None:
         ctx.expect = STEP_EXPECT
         return expect_number(ctx, Reply(ctx.t("order_bad_hours", max=MAX_HOURS)))
-    return complete_with_hours(ctx, order, hours)
+    return who_was_there(ctx, order, hours)
 
 
 @router.payload(Hours, load=ORDER)
@@ -57,15 +58,60 @@ def tapped_hours(ctx: Context, data: Hours, order: ServiceOrder) -> Reply:
     hours = typed_hours(data.hours)
     if hours is None:
         return order_missing(ctx)
-    return complete_with_hours(ctx, order, hours)
+    return who_was_there(ctx, order, hours)
 
 
-def complete_with_hours(ctx: Context, order: ServiceOrder, hours: Decimal) -> Reply:
-    """完成 with the headcount asked before: close the order, credit the team, ask for a rating."""
+def who_was_there(ctx: Context, order: ServiceOrder, hours: Decimal) -> Reply:
+    """The third question of 完成, for a team of several: which members served (or 全到)."""
+    people = team_people(ctx.session, order.team_id)
+    if len(people) <= 1:
+        return complete_with_hours(ctx, order, hours, people)
+    pending = ctx.data.get("order_staff") or {}
+    if pending.get("order") != order.id:
+        return complete_with_hours(ctx, order, hours, people)  # answers "stale" as before
+    names = "\n".join(f"{n}. {person_name(ctx, rid)}" for n, rid in enumerate(people, 1))
+    question = Reply(ctx.t("order_ask_present", number=order.number, names=names),
+                     (Choice(ctx.t("btn_all_present"), Present(order.id, "all").pack()),))
+    headcount = pending.get("headcount")
+    wait_for(ctx, order, "present", question)
+    ctx.data["order_staff"].update(headcount=headcount, hours=str(hours))
+    return expect_number(ctx, question)
+
+
+def present_answer(ctx: Context, order: ServiceOrder, text: str) -> Reply:
+    """The typed answer to who_was_there: "1 3", "1、3" or 全到; a bad one is asked again."""
+    pending = ctx.data.get("order_staff") or {}
+    people = team_people(ctx.session, order.team_id)
+    hours = typed_hours(pending.get("hours") or "")
+    if hours is None:
+        return complete_with_hours(ctx, order, Decimal(0), people)
+    if text.strip() in _ALL_THERE:
+        return complete_with_hours(ctx, order, hours, people)
+    picked = [int(n) for n in re.findall(r"\d+", text)]
+    if not picked or not re.fullmatch(r"[\d\s,，、.。和]+", text.strip()) \
+            or any(not 1 <= n <= len(people) for n in picked):
+        ctx.expect = STEP_EXPECT
+        return expect_number(ctx, Reply(ctx.t("order_bad_present", total=len(people)),
+                                        (Choice(ctx.t("btn_all_present"), Present(order.id, "all").pack()),)))
+    return complete_with_hours(ctx, order, hours, [people[n - 1] for n in dict.fromkeys(picked)])
+
+
+@router.payload(Present, load=ORDER)
+def all_present(ctx: Context, data: Present, order: ServiceOrder) -> Reply:
+    """全到: every member of the team served."""
+    pending = ctx.data.get("order_staff") or {}
+    hours = typed_hours(pending.get("hours") or "")
+    if data.choice != "all" or hours is None:
+        hours = Decimal(0)  # answered as stale below
+    return complete_with_hours(ctx, order, hours, team_people(ctx.session, order.team_id))
+
+
+def complete_with_hours(ctx: Context, order: ServiceOrder, hours: Decimal, present: list[int]) -> Reply:
+    """完成 with the headcount asked before: close the order, credit those present, ask for a rating."""
     pending = ctx.data.pop("order_staff", None) or {}
     ctx.expect = ""
     headcount = pending.get("headcount")
-    if pending.get("order") != order.id or not isinstance(headcount, int):
+    if pending.get("order") != order.id or not isinstance(headcount, int) or hours <= 0:
         return Reply(ctx.t("order_hours_stale", number=order.number),
                      (Choice(ctx.t("btn_view_order"), StaffOrder(order.id).pack()), menu_button(ctx)))
     refused = gate(ctx, order, "order.complete", organizer=True, team=True)
@@ -76,7 +122,7 @@ def complete_with_hours(ctx: Context, order: ServiceOrder, hours: Decimal) -> Re
     if result.status != "moved":
         return illegal_move(ctx, result, "complete")
     order = result.order
-    entries = credit_for_order(ctx.session, order.id, team_people(ctx.session, order.team_id), hours,
+    entries = credit_for_order(ctx.session, order.id, present, hours,
                                reason=service_name(ctx, order), now=ctx.now, rules=ctx.settings.points)
     record_staff_action(ctx, "order.complete", f"order:{order.number}", headcount=headcount,
                         hours=str(hours), credited=len(entries))

@@ -12,7 +12,7 @@ from bot.dialogs.orders.callbacks import Desk
 from bot.dialogs.orders.render import expect_number, format_day, order_facts, push, typed_number
 from bot.dialogs.orders.staff import (STEP_EXPECT, drop_step, gate, illegal_move, not_now_button, order_missing,
                                       view_button)
-from bot.dialogs.orders.credit import ask_hours, hours_answer
+from bot.dialogs.orders.credit import ask_hours, hours_answer, present_answer
 from bot.dialogs.router import Router
 from bot.dialogs.staff_access import record_staff_action
 from bot.messages import Choice, Reply
@@ -64,6 +64,8 @@ def typed_answer(ctx: Context, text: str) -> Reply:
         return _complete(ctx, order, typed_number(text))
     if step == "hours":
         return hours_answer(ctx, order, text)
+    if step == "present":
+        return present_answer(ctx, order, text)
     if step == "accept":
         return _accept(ctx, order, text)
     if step in ("decline", "return"):

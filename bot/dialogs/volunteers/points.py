@@ -27,7 +27,7 @@ router.keywords({"我的积分", "积分", "/points"}, Points)
 def entry_line(ctx: Context, entry: PointEntry) -> str:
     """'12月1日 +2 分 讲课：零基础毛笔书法'."""
     kind = entry.source.split(":", 1)[0]
-    if kind in ("order", "session", "redeem"):
+    if kind in ("order", "session", "redeem", "shift"):
         what = ctx.t(f"pts_src_{kind}" if entry.reason else f"pts_src_{kind}_plain", reason=entry.reason)
     else:
         what = entry.reason or ctx.t("pts_src_manual")

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
+from bot.dialogs.points_push import format_hours
 from bot.dialogs.router import Result, Router, fallback
 from bot.dialogs.states import VOLUNTEER_FORM
 from bot.dialogs.staff_access import tell
@@ -16,11 +17,12 @@ from bot.messages import Choice, Reply
 from store.models import Venue, Volunteer
 from store.models.staff import ORGANIZER
 from store.models.volunteers import ACTIVE, PAUSED, PENDING, REJECTED
-from store.points import balance
+from store.points import balance, service_minutes
 from store.roles import holders_of
 from store.volunteers import change_status, register, volunteer_of
 
 EXPECT_FORM = "vol_form"
+SHIFTS = "shifts"  # the shifts feature's list (志愿值班), reached by its button data
 FIELDS = ("name", "community", "skills", "available")
 LIMITS = {"name": (2, 20), "community": (2, 30), "skills": (2, 100), "available": (2, 60)}
 
@@ -95,9 +97,10 @@ def volunteer_home(ctx: Context, data: VolunteerHome | None = None) -> Reply:
         return Reply(ctx.t("vol_pending", name=found.name),
                      (Choice(ctx.t("btn_vol_withdraw"), AskLeave().pack()), menu_button(ctx)))
     if found.status == ACTIVE:
-        return Reply(ctx.t("vol_active", name=found.name, community=found.community),
+        hours = format_hours(service_minutes(ctx.session, ctx.resident_id))
+        return Reply(ctx.t("vol_active", name=found.name, community=found.community, hours=hours),
                      (Choice(ctx.t("btn_vol_pause"), Pause().pack()), Choice(ctx.t("btn_vol_leave"), AskLeave().pack()),
-                      points, menu_button(ctx)))
+                      Choice(ctx.t("btn_shifts"), SHIFTS), points, menu_button(ctx)))
     return Reply(ctx.t("vol_paused", name=found.name),
                  (Choice(ctx.t("btn_vol_resume"), Resume().pack()), Choice(ctx.t("btn_vol_leave"), AskLeave().pack()),
                   points, menu_button(ctx)))

@@ -1,4 +1,5 @@
-"""Links that open one course directly (/?start=course-CODE) or check in to a class (/?start=attend-CODE)."""
+"""Links that open one course directly (/?start=course-CODE), check in to a class (/?start=attend-CODE)
+or check in to and out of a volunteer shift (/?start=shiftin-CODE, /?start=shiftout-CODE)."""
 from __future__ import annotations
 
 import re
@@ -6,6 +7,8 @@ from urllib.parse import quote
 
 COURSE_PREFIX = "course-"
 ATTEND_PREFIX = "attend-"
+# Volunteer shifts: the verbs of checking in and out, by link prefix.
+SHIFT_PREFIXES = {"shiftin-": "shin", "shiftout-": "shout"}
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
@@ -30,6 +33,10 @@ def checkin_link(base_url: str, code: str) -> str:
 
 def start_payload(start: str | None) -> str | None:
     """The choice payload a start parameter stands for, or None when it means nothing."""
+    for prefix, verb in SHIFT_PREFIXES.items():
+        if start and start.startswith(prefix):
+            code = start[len(prefix):]
+            return f"{verb}:{code}" if valid_code(code) else None
     if start and start.startswith(ATTEND_PREFIX):
         code = start[len(ATTEND_PREFIX):]
         return f"here:{code}" if valid_code(code) else None

@@ -314,3 +314,27 @@ def test_the_head_count_question_has_a_way_out(chats, people):
     assert "这次先不点了" in resident.say("不点了")
     with people.session() as s:
         assert s.exec(select(ServiceOrder)).all() == []
+
+
+def test_a_team_of_several_credits_only_the_members_who_were_there(chats, people, clock, tmp_path):
+    from bot.cli.staff import team_member
+    for member in ("m1", "m2"):
+        assert team_member(people, "红枫志愿服务队", "console", member) == "added"
+    place(chats)
+    dispatch_to_red_maple(chats)
+    leader, order_id = chats["leader"], the_order(people).id
+    leader.tap(f"soa:{order_id}")
+    leader.say("12-20")
+    clock.set(clock.now().replace(day=20, hour=12))
+    leader.tap(f"soc:{order_id}")
+    leader.say("60")
+    asked = leader.say("2")
+    assert "哪些队员到场服务了" in asked and "3. 居民" in asked and "1. 全到" in asked
+    assert "请回复名单上的序号（1 到 3）" in leader.say("4")
+    done = leader.say("1 3")                       # the leader and the second member, not a pick of 全到
+    assert "已为【红枫志愿服务队】的 2 位队员各记服务 2 小时" in done
+    with people.session() as s:
+        credited = s.exec(select(PointEntry.resident_id)).all()
+    assert len(credited) == 2
+    assert "累计服务：2 小时" in ConsoleChat(leader.dialogs, "m2").say("我的积分")
+    assert "累计服务：0 小时" in ConsoleChat(leader.dialogs, "m1").say("我的积分")
