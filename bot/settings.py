@@ -129,6 +129,10 @@ class Attendance(_Section):
     absence_streak: int = 2
 
 
+class Seats(_Section):
+    offer_hours: float = 12.0
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -142,6 +146,7 @@ class Settings(_Section):
     points: Points = Points()
     files: Files = Files()
     attendance: Attendance = Attendance()
+    seats: Seats = Seats()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

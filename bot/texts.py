@@ -804,6 +804,22 @@ ZH: dict[str, str] = {
     "btn_vol_review": "查看详情",
     "order_no_date": "请写上具体日期，比如“12月20日”或“12月20日或21日下午”。",
     "order_too_soon": "【{name}】至少要提前 {days} 天点单，最早可以约 {earliest}。请重新写希望的日期：",
+    # companion seats and seat offers
+    "ask_companions": "【{title}】可以带同伴一起来，最多 {max} 位，每人占一个名额（现余 {seats_left} 个）。\n您带几位同伴？",
+    "btn_no_companions": "就我自己",
+    "btn_companions": "带 {n} 位同伴",
+    "party_note": "共 {seats} 人，占 {seats} 个名额。",
+    "party_too_big": "这门课一共只有 {capacity} 个名额，容不下这么多人，请少带几位同伴。",
+    "seat_offer": ("【{title}】空出了 {seats} 个名额，按候补顺序先留给您。\n首次上课：{first}\n"
+                   "请在 {deadline} 前回复“接受”或“放弃”，过时名额会让给下一位候补。"),
+    "btn_offer_accept": "接受",
+    "btn_offer_decline": "放弃",
+    "offer_accepted": "报名成功！【{title}】{seats} 个名额已是您的。\n首次上课：{first}",
+    "offer_declined": "已放弃【{title}】的名额，您也退出了候补。想参加可以重新报名。",
+    "offer_expired": "抱歉，【{title}】的名额已过确认时间，让给下一位候补了。想参加可以重新报名。",
+    "offer_answered": "【{title}】的这个名额已经处理过了。",
+    "offer_missing": "没有找到这个名额，可能已经处理过了。",
+    "offer_timed_out": "【{title}】留给您的名额在 {deadline} 前没有确认，已让给下一位候补。想参加可以重新报名。",
 }
 
 TEXTS = {"zh": ZH}

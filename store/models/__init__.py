@@ -20,6 +20,7 @@ from store.models.notices import CommunityGroup, GroupBindCode, Notice, NoticeSu
 from store.models.customer_groups import (ContactWay, CustomerGroup, CustomerGroupSend, CustomerGroupTask,
                                          ExternalContact)
 from store.models.attendance import Attendance, SessionRoll
+from store.models.seat_offer import SeatOffer
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -33,5 +34,5 @@ __all__ = [
     "Vote", "VoteOption", "Ballot",
     "CommunityGroup", "GroupBindCode", "Notice", "NoticeSubscription",
     "CustomerGroup", "CustomerGroupTask", "CustomerGroupSend", "ContactWay", "ExternalContact",
-    "Attendance", "SessionRoll",
+    "Attendance", "SessionRoll", "SeatOffer",
 ]

@@ -6,7 +6,8 @@ from bot.dialogs.courses.callbacks import AskCancel, Browse, Cancel, MySignups
 from bot.dialogs.courses.course import first_session_text
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.pushes.seats import place_cancelled, promoted
+from bot.dialogs.pushes.seat_offers import seats_freed
+from bot.dialogs.pushes.seats import place_cancelled
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from store.enrolments import cancel_enrolment, upcoming_places, waiting_position
@@ -77,6 +78,5 @@ def cancel(ctx: Context, data: Cancel, enrolment: Enrolment) -> Reply:
         return Reply(ctx.t("signup_missing"), after)
     course = ctx.session.get(Course, result.course_id)
     place_cancelled(ctx, course, ctx.resident_id)
-    if result.promoted is not None:
-        promoted(ctx, course, result.promoted)
+    seats_freed(ctx.session, ctx.settings, course, result, ctx.now)
     return Reply(ctx.t("cancelled", title=course.title), after)
