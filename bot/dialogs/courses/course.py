@@ -123,6 +123,7 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
                                                                              ctx.resident_id) is None):
         return ask_companions(ctx, course)
     result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now, party=1 + (data.companions or 0))
+    party = _party_note(ctx, 1 + (data.companions or 0))
     count_signup(result.status)
     if result.status in ("bad_party", "party_too_big"):
         return ask_companions(ctx, course)
@@ -130,9 +131,9 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
         seat_confirmed(ctx, course, ctx.resident_id)
         venue, address = _place(ctx, course)
         return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course),
-                           venue=venue or "—", address=address or "—"), after)
+                           venue=venue or "—", address=address or "—") + party, after)
     if result.status == "waiting":
-        return Reply(ctx.t("waitlisted", position=result.position), after)
+        return Reply(ctx.t("waitlisted", position=result.position) + party, after)
     if result.status == "already_confirmed":
         return Reply(ctx.t("already_signed_up", title=course.title), after)
     if result.status == "already_waiting":
