@@ -25,7 +25,8 @@ ACCEPT, DECLINE = "ofa", "ofd"
 
 def _local(moment: datetime, settings: Settings) -> str:
     zone = ZoneInfo(settings.general.timezone)
-    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).strftime("%m月%d日 %H:%M")
+    local = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def tell_offer(session: Session, settings: Settings, course: Course, offer: SeatOffer, now: datetime) -> None:
