@@ -88,7 +88,9 @@ def answer_offer(session: Session, resident_id: int, offer_id: int, accept: bool
 def expire_overdue(session: Session, now: datetime, limit: int = 100) -> list[SeatOffer]:
     """Close open offers past their deadline (their places leave the waiting list)."""
     due = list(session.exec(select(SeatOffer.id, SeatOffer.course_id).where(
-        SeatOffer.status == OPEN, SeatOffer.expires_at <= now).order_by(SeatOffer.expires_at).limit(limit)))
+        SeatOffer.status == OPEN, SeatOffer.expires_at <= now)
+        # Course locks are always taken in course order, so two rounds never deadlock.
+        .order_by(SeatOffer.course_id, SeatOffer.id).limit(limit)))
     expired = []
     for offer_id, course_id in due:
         lock_course(session, course_id)

@@ -10,7 +10,7 @@ from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
-from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
+from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
 from store.models import Course
 from store.models.enrolment import CONFIRMED
 
@@ -100,9 +100,11 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
         return Reply(ctx.t("party_too_big", capacity=course.capacity), ask_companions(ctx, course).choices)
     no = Choice(ctx.t("btn_not_now"), CoursePage(course.code).pack())
     go = SignUp(course.code, data.companions).pack()
-    if seats_left(ctx.session, course) < party:
-        return Reply(ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party),
-                     (Choice(ctx.t("btn_confirm_wait"), go), no))
+    left = seats_left(ctx.session, course)
+    if left < party or first_waiting(ctx.session, course.id) is not None:  # nobody skips the queue
+        text = (ctx.t("confirm_wait_party", title=course.title, left=left, seats=party) if 0 < left < party
+                else ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party))
+        return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no))
     count = sum(1 for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now)
     venue, _ = _place(ctx, course)
     text = ctx.t("confirm_signup", title=course.title, count=count,
@@ -132,8 +134,10 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
         venue, address = _place(ctx, course)
         return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course),
                            venue=venue or "—", address=address or "—") + party, after)
+    if result.status == "waiting" and data.companions:
+        return Reply(ctx.t("waitlisted_party", position=result.position, seats=1 + data.companions), after)
     if result.status == "waiting":
-        return Reply(ctx.t("waitlisted", position=result.position) + party, after)
+        return Reply(ctx.t("waitlisted", position=result.position), after)
     if result.status == "already_confirmed":
         return Reply(ctx.t("already_signed_up", title=course.title), after)
     if result.status == "already_waiting":
