@@ -11,11 +11,10 @@ from store.catalog import next_session
 from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
-from store.models.seat_offer import OPEN, SeatOffer
+from store.models.seat_offer import DECLINED, OPEN, SeatOffer
 
 AUTO = "auto"  # a course's seat_offer: freed seats go straight to the first waiting
 OFFER = "offer"  # freed seats are offered with a deadline (store/seat_offers.py)
-SEAT_OFFER_MODES = (AUTO, OFFER)
 
 
 @dataclass(frozen=True)
@@ -200,7 +199,7 @@ def withdraw_offer(session: Session, enrolment: Enrolment, now: datetime) -> Non
     """A cancelled waiting place gives back the seats offered to it."""
     for offer in session.exec(select(SeatOffer).where(SeatOffer.enrolment_id == enrolment.id,
                                                       SeatOffer.status == OPEN)):
-        offer.status, offer.answered_at = "declined", now
+        offer.status, offer.answered_at = DECLINED, now
         session.add(offer)
     session.flush()
 
