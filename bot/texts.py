@@ -821,6 +821,7 @@ ZH: dict[str, str] = {
     "offer_missing": "没有找到这个名额，可能已经处理过了。",
     "confirm_wait_party": "【{title}】只剩 {left} 个名额，不够 {seats} 人一起。确认加入候补吗？等空出 {seats} 个名额时按顺序递补。",
     "waitlisted_party": "您已进入候补，排在第 {position} 位。空出 {seats} 个名额时会第一时间通知您。",
+    "my_offer_line": "{n}. 【{title}】有名额留给您，请在 {deadline} 前在通知里点“接受”或“放弃”",
     "offer_timed_out": "【{title}】留给您的名额在 {deadline} 前没有确认，已让给下一位候补。想参加可以重新报名。",
 }
 

@@ -6,12 +6,13 @@ from bot.dialogs.courses.callbacks import AskCancel, Browse, Cancel, MySignups
 from bot.dialogs.courses.course import first_session_text
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import clamp_page, page_count, render_choices
-from bot.dialogs.pushes.seat_offers import seats_freed
+from bot.dialogs.pushes.seat_offers import deadline_text, seats_freed
 from bot.dialogs.pushes.seats import place_cancelled
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from store.enrolments import cancel_enrolment, upcoming_places, waiting_position
 from store.models import Course, Enrolment
+from store.seat_offers import open_offer_of
 from store.models.enrolment import CANCELLED, CONFIRMED
 
 router = Router("courses.my_signups")
@@ -33,6 +34,9 @@ def show_my_signups(ctx: Context, data: MySignups) -> Reply:
         if enrolment.status == CONFIRMED:
             lines.append(ctx.t("my_confirmed_line", n=n, title=course.title,
                                next=first_session_text(ctx, course)))
+        elif (offer := open_offer_of(ctx.session, enrolment.id)) is not None:
+            lines.append(ctx.t("my_offer_line", n=n, title=course.title,
+                               deadline=deadline_text(offer.expires_at, ctx.settings)))
         else:
             lines.append(ctx.t("my_waiting_line", n=n, title=course.title,
                                position=waiting_position(ctx.session, enrolment)))

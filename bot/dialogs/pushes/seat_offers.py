@@ -23,7 +23,8 @@ from store.seat_offers import expire_overdue, offer_course_ids, offer_free_seats
 ACCEPT, DECLINE = "ofa", "ofd"
 
 
-def _local(moment: datetime, settings: Settings) -> str:
+def deadline_text(moment: datetime, settings: Settings) -> str:
+    """'12月1日 20:00': an offer's deadline in local time."""
     zone = ZoneInfo(settings.general.timezone)
     local = moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
@@ -35,7 +36,7 @@ def tell_offer(session: Session, settings: Settings, course: Course, offer: Seat
     nxt = next_session(session, course.id, now)
     text = t("seat_offer", lang, title=course.title, seats=offer.seats,
              first=format_when(nxt.starts_at, nxt.ends_at, tz, lang) if nxt else t("my_no_next", lang),
-             deadline=_local(offer.expires_at, settings))
+             deadline=deadline_text(offer.expires_at, settings))
     reply = Reply(text, (Choice(t("btn_offer_accept", lang), f"{ACCEPT}:{offer.id}"),
                          Choice(t("btn_offer_decline", lang), f"{DECLINE}:{offer.id}")))
     queue_reply(session, offer.resident_id, f"seat_offer:{offer.id}", "promotion", reply, now, urgent=True)
@@ -58,7 +59,7 @@ def seats_freed(session: Session, settings: Settings, course: Course, result: Ca
 
 def _tell_timed_out(session: Session, settings: Settings, course: Course, offer: SeatOffer, now: datetime) -> None:
     lang = settings.general.language
-    text = t("offer_timed_out", lang, title=course.title, deadline=_local(offer.expires_at, settings))
+    text = t("offer_timed_out", lang, title=course.title, deadline=deadline_text(offer.expires_at, settings))
     reply = Reply(text, (Choice(t("btn_menu", lang), "menu"),))
     queue_reply(session, offer.resident_id, f"seat_offer_expired:{offer.id}", "promotion", reply, now)
 

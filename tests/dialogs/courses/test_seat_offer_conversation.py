@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.dialogs.pushes.housekeeping import run_housekeeping
+from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
 from store.models import Course, Enrolment, SeatOffer
 from tests.conftest import START
@@ -116,3 +117,18 @@ def test_an_offer_of_someone_else_reads_as_missing(dialogs):
     answer = dialogs.handle(Incoming("console", "cai", payload=f"ofa:{offer_id}"))[0].text
     assert "没有找到这个名额" in answer
     assert statuses(dialogs.db) == {1: "cancelled", 2: "waiting", 3: "waiting"}
+
+
+def test_an_offer_survives_a_restart(dialogs, settings):
+    offer_course(dialogs.db)
+    ana, bo, cai = three_in_line(dialogs)
+    cancel_first(ana)                                       # the offer is written, not yet sent
+    restarted = Dialogs(dialogs.db, settings, dialogs.clock)
+    (offer,) = offers_to(restarted, "bo")
+    assert "空出了 1 个名额" in offer
+    with dialogs.db.session() as s:
+        offer_id = s.exec(select(SeatOffer.id)).one()
+    assert "有名额留给您，请在 12月1日 20:00 前" in bo.say("我的报名")
+    answer = restarted.handle(Incoming("console", "bo", payload=f"ofa:{offer_id}"))[0].text
+    assert "报名成功" in answer
+    assert statuses(dialogs.db) == {1: "cancelled", 2: "confirmed", 3: "waiting"}
