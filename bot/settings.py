@@ -148,6 +148,10 @@ class Shifts(_Section):
     checkout_after_minutes: int = 120
 
 
+class Seats(_Section):
+    offer_hours: float = 12.0
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -164,6 +168,7 @@ class Settings(_Section):
     attendance: Attendance = Attendance()
     privacy: Privacy = Privacy()
     shifts: Shifts = Shifts()
+    seats: Seats = Seats()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -971,6 +971,26 @@ ZH: dict[str, str] = {
     "order_ask_present": "单号 {number}：哪些队员到场服务了？回复序号，比如“1 3”；都到了回复“全到”。\n{names}",
     "order_bad_present": "请回复名单上的序号（1 到 {total}），比如“1 3”；都到了回复“全到”。",
     "btn_all_present": "全到",
+    # companion seats and seat offers
+    "ask_companions": "【{title}】可以带同伴一起来，最多 {max} 位，每人占一个名额（现余 {seats_left} 个）。\n您带几位同伴？",
+    "btn_no_companions": "就我自己",
+    "btn_companions": "带 {n} 位同伴",
+    "party_note": "共 {seats} 人，占 {seats} 个名额。",
+    "party_too_big": "这门课一共只有 {capacity} 个名额，容不下这么多人，请少带几位同伴。",
+    "seat_offer": ("【{title}】空出了 {seats} 个名额，按候补顺序先留给您。\n首次上课：{first}\n"
+                   "请在 {deadline} 前回复“接受”或“放弃”，过时名额会让给下一位候补。"),
+    "btn_offer_accept": "接受",
+    "btn_offer_decline": "放弃",
+    "offer_accepted": "报名成功！【{title}】{seats} 个名额已是您的。\n首次上课：{first}",
+    "offer_declined": "已放弃【{title}】的名额，您也退出了候补。想参加可以重新报名。",
+    "offer_expired": "抱歉，【{title}】的名额已过确认时间，让给下一位候补了。想参加可以重新报名。",
+    "offer_answered": "【{title}】的这个名额已经处理过了。",
+    "offer_missing": "没有找到这个名额，可能已经处理过了。",
+    "confirm_wait_party": "【{title}】只剩 {left} 个名额，不够 {seats} 人一起。确认加入候补吗？等空出 {seats} 个名额时按顺序递补。",
+    "waitlisted_party": "您已进入候补，排在第 {position} 位。空出 {seats} 个名额时会第一时间通知您。",
+    "my_offer_label": "{title} · 名额留到{deadline}",
+    "my_place_offered": "有名额留给您，请在 {deadline} 前在通知里点“接受”或“放弃”。",
+    "offer_timed_out": "【{title}】留给您的名额在 {deadline} 前没有确认，已让给下一位候补。想参加可以重新报名。",
 }
 
 TEXTS = {"zh": ZH}

@@ -23,10 +23,10 @@ LABELS = {
     "course_code": "课程编号", "section": "板块", "category": "项目", "title": "课程名称",
     "teacher": "讲师", "venue": "教学点", "starts_at": "开始时间", "ends_at": "结束时间",
     "capacity": "名额", "description": "简介", "tags": "标签", "teacher_account": "讲师账号",
-    "reminders": "提醒",
+    "reminders": "提醒", "companions_max": "可带同伴", "seat_offer": "空位处理",
 }
 COLUMNS = tuple(LABELS)
-OPTIONAL = ("description", "tags", "teacher_account", "reminders")
+OPTIONAL = ("description", "tags", "teacher_account", "reminders", "companions_max", "seat_offer")
 COURSE_FIELDS = ("section", "category", "title", "teacher", "venue", "capacity") + OPTIONAL
 MAX_LENGTH = {"category": 40, "title": 100, "teacher": 60, "venue": 100, "description": 1000,
               "tags": 200, "teacher_account": 140}
@@ -34,6 +34,9 @@ MAX_LENGTH = {"category": 40, "title": 100, "teacher": 60, "venue": 100, "descri
 TEACHER_CHANNELS = ("wecom", "telegram", "console")
 SWITCH_WORDS = {"是": True, "否": False, "开": True, "关": False, "开启": True, "关闭": False,
                 "on": True, "off": False, "yes": True, "no": False, "1": True, "0": False}
+# 0..N companions plus 返回 must fit one screen of at most 8 numbered choices.
+MAX_COMPANIONS = 6
+SEAT_OFFER_WORDS = {"auto": "auto", "自动": "auto", "offer": "offer", "询问": "offer"}
 # Codes travel inside 64-byte button payloads, so they stay short and ASCII.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 TIME_EXAMPLE = {"starts_at": "2026-12-01 09:00", "ends_at": "2026-12-01 10:30"}
@@ -80,6 +83,14 @@ def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,
         values["reminders"] = SWITCH_WORDS.get(values["reminders"].lower())
         if values["reminders"] is None:
             problems.append(Problem(number, "reminders", "提醒应为 是 或 否（也可写 开/关、on/off）"))
+    if values.get("companions_max"):
+        values["companions_max"] = cell_whole_number(cells["companions_max"])
+        if values["companions_max"] is None or values["companions_max"] > MAX_COMPANIONS:
+            problems.append(Problem(number, "companions_max", f"可带同伴应为 0 到 {MAX_COMPANIONS} 的整数"))
+    if values.get("seat_offer"):
+        values["seat_offer"] = SEAT_OFFER_WORDS.get(values["seat_offer"].lower())
+        if values["seat_offer"] is None:
+            problems.append(Problem(number, "seat_offer", "空位处理应为 auto（自动递补）或 offer（询问候补）"))
     if values.get("capacity"):
         values["capacity"] = cell_whole_number(cells["capacity"])
         if values["capacity"] is None:

@@ -90,11 +90,16 @@ def _course_values(session: Session, plan: CourseRows, category_ids: dict[str, i
                    report: ImportReport) -> dict[str, Any]:
     """The Course columns a file's course sets; columns the file leaves out keep their value."""
     values = {name: plan.fields[name] for name in COURSE_FIELDS
-              if name in plan.fields and name not in ("category", "venue", "teacher_account", "reminders")}
+              if name in plan.fields and name not in ("category", "venue", "teacher_account", "reminders",
+                                                        "companions_max", "seat_offer")}
     values["category_id"] = category_ids[plan.fields["category"]]
     values["venue_id"] = _venue_id(session, plan.fields["venue"], report)
     if "reminders" in plan.fields:
         values["reminders_on"] = plan.fields["reminders"] is not False  # blank: on
+    if "companions_max" in plan.fields:
+        values["companions_max"] = plan.fields["companions_max"] or 0  # blank: none
+    if "seat_offer" in plan.fields:
+        values["seat_offer"] = plan.fields["seat_offer"] or "auto"  # blank: today's behaviour
     if "teacher_account" in plan.fields:
         account = teacher_account(plan.fields["teacher_account"] or "")
         values["teacher_resident_id"] = (get_or_create_account(session, *account)[0].resident_id

@@ -11,6 +11,10 @@ from store.catalog import next_session
 from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
+from store.models.seat_offer import DECLINED, OPEN, SeatOffer
+
+AUTO = "auto"  # a course's seat_offer: freed seats go straight to the first waiting
+OFFER = "offer"  # freed seats are offered with a deadline (store/seat_offers.py)
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,8 @@ class CancelResult:
     status: str
     course_id: int | None = None
     was_confirmed: bool = False
-    promoted: Enrolment | None = None
+    promoted: Enrolment | None = None  # the first promoted; promotions lists them all
+    promotions: tuple[Enrolment, ...] = ()
 
 
 def lock_course(session: Session, course_id: int) -> Course | None:
@@ -49,16 +54,33 @@ def live_enrolment(session: Session, course_id: int, resident_id: int) -> Enrolm
 
 
 def count_confirmed(session: Session, course_id: int) -> int:
-    """Seats taken in a course."""
+    """Seats taken in a course: one per person, companions included."""
     return session.exec(
-        select(func.count()).select_from(Enrolment).where(
+        select(func.coalesce(func.sum(Enrolment.party), 0)).where(
             Enrolment.course_id == course_id, Enrolment.status == CONFIRMED)
     ).one()
 
 
+def count_offered(session: Session, course_id: int) -> int:
+    """Seats held by open offers, waiting for an answer."""
+    return session.exec(
+        select(func.coalesce(func.sum(SeatOffer.seats), 0)).where(
+            SeatOffer.course_id == course_id, SeatOffer.status == OPEN)
+    ).one()
+
+
 def seats_left(session: Session, course: Course) -> int:
-    """Free seats of a course, never below zero."""
-    return max(0, course.capacity - count_confirmed(session, course.id))
+    """Free seats of a course (seats on offer are not free), never below zero."""
+    return max(0, course.capacity - count_confirmed(session, course.id) - count_offered(session, course.id))
+
+
+def party_problem(course: Course, party: int) -> str | None:
+    """Why a party of this size cannot sign up for the course, or None."""
+    if party < 1 or party > 1 + course.companions_max:
+        return "bad_party"
+    if party > course.capacity:
+        return "party_too_big"
+    return None
 
 
 def waiting_position(session: Session, enrolment: Enrolment) -> int:
@@ -86,8 +108,9 @@ def course_has_ended(session: Session, course_id: int, now: datetime | None = No
 
 
 def take_seat(session: Session, resident_id: int, course_id: int,
-              now: datetime | None = None) -> SignUpResult:
-    """Give the resident a seat, or a waiting-list place when the course is full."""
+              now: datetime | None = None, party: int = 1) -> SignUpResult:
+    """Give the resident (and party - 1 companions) seats, or a waiting-list place when the seats
+    do not fit or others already wait."""
     if course_has_ended(session, course_id, now):
         course = session.get(Course, course_id)
         return SignUpResult("ended" if course and course.active else "not_found")
@@ -97,7 +120,7 @@ def take_seat(session: Session, resident_id: int, course_id: int,
     # One aggregate under the lock: keeps the time the course row is held short.
     last_no, confirmed, waiting, mine = session.exec(
         select(func.max(Enrolment.queue_no),
-               func.coalesce(func.sum(case((Enrolment.status == CONFIRMED, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((Enrolment.status == CONFIRMED, Enrolment.party), else_=0)), 0),
                func.coalesce(func.sum(case((Enrolment.status == WAITING, 1), else_=0)), 0),
                func.coalesce(func.sum(case(((Enrolment.resident_id == resident_id)
                                             & (Enrolment.status != CANCELLED), 1), else_=0)), 0))
@@ -108,9 +131,14 @@ def take_seat(session: Session, resident_id: int, course_id: int,
         if existing.status == CONFIRMED:
             return SignUpResult("already_confirmed", existing.id)
         return SignUpResult("already_waiting", existing.id, waiting_position(session, existing))
-    status = CONFIRMED if confirmed < course.capacity else WAITING
+    problem = party_problem(course, party)
+    if problem:
+        return SignUpResult(problem)
+    # Nobody jumps the queue: while anyone waits, a newcomer waits behind them.
+    fits = confirmed + count_offered(session, course_id) + party <= course.capacity
+    status = CONFIRMED if fits and not waiting else WAITING
     moment = now or utcnow()
-    enrolment = Enrolment(course_id=course_id, resident_id=resident_id, status=status,
+    enrolment = Enrolment(course_id=course_id, resident_id=resident_id, status=status, party=party,
                           queue_no=(last_no or 0) + 1, created_at=moment, updated_at=moment,
                           confirmed_at=moment if status == CONFIRMED else None)
     session.add(enrolment)
@@ -121,20 +149,23 @@ def take_seat(session: Session, resident_id: int, course_id: int,
 
 
 def first_waiting(session: Session, course_id: int) -> Enrolment | None:
-    """The next resident in line for a course."""
+    """The next resident in line for a course who has no seats on offer."""
+    offered = select(SeatOffer.enrolment_id).where(SeatOffer.course_id == course_id, SeatOffer.status == OPEN)
     return session.exec(
-        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.status == WAITING)
+        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.status == WAITING,
+                                Enrolment.id.not_in(offered))
         .order_by(Enrolment.queue_no).limit(1)
     ).first()
 
 
 def promote_waiting(session: Session, course: Course, now: datetime | None = None) -> Enrolment | None:
-    """Fill one free seat from the waiting list; the caller holds the course lock."""
-    if count_confirmed(session, course.id) >= course.capacity:
+    """Seat the first one waiting when their whole party fits; the caller holds the course lock.
+    Courses that offer freed seats are left to the offers."""
+    if course.seat_offer != AUTO:
         return None
     nxt = first_waiting(session, course.id)
-    if nxt is None:
-        return None
+    if nxt is None or nxt.party > seats_left(session, course):
+        return None  # the head of the queue waits for room for everyone; nobody skips ahead
     nxt.status = CONFIRMED
     nxt.updated_at = nxt.confirmed_at = now or utcnow()
     session.add(nxt)
@@ -158,8 +189,27 @@ def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int,
     found.updated_at = found.cancelled_at = now or utcnow()
     session.add(found)
     session.flush()
-    promoted = promote_waiting(session, course, now) if was_confirmed and course else None
-    return CancelResult("cancelled", found.course_id, was_confirmed, promoted)
+    withdraw_offer(session, found, now or utcnow())
+    promotions = promote_all(session, course, now) if course else ()
+    return CancelResult("cancelled", found.course_id, was_confirmed,
+                        promotions[0] if promotions else None, promotions)
+
+
+def withdraw_offer(session: Session, enrolment: Enrolment, now: datetime) -> None:
+    """A cancelled waiting place gives back the seats offered to it."""
+    for offer in session.exec(select(SeatOffer).where(SeatOffer.enrolment_id == enrolment.id,
+                                                      SeatOffer.status == OPEN)):
+        offer.status, offer.answered_at = DECLINED, now
+        session.add(offer)
+    session.flush()
+
+
+def promote_all(session: Session, course: Course, now: datetime | None = None) -> tuple[Enrolment, ...]:
+    """Seat waiting parties in order while they fit; the caller holds the course lock."""
+    promoted = []
+    while (nxt := promote_waiting(session, course, now)) is not None:
+        promoted.append(nxt)
+    return tuple(promoted)
 
 
 def set_reminders(session: Session, resident_id: int, enrolment_id: int, on: bool) -> Enrolment | None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from store.clock import utcnow
-from store.enrolments import live_enrolment, lock_course, promote_waiting, resident_enrolments
+from store.enrolments import live_enrolment, lock_course, promote_all, resident_enrolments
 from store.models import ChannelAccount, Enrolment, LinkCode, LinkFailure, OutboxMessage, Resident
 from store.models.enrolment import CANCELLED, CONFIRMED
 from store.models.outbox import PENDING
@@ -121,9 +121,7 @@ def _merge_enrolments(session: Session, keep_id: int, drop_id: int, result: Merg
         result.given_up.append(theirs.course_id)
         drop_pending(session, f"reminder:course:{theirs.course_id}:resident:{drop_id}:")
         if was_confirmed and course is not None:
-            promoted = promote_waiting(session, course)
-            if promoted is not None:
-                result.promoted.append(promoted)
+            result.promoted.extend(promote_all(session, course))  # a party's seats may seat several
 
 
 def _merge_outbox(session: Session, keep_id: int, drop_id: int) -> None:

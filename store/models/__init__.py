@@ -24,6 +24,7 @@ from store.models.attendance import Attendance, SessionRoll
 from store.models.pacing import SendPace
 from store.models.watch import Watch
 from store.models.shifts import Shift, ShiftSignup
+from store.models.seat_offer import SeatOffer
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -41,4 +42,5 @@ __all__ = [
     "SendPace",
     "Watch",
     "Shift", "ShiftSignup",
+    "SeatOffer",
 ]

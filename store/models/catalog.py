@@ -48,6 +48,10 @@ class Course(SQLModel, table=True):
     description: str = Field(default="", max_length=1000)
     tags: str = Field(default="", max_length=200)
     reminders_on: bool = True  # the organizer's switch for everyone in the course
+    # How many companions one resident may bring; each person takes a seat.
+    companions_max: int = Field(default=0, ge=0)
+    # "auto": a freed seat goes to the first waiting; "offer": they are asked, with a deadline.
+    seat_offer: str = Field(default="auto", max_length=8)
     active: bool = True
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 

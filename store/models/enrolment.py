@@ -31,6 +31,7 @@ class Enrolment(SQLModel, table=True):
     resident_id: int = Field(foreign_key="resident.id", index=True)
     status: str = Field(max_length=12)
     queue_no: int = 0
+    party: int = 1  # seats this place takes: the resident and their companions
     reminders_on: bool = True  # the resident's own switch for this course
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)

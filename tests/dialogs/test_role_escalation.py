@@ -80,7 +80,7 @@ STAFF_DRAFT_STEPS = ["ntp:2", "ntt:0", "ntw:now", "ntw:later", "ntu:1", "ntx", "
                      "nvn", "sno", "soh:1:2", "sopr:1:all"]
 RESIDENT_BUTTONS = {
     "bind", "here", "bkc", "bkcy", "bkd", "bkp", "bkr", "bks", "bkv", "bky", "book", "browse", "cat", "crs", "cx",
-    "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "myp", "nsub",
+    "cxy", "fb", "fbc", "help", "invite", "link", "lv", "menu", "mo", "more", "my", "mybk", "myo", "myp", "nsub", "ofa", "ofd",
     "nsubt", "ocx", "ook", "order", "orq", "ort", "orts", "osk", "osv", "ptrd", "ptrw", "ptry", "pts", "rt",
     "rts", "search", "sec", "set", "setc", "su", "suy", "vb", "vol", "mydt", "mydx", "myda", "mydd", "vollv", "vollvy", "volok", "volop", "volpa",
     "volre", "volreg", "vote", "votes", "vr",

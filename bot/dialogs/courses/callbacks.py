@@ -24,10 +24,12 @@ class CoursePage(Callback, prefix="crs"):
 
 class AskSignUp(Callback, prefix="su"):
     code: str
+    companions: int | None = None  # asked first when the course allows companions
 
 
 class SignUp(Callback, prefix="suy"):
     code: str
+    companions: int | None = None
 
 
 class MySignups(Callback, prefix="my"):
@@ -61,3 +63,11 @@ class SkipComment(Callback, prefix="rts"):
 
 class Leave(Callback, prefix="lv"):
     session: int
+
+
+class AcceptOffer(Callback, prefix="ofa"):
+    offer: int
+
+
+class DeclineOffer(Callback, prefix="ofd"):
+    offer: int

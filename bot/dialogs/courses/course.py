@@ -11,7 +11,7 @@ from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
-from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
+from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
 from store.models import Course
 from store.models.enrolment import CONFIRMED
 
@@ -83,34 +83,69 @@ def show_course(ctx: Context, data: CoursePage, course: Course) -> Reply:
     return course_page(ctx, course)
 
 
+def ask_companions(ctx: Context, course: Course) -> Reply:
+    """How many companions come along: 0..companions_max, each taking a seat."""
+    choices = [Choice(ctx.t("btn_companions", n=n) if n else ctx.t("btn_no_companions"),
+                      AskSignUp(course.code, n).pack()) for n in range(course.companions_max + 1)]
+    choices.append(Choice(ctx.t("btn_back"), CoursePage(course.code).pack()))
+    return Reply(ctx.t("ask_companions", title=course.title, max=course.companions_max,
+                       seats_left=seats_left(ctx.session, course)), tuple(choices))
+
+
+def companions_wrong(ctx: Context, course: Course, companions: int | None) -> bool:
+    """True when a button names more companions than the course allows (or fewer than none)."""
+    return companions is not None and not 0 <= companions <= course.companions_max
+
+
 @router.payload(AskSignUp, load=COURSE)
 def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
-    """Ask before signing up (or joining the waiting list)."""
+    """Ask how many companions (when allowed), then before signing up (or joining the waiting list)."""
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
     if mine is not None:
         return course_page(ctx, course)
+    if course.companions_max and (data.companions is None or companions_wrong(ctx, course, data.companions)):
+        return ask_companions(ctx, course)
+    party = 1 + (data.companions or 0)
+    if party > course.capacity:
+        return Reply(ctx.t("party_too_big", capacity=course.capacity), ask_companions(ctx, course).choices)
     no = Choice(ctx.t("btn_not_now"), CoursePage(course.code).pack())
-    if seats_left(ctx.session, course) == 0:
-        return Reply(ctx.t("confirm_wait", title=course.title),
-                     (Choice(ctx.t("btn_confirm_wait"), SignUp(course.code).pack()), no))
+    go = SignUp(course.code, data.companions).pack()
+    left = seats_left(ctx.session, course)
+    if left < party or first_waiting(ctx.session, course.id) is not None:  # nobody skips the queue
+        text = (ctx.t("confirm_wait_party", title=course.title, left=left, seats=party) if 0 < left < party
+                else ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party))
+        return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no))
     count = sum(1 for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now)
     venue, _ = _place(ctx, course)
     text = ctx.t("confirm_signup", title=course.title, count=count,
                  first=first_session_text(ctx, course), venue=venue or "—")
-    return Reply(text, (Choice(ctx.t("btn_confirm_signup"), SignUp(course.code).pack()), no))
+    return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no))
+
+
+def _party_note(ctx: Context, party: int) -> str:
+    return "\n" + ctx.t("party_note", seats=party) if party > 1 else ""
 
 
 @router.payload(SignUp, load=COURSE)
 def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     """Take a seat, or a waiting-list place, and say which."""
-    result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now)
-    count_signup(result.status)
     after = (Choice(ctx.t("btn_my"), MySignups().pack()), menu_button(ctx))
+    if companions_wrong(ctx, course, data.companions) or (course.companions_max and data.companions is None
+                                                          and live_enrolment(ctx.session, course.id,
+                                                                             ctx.resident_id) is None):
+        return ask_companions(ctx, course)
+    result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now, party=1 + (data.companions or 0))
+    party = _party_note(ctx, 1 + (data.companions or 0))
+    count_signup(result.status)
+    if result.status in ("bad_party", "party_too_big"):
+        return ask_companions(ctx, course)
     if result.status == "confirmed":
         seat_confirmed(ctx, course, ctx.resident_id)
         venue, address = _place(ctx, course)
         return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course),
-                           venue=venue or "—", address=address or "—"), after)
+                           venue=venue or "—", address=address or "—") + party, after)
+    if result.status == "waiting" and data.companions:
+        return Reply(ctx.t("waitlisted_party", position=result.position, seats=1 + data.companions), after)
     if result.status == "waiting":
         return Reply(ctx.t("waitlisted", position=result.position), after)
     if result.status == "already_confirmed":

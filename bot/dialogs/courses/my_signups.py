@@ -7,13 +7,15 @@ from bot.dialogs.courses.course import first_session_text
 from bot.dialogs.formatting import to_local
 from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import render_choices
-from bot.dialogs.pushes.seats import place_cancelled, promoted
+from bot.dialogs.pushes.seat_offers import deadline_text, seats_freed
+from bot.dialogs.pushes.seats import place_cancelled
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from store.catalog import next_session, venue_of
 from store.enrolments import cancel_enrolment, upcoming_places, waiting_position
 from store.leaves import on_leave
 from store.models import Course, Enrolment
+from store.seat_offers import open_offer_of
 from store.models.enrolment import CANCELLED, CONFIRMED
 
 router = Router("courses.my_signups")
@@ -36,6 +38,9 @@ def show_my_signups(ctx: Context, data: MySignups) -> Reply:
 def _label(ctx: Context, enrolment: Enrolment, course: Course) -> str:
     if enrolment.status == CONFIRMED:
         return course.title
+    offer = open_offer_of(ctx.session, enrolment.id)
+    if offer is not None:
+        return ctx.t("my_offer_label", title=course.title, deadline=deadline_text(offer.expires_at, ctx.settings))
     return ctx.t("my_waiting_label", title=course.title, position=waiting_position(ctx.session, enrolment))
 
 
@@ -69,6 +74,9 @@ def show_place(ctx: Context, data: MyPlace, enrolment: Enrolment) -> Reply:
             when = to_local(nxt.starts_at, ctx.tz)
             choices.append(Choice(ctx.t("btn_leave_next", when=f"{when.month}月{when.day}日"), Leave(nxt.id).pack()))
         choices.append(Choice(ctx.t("btn_cancel_signup"), AskCancel(enrolment.id).pack()))
+    elif (offer := open_offer_of(ctx.session, enrolment.id)) is not None:
+        status = ctx.t("my_place_offered", deadline=deadline_text(offer.expires_at, ctx.settings))
+        choices.append(Choice(ctx.t("btn_cancel_wait"), AskCancel(enrolment.id).pack()))
     else:
         status = ctx.t("my_place_waiting", position=waiting_position(ctx.session, enrolment))
         choices.append(Choice(ctx.t("btn_cancel_wait"), AskCancel(enrolment.id).pack()))
@@ -101,6 +109,5 @@ def cancel(ctx: Context, data: Cancel, enrolment: Enrolment) -> Reply:
         return Reply(ctx.t("signup_missing"), after)
     course = ctx.session.get(Course, result.course_id)
     place_cancelled(ctx, course, ctx.resident_id)
-    if result.promoted is not None:
-        promoted(ctx, course, result.promoted)
+    seats_freed(ctx.session, ctx.settings, course, result, ctx.now)
     return Reply(ctx.t("cancelled", title=course.title), after)
