@@ -330,6 +330,16 @@ async def test_start_puts_the_menu_under_the_input_box_and_its_keys_send_their_w
     assert "主菜单，请回复数字选择" in await wang.say("主菜单")
 
 
+async def test_a_start_delivered_twice_shows_the_menu_keyboard_once(api, bot_app):
+    wang = Resident(api, WANG)
+    update = api.push_text(WANG, "/start", first_name=wang.name)
+    await api.wait_until(lambda: any("欢迎" in m["text"] for m in wang.seen))
+    api.push_update(update)                              # Telegram sends the same update again
+    await wang.say("帮助")                                # answered after the repeat was handled
+    assert len(api.keyboard_messages) == 1
+    assert sum("欢迎" in m["text"] for m in wang.seen) == 1
+
+
 async def test_the_words_on_a_button_typed_do_what_the_button_does(api, bot_app):
     wang = Resident(api, WANG)
     await wang.say("/start")

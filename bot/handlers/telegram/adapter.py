@@ -131,8 +131,6 @@ class TelegramChannel:
             return
         if message.chat.type != ChatType.PRIVATE and not _addressed_to_bot(message, context.bot):
             return
-        if message.chat.type == ChatType.PRIVATE and message.text.split(maxsplit=1)[0] == START:
-            await show_menu_keyboard(context.bot, message.chat_id, self.dialogs.settings.general.language)
         in_group = message.chat.type != ChatType.PRIVATE
         extra = {"chat_title": message.chat.title or ""} if in_group else {}
         incoming = Incoming(CHANNEL, str(user.id), text=message.text, update_key=str(update.update_id),
@@ -141,6 +139,8 @@ class TelegramChannel:
             turn = await asyncio.to_thread(handle_in_group, self.dialogs, incoming)
         else:
             turn = await asyncio.to_thread(self.dialogs.take_turn, incoming)
+            if turn.replies and message.text.split(maxsplit=1)[0] == START:  # once, not on a redelivery
+                await show_menu_keyboard(context.bot, message.chat_id, self.dialogs.settings.general.language)
         await deliver_turn(self.dialogs, context.bot, message.chat_id, turn)
 
     async def on_unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
