@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.cli.lottery import lottery_from_cli
-from store.models import AuditEntry, Course, Enrolment
+from store.models import AuditEntry, Course, Enrolment, Resident
 from tests.conftest import START
 from tests.dialogs.push_delivery import deliver_due
 from tests.support.catalog import add_course
@@ -123,3 +123,19 @@ def test_check_passes_on_the_recorded_draw_and_catches_tampering(dialogs, settin
     code, checked = draw(dialogs, settings, check=True)
     assert code == 1 and checked["status"] == "differs"
     assert statuses(dialogs.db) == before
+
+
+def test_check_catches_an_application_slipped_in_after_the_draw(dialogs, settings):
+    course = lottery_course(dialogs.db, capacity=2)
+    for name in NAMES:
+        apply(console_person(dialogs, name))
+    dialogs.clock.advance(days=2, minutes=1)
+    draw(dialogs, settings)
+    with dialogs.db.session() as s:                          # a seat written in by hand, dated early
+        resident_id = s.exec(select(Enrolment.resident_id)).first() + 100
+        s.add(Resident(id=resident_id, display_name="zed"))
+        s.flush()
+        s.add(Enrolment(course_id=course.id, resident_id=resident_id, status="confirmed", party=1,
+                        queue_no=99, created_at=START, updated_at=START, confirmed_at=START))
+    code, checked = draw(dialogs, settings, check=True)
+    assert code == 1 and checked["status"] == "differs" and checked["candidates_changed"] is True
