@@ -1001,6 +1001,7 @@ ZH: dict[str, str] = {
     "lottery_lost": "摇号结果：很遗憾未中签。【{title}】您在候补第 {position} 位，有名额空出会按顺序通知您。",
     "my_place_applied": "已提交报名申请，等待摇号。",
     "my_applied_label": "{title} · 等待摇号",
+    "course_lottery_note": "摇号报名：{until} 截止申请，之后摇号。",
     "lottery_not_found": "没有编号为 {code} 的课程。",
     "lottery_not_lottery": "课程 {code} 不是摇号报名的课程。",
     "lottery_not_closed": "课程 {code} 还没到报名截止时间，不能摇号。",

@@ -12,7 +12,7 @@ from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
-from store.lottery import apply_for, is_lottery, recorded_draw
+from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
 from store.models import Course
 from store.models.enrolment import CONFIRMED
 
@@ -60,11 +60,13 @@ def course_page(ctx: Context, course: Course) -> Reply:
                  seats=seats_text(ctx, left, course.capacity), description=course.description)
     if course.tags.strip():
         text = f"{text.rstrip()}\n{ctx.t('course_tags', tags='、'.join(course.tags.split()))}"
+    if applying(ctx, course):
+        text = f"{text.rstrip()}\n{ctx.t('course_lottery_note', until=_until(ctx, course))}"
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
     choices: list[Choice] = []
     if mine is not None:
-        note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t(
-            "course_your_wait", position=waiting_position(ctx.session, mine))
+        note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t("my_place_applied") \
+            if mine.status == APPLIED else ctx.t("course_your_wait", position=waiting_position(ctx.session, mine))
         text = f"{text.rstrip()}\n\n{note}"
         choices.append(Choice(ctx.t("btn_cancel_signup"), AskCancel(mine.id).pack()))
     elif sessions:

@@ -31,7 +31,8 @@ def lottery_course(db, capacity: int = 2) -> Course:
 
 def apply(chat) -> str:
     for text in COURSE_PAGE:
-        chat.say(text)
+        page = chat.say(text)
+    assert "摇号报名：12月3日 08:00 截止申请" in page
     asked = chat.say("1")
     assert "名额按摇号分配" in asked and "12月3日" in asked
     return chat.say("1")
@@ -60,6 +61,9 @@ def test_applying_is_received_and_says_when_the_draw_is(dialogs):
     assert statuses(dialogs.db) == {"applied": 1}
     mine = ana.say("1")                                      # 我的报名
     assert "等待摇号" in mine
+    for text in ("/start", *COURSE_PAGE):
+        page = ana.say(text)
+    assert "已提交报名申请，等待摇号" in page and "候补第" not in page
 
 
 def test_an_application_can_be_cancelled_from_my_signups(dialogs):
