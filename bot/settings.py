@@ -152,6 +152,11 @@ class Seats(_Section):
     offer_hours: float = 12.0
 
 
+class Lottery(_Section):
+    first_timers_first: bool = False
+    own_community_first: bool = False
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -169,6 +174,7 @@ class Settings(_Section):
     privacy: Privacy = Privacy()
     shifts: Shifts = Shifts()
     seats: Seats = Seats()
+    lottery: Lottery = Lottery()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

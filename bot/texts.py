@@ -991,6 +991,24 @@ ZH: dict[str, str] = {
     "my_offer_label": "{title} · 名额留到{deadline}",
     "my_place_offered": "有名额留给您，请在 {deadline} 前在通知里点“接受”或“放弃”。",
     "offer_timed_out": "【{title}】留给您的名额在 {deadline} 前没有确认，已让给下一位候补。想参加可以重新报名。",
+    # lottery courses
+    "confirm_apply": "【{title}】名额按摇号分配。报名截止 {until}，截止后摇号。确认提交报名申请吗？",
+    "btn_confirm_apply": "提交申请",
+    "applied": "已收到您的报名申请。【{title}】{until} 截止报名，之后摇号，结果会通知您。",
+    "already_applied": "您已申请【{title}】，{until} 截止报名后摇号，结果会通知您。",
+    "apply_closed": "【{title}】报名申请已截止，正在等待摇号，结果出来后未中签的按顺序候补。",
+    "lottery_won": "摇号结果：恭喜中签！【{title}】已为您留好名额。\n首次上课：{first}",
+    "lottery_lost": "摇号结果：很遗憾未中签。【{title}】您在候补第 {position} 位，有名额空出会按顺序通知您。",
+    "my_place_applied": "已提交报名申请，等待摇号。",
+    "my_applied_label": "{title} · 等待摇号",
+    "course_lottery_note": "摇号报名：{until} 截止申请，之后摇号。",
+    "lottery_not_found": "没有编号为 {code} 的课程。",
+    "lottery_not_lottery": "课程 {code} 不是摇号报名的课程。",
+    "lottery_not_closed": "课程 {code} 还没到报名截止时间，不能摇号。",
+    "lottery_already_drawn": "课程 {code} 已经摇过号了，不能再摇；要核对请加 --check。",
+    "lottery_not_drawn": "课程 {code} 还没有摇号记录。",
+    "lottery_other_seed": "课程 {code} 摇号时用的不是这个随机种子。",
+    "lottery_bad_seed": "随机种子只能包含英文字母、数字、- 和 _，最长 64 个字符。",
 }
 
 TEXTS = {"zh": ZH}

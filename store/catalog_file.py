@@ -24,9 +24,11 @@ LABELS = {
     "teacher": "讲师", "venue": "教学点", "starts_at": "开始时间", "ends_at": "结束时间",
     "capacity": "名额", "description": "简介", "tags": "标签", "teacher_account": "讲师账号",
     "reminders": "提醒", "companions_max": "可带同伴", "seat_offer": "空位处理",
+    "signup_mode": "报名方式", "apply_until": "报名截止",
 }
 COLUMNS = tuple(LABELS)
-OPTIONAL = ("description", "tags", "teacher_account", "reminders", "companions_max", "seat_offer")
+OPTIONAL = ("description", "tags", "teacher_account", "reminders", "companions_max", "seat_offer",
+            "signup_mode", "apply_until")
 COURSE_FIELDS = ("section", "category", "title", "teacher", "venue", "capacity") + OPTIONAL
 MAX_LENGTH = {"category": 40, "title": 100, "teacher": 60, "venue": 100, "description": 1000,
               "tags": 200, "teacher_account": 140}
@@ -36,10 +38,12 @@ SWITCH_WORDS = {"是": True, "否": False, "开": True, "关": False, "开启": 
                 "on": True, "off": False, "yes": True, "no": False, "1": True, "0": False}
 # 0..N companions plus 返回 must fit one screen of at most 8 numbered choices.
 MAX_COMPANIONS = 6
+SIGNUP_MODE_WORDS = {"first_come": "first_come", "先到先得": "first_come", "lottery": "lottery", "摇号": "lottery"}
 SEAT_OFFER_WORDS = {"auto": "auto", "自动": "auto", "offer": "offer", "询问": "offer"}
 # Codes travel inside 64-byte button payloads, so they stay short and ASCII.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
-TIME_EXAMPLE = {"starts_at": "2026-12-01 09:00", "ends_at": "2026-12-01 10:30"}
+TIME_EXAMPLE = {"starts_at": "2026-12-01 09:00", "ends_at": "2026-12-01 10:30",
+                "apply_until": "2026-11-25 20:00"}
 
 
 class CatalogImportError(FileRejected):
@@ -91,11 +95,15 @@ def _parse_row(number: int, cells: dict[str, Any], zone: ZoneInfo,
         values["seat_offer"] = SEAT_OFFER_WORDS.get(values["seat_offer"].lower())
         if values["seat_offer"] is None:
             problems.append(Problem(number, "seat_offer", "空位处理应为 auto（自动递补）或 offer（询问候补）"))
+    if values.get("signup_mode"):
+        values["signup_mode"] = SIGNUP_MODE_WORDS.get(values["signup_mode"].lower())
+        if values["signup_mode"] is None:
+            problems.append(Problem(number, "signup_mode", "报名方式应为 first_come（先到先得）或 lottery（摇号）"))
     if values.get("capacity"):
         values["capacity"] = cell_whole_number(cells["capacity"])
         if values["capacity"] is None:
             problems.append(Problem(number, "capacity", "名额应为不小于 0 的整数"))
-    for name in ("starts_at", "ends_at"):
+    for name in ("starts_at", "ends_at", "apply_until"):
         if values.get(name):
             local = cell_datetime(cells[name])
             if local is None:
@@ -158,6 +166,8 @@ def read_catalog(path: Path, tz: str = "Asia/Shanghai") -> dict[str, CourseRows]
         if seen[0] != section:
             problems.append(Problem(course.first_row, "section",
                                     f"项目“{name}”在第 {seen[1]} 行属于{seen[0]}板块，一个项目只能属于一个板块"))
+        if course.fields.get("signup_mode") == "lottery" and not course.fields.get("apply_until"):
+            problems.append(Problem(course.field_rows["signup_mode"], "apply_until", "摇号报名的课程要写报名截止时间"))
     if problems:
         raise CatalogImportError(problems)
     for course in courses.values():

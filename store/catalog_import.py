@@ -91,7 +91,8 @@ def _course_values(session: Session, plan: CourseRows, category_ids: dict[str, i
     """The Course columns a file's course sets; columns the file leaves out keep their value."""
     values = {name: plan.fields[name] for name in COURSE_FIELDS
               if name in plan.fields and name not in ("category", "venue", "teacher_account", "reminders",
-                                                        "companions_max", "seat_offer")}
+                                                        "companions_max", "seat_offer",
+                                                        "signup_mode", "apply_until")}
     values["category_id"] = category_ids[plan.fields["category"]]
     values["venue_id"] = _venue_id(session, plan.fields["venue"], report)
     if "reminders" in plan.fields:
@@ -100,6 +101,10 @@ def _course_values(session: Session, plan: CourseRows, category_ids: dict[str, i
         values["companions_max"] = plan.fields["companions_max"] or 0  # blank: none
     if "seat_offer" in plan.fields:
         values["seat_offer"] = plan.fields["seat_offer"] or "auto"  # blank: today's behaviour
+    if "signup_mode" in plan.fields:
+        values["signup_mode"] = plan.fields["signup_mode"] or "first_come"
+    if "apply_until" in plan.fields:
+        values["apply_until"] = plan.fields["apply_until"] or None
     if "teacher_account" in plan.fields:
         account = teacher_account(plan.fields["teacher_account"] or "")
         values["teacher_resident_id"] = (get_or_create_account(session, *account)[0].resident_id

@@ -13,6 +13,7 @@ from bot.dialogs.shifts.checkin import CHECK_IN_STATUSES, CHECK_OUT_STATUSES
 from bot.dialogs.shifts.post import STEPS as SHIFT_STEPS
 from bot.dialogs.volunteers.volunteer import FIELDS as VOLUNTEER_FIELDS
 from bot.texts import ZH
+from store.lottery import ERRORS as LOTTERY_ERRORS
 from store.models.feedback import FEEDBACK_CATEGORIES
 from store.models.notices import CANCELLED, SCHEDULED, SENT
 from store.models.orders import STATUSES as ORDER_STATUSES
@@ -28,6 +29,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "role_": ROLES,
     "invite_": ("unknown", "used", "expired"),                       # InviteResult statuses shown as such
     "bind_": ("unknown", "used", "expired", "not_yours"),            # BindResult statuses but "bound"
+    "lottery_": LOTTERY_ERRORS,                                     # LotteryError codes
     "draw_": ("not_found", "not_ended", "bad_count", "bad_seed", "too_few"),  # DrawError codes
     "order_status_": ORDER_STATUSES,
     "order_action_": ("dispatch", "decline", "accept", "return", "complete"),  # what illegal_move names

@@ -12,6 +12,7 @@ from bot.cli import (
     feedback,
     group,
     imports,
+    lottery,
     outbox,
     privacy,
     qr,
@@ -29,7 +30,7 @@ from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, report, attendance, webhook,
+COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, lottery, report, attendance, webhook,
                   wechat, wecom, db, backup, privacy)
 
 

@@ -52,6 +52,9 @@ class Course(SQLModel, table=True):
     companions_max: int = Field(default=0, ge=0)
     # "auto": a freed seat goes to the first waiting; "offer": they are asked, with a deadline.
     seat_offer: str = Field(default="auto", max_length=8)
+    # "first_come", or "lottery": applications until apply_until (UTC), then a seeded draw.
+    signup_mode: str = Field(default="first_come", max_length=10)
+    apply_until: NaiveDatetime | None = None
     active: bool = True
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
 

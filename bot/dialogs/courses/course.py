@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import AskCancel, AskSignUp, Browse, CategoryPage, CoursePage, MySignups, SignUp
-from bot.dialogs.formatting import format_when
+from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.links import WatchCourse
 from bot.dialogs.menus import menu_button
 from bot.dialogs.pushes.seats import seat_confirmed
@@ -12,6 +12,7 @@ from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
+from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
 from store.models import Course
 from store.models.enrolment import CONFIRMED
 
@@ -59,11 +60,13 @@ def course_page(ctx: Context, course: Course) -> Reply:
                  seats=seats_text(ctx, left, course.capacity), description=course.description)
     if course.tags.strip():
         text = f"{text.rstrip()}\n{ctx.t('course_tags', tags='、'.join(course.tags.split()))}"
+    if applying(ctx, course):
+        text = f"{text.rstrip()}\n{ctx.t('course_lottery_note', until=_until(ctx, course))}"
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
     choices: list[Choice] = []
     if mine is not None:
-        note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t(
-            "course_your_wait", position=waiting_position(ctx.session, mine))
+        note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t("my_place_applied") \
+            if mine.status == APPLIED else ctx.t("course_your_wait", position=waiting_position(ctx.session, mine))
         text = f"{text.rstrip()}\n\n{note}"
         choices.append(Choice(ctx.t("btn_cancel_signup"), AskCancel(mine.id).pack()))
     elif sessions:
@@ -110,6 +113,11 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
         return Reply(ctx.t("party_too_big", capacity=course.capacity), ask_companions(ctx, course).choices)
     no = Choice(ctx.t("btn_not_now"), CoursePage(course.code).pack())
     go = SignUp(course.code, data.companions).pack()
+    if applying(ctx, course):
+        if ctx.now >= course.apply_until:
+            return Reply(ctx.t("apply_closed", title=course.title), (no,))
+        return Reply(ctx.t("confirm_apply", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
+                     (Choice(ctx.t("btn_confirm_apply"), go), no))
     left = seats_left(ctx.session, course)
     if left < party or first_waiting(ctx.session, course.id) is not None:  # nobody skips the queue
         text = (ctx.t("confirm_wait_party", title=course.title, left=left, seats=party) if 0 < left < party
@@ -120,6 +128,31 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
     text = ctx.t("confirm_signup", title=course.title, count=count,
                  first=first_session_text(ctx, course), venue=venue or "—")
     return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no))
+
+
+def applying(ctx: Context, course: Course) -> bool:
+    """True while a lottery course takes applications or waits for its draw."""
+    return is_lottery(course) and course.apply_until is not None and recorded_draw(ctx.session, course.id) is None
+
+
+def _until(ctx: Context, course: Course) -> str:
+    when = to_local(course.apply_until, ctx.tz)
+    return f"{when.month}月{when.day}日 {when:%H:%M}"
+
+
+def _apply(ctx: Context, course: Course, party: int, after: tuple[Choice, ...]) -> Reply:
+    """Record a lottery application and say when the draw is."""
+    result = apply_for(ctx.session, ctx.resident_id, course.id, ctx.now, party=party)
+    if result.status in ("bad_party", "party_too_big"):
+        return ask_companions(ctx, course)
+    if result.status == "window_closed":
+        return Reply(ctx.t("apply_closed", title=course.title), after)
+    if result.status == "applied":
+        return Reply(ctx.t("applied", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
+                     after)
+    if result.status == "not_found":
+        return Reply(ctx.t("course_missing"), after)
+    return Reply(ctx.t("already_applied", title=course.title, until=_until(ctx, course)), after)
 
 
 def _party_note(ctx: Context, party: int) -> str:
@@ -134,6 +167,8 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
                                                           and live_enrolment(ctx.session, course.id,
                                                                              ctx.resident_id) is None):
         return ask_companions(ctx, course)
+    if applying(ctx, course):
+        return _apply(ctx, course, 1 + (data.companions or 0), after)
     result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now, party=1 + (data.companions or 0))
     party = _party_note(ctx, 1 + (data.companions or 0))
     count_signup(result.status)

@@ -12,6 +12,7 @@ from bot.dialogs.pushes.seats import place_cancelled
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from store.catalog import next_session, venue_of
+from store.lottery import APPLIED
 from store.enrolments import cancel_enrolment, upcoming_places, waiting_position
 from store.leaves import on_leave
 from store.models import Course, Enrolment
@@ -38,6 +39,8 @@ def show_my_signups(ctx: Context, data: MySignups) -> Reply:
 def _label(ctx: Context, enrolment: Enrolment, course: Course) -> str:
     if enrolment.status == CONFIRMED:
         return course.title
+    if enrolment.status == APPLIED:
+        return ctx.t("my_applied_label", title=course.title)
     offer = open_offer_of(ctx.session, enrolment.id)
     if offer is not None:
         return ctx.t("my_offer_label", title=course.title, deadline=deadline_text(offer.expires_at, ctx.settings))
@@ -74,6 +77,9 @@ def show_place(ctx: Context, data: MyPlace, enrolment: Enrolment) -> Reply:
             when = to_local(nxt.starts_at, ctx.tz)
             choices.append(Choice(ctx.t("btn_leave_next", when=f"{when.month}月{when.day}日"), Leave(nxt.id).pack()))
         choices.append(Choice(ctx.t("btn_cancel_signup"), AskCancel(enrolment.id).pack()))
+    elif enrolment.status == APPLIED:
+        status = ctx.t("my_place_applied")
+        choices.append(Choice(ctx.t("btn_cancel_wait"), AskCancel(enrolment.id).pack()))
     elif (offer := open_offer_of(ctx.session, enrolment.id)) is not None:
         status = ctx.t("my_place_offered", deadline=deadline_text(offer.expires_at, ctx.settings))
         choices.append(Choice(ctx.t("btn_cancel_wait"), AskCancel(enrolment.id).pack()))
