@@ -10,6 +10,17 @@ from aiohttp import web
 SHUTDOWN_WAIT_SECONDS = 20
 
 
+async def stop_task(task: asyncio.Task | None) -> None:
+    """Cancel a long-running task and wait until it has stopped (None: nothing to stop)."""
+    if task is None:
+        return
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+
+
 class Background:
     """The tasks under way; `drain` waits for them and for those they start."""
 

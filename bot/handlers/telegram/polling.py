@@ -13,6 +13,7 @@ import logging
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.handlers.background import stop_task
 from bot.handlers.inbox import Inbox
 from bot.observability.metrics import count_inbox
 
@@ -43,11 +44,7 @@ class InboxPolling:
         """Stop polling; what was stored is confirmed, what was not is fetched again next time."""
         if self._task is None:
             return
-        self._task.cancel()
-        try:
-            await self._task
-        except asyncio.CancelledError:
-            pass
+        await stop_task(self._task)
         self._task = None
         if self.offset is not None:
             try:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
 
+from bot.handlers.background import stop_task
 from bot.handlers.wecom.client import WecomApi, WecomApiError
 from bot.handlers.wecom.sender import RATE_LIMIT_PAUSE, error_kind
 from bot.messages import Reply
@@ -138,10 +139,5 @@ class TaskWatch:
 
     async def stop(self) -> None:
         """Stop watching."""
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
