@@ -1,0 +1,266 @@
+"""发布课程: an organizer publishes a course or one-off activity one question at a time — section,
+category, title, teacher, venue, sessions, seats, tags, sign-up mode — with a step back and a way
+out at every question and a preview before it goes live. It enters the catalogue by the import's
+own rules and code, so it is the course an import of the same rows would make."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.dialogs.context import Context
+from bot.dialogs.formatting import to_local
+from bot.dialogs.publishing.callbacks import CancelForm, Confirm, Courses, Desk, Pick, Publish, StepBack
+from bot.dialogs.publishing.sessions import parse_moment, parse_sessions
+from bot.dialogs.publishing.shown import local_when, organizer, typed_count
+from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
+from bot.dialogs.router import Result, Router, fallback
+from bot.dialogs.staff_access import record_staff_action
+from bot.dialogs.states import PUBLISH_FORM
+from bot.messages import Choice, Reply
+from store.catalog_file import MAX_COMPANIONS, MAX_LENGTH, CatalogImportError
+from store.models.catalog import SECTIONS
+from store.models.staff import ORGANIZER
+from store.publishing import category_names, category_section, publish_course, venue_names
+
+EXPECT_FORM = "publish_form"
+STEPS = ("section", "category", "title", "teacher", "venue", "sessions", "capacity", "tags", "mode",
+         "apply_until", "companions", "seat_offer")
+NUMBER_STEPS = ("capacity", "companions")
+MOST_SEATS = 999
+MOST_OFFERED = 5  # existing categories or venues offered as choices, beside 返回上一步 and 取消发布
+ACTION = "course.publish"
+
+router = Router("publishing.form")
+router.keywords({"发布课程", "发布活动", "/publish"}, Publish)
+router.menu(85, "btn_pub_desk", Desk, shown_to=organizer)
+
+
+def _offers(ctx: Context, form: dict, step: str) -> list[tuple[str, str]]:
+    """(label, value) of the answers a question offers as choices."""
+    if step == "section":
+        return [(name, name) for name in SECTIONS]
+    if step == "category":
+        return [(name, name) for name in category_names(ctx.session, form["section"])[:MOST_OFFERED]]
+    if step == "venue":
+        return [(name, name) for name in venue_names(ctx.session)[:MOST_OFFERED]]
+    if step == "tags":
+        return [(ctx.t("btn_pub_no_tags"), "")]
+    if step == "mode":
+        return [(ctx.t("btn_pub_first_come"), "first_come"), (ctx.t("btn_pub_lottery"), "lottery")]
+    if step == "companions":
+        return [(ctx.t("btn_pub_no_companions"), "0")]
+    if step == "seat_offer":
+        return [(ctx.t("btn_pub_auto"), "auto"), (ctx.t("btn_pub_offer"), "offer")]
+    return []
+
+
+def ask(ctx: Context, form: dict, step: str, error: str = "") -> Reply:
+    """The question of one step with its choices, a step back and a way out."""
+    form["step"] = step
+    form["options"] = _offers(ctx, form, step)
+    PUBLISH_FORM.enter(ctx, form)
+    ctx.expect = EXPECT_FORM
+    if step in NUMBER_STEPS:
+        ctx.expect_number_answer()  # "20" is the number of seats, not a pick of the choices
+    choices = [Choice(label, Pick(i).pack()) for i, (label, _) in enumerate(form["options"])]
+    choices += [Choice(ctx.t("btn_pub_back"), StepBack().pack()), Choice(ctx.t("btn_pub_cancel"), CancelForm().pack())]
+    question = ctx.t(f"pub_ask_{step}", most=MAX_COMPANIONS)
+    return Reply(f"{error}\n{question}".strip(), tuple(choices))
+
+
+def _next_step(form: dict, step: str, back: bool = False) -> str | None:
+    """The step after (or before) this one; the deadline only for a lottery."""
+    at = (len(STEPS) if step == "preview" else STEPS.index(step)) + (-1 if back else 1)
+    while 0 <= at < len(STEPS):
+        if STEPS[at] != "apply_until" or form.get("mode") == "lottery":
+            return STEPS[at]
+        at += -1 if back else 1
+    return None
+
+
+def _text(ctx: Context, form: dict, step: str, text: str, label: str) -> str | None:
+    most = MAX_LENGTH[step]
+    if not 1 <= len(text) <= most:
+        return ctx.t("pub_bad_text", label=label, most=most)
+    form[step] = text
+    return None
+
+
+def _now_local(ctx: Context) -> datetime:
+    return to_local(ctx.now, ctx.tz).replace(tzinfo=None)
+
+
+def _take(ctx: Context, form: dict, step: str, text: str) -> str | None:
+    """Keep a typed answer in form; the error text when it does not fit."""
+    text = re.sub(r"\s+", " ", text).strip() if step != "sessions" else text.strip()
+    if step == "section":
+        if text not in SECTIONS:
+            return ctx.t("pub_bad_section")
+        form["section"] = text
+    elif step == "category":
+        section = category_section(ctx.session, text)
+        if section is not None and section != form["section"]:
+            return ctx.t("pub_bad_category_section", name=text, section=section)
+        return _text(ctx, form, step, text, "项目")
+    elif step in ("title", "teacher", "venue"):
+        return _text(ctx, form, step, text, {"title": "课程名称", "teacher": "讲师", "venue": "教学点"}[step])
+    elif step == "sessions":
+        parsed = parse_sessions(text, _now_local(ctx))
+        if parsed.error:
+            return ctx.t(parsed.error)
+        form["sessions"] = [[start.isoformat(), end.isoformat()] for start, end in parsed.sessions]
+    elif step in NUMBER_STEPS:
+        low, most = (1, MOST_SEATS) if step == "capacity" else (0, MAX_COMPANIONS)
+        number = typed_count(text)
+        if number is None or not low <= number <= most:
+            return ctx.t(f"pub_bad_{step}", most=most)
+        form[step] = number
+    elif step == "tags":
+        if text in ("无", "没有", "不要", "不用"):
+            text = ""
+        if len(text) > MAX_LENGTH["tags"]:
+            return ctx.t("pub_bad_text", label="标签", most=MAX_LENGTH["tags"])
+        form["tags"] = text
+    elif step == "apply_until":
+        moment = parse_moment(text, _now_local(ctx))
+        if moment is None:
+            return ctx.t("pub_bad_moment")
+        if moment >= datetime.fromisoformat(form["sessions"][0][0]):
+            return ctx.t("pub_bad_apply_until")
+        form["apply_until"] = moment.isoformat()
+    else:
+        return ctx.t("pub_bad_pick")
+    return None
+
+
+def _answered(ctx: Context, form: dict, step: str, text: str) -> Reply:
+    error = _take(ctx, form, step, text)
+    if error:
+        return ask(ctx, form, step, error)
+    following = _next_step(form, step)
+    return ask(ctx, form, following) if following else preview(ctx, form)
+
+
+def _sessions(form: dict) -> list[tuple[datetime, datetime]]:
+    return [(datetime.fromisoformat(start), datetime.fromisoformat(end)) for start, end in form["sessions"]]
+
+
+def preview(ctx: Context, form: dict, note: str = "") -> Reply:
+    """Everything once more, with 确认发布, a step back and a way out."""
+    form["step"], form["options"] = "preview", []
+    PUBLISH_FORM.enter(ctx, form)
+    ctx.expect = ""
+    sessions = _sessions(form)
+    shown = "；".join(local_when(ctx, start, end) for start, end in sessions[:3])
+    if len(sessions) > 3:
+        shown += ctx.t("pub_preview_more", count=len(sessions))
+    extra = ctx.t("pub_line_tags", tags=form["tags"]) if form.get("tags") else ""
+    extra += (ctx.t("pub_line_lottery", until=form["apply_until"].replace("T", " ")[:16])
+              if form.get("mode") == "lottery" else ctx.t("pub_line_first_come"))
+    extra += ctx.t("pub_line_companions", count=form["companions"]) if form.get("companions") else ""
+    extra += ctx.t("pub_line_offer") if form.get("seat_offer") == "offer" else ""
+    text = ctx.t("pub_preview", title=form["title"], section=form["section"], category=form["category"],
+                 teacher=form["teacher"], venue=form["venue"], sessions=shown, capacity=form["capacity"], extra=extra)
+    return Reply(f"{note}\n{text}".strip(), (Choice(ctx.t("btn_pub_confirm"), Confirm().pack()),
+                                              Choice(ctx.t("btn_pub_back"), StepBack().pack()),
+                                              Choice(ctx.t("btn_pub_cancel"), CancelForm().pack())))
+
+
+def _expired(ctx: Context) -> Reply:
+    return Reply(ctx.t("pub_expired"), (Choice(ctx.t("btn_pub_new"), Publish().pack()), Choice(ctx.t("btn_menu"), "menu")))
+
+
+@router.payload(Desk, role=ORGANIZER, action=ACTION)
+def desk(ctx: Context, data: Desk) -> Reply:
+    """发布与管理课程: publish a new one, or manage those published."""
+    return Reply(ctx.t("pub_desk"), (Choice(ctx.t("btn_pub_new"), Publish().pack()),
+                                     Choice(ctx.t("btn_pub_manage"), Courses().pack()),
+                                     Choice(ctx.t("btn_menu"), "menu")))
+
+
+@router.payload(Publish, role=ORGANIZER, action=ACTION)
+def start(ctx: Context, data: Publish) -> Reply:
+    """The first question: the section."""
+    return ask(ctx, {}, STEPS[0])
+
+
+@router.payload(Pick, role=ORGANIZER, action=ACTION)
+def picked(ctx: Context, data: Pick) -> Reply:
+    """One of the answers the question offered."""
+    form = PUBLISH_FORM.get(ctx)
+    if form is None or form.get("step") not in STEPS:
+        return _expired(ctx)
+    options = form.get("options") or []
+    if not 0 <= data.pick < len(options):
+        return ask(ctx, form, form["step"], ctx.t("pub_bad_pick"))
+    step, value = form["step"], options[data.pick][1]
+    if step in ("mode", "seat_offer"):
+        form[step] = value
+        following = _next_step(form, step)
+        return ask(ctx, form, following) if following else preview(ctx, form)
+    return _answered(ctx, form, step, value if value else "无")
+
+
+@router.payload(StepBack, role=ORGANIZER, action=ACTION)
+def step_back(ctx: Context, data: StepBack) -> Reply:
+    """The question before the one shown; from the first, the form ends."""
+    form = PUBLISH_FORM.get(ctx)
+    if form is None:
+        return _expired(ctx)
+    before = _next_step(form, form.get("step", STEPS[0]), back=True)
+    if before is None:
+        return cancel(ctx, CancelForm())
+    return ask(ctx, form, before)
+
+
+@router.payload(CancelForm, role=ORGANIZER, action=ACTION)
+def cancel(ctx: Context, data: CancelForm) -> Reply:
+    """Drop the form: nothing was written."""
+    PUBLISH_FORM.leave(ctx)
+    ctx.expect = ""
+    return Reply(ctx.t("pub_cancelled"), (Choice(ctx.t("btn_pub_desk"), Desk().pack()), Choice(ctx.t("btn_menu"), "menu")))
+
+
+@router.state(EXPECT_FORM, role=ORGANIZER, action=ACTION)
+def typed_answer(ctx: Context, text: str) -> Result:
+    """A typed answer to the current question; a lapsed form makes the text a search again."""
+    form = PUBLISH_FORM.get(ctx)
+    if form is None or form.get("step") not in STEPS:
+        ctx.expect = ""
+        return fallback(ctx, text)
+    return _answered(ctx, form, form["step"], text)
+
+
+def catalogue_fields(form: dict) -> dict[str, str]:
+    """The form as the catalogue's columns, as a file's row would give them."""
+    until = form.get("apply_until") if form.get("mode") == "lottery" else None
+    return {"section": form["section"], "category": form["category"], "title": form["title"],
+            "teacher": form["teacher"], "venue": form["venue"], "capacity": str(form["capacity"]),
+            "tags": form.get("tags", ""), "companions_max": str(form.get("companions", 0)),
+            "seat_offer": form.get("seat_offer", "auto"), "signup_mode": form.get("mode", "first_come"),
+            "apply_until": until.replace("T", " ")[:16] if until else ""}
+
+
+@router.payload(Confirm, role=ORGANIZER, action=ACTION)
+def confirm(ctx: Context, data: Confirm) -> Reply:
+    """确认发布: the course goes live, or the catalogue's rules say why not and nothing is written."""
+    form = PUBLISH_FORM.get(ctx)
+    if form is None or form.get("step") != "preview":
+        return _expired(ctx)
+    sessions = _sessions(form)
+    if sessions[0][0] <= _now_local(ctx):
+        return ask(ctx, form, "sessions", ctx.t("pub_session_past"))
+    try:
+        with ctx.session.begin_nested():  # a refusal takes back whatever the attempt wrote
+            course, report = publish_course(ctx.session, catalogue_fields(form), sessions,
+                                            ctx.settings.general.timezone, ctx.now)
+    except CatalogImportError as refused:
+        problems = "\n".join(problem.message for problem in refused.problems)
+        return preview(ctx, form, ctx.t("pub_refused", problems=problems))
+    PUBLISH_FORM.leave(ctx)
+    apply_catalog_changes(ctx.session, ctx.settings, report, ctx.now)
+    record_staff_action(ctx, ACTION, f"course:{course.id}", code=course.code, title=course.title,
+                        sessions=len(sessions), capacity=course.capacity, mode=course.signup_mode)
+    first = local_when(ctx, *sessions[0])
+    return Reply(ctx.t("pub_published", title=course.title, code=course.code, count=len(sessions), first=first),
+                 (Choice(ctx.t("btn_pub_manage"), Courses().pack()), Choice(ctx.t("btn_menu"), "menu")))
