@@ -10,6 +10,7 @@ from bot.dialogs.text_input import chinese_number, folded
 from bot.dialogs.typed_times import parse_clock, parse_day, parse_hours
 
 MOST_SESSIONS = 60
+PAST_YEAR_DAYS = 183  # a month and day more than half a year ahead is taken for one already past
 # 八 before a unit (次, 点, 月 …) is the number 8; 周三 and 星期日 stay weekdays.
 _NUMERAL = re.compile(r"[零〇一二两三四五六七八九十]+(?=\s*(?:月|日|号|点|时|次|节|课|回|分|[:：]))")
 _DAY_WORDS = "一二三四五六日天1234567"
@@ -66,7 +67,7 @@ def _weekly(match: re.Match, now_local: datetime) -> list[tuple[datetime, dateti
     first = now_local.date()
     since = _FROM.search(rest)
     if since is not None:
-        start_day = parse_day(since.group(1), now_local.date())
+        start_day = _day(since.group(1), now_local.date())
         if start_day is None:
             return "pub_bad_sessions"
         first, rest = start_day, rest[:since.start()] + rest[since.end():]
@@ -87,16 +88,25 @@ def _weekly(match: re.Match, now_local: datetime) -> list[tuple[datetime, dateti
     return out
 
 
+def _day(text: str, today: date) -> date | None:
+    """parse_day, except that a date this year already past is not taken for next year's (11月30日
+    typed on 1 December means the day gone by): it comes back as that past day, and is refused so."""
+    day = parse_day(text, today)
+    if day is not None and day.year > today.year and (day - today).days > PAST_YEAR_DAYS:
+        return today - timedelta(days=1)  # only its being past matters
+    return day
+
+
 def _day_and_hours(piece: str, today: date) -> tuple[date, tuple[time, time]] | None:
     """Split one piece where a day ends and its hours begin (12月20日上午9点到11点)."""
     if " " in piece:  # "12-20 9:00-11:00": the space says where the day ends
         head, tail = piece.split(" ", 1)
-        day, hours = parse_day(head, today), parse_hours(tail.replace(" ", ""))
+        day, hours = _day(head, today), parse_hours(tail.replace(" ", ""))
         if day is not None and hours is not None:
             return day, hours
     piece = piece.replace(" ", "")
     for cut in range(len(piece) - 1, 0, -1):
-        day = parse_day(piece[:cut], today)
+        day = _day(piece[:cut], today)
         if day is None:
             continue
         hours = parse_hours(piece[cut:])
@@ -120,7 +130,7 @@ def parse_moment(text: str, now_local: datetime) -> datetime | None:
     """A day and a time of day (12月10日 20:00, 明天晚上8点), ahead of now; None otherwise."""
     piece = arabic(text).replace(" ", "").replace("　", "")
     for cut in range(len(piece) - 1, 0, -1):
-        day = parse_day(piece[:cut], now_local.date())
+        day = _day(piece[:cut], now_local.date())
         clock = parse_clock(piece[cut:]) if day is not None else None
         if clock is not None:
             moment = datetime.combine(day, clock)
