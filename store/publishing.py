@@ -26,6 +26,7 @@ from store.models.enrolment import CANCELLED, CONFIRMED
 
 CODE_PREFIX = "P"  # codes of courses published in the chat: P + 7 letters or digits
 CODE_LENGTH = 7
+CHANGE_ERRORS = ("not_found", "started", "past", "taken")
 
 
 @dataclass

@@ -31,6 +31,7 @@ from store.publishing import (add_session, cancel_course, cancel_session, move_s
 EXPECT_CHANGE = "course_change"
 MOST_MESSAGE = 500
 ACTION = "course.manage"
+KINDS = ("move", "drop", "add", "message", "close")
 
 router = Router("publishing.change")
 
