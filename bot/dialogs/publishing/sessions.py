@@ -17,7 +17,7 @@ _DAY_WORDS = "一二三四五六日天1234567"
 _WEEKDAY = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6} | {str(i + 1): i for i in range(7)}
 _WEEKLY = re.compile(rf"^每个?(?:周|星期|礼拜)([{_DAY_WORDS}](?:(?:[、,，和及与/]\s*(?:周|星期|礼拜)?|周|星期|礼拜)"
                      rf"[{_DAY_WORDS}])*)(.*)$")
-_COUNT = re.compile(r"共?\s*(\d{1,3})\s*(?:次课|节课|次|节|回|课)")
+_COUNT = re.compile(r"(?:一共|总共|共)?\s*(\d{1,3})\s*(?:次课|节课|次|节|回|课)")
 _FROM = re.compile(r"(?:从|自)\s*([^\s起开]+)\s*(?:起|开始)?")
 _PIECES = re.compile(r"[；;\n，,、]+")
 
