@@ -64,14 +64,21 @@ def venue_names(session: Session) -> list[str]:
 
 
 def publish_course(session: Session, fields: dict[str, str], sessions: list[tuple[datetime, datetime]],
-                   tz: str, now: datetime) -> tuple[Course, ImportReport]:
+                   tz: str, now: datetime, community: str = "") -> tuple[Course, ImportReport]:
     """A new course from fields named as the catalogue's columns and local session times;
-    CatalogImportError (nothing written) when a rule of the catalogue refuses it."""
+    CatalogImportError when a rule of the catalogue refuses it. A venue new to the catalogue is
+    put in `community` (the publishing organizer's), so they can manage the course afterwards."""
     code = new_course_code(session)
     rows = check_course(code, fields, sessions, tz)
     report = ImportReport()
     apply_courses(session, {code: rows}, now, report)
-    return session.exec(select(Course).where(Course.code == code)).one(), report
+    course = session.exec(select(Course).where(Course.code == code)).one()
+    if report.venues_created and community:
+        venue = session.get(Venue, course.venue_id)
+        venue.community = community
+        session.add(venue)
+        session.flush()
+    return course, report
 
 
 def _resync(session: Session, course: Course, wanted: dict[datetime, datetime], now: datetime) -> Change:

@@ -116,7 +116,7 @@ def do_change(ctx: Context, data: DoChange) -> Reply:
         return _expired(ctx)
     course = ctx.session.get(Course, change["course"])
     venue = venue_of(ctx.session, course) if course else None
-    refused = refuse_unless(ctx, ORGANIZER, ACTION, (venue.community if venue else "") or None)
+    refused = refuse_unless(ctx, ORGANIZER, ACTION, venue.community if venue else "")
     if refused is not None:
         return refused
     kind, told = change["kind"], len(confirmed_residents(ctx.session, change["course"]))

@@ -21,6 +21,7 @@ from store.catalog_file import MAX_COMPANIONS, MAX_LENGTH, CatalogImportError
 from store.models.catalog import SECTIONS
 from store.models.staff import ORGANIZER
 from store.publishing import category_names, category_section, publish_course, venue_names
+from store.roles import communities_of
 
 EXPECT_FORM = "publish_form"
 STEPS = ("section", "category", "title", "teacher", "venue", "sessions", "capacity", "tags", "mode",
@@ -241,6 +242,12 @@ def catalogue_fields(form: dict) -> dict[str, str]:
             "apply_until": until.replace("T", " ")[:16] if until else ""}
 
 
+def _home_community(ctx: Context) -> str:
+    """The community of an organizer who holds the role in one place only ("" for everywhere)."""
+    communities = communities_of(ctx.session, ctx.resident_id, ORGANIZER)
+    return communities[0] if communities else ""
+
+
 @router.payload(Confirm, role=ORGANIZER, action=ACTION)
 def confirm(ctx: Context, data: Confirm) -> Reply:
     """确认发布: the course goes live, or the catalogue's rules say why not and nothing is written."""
@@ -253,7 +260,7 @@ def confirm(ctx: Context, data: Confirm) -> Reply:
     try:
         with ctx.session.begin_nested():  # a refusal takes back whatever the attempt wrote
             course, report = publish_course(ctx.session, catalogue_fields(form), sessions,
-                                            ctx.settings.general.timezone, ctx.now)
+                                            ctx.settings.general.timezone, ctx.now, _home_community(ctx))
     except CatalogImportError as refused:
         problems = "\n".join(problem.message for problem in refused.problems)
         return preview(ctx, form, ctx.t("pub_refused", problems=problems))

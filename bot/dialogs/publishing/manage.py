@@ -45,7 +45,8 @@ def _fetch(ctx: Context, data) -> Managed | None:
 
 COURSE = Load(_fetch, missing=lambda ctx: Reply(ctx.t("pub_missing"), (Choice(ctx.t("btn_pub_courses"), Courses().pack()),
                                                                      menu_button(ctx))))
-GUARD = Role(ORGANIZER, ACTION, community=lambda managed: managed.community or None)
+# A course at a venue of no community is the district's: only organizers of everywhere change it.
+GUARD = Role(ORGANIZER, ACTION, community=lambda managed: managed.community)
 
 
 def _back(ctx: Context, course_id: int) -> Choice:

@@ -144,13 +144,16 @@ def test_closing_the_course_ends_every_place_and_tells_everyone(dialogs, people)
 
 def test_an_organizer_of_another_community_and_a_resident_cannot_change_the_course(dialogs, course):
     with dialogs.db.session() as s:
-        s.exec(select(Venue)).one().community = "幸福社区"
         course_id = s.exec(select(Course.id)).one()
         grant_role(s, get_or_create_account(s, "console", "other")[0].resident_id, ORGANIZER, "和平社区")
     other = ConsoleChat(dialogs, "other")
+    district = dialogs.handle(Incoming("console", "other", payload=f"pbc:{course_id}"))
+    assert "只对工作人员开放" in district[0].text                 # a venue of no community is the district's
+    with dialogs.db.session() as s:
+        s.exec(select(Venue)).one().community = "幸福社区"
     assert "还没有您能管理的课程" in other.say("管理课程")
     refused = dialogs.handle(Incoming("console", "other", payload=f"pbc:{course_id}"))
     assert "只对工作人员开放" in refused[0].text
     resident = console_person(dialogs, "wang")
     assert "只对工作人员开放" in resident.say("管理课程")
-    assert actions(dialogs).count("refused") == 2
+    assert actions(dialogs).count("refused") == 3

@@ -9,6 +9,8 @@ from bot.messages import Incoming
 
 from store.models import AuditEntry, Category, ClassSession, Course, OutboxMessage, Venue
 from store.models.staff import ORGANIZER
+from store.people import get_or_create_account
+from store.roles import grant_role
 from tests.support.people import console_person
 
 WEEKLY = "每周三 14:00–15:30 共 8 次"
@@ -128,3 +130,15 @@ def test_a_resident_cannot_publish(dialogs):
     with dialogs.db.session() as s:
         assert s.exec(select(AuditEntry.action)).all() == ["refused"]
         assert s.exec(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind != "reply")).one() == 0
+
+
+def test_an_organizer_of_one_community_manages_what_they_publish_at_a_new_venue(dialogs):
+    local = console_person(dialogs, "local")
+    with dialogs.db.session() as s:
+        grant_role(s, get_or_create_account(s, "console", "local")[0].resident_id, ORGANIZER, "幸福社区")
+    publish_calligraphy(local)
+    local.say("确认发布")
+    with dialogs.db.session() as s:
+        assert s.exec(select(Venue.community)).one() == "幸福社区"
+    assert "零基础毛笔书法" in local.say("管理课程")
+    assert "还有 8 次课没上" in local.say("1")
