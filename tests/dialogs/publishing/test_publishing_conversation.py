@@ -142,3 +142,17 @@ def test_an_organizer_of_one_community_manages_what_they_publish_at_a_new_venue(
         assert s.exec(select(Venue.community)).one() == "幸福社区"
     assert "零基础毛笔书法" in local.say("管理课程")
     assert "还有 8 次课没上" in local.say("1")
+
+
+def test_a_course_the_catalogue_refuses_at_the_last_moment_is_explained_and_not_written(dialogs):
+    boss = console_person(dialogs, "boss", ORGANIZER)
+    for answer in ("发布课程", "文化", "剪纸", "剪纸入门", "王老师", "幸福社区文化家园", "12月20日 9:00-11:00", "20",
+                   "不加标签", "先到先得", "0"):
+        boss.say(answer)
+    assert "请核对" in boss.say("空位自动给候补")
+    with dialogs.db.session() as s:
+        s.add(Category(section="艺术", name="剪纸"))               # meanwhile an import put 剪纸 under 艺术
+    before = counts(dialogs)
+    refused = boss.say("确认发布")
+    assert "没能发布" in refused and "项目“剪纸”已在艺术板块中" in refused and "请核对" in refused
+    assert counts(dialogs) == before
