@@ -3,6 +3,8 @@ with wrong answers, a step back and a preview on the way; a resident finds the c
 a cancelled form and a refused course leave nothing written; residents cannot publish."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import func, select
 
 from bot.messages import Incoming
@@ -11,6 +13,9 @@ from store.models import AuditEntry, Category, ClassSession, Course, OutboxMessa
 from store.models.staff import ORGANIZER
 from store.people import get_or_create_account
 from store.roles import grant_role
+from tests.conftest import START
+from tests.dialogs.push_delivery import deliver_due
+from tests.support.catalog import add_course
 from tests.support.people import console_person
 
 WEEKLY = "每周三 14:00–15:30 共 8 次"
@@ -156,3 +161,17 @@ def test_a_course_the_catalogue_refuses_at_the_last_moment_is_explained_and_not_
     refused = boss.say("确认发布")
     assert "没能发布" in refused and "项目“剪纸”已在艺术板块中" in refused and "请核对" in refused
     assert counts(dialogs) == before
+
+
+def test_residents_waiting_for_news_of_the_category_are_told_as_after_an_import(dialogs):
+    add_course(dialogs.db, "WH-SF-01", "硬笔书法", first_start=START + timedelta(days=1))
+    console_person(dialogs, "wang")
+    with dialogs.db.session() as s:
+        category = s.exec(select(Category.id).where(Category.name == "书法")).one()
+    dialogs.handle(Incoming("console", "wang", payload=f"wcat:{category}"))
+    deliver_due(dialogs, "wang")
+    boss = console_person(dialogs, "boss", ORGANIZER)
+    publish_calligraphy(boss)
+    boss.say("确认发布")
+    pushes = deliver_due(dialogs, "wang")
+    assert any(reply and "零基础毛笔书法" in reply.text for _, reply in pushes), pushes
