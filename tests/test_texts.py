@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.dialogs.orders.resident import STEPS as ORDER_STEPS
 from bot.dialogs.publishing.change import KINDS as COURSE_CHANGE_KINDS
-from bot.dialogs.publishing.form import NUMBER_STEPS as PUBLISH_NUMBER_STEPS, STEPS as PUBLISH_STEPS
+from bot.dialogs.publishing.answers import NUMBER_STEPS as PUBLISH_NUMBER_STEPS, STEPS as PUBLISH_STEPS
 from bot.dialogs.shifts.checkin import CHECK_IN_STATUSES, CHECK_OUT_STATUSES
 from bot.dialogs.shifts.post import STEPS as SHIFT_STEPS
 from bot.dialogs.volunteers.volunteer import FIELDS as VOLUNTEER_FIELDS

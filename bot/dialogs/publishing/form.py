@@ -4,31 +4,23 @@ out at every question and a preview before it goes live. It enters the catalogue
 own rules and code, so it is the course an import of the same rows would make."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from bot.dialogs.context import Context
-from bot.dialogs.formatting import to_local
+from bot.dialogs.publishing.answers import NUMBER_STEPS, STEPS, now_local, offers, take
 from bot.dialogs.publishing.callbacks import CancelForm, Confirm, Courses, Desk, Pick, Publish, StepBack
-from bot.dialogs.publishing.sessions import parse_moment, parse_sessions
-from bot.dialogs.publishing.shown import local_when, organizer, typed_count
+from bot.dialogs.publishing.shown import local_when, organizer
 from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
 from bot.dialogs.router import Result, Router, fallback
 from bot.dialogs.staff_access import record_staff_action
 from bot.dialogs.states import PUBLISH_FORM
 from bot.messages import Choice, Reply
-from store.catalog_file import MAX_COMPANIONS, MAX_LENGTH, CatalogImportError
-from store.models.catalog import SECTIONS
+from store.catalog_file import MAX_COMPANIONS, CatalogImportError
 from store.models.staff import ORGANIZER
-from store.publishing import category_names, category_section, publish_course, venue_names
+from store.publishing import publish_course
 from store.roles import communities_of
 
 EXPECT_FORM = "publish_form"
-STEPS = ("section", "category", "title", "teacher", "venue", "sessions", "capacity", "tags", "mode",
-         "apply_until", "companions", "seat_offer")
-NUMBER_STEPS = ("capacity", "companions")
-MOST_SEATS = 999
-MOST_OFFERED = 5  # existing categories or venues offered as choices, beside 返回上一步 and 取消发布
 ACTION = "course.publish"
 
 router = Router("publishing.form")
@@ -36,29 +28,10 @@ router.keywords({"发布课程", "发布活动", "/publish"}, Publish)
 router.menu(85, "btn_pub_desk", Desk, shown_to=organizer)
 
 
-def _offers(ctx: Context, form: dict, step: str) -> list[tuple[str, str]]:
-    """(label, value) of the answers a question offers as choices."""
-    if step == "section":
-        return [(name, name) for name in SECTIONS]
-    if step == "category":
-        return [(name, name) for name in category_names(ctx.session, form["section"])[:MOST_OFFERED]]
-    if step == "venue":
-        return [(name, name) for name in venue_names(ctx.session)[:MOST_OFFERED]]
-    if step == "tags":
-        return [(ctx.t("btn_pub_no_tags"), "")]
-    if step == "mode":
-        return [(ctx.t("btn_pub_first_come"), "first_come"), (ctx.t("btn_pub_lottery"), "lottery")]
-    if step == "companions":
-        return [(ctx.t("btn_pub_no_companions"), "0")]
-    if step == "seat_offer":
-        return [(ctx.t("btn_pub_auto"), "auto"), (ctx.t("btn_pub_offer"), "offer")]
-    return []
-
-
 def ask(ctx: Context, form: dict, step: str, error: str = "") -> Reply:
     """The question of one step with its choices, a step back and a way out."""
     form["step"] = step
-    form["options"] = _offers(ctx, form, step)
+    form["options"] = offers(ctx, form, step)
     PUBLISH_FORM.enter(ctx, form)
     ctx.expect = EXPECT_FORM
     if step in NUMBER_STEPS:
@@ -79,63 +52,8 @@ def _next_step(form: dict, step: str, back: bool = False) -> str | None:
     return None
 
 
-def _text(ctx: Context, form: dict, step: str, text: str, label: str) -> str | None:
-    most = MAX_LENGTH[step]
-    if not 1 <= len(text) <= most:
-        return ctx.t("pub_bad_text", label=label, most=most)
-    form[step] = text
-    return None
-
-
-def _now_local(ctx: Context) -> datetime:
-    return to_local(ctx.now, ctx.tz).replace(tzinfo=None)
-
-
-def _take(ctx: Context, form: dict, step: str, text: str) -> str | None:
-    """Keep a typed answer in form; the error text when it does not fit."""
-    text = re.sub(r"\s+", " ", text).strip() if step != "sessions" else text.strip()
-    if step == "section":
-        if text not in SECTIONS:
-            return ctx.t("pub_bad_section")
-        form["section"] = text
-    elif step == "category":
-        section = category_section(ctx.session, text)
-        if section is not None and section != form["section"]:
-            return ctx.t("pub_bad_category_section", name=text, section=section)
-        return _text(ctx, form, step, text, "项目")
-    elif step in ("title", "teacher", "venue"):
-        return _text(ctx, form, step, text, {"title": "课程名称", "teacher": "讲师", "venue": "教学点"}[step])
-    elif step == "sessions":
-        parsed = parse_sessions(text, _now_local(ctx))
-        if parsed.error:
-            return ctx.t(parsed.error)
-        form["sessions"] = [[start.isoformat(), end.isoformat()] for start, end in parsed.sessions]
-    elif step in NUMBER_STEPS:
-        low, most = (1, MOST_SEATS) if step == "capacity" else (0, MAX_COMPANIONS)
-        number = typed_count(text)
-        if number is None or not low <= number <= most:
-            return ctx.t(f"pub_bad_{step}", most=most)
-        form[step] = number
-    elif step == "tags":
-        if text in ("无", "没有", "不要", "不用"):
-            text = ""
-        if len(text) > MAX_LENGTH["tags"]:
-            return ctx.t("pub_bad_text", label="标签", most=MAX_LENGTH["tags"])
-        form["tags"] = text
-    elif step == "apply_until":
-        moment = parse_moment(text, _now_local(ctx))
-        if moment is None:
-            return ctx.t("pub_bad_moment")
-        if moment >= datetime.fromisoformat(form["sessions"][0][0]):
-            return ctx.t("pub_bad_apply_until")
-        form["apply_until"] = moment.isoformat()
-    else:
-        return ctx.t("pub_bad_pick")
-    return None
-
-
 def _answered(ctx: Context, form: dict, step: str, text: str) -> Reply:
-    error = _take(ctx, form, step, text)
+    error = take(ctx, form, step, text)
     if error:
         return ask(ctx, form, step, error)
     following = _next_step(form, step)
@@ -255,7 +173,7 @@ def confirm(ctx: Context, data: Confirm) -> Reply:
     if form is None or form.get("step") != "preview":
         return _expired(ctx)
     sessions = _sessions(form)
-    if sessions[0][0] <= _now_local(ctx):
+    if sessions[0][0] <= now_local(ctx):
         return ask(ctx, form, "sessions", ctx.t("pub_session_past"))
     try:
         with ctx.session.begin_nested():  # a refusal takes back whatever the attempt wrote
