@@ -1,6 +1,7 @@
 """Changes to a course at the same moment as sign-ups or as another organizer's change, on SQLite and
 PostgreSQL: whoever holds a seat when the dust settles has reminders at the session's new time only,
-and a session stopped twice at once is stopped (and announced) once."""
+a session stopped twice at once is stopped (and announced) once, and 确认发布 pressed twice at once
+publishes one course."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,7 +12,7 @@ from bot.clock import ManualClock
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.pushes.plan import reminder_due
 from bot.messages import Incoming
-from store.models import ClassSession, Enrolment, OutboxMessage
+from store.models import ClassSession, Course, Enrolment, OutboxMessage
 from store.models.enrolment import CONFIRMED
 from store.models.staff import ORGANIZER
 from store.people import find_account
@@ -88,3 +89,20 @@ def test_two_organizers_stopping_the_same_session_at_once_stop_it_once(db, setti
         wang = find_account(s, "console", "wang").resident_id
         assert len(s.exec(select(OutboxMessage).where(OutboxMessage.resident_id == wang,
                                                       OutboxMessage.kind == "schedule_change")).all()) == 1
+
+
+def test_confirming_one_course_twice_at_once_publishes_it_once(db, settings):
+    dialogs = Dialogs(db, settings, ManualClock(START))
+    boss = console_person(dialogs, "boss", ORGANIZER)
+    for answer in ("发布课程", "文化", "书法", "零基础毛笔书法", "王老师", "幸福社区文化家园", "每周三 14:00-15:30 共8次",
+                   "20", "不加标签", "先到先得", "0"):
+        boss.say(answer)
+    assert "请核对" in boss.say("空位自动给候补")
+
+    def confirm():
+        return dialogs.handle(Incoming("console", "boss", payload="pbok"))[0].text
+
+    answers = together(confirm, confirm)
+    assert sum("已发布" in a for a in answers) == 1 and sum("过期" in a for a in answers) == 1
+    with db.session() as s:
+        assert len(s.exec(select(Course)).all()) == 1 and len(s.exec(select(ClassSession)).all()) == 8
