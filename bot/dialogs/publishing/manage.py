@@ -13,6 +13,7 @@ from bot.dialogs.publishing.callbacks import (AddSession, CloseCourse, Courses, 
 from bot.dialogs.publishing.change import begin, confirm_screen
 from bot.dialogs.router import Load, Router
 from bot.dialogs.staff_access import Role
+from bot.dialogs.states import COURSE_CHANGE
 from bot.messages import Choice, Reply
 from store.catalog import venue_of
 from store.enrolments import count_confirmed
@@ -84,7 +85,8 @@ def course_screen(ctx: Context, course: Course) -> Reply:
 
 @router.payload(Manage, role=GUARD, load=COURSE)
 def manage(ctx: Context, data: Manage, managed: Managed) -> Reply:
-    """One course's screen."""
+    """One course's screen; a change begun and left (再想想, 返回) is dropped, so an old 确认 does nothing."""
+    COURSE_CHANGE.leave(ctx)
     return course_screen(ctx, managed.course)
 
 

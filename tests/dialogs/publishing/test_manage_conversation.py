@@ -128,6 +128,9 @@ def test_closing_the_course_ends_every_place_and_tells_everyone(dialogs, people)
     confirm = boss.say("取消整门课")
     assert "后面的 2 次课都不上了，2 位学员" in confirm
     assert "还有 2 次课没上" in boss.say("再想想")              # back at the course, nothing changed
+    assert "过期" in dialogs.handle(Incoming("console", "boss", payload="pbdo"))[0].text  # an old 确认 does nothing
+    boss.say("管理课程")
+    boss.say("1")
     boss.say("取消整门课")
     assert "已取消，已通知 2 位学员" in boss.say("确认")
     for user in ("wang", "li"):
