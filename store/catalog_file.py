@@ -157,6 +157,18 @@ def read_catalog(path: Path, tz: str = "Asia/Shanghai") -> dict[str, CourseRows]
     for number, cells in table:
         values, bad = _parse_row(number, cells, zone, problems)
         _add_to_course(courses, number, values, bad, problems)
+    _check_courses(courses, problems)
+    if problems:
+        raise CatalogImportError(problems)
+    for course in courses.values():
+        for name in OPTIONAL:
+            if name in columns:
+                course.fields.setdefault(name, "")  # a present but blank column clears the field
+    return courses
+
+
+def _check_courses(courses: dict[str, CourseRows], problems: list[Problem]) -> None:
+    """The rules across rows: one section per category, a deadline for a lottery course."""
     sections: dict[str, tuple[str, int]] = {}
     for course in courses.values():
         name, section = course.fields.get("category"), course.fields.get("section")
@@ -168,10 +180,25 @@ def read_catalog(path: Path, tz: str = "Asia/Shanghai") -> dict[str, CourseRows]
                                     f"项目“{name}”在第 {seen[1]} 行属于{seen[0]}板块，一个项目只能属于一个板块"))
         if course.fields.get("signup_mode") == "lottery" and not course.fields.get("apply_until"):
             problems.append(Problem(course.field_rows["signup_mode"], "apply_until", "摇号报名的课程要写报名截止时间"))
+
+
+def check_course(code: str, fields: dict[str, str], sessions: list[tuple[datetime, datetime]],
+                 tz: str = "Asia/Shanghai") -> CourseRows:
+    """One course given field by field (local session times), checked by the very rules a file's
+    rows are: the course as a file would give it, or CatalogImportError listing every problem."""
+    problems: list[Problem] = []
+    courses: dict[str, CourseRows] = {}
+    zone = ZoneInfo(tz)
+    for number, (starts_at, ends_at) in enumerate(sessions or [(None, None)], start=2):
+        cells = {name: fields.get(name, "") for name in COLUMNS if name not in ("course_code", "starts_at", "ends_at")}
+        cells |= {"course_code": code, "starts_at": f"{starts_at:%Y-%m-%d %H:%M}" if starts_at else "",
+                  "ends_at": f"{ends_at:%Y-%m-%d %H:%M}" if ends_at else ""}
+        values, bad = _parse_row(number, cells, zone, problems)
+        _add_to_course(courses, number, values, bad, problems)
+    _check_courses(courses, problems)
     if problems:
         raise CatalogImportError(problems)
-    for course in courses.values():
-        for name in OPTIONAL:
-            if name in columns:
-                course.fields.setdefault(name, "")  # a present but blank column clears the field
-    return courses
+    course = courses[code]
+    for name in OPTIONAL:
+        course.fields.setdefault(name, "")
+    return course

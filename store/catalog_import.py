@@ -122,40 +122,46 @@ def import_catalog(db: Database, path: Path, tz: str = "Asia/Shanghai", now: dat
     now = now or utcnow()
     report = ImportReport()
     with db.session() as session:
-        category_ids = _category_ids(session, courses, report)
-        for code, plan in courses.items():
-            values = _course_values(session, plan, category_ids, report)
-            course = session.exec(select(Course).where(Course.code == code)).first()
-            created = course is None
-            if created:
-                course = Course(code=code, **values)
-                report.courses_created += 1
-            changed = any(getattr(course, name) != value for name, value in values.items())
-            switched = not created and course.reminders_on != values.get("reminders_on", course.reminders_on)
-            for name, value in values.items():
-                setattr(course, name, value)
-            session.add(course)
-            session.flush()
-            if created:
-                report.created_course_ids.append(course.id)
-            counts = SyncCounts()
-            wanted = {starts_at: ends_at for starts_at, (ends_at, _row) in plan.sessions.items()}
-            changes = sync_sessions(session, course, wanted, now, counts)
-            report.sessions_added += counts.added
-            report.sessions_removed += counts.removed
-            report.sessions_kept += counts.kept
-            report.session_changes += changes
-            if changes or switched:
-                report.replan_course_ids.append(course.id)
-            if not created:
-                if changed or counts.changed:
-                    course.updated_at = utcnow()
-                    session.add(course)
-                    report.courses_updated += 1
-                else:
-                    report.courses_unchanged += 1
-            if count_confirmed(session, course.id) < course.capacity and first_waiting(session, course.id):
-                report.promotable_course_ids.append(course.id)
+        apply_courses(session, courses, now, report)
         if after is not None:
             after(session, report)
     return report
+
+
+def apply_courses(session: Session, courses: dict[str, CourseRows], now: datetime, report: ImportReport) -> None:
+    """Create or update checked courses by code inside the caller's transaction, counting into report:
+    the one way a course enters the catalogue, from a file or from the chat."""
+    category_ids = _category_ids(session, courses, report)
+    for code, plan in courses.items():
+        values = _course_values(session, plan, category_ids, report)
+        course = session.exec(select(Course).where(Course.code == code)).first()
+        created = course is None
+        if created:
+            course = Course(code=code, **values)
+            report.courses_created += 1
+        changed = any(getattr(course, name) != value for name, value in values.items())
+        switched = not created and course.reminders_on != values.get("reminders_on", course.reminders_on)
+        for name, value in values.items():
+            setattr(course, name, value)
+        session.add(course)
+        session.flush()
+        if created:
+            report.created_course_ids.append(course.id)
+        counts = SyncCounts()
+        wanted = {starts_at: ends_at for starts_at, (ends_at, _row) in plan.sessions.items()}
+        changes = sync_sessions(session, course, wanted, now, counts)
+        report.sessions_added += counts.added
+        report.sessions_removed += counts.removed
+        report.sessions_kept += counts.kept
+        report.session_changes += changes
+        if changes or switched:
+            report.replan_course_ids.append(course.id)
+        if not created:
+            if changed or counts.changed:
+                course.updated_at = utcnow()
+                session.add(course)
+                report.courses_updated += 1
+            else:
+                report.courses_unchanged += 1
+        if count_confirmed(session, course.id) < course.capacity and first_waiting(session, course.id):
+            report.promotable_course_ids.append(course.id)

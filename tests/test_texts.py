@@ -9,6 +9,8 @@ import ast
 from pathlib import Path
 
 from bot.dialogs.orders.resident import STEPS as ORDER_STEPS
+from bot.dialogs.publishing.change import KINDS as COURSE_CHANGE_KINDS
+from bot.dialogs.publishing.answers import NUMBER_STEPS as PUBLISH_NUMBER_STEPS, STEPS as PUBLISH_STEPS
 from bot.dialogs.shifts.checkin import CHECK_IN_STATUSES, CHECK_OUT_STATUSES
 from bot.dialogs.shifts.post import STEPS as SHIFT_STEPS
 from bot.dialogs.volunteers.volunteer import FIELDS as VOLUNTEER_FIELDS
@@ -19,6 +21,7 @@ from store.models.notices import CANCELLED, SCHEDULED, SENT
 from store.models.orders import STATUSES as ORDER_STATUSES
 from store.models.staff import ROLES
 from store.models.volunteers import HANDED_OUT, REQUESTED, VOLUNTEER_STATUSES
+from store.publishing import CHANGE_ERRORS as COURSE_CHANGE_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
@@ -38,6 +41,11 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "vol_bad_": VOLUNTEER_FIELDS,
     "vol_status_": VOLUNTEER_STATUSES,
     "rdm_status_": (REQUESTED, HANDED_OUT),
+    "pub_ask_": PUBLISH_STEPS,
+    "pub_bad_": PUBLISH_NUMBER_STEPS,
+    "pub_confirm_": COURSE_CHANGE_KINDS,
+    "pub_done_": COURSE_CHANGE_KINDS,
+    "pub_change_": COURSE_CHANGE_ERRORS,
     "notice_status_": (SCHEDULED, SENT, CANCELLED),
     "fb_cat_": FEEDBACK_CATEGORIES,
     "fb_ask_": FEEDBACK_CATEGORIES,

@@ -67,6 +67,8 @@ FEEDBACK_REPLY = State("fb_reply", STEP_TTL)       # an organizer typing the rep
 NOTICE_DRAFT = State("notice", STEP_TTL)           # a notice being composed
 ROLL_CALL = State("roll", STEP_TTL)                # a teacher or staff taking a session's roll
 SHIFT_FORM = State("shift_form", STEP_TTL)         # an organizer posting a volunteer shift, one question at a time
+PUBLISH_FORM = State("publish_form", STEP_TTL)     # an organizer publishing a course, one question at a time
+COURSE_CHANGE = State("course_change", STEP_TTL)   # an organizer moving, cancelling or adding a session, or messaging
 
 
 def chat_of(incoming: Incoming) -> str:

@@ -58,7 +58,7 @@ FIELD_SAMPLES: dict[str, list[str]] = {
     "redemption": ["{redemption}"], "feedback": ["{feedback}"], "notice": ["{notice}"], "vote": ["{vote}"],
     "code": ["{check_in_code}"], "points": ["5"], "choice": ["0", "new", "all"], "count": ["1"],
     "seed": ["abcdef"], "year_or_month": ["2026-11"], "month": ["11"], "page": ["2"],
-    "session": ["{session}"],
+    "session": ["{session}"], "course": ["{course}"], "pick": ["0"],
 }
 # What the list of staff buttons held when it was kept by hand: the declarations cover at least this.
 HAND_KEPT_BEFORE = {
@@ -164,6 +164,7 @@ def world(tmp_path_factory):
                    check_in_code=booking.check_in_code)
         ids["bind_code"] = issue_bind_code(s, worker, "幸福社区", "", START).code
         ids["session"] = s.exec(select(ClassSession.id)).first()
+        ids["course"] = s.exec(select(ClassSession.course_id)).first()
     settings = load_settings({"LINLI_CONFIG": str(ROOT / "settings.toml"), "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY})
     yield Dialogs(db, settings, ManualClock(START)), ids
     db.dispose()

@@ -23,10 +23,12 @@ from store.models import Course
 from store.outbox import drop_pending, drop_pending_key
 
 
-def apply_catalog_changes(session: Session, settings: Settings, report: ImportReport, now: datetime) -> None:
-    """Everything the import's changes owe residents; runs inside the import's transaction."""
+def apply_catalog_changes(session: Session, settings: Settings, report: ImportReport, now: datetime,
+                          announce_added: bool = False) -> None:
+    """Everything the import's changes owe residents; runs inside the import's transaction. A session
+    added is announced only when asked (a make-up session); an import's new dates speak for themselves."""
     for change in report.session_changes:
-        if change.kind != ADDED:
+        if change.kind != ADDED or announce_added:
             _tell_enrolled(session, settings, change, now)
     for course_id in report.replan_course_ids:
         course = session.get(Course, course_id)
@@ -62,6 +64,8 @@ def _notice(session: Session, settings: Settings, course: Course, change: Sessio
         old = format_when(change.old_starts_at, change.old_ends_at, tz, lang)
         text = t("session_moved", lang, title=course.title, old=old, new=when,
                  venue=venue.name if venue else "—")
+    elif change.kind == ADDED:
+        text = t("session_added", lang, title=course.title, when=when, venue=venue.name if venue else "—")
     else:
         text = t("session_cancelled", lang, title=course.title, when=when)
     return Reply(text, (Choice(t("btn_my", lang), "my"), Choice(t("btn_menu", lang), "menu")))

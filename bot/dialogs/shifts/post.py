@@ -9,7 +9,7 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.router import Result, Router, fallback
 from bot.dialogs.shifts.callbacks import PostShift, PublishShift, Shifts, ShiftStepBack
-from bot.dialogs.shifts.typed import parse_day, parse_hours
+from bot.dialogs.typed_times import parse_day, parse_hours
 from bot.dialogs.staff_access import record_staff_action
 from bot.dialogs.states import SHIFT_FORM
 from bot.messages import Choice, Reply

@@ -1,4 +1,5 @@
-"""Dates and times as organizers type them: 周六, 下周六, 明天, 12月12日, 12-12; 9:00-12:00, 9点到12点, 下午2点到5点半."""
+"""Dates and times as organizers type them: 周六, 下周六, 明天, 12月12日, 12-12; 9:00-12:00, 9点到12点, 下午2点到5点半
+(shared by the forms that post shifts and publish courses)."""
 from __future__ import annotations
 
 import re
@@ -63,3 +64,12 @@ def parse_hours(text: str) -> tuple[time, time] | None:
     if start is None or end is None or end <= start:
         return None
     return start, end
+
+
+_ONE_CLOCK = re.compile(rf"^{_CLOCK}$")
+
+
+def parse_clock(text: str) -> time | None:
+    """One time of day: 20:00, 晚上8点, 8点半; None when it cannot be read."""
+    match = _ONE_CLOCK.match(folded(text).strip())
+    return _clock(*match.groups()) if match else None
