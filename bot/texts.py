@@ -1009,6 +1009,10 @@ ZH: dict[str, str] = {
     "lottery_not_drawn": "课程 {code} 还没有摇号记录。",
     "lottery_other_seed": "课程 {code} 摇号时用的不是这个随机种子。",
     "lottery_bad_seed": "随机种子只能包含英文字母、数字、- 和 _，最长 64 个字符。",
+    # figures rolled up by unit
+    "report_chart_units": "{month}各{level}场次与人次",
+    "report_series_sessions": "场次",
+    "report_series_visits": "人次",
 }
 
 TEXTS = {"zh": ZH}

@@ -10,17 +10,11 @@ from zoneinfo import ZoneInfo
 from bot.app import open_database
 from bot.clock import utcnow
 from bot.report.months import parse_month
-from bot.report.opening import Rules, VenueCheck, check_venues, compliant_share
+from bot.report.opening import VenueCheck, check_venues, compliant_share, rules_of
 from bot.settings import Settings, get_settings
 from store.db import Database
 
 HEADERS = ("编号", "场馆", "类型", "每周小时", "最低要求", "周末", "节假日", "结果", "原因")
-
-
-def rules_of(settings: Settings) -> Rules:
-    """The standard as the settings set it."""
-    venues = settings.venues
-    return Rules(dict(venues.min_weekly_hours), venues.weekends, venues.holidays)
 
 
 def period(settings: Settings, now: datetime, year: int | None, month: str | None) -> tuple[date, date] | None:

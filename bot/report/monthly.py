@@ -2,21 +2,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.charts import bar_chart
+from bot.charts import bar_chart, grouped_bar_chart
 from bot.report import queries, services
+from bot.report.attribution import attribute
 from bot.report.months import Month
+from bot.report.opening import Rules, VenueCheck, check_venues
+from bot.report.rollup import Figures, Rollup, level_rows, roll_up
 from bot.report.workbook import Hours, Percent, add_pairs, add_table, mask_phone, new_workbook, save
 from bot.texts import t
 from store.models.rating import GRADES
 
 CHART_ROWS = 40
+LEVEL_NAMES = ("总馆", "分馆", "服务点")
+
+
+class UnknownUnit(LookupError):
+    """No unit has the code asked for."""
 
 
 @dataclass
@@ -33,6 +41,11 @@ class MonthlyData:
     orders: list[services.OrderRow]
     bookings: list[services.BookingRow]
     volunteers: list[services.VolunteerRow]
+    checks: list[VenueCheck] = field(default_factory=list)
+    units: Rollup | None = None
+    scope: str = ""  # the unit whose subtree this is; "" for the whole district
+    venue_units: dict[int, str] = field(default_factory=dict)
+    level_names: tuple[str, ...] = LEVEL_NAMES
 
     @property
     def visits(self) -> int:
@@ -50,14 +63,39 @@ class MonthlyReport:
     data: MonthlyData
 
 
+def month_days(month: Month) -> tuple[date, date]:
+    """The first and last local day of the month."""
+    after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return date(month.year, month.month, 1), after - timedelta(days=1)
+
+
 def collect(session: Session, month: Month, now: datetime, tz: ZoneInfo,
-            open_phone: Callable[[str], str] = services.unreadable_sealed) -> MonthlyData:
-    """Read the month's figures (contact phones opened with open_phone, then masked)."""
-    by_course, by_teacher = queries.ratings(session, month)
-    return MonthlyData(month, now, tz, queries.held_sessions(session, month, now),
-                       queries.signups(session, month), by_course, by_teacher,
-                       services.orders(session, month, open_phone), services.bookings(session, month),
-                       services.volunteer_hours(session, month))
+            open_phone: Callable[[str], str] = services.unreadable_sealed, rules: Rules | None = None,
+            unit: str | None = None, level_names: tuple[str, ...] = LEVEL_NAMES) -> MonthlyData:
+    """Read the month's figures (contact phones opened with open_phone, then masked): the district's,
+    or only what counts in the subtree of the unit coded `unit` (UnknownUnit when there is none)."""
+    who = attribute(session, month)
+    scope = who.tree.walk()
+    only: dict[str, set[int] | None] = dict.fromkeys(("courses", "venues", "orders", "entries"))
+    top = None
+    if unit is not None:
+        top = who.tree.by_code(unit)
+        if top is None:
+            raise UnknownUnit(unit)
+        scope = who.tree.walk(top.id)
+        only = who.within(set(scope))
+    by_course, by_teacher = queries.ratings(session, month, only["courses"])
+    checks = check_venues(session, rules or Rules({}), *month_days(month), venue_ids=only["venues"])
+    data = MonthlyData(month, now, tz, queries.held_sessions(session, month, now, only["courses"]),
+                       queries.signups(session, month, only["courses"]), by_course, by_teacher,
+                       services.orders(session, month, open_phone, only["orders"]),
+                       services.bookings(session, month, only["venues"]),
+                       services.volunteer_hours(session, month, only["entries"]), checks,
+                       scope=top.name if top else "", level_names=tuple(level_names))
+    if scope:
+        data.units = roll_up(session, month, who, scope, data, checks)
+        data.venue_units = {v: who.tree.units[u].name for v, u in who.venues.items() if u in who.tree.units}
+    return data
 
 
 def _local(when: datetime, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -100,6 +138,7 @@ def _summary(data: MonthlyData) -> list[tuple[str, object]]:
     good = sum(r.counts["优"] + r.counts["良"] for r in data.by_course)
     return [
         ("月份", data.month.label),
+        *([("单位", f"{data.scope}（含下级）")] if data.scope else []),
         ("统计范围", f"{_local(data.month.start, data.tz)} 至 {_local(data.month.end, data.tz)}（{data.tz.key}）"),
         ("生成时间", _local(data.now, data.tz)),
         ("课程场次", len(data.sessions)),
@@ -116,6 +155,46 @@ def _summary(data: MonthlyData) -> list[tuple[str, object]]:
         ("优良率", Percent(good / rated) if rated else "—"),
         ("志愿服务时长（小时）", Hours(round(sum(v.minutes for v in data.volunteers) / 60, 2))),
     ]
+
+
+UNIT_HEADERS = ["上级", "单位编号", "单位", "场次", "人次", "新报名", "点单", "完成", "完成率", "场馆预约",
+                "评价", "优良率", "志愿服务时长（小时）", "考核场馆", "开放达标", "达标率"]
+
+
+def _rate(value: float | None) -> object:
+    return Percent(value) if value is not None else "—"
+
+
+def _unit_cells(fig: Figures) -> list:
+    return [fig.sessions, fig.visits, fig.signups, fig.orders, fig.served, _rate(fig.completion), fig.bookings,
+            fig.rated, _rate(fig.good_share), Hours(round(fig.minutes / 60, 2)), fig.venues_assessed,
+            fig.venues_compliant, _rate(fig.compliant_share)]
+
+
+def level_name(data: MonthlyData, level: int) -> str:
+    """总馆, 分馆, 服务点 (as the settings name them) for a level."""
+    names = data.level_names
+    return names[level - 1] if 0 < level <= len(names) else f"第{level}级"
+
+
+def _level_sheets(book, data: MonthlyData) -> None:
+    """One sheet per level: each unit with its subtree, 本级 rows after each parent's units."""
+    for level in data.units.levels():
+        rows = level_rows(data.units, level)
+        total = Figures()
+        for row in rows:
+            total.add(row.figures)
+        add_table(book, level_name(data, level), UNIT_HEADERS,
+                  [(row.parent, row.code, row.name, *_unit_cells(row.figures)) for row in rows],
+                  ["合计", "", "", *_unit_cells(total)])
+
+
+def _opening_sheet(book, data: MonthlyData) -> None:
+    add_table(book, "场馆开放达标", ["场馆编号", "场馆", "类型", "单位", "每周开放（小时）", "最低要求", "周末",
+                                 "节假日", "结果", "原因"],
+              [(c.code, c.name, c.kind_label, data.venue_units.get(c.venue_id, ""), Hours(c.hours),
+                c.minimum if c.minimum is not None else "—", c.weekend_text, c.holiday_text, c.result,
+                "；".join(c.reasons)) for c in data.checks])
 
 
 def write_workbook(data: MonthlyData, path: str | Path) -> Path:
@@ -159,11 +238,29 @@ def write_workbook(data: MonthlyData, path: str | Path) -> Path:
         total = ["合计", "", Hours(round(sum(v.minutes for v in data.volunteers) / 60, 2)),
                  sum(v.services for v in data.volunteers), sum(v.points for v in data.volunteers)]
     add_table(book, "志愿服务", ["志愿者", "社区", "服务时长（小时）", "服务次数", "获得积分"], volunteers, total)
+    _opening_sheet(book, data)
+    if data.units is not None:
+        _level_sheets(book, data)
     return save(book, path)
 
 
-def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path, Path]:
-    """Visits by category, and the share of 优+良 by course, as PNG files."""
+def units_chart(data: MonthlyData, path: Path) -> Path | None:
+    """场次 and 人次 of the units one level below the top of the report, side by side (with the top's
+    本级), as a PNG file; None when there are no units."""
+    if data.units is None:
+        return None
+    levels = data.units.levels()
+    level = levels[1] if len(levels) > 1 else levels[0]
+    rows = level_rows(data.units, level)
+    title = t("report_chart_units", month=data.month.label, level=level_name(data, level))
+    return grouped_bar_chart(title, [r.name for r in rows], {
+        t("report_series_sessions"): [r.figures.sessions for r in rows],
+        t("report_series_visits"): [r.figures.visits for r in rows]}, path)
+
+
+def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path, ...]:
+    """Visits by category, the share of 优+良 by course and, with units, the units side by side, as
+    PNG files."""
     folder = Path(folder)
     categories = queries.by_category(data.sessions)
     visits = bar_chart(t("report_chart_visits", month=data.month.label), [c[1] for c in categories],
@@ -172,14 +269,17 @@ def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path
     rated = sorted(data.by_course, key=lambda r: (-r.total, r.key))[:CHART_ROWS]
     good = bar_chart(t("report_chart_good", month=data.month.label), [r.name for r in rated],
                      [r.good_share for r in rated], folder / f"{stem}-satisfaction.png", percent=True)
-    return visits, good
+    units = units_chart(data, folder / f"{stem}-units.png")
+    return (visits, good, units) if units else (visits, good)
 
 
 def monthly_report(session: Session, month: Month, now: datetime, tz: ZoneInfo, out: str | Path,
                    charts_dir: str | Path | None = None,
-                   open_phone: Callable[[str], str] = services.unreadable_sealed) -> MonthlyReport:
-    """Collect a month and write its workbook (and its charts when a folder is given)."""
-    data = collect(session, month, now, tz, open_phone)
+                   open_phone: Callable[[str], str] = services.unreadable_sealed, rules: Rules | None = None,
+                   unit: str | None = None, level_names: tuple[str, ...] = LEVEL_NAMES) -> MonthlyReport:
+    """Collect a month (of one unit's subtree when a unit code is given) and write its workbook (and
+    its charts when a folder is given)."""
+    data = collect(session, month, now, tz, open_phone, rules, unit, level_names)
     workbook = write_workbook(data, out)
     charts = write_charts(data, charts_dir, Path(out).stem) if charts_dir is not None else ()
     return MonthlyReport(month, workbook, tuple(charts), data)

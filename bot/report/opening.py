@@ -10,6 +10,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from bot.report.holidays import Holiday, holidays_between
+from bot.settings import Settings
 from store.models import RoomClosure, Venue
 from store.opening_hours import day_span, load_hours, weekly_hours
 from store.venue_import import KINDS
@@ -82,6 +83,18 @@ class VenueCheck:
         if not self.closed_on:
             return f"开放（{len(self.holidays)} 天）"
         return f"闭馆 {len(self.closed_on)}/{len(self.holidays)} 天"
+
+
+def rules_of(settings: Settings) -> Rules:
+    """The standard as the settings set it ([venues])."""
+    venues = settings.venues
+    return Rules(dict(venues.min_weekly_hours), venues.weekends, venues.holidays)
+
+
+def level_names_of(settings: Settings) -> tuple[str, ...]:
+    """The names of the unit levels, top first ([units] level_names)."""
+    units = getattr(settings, "units", None)
+    return tuple(getattr(units, "level_names", None) or ("总馆", "分馆", "服务点"))
 
 
 def _day(holiday: Holiday) -> str:

@@ -8,6 +8,7 @@ from bot.dialogs.router import Router
 from bot.dialogs.staff_access import record_staff_action
 from bot.messages import Reply
 from bot.report.months import parse_month, previous_month
+from bot.report.opening import level_names_of, rules_of
 from bot.report.votes import files_dir
 from store.models.staff import ORGANIZER
 
@@ -36,9 +37,10 @@ def monthly_report_in_chat(ctx: Context, data: Report) -> list[Reply]:
     from bot.report.monthly import monthly_report  # matplotlib loads only when a report is made
     folder = files_dir(ctx.settings) / "reports"
     out = folder / f"report-{month.key}-{ctx.now:%Y%m%d%H%M%S}-{ctx.account.id}.xlsx"
-    report = monthly_report(ctx.session, month, ctx.now, ctx.tz, out, charts_dir=folder, open_phone=ctx.phones().open)
+    report = monthly_report(ctx.session, month, ctx.now, ctx.tz, out, charts_dir=folder, open_phone=ctx.phones().open,
+                            rules=rules_of(ctx.settings), level_names=level_names_of(ctx.settings))
     record_staff_action(ctx, "report.monthly", month.key, file=report.workbook.name)
-    visits, good = report.charts
+    visits, good = report.charts[:2]
     data = report.data
     return [
         Reply(ctx.t("report_chart_visits", month=month.label), picture=str(visits)),
