@@ -157,6 +157,11 @@ class Lottery(_Section):
     own_community_first: bool = False
 
 
+class Units(_Section):
+    level_names: tuple[str, str, str] = ("总馆", "分馆", "服务点")
+    escalate_after_hours: float = 24.0
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -175,6 +180,7 @@ class Settings(_Section):
     shifts: Shifts = Shifts()
     seats: Seats = Seats()
     lottery: Lottery = Lottery()
+    units: Units = Units()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:
