@@ -93,8 +93,7 @@ def rules_of(settings: Settings) -> Rules:
 
 def level_names_of(settings: Settings) -> tuple[str, ...]:
     """The names of the unit levels, top first ([units] level_names)."""
-    units = getattr(settings, "units", None)
-    return tuple(getattr(units, "level_names", None) or ("总馆", "分馆", "服务点"))
+    return tuple(settings.units.level_names)
 
 
 def _day(holiday: Holiday) -> str:
