@@ -12,47 +12,22 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from bot.report.months import Month
-from store.models import ClassSession, Course, PointEntry, Resident, ServiceOrder, ServiceTeam, Unit, Venue
-from store.models.units import POINT_LEVEL, ROOT_CODE
+from store.models import ClassSession, Course, PointEntry, Resident, ServiceOrder, ServiceTeam, Venue
+from store.models.units import POINT_LEVEL, ROOT_CODE, ROOT_LEVEL
+from store.units import Tree, load_tree
 
 
-@dataclass
-class Tree:
-    """The units, each with its children in code order."""
+def tree_order(tree: Tree, start: int | None = None) -> list[int]:
+    """Unit ids depth first, parents before children: the whole tree, or one unit's subtree."""
+    inside = tree.subtree(start) if start is not None else None
+    return [u.id for _, u in tree.walk() if inside is None or u.id in inside]
 
-    units: dict[int, Unit]
-    children: dict[int | None, list[int]] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, session: Session) -> Tree:
-        """Every unit of the store."""
-        units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.code))}
-        tree = cls(units)
-        for unit in units.values():
-            parent = unit.parent_id if unit.parent_id in units else None
-            tree.children.setdefault(parent, []).append(unit.id)
-        return tree
-
-    @property
-    def root(self) -> int | None:
-        """The unit that takes what names no unit: the one coded ROOT, else the first top unit."""
-        tops = self.children.get(None, [])
-        coded = [i for i in tops if self.units[i].code == ROOT_CODE]
-        return (coded or tops or [None])[0]
-
-    def walk(self, start: int | None = None) -> list[int]:
-        """Unit ids depth first, parents before children (the whole tree when start is None)."""
-        out: list[int] = []
-        stack = [start] if start is not None else list(reversed(self.children.get(None, [])))
-        while stack:
-            unit_id = stack.pop()
-            out.append(unit_id)
-            stack.extend(reversed(self.children.get(unit_id, [])))
-        return out
-
-    def by_code(self, code: str) -> Unit | None:
-        """The unit with that code (any case)."""
-        return next((u for u in self.units.values() if u.code.lower() == code.strip().lower()), None)
+def top_of(tree: Tree) -> int | None:
+    """The unit that takes what names no unit: the one coded ROOT, else the first unit of level 1."""
+    coded = [u.id for u in tree.units.values() if u.code == ROOT_CODE]
+    tops = sorted(u.id for u in tree.roots() if u.level == ROOT_LEVEL) or sorted(u.id for u in tree.roots())
+    return (coded or tops or [None])[0]
 
 
 @dataclass
@@ -73,25 +48,27 @@ class Attribution:
                 for name in ("courses", "venues", "orders", "entries")}
 
 
-def _known(tree: Tree, *candidates: int | None) -> int | None:
-    return next((c for c in candidates if c in tree.units), tree.root)
-
-
 def attribute(session: Session, month: Month) -> Attribution:
     """The unit of everything the month's report may count."""
-    tree = Tree.load(session)
-    venues = {v.id: _known(tree, v.unit_id) for v in session.exec(select(Venue))}
-    every_course = session.exec(select(Course)).all()
-    courses = {c.id: _known(tree, c.unit_id, venues.get(c.venue_id)) for c in every_course}
+    tree = load_tree(session)
+    top = top_of(tree)
+
+    def known(*candidates: int | None) -> int | None:
+        """The first candidate that is a unit, else the top unit."""
+        return next((c for c in candidates if c in tree.units), top)
+
     points = {u.name: u.id for u in tree.units.values() if u.level == POINT_LEVEL}
-    teams = dict(session.exec(select(ServiceTeam.id, ServiceTeam.unit_id)).all())
+    venues = {v.id: known(v.unit_id, points.get(v.community)) for v in session.exec(select(Venue))}
+    every_course = session.exec(select(Course)).all()
+    courses = {c.id: known(c.unit_id, venues.get(c.venue_id)) for c in every_course}
+    teams = {t.id: t.unit_id or points.get(t.community) for t in session.exec(select(ServiceTeam))}
     every_order = session.exec(select(ServiceOrder)).all()
-    orders = {o.id: _known(tree, o.unit_id, teams.get(o.team_id), points.get(o.community)) for o in every_order}
+    orders = {o.id: known(o.unit_id, teams.get(o.team_id), points.get(o.community)) for o in every_order}
     entries = {}
     lines = session.exec(select(PointEntry).where(PointEntry.created_at >= month.start,
                                                   PointEntry.created_at < month.end)).all()
-    homes = dict(session.exec(select(Resident.id, Resident.unit_id).where(
-        Resident.id.in_({e.resident_id for e in lines}))).all()) if lines else {}
+    homes = {r.id: r.unit_id or points.get(r.community) for r in session.exec(select(Resident).where(
+        Resident.id.in_({e.resident_id for e in lines})))} if lines else {}
     session_course = {}
     served_sessions = [int(e.source.split(":")[1]) for e in lines
                        if e.source.startswith("session:") and e.source.split(":")[1].isdigit()]
@@ -105,6 +82,6 @@ def attribute(session: Session, month: Month) -> Attribution:
             served = courses.get(session_course.get(int(ref)))
         elif kind == "order" and ref.isdigit():
             served = orders.get(int(ref))
-        entries[entry.id] = _known(tree, served, homes.get(entry.resident_id))
+        entries[entry.id] = known(served, homes.get(entry.resident_id))
     return Attribution(tree, courses, venues, orders, entries, {c.code: c.id for c in every_course},
                        {o.number: o.id for o in every_order})

@@ -11,16 +11,18 @@ from sqlmodel import Session
 
 from bot.charts import bar_chart, grouped_bar_chart
 from bot.report import queries, services
-from bot.report.attribution import attribute
+from bot.report.attribution import attribute, tree_order
 from bot.report.months import Month
 from bot.report.opening import Rules, VenueCheck, check_venues
 from bot.report.rollup import Figures, Rollup, level_rows, roll_up
 from bot.report.workbook import Hours, Percent, add_pairs, add_table, mask_phone, new_workbook, save
 from bot.texts import t
 from store.models.rating import GRADES
+from store.units import DEFAULT_LEVEL_NAMES, unit_by_code
+from store.units import level_name as name_of_level
 
 CHART_ROWS = 40
-LEVEL_NAMES = ("总馆", "分馆", "服务点")
+LEVEL_NAMES = DEFAULT_LEVEL_NAMES
 
 
 class UnknownUnit(LookupError):
@@ -75,14 +77,14 @@ def collect(session: Session, month: Month, now: datetime, tz: ZoneInfo,
     """Read the month's figures (contact phones opened with open_phone, then masked): the district's,
     or only what counts in the subtree of the unit coded `unit` (UnknownUnit when there is none)."""
     who = attribute(session, month)
-    scope = who.tree.walk()
+    scope = tree_order(who.tree)
     only: dict[str, set[int] | None] = dict.fromkeys(("courses", "venues", "orders", "entries"))
     top = None
     if unit is not None:
-        top = who.tree.by_code(unit)
+        top = unit_by_code(session, unit)
         if top is None:
             raise UnknownUnit(unit)
-        scope = who.tree.walk(top.id)
+        scope = tree_order(who.tree, top.id)
         only = who.within(set(scope))
     by_course, by_teacher = queries.ratings(session, month, only["courses"])
     checks = check_venues(session, rules or Rules({}), *month_days(month), venue_ids=only["venues"])
@@ -173,8 +175,7 @@ def _unit_cells(fig: Figures) -> list:
 
 def level_name(data: MonthlyData, level: int) -> str:
     """总馆, 分馆, 服务点 (as the settings name them) for a level."""
-    names = data.level_names
-    return names[level - 1] if 0 < level <= len(names) else f"第{level}级"
+    return name_of_level(level, data.level_names)
 
 
 def _level_sheets(book, data: MonthlyData) -> None:
