@@ -129,7 +129,7 @@ def grouped_figure(title: str, labels: Sequence[str], series: dict[str, Sequence
     ax.set_xlim(0, right)
     ticks = [v for v in MaxNLocator(nbins=5, integer=True).tick_values(0, right) if 0 <= v <= right]
     ax.set_xticks(ticks, [f"{v:g}" for v in ticks], fontproperties=font(10))
-    ax.legend(prop=font(10), loc="lower right")
+    ax.legend(prop=font(10), loc="best")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

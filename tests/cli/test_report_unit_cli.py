@@ -31,3 +31,12 @@ def test_linli_report_unit_gives_only_that_subtree(db_file, tmp_path, capsys):
     assert main(["report", "--month", "2026-11", "--out", str(tmp_path / "x.xlsx"), "--unit", "NOPE"]) == 2
     assert "没有编号为 NOPE 的单位" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_level_sheets_take_the_names_the_settings_give(db_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LINLI_UNITS__LEVEL_NAMES", '["县馆", "乡镇分馆", "村服务点"]')
+    build_district(db_file)
+    out = tmp_path / "county.xlsx"
+    assert main(["report", "--month", "2026-11", "--out", str(out), "--charts", str(tmp_path)]) == 0
+    assert load_workbook(out).sheetnames[-3:] == ["县馆", "乡镇分馆", "村服务点"]
+    assert (tmp_path / "county-units.png").exists()

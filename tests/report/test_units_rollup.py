@@ -35,9 +35,10 @@ def rows(sheet) -> list[list]:
 
 
 @pytest.fixture
-def report(sqlite_db, tmp_path):
-    build_district(sqlite_db)
-    with sqlite_db.session() as s:
+def report(db, tmp_path):
+    """The district's November, on SQLite and on PostgreSQL."""
+    build_district(db)
+    with db.session() as s:
         made = monthly_report(s, month_of(2026, 11, TZ), NOW, TZ, tmp_path / "r.xlsx", charts_dir=tmp_path,
                               rules=RULES)
     return made
