@@ -48,6 +48,14 @@ class Attribution:
                 for name in ("courses", "venues", "orders", "entries")}
 
 
+def venue_units(session: Session, tree: Tree) -> dict[int, int | None]:
+    """The unit each venue counts in: its own, else the 服务点 named like its community, else the top."""
+    top = top_of(tree)
+    points = {u.name: u.id for u in tree.units.values() if u.level == POINT_LEVEL}
+    return {v.id: next((c for c in (v.unit_id, points.get(v.community)) if c in tree.units), top)
+            for v in session.exec(select(Venue))}
+
+
 def attribute(session: Session, month: Month) -> Attribution:
     """The unit of everything the month's report may count."""
     tree = load_tree(session)
@@ -58,7 +66,7 @@ def attribute(session: Session, month: Month) -> Attribution:
         return next((c for c in candidates if c in tree.units), top)
 
     points = {u.name: u.id for u in tree.units.values() if u.level == POINT_LEVEL}
-    venues = {v.id: known(v.unit_id, points.get(v.community)) for v in session.exec(select(Venue))}
+    venues = venue_units(session, tree)
     every_course = session.exec(select(Course)).all()
     courses = {c.id: known(c.unit_id, venues.get(c.venue_id)) for c in every_course}
     teams = {t.id: t.unit_id or points.get(t.community) for t in session.exec(select(ServiceTeam))}
