@@ -1013,6 +1013,8 @@ ZH: dict[str, str] = {
     "report_chart_units": "{month}各{level}场次与人次",
     "report_series_sessions": "场次",
     "report_series_visits": "人次",
+    "report_chart_by_unit": "{month}各单位场次与人次",
+    "report_unit_done": "【{unit}（含下级）】",
 }
 
 TEXTS = {"zh": ZH}
