@@ -1009,6 +1009,10 @@ ZH: dict[str, str] = {
     "lottery_not_drawn": "课程 {code} 还没有摇号记录。",
     "lottery_other_seed": "课程 {code} 摇号时用的不是这个随机种子。",
     "lottery_bad_seed": "随机种子只能包含英文字母、数字、- 和 _，最长 64 个字符。",
+    # Units: 总馆 · 分馆 · 服务点, orders passed up, 我家门口
+    "btn_units_see_order": "查看这张单",
+    "units_order_new": "新点单：【{service}】单号 {number}，{community}。请尽快派单或婉拒。",
+    "units_order_escalated": "转来的点单：【{service}】单号 {number}（{point}）{hours} 小时没人派单，请分馆帮忙派单或婉拒。",
     # figures rolled up by unit
     "report_chart_units": "{month}各{level}场次与人次",
     "report_series_sessions": "场次",

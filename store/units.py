@@ -133,3 +133,16 @@ def points(session: Session) -> list[Unit]:
 def unit_ids_for(session: Session, unit_id: int | None) -> set[int] | None:
     """The ids a scope covers (None means everywhere)."""
     return None if unit_id is None else subtree_ids(session, unit_id)
+
+
+def point_id(session: Session, community: str) -> int | None:
+    """The id of the 服务点 standing for a community, None when there is none."""
+    unit = unit_for_community(session, community)
+    return unit.id if unit else None
+
+
+def covers(session: Session, unit_id: int | None, target_unit_id: int | None) -> bool:
+    """True when a unit (None = everywhere) is the target or above it."""
+    if unit_id is None:
+        return True
+    return target_unit_id is not None and unit_id in {u.id for u in ancestors(session, target_unit_id)}

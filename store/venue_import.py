@@ -15,6 +15,7 @@ from sqlmodel import select
 from store.db import Database
 from store.models import Room, Venue
 from store.opening_hours import DAYS, day_span, parse_weekly, too_few_hours
+from store.units import unit_by_code, unit_for_community
 from store.tabular import (
     FileRejected,
     Problem,
@@ -26,11 +27,11 @@ from store.tabular import (
 LABELS = {
     "venue_code": "场馆编号", "venue_name": "场馆名称", "address": "地址", "community": "社区",
     "kind": "类型", "opening_hours": "开放时间", "room_code": "房间编号", "room_name": "房间名称",
-    "capacity": "容纳人数", "slot_minutes": "时段分钟",
+    "capacity": "容纳人数", "slot_minutes": "时段分钟", "unit": "单位",
 }
 COLUMNS = tuple(LABELS)
-OPTIONAL = ("address", "community", "kind", "slot_minutes")
-VENUE_FIELDS = ("venue_name", "address", "community", "kind", "opening_hours")
+OPTIONAL = ("address", "community", "kind", "slot_minutes", "unit")
+VENUE_FIELDS = ("venue_name", "address", "community", "kind", "opening_hours", "unit")
 MAX_LENGTH = {"venue_name": 100, "address": 200, "community": 60, "room_name": 60}
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 KINDS = {
@@ -147,10 +148,14 @@ def import_venues(db: Database, path: Path) -> VenueImportReport:
     venues, rooms = read_venues(Path(path))
     report = VenueImportReport()
     with db.session() as session:
+        unit_ids = _unit_ids(session, venues)
         ids = {}
         for code, plan in venues.items():
             values = {"name": plan["venue_name"], "opening_hours": json.dumps(plan["opening_hours"])}
             values.update({name: plan[name] for name in ("address", "community", "kind") if name in plan})
+            if plan.get("unit") or plan.get("community"):
+                point = unit_for_community(session, plan.get("community", ""))
+                values["unit_id"] = unit_ids[plan["unit"]] if plan.get("unit") else point.id if point else None
             venue = session.exec(select(Venue).where(Venue.code == code)).first()
             if venue is None:
                 venue = Venue(code=code, **values)
@@ -171,6 +176,22 @@ def import_venues(db: Database, path: Path) -> VenueImportReport:
             report_key = _upsert_room(session, ids[code], room_code, values)
             setattr(report, report_key, getattr(report, report_key) + 1)
     return report
+
+
+def _unit_ids(session, venues: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Unit ids by the codes the file names; an unknown code rejects the file, its rows named."""
+    ids, problems = {}, []
+    for plan in venues.values():
+        code = plan.get("unit") or ""
+        if code and code not in ids:
+            unit = unit_by_code(session, code)
+            if unit is None:
+                problems.append(Problem(plan["row"], "unit", f"没有编号为 {code} 的单位（见 linli units）"))
+            else:
+                ids[code] = unit.id
+    if problems:
+        raise VenueImportError(problems)
+    return ids
 
 
 def _upsert_room(session, venue_id: int, code: str, values: dict[str, Any]) -> str:

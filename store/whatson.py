@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from store.models import ClassSession, Course, Resident, Venue
+from store.units import point_id
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def set_community(session: Session, resident_id: int, community: str) -> None:
     """Remember a resident's own community ("" to forget it)."""
     resident = session.get(Resident, resident_id)
     resident.community = community
+    resident.unit_id = point_id(session, community)
     session.add(resident)
     session.flush()
 
