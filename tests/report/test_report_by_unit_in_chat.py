@@ -11,8 +11,8 @@ from sqlmodel import select
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
 from store.models import AuditEntry
-from store.models.staff import RoleGrant
 from store.people import get_or_create_account
+from store.roles import grant_role
 from tests.support.district import build_district
 from tests.support.people import console_person
 
@@ -28,7 +28,7 @@ def test_a_branch_organizer_gets_the_branch_and_an_admin_the_district(sqlite_db,
     console_person(dialogs, "fa")
     with sqlite_db.session() as s:
         account, _ = get_or_create_account(s, "console", "fa")
-        s.add(RoleGrant(resident_id=account.resident_id, role="organizer", community="福田分馆", unit_id=units["FA"]))
+        grant_role(s, account.resident_id, "organizer", unit_id=units["FA"])
     console_person(dialogs, "boss", "admin")
 
     visits, good, by_unit, book = dialogs.handle(Incoming("console", "fa", text="/report"))

@@ -2,8 +2,6 @@
 of one unit gets the figures of that unit and what is under it."""
 from __future__ import annotations
 
-from sqlmodel import select
-
 from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
 from bot.dialogs.menus import menu_button
@@ -13,8 +11,9 @@ from bot.messages import Reply
 from bot.report.months import parse_month, previous_month
 from bot.report.opening import level_names_of, rules_of
 from bot.report.votes import files_dir
-from store.models.staff import ADMIN, ORGANIZER, RoleGrant
+from store.models.staff import ADMIN, ORGANIZER
 from store.models.units import POINT_LEVEL
+from store.roles import roles_of
 from store.units import load_tree
 
 
@@ -32,10 +31,9 @@ router.keywords({"/report", "统计报表"}, Report, argument=True)
 
 def report_unit(ctx: Context) -> str | None:
     """The code of the unit an organizer's report covers: the unit their grants share (the nearest
-    one above them all); None (the whole district) for admins and organizers of everywhere."""
-    grants = ctx.session.exec(select(RoleGrant).where(RoleGrant.resident_id == ctx.resident_id,
-                                                      RoleGrant.role.in_((ORGANIZER, ADMIN)))).all()
-    if not grants or any(g.role == ADMIN or (g.unit_id is None and not g.community) for g in grants):
+    one above them all); None (the whole district) for those granted everywhere."""
+    grants = [g for g in roles_of(ctx.session, ctx.resident_id) if g.role in (ORGANIZER, ADMIN)]
+    if not grants or any(g.unit_id is None and not g.community for g in grants):
         return None
     tree = load_tree(ctx.session)
     points = {u.name: u.id for u in tree.units.values() if u.level == POINT_LEVEL}
