@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlmodel import select
 
 from store.db import Database
 from store.models import Room, Venue
-from store.opening_hours import DAYS, day_span, parse_weekly, too_few_hours
+from store.opening_hours import DAYS, MIN_WEEKLY_HOURS, day_span, parse_weekly, too_few_hours
 from store.units import unit_by_code, unit_for_community
 from store.tabular import (
     FileRejected,
@@ -97,7 +98,8 @@ def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> d
     return values
 
 
-def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
+def read_venues(path: Path, minimums: Mapping[str, float] = MIN_WEEKLY_HOURS
+                ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
     """Venues by code and rooms by (venue code, room code), or VenueImportError listing every problem."""
     problems: list[Problem] = []
     table = read_table(path, LABELS, OPTIONAL, problems, VenueImportError, "场馆")
@@ -128,10 +130,10 @@ def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, 
                                       "slot_minutes": values.get("slot_minutes") or DEFAULT_SLOT_MINUTES}
     for code, venue in venues.items():
         hours = venue.get("opening_hours")
-        short = too_few_hours(venue.get("kind", ""), hours) if hours else None
+        short = too_few_hours(venue.get("kind", ""), hours, minimums) if hours else None
         if short:
             problems.append(Problem(venue["row"], "opening_hours",
-                                    f"每周只开放 {short[0]:g} 小时，这类场馆每周至少 {short[1]} 小时"))
+                                    f"每周只开放 {short[0]:g} 小时，这类场馆每周至少 {short[1]:g} 小时"))
     for (code, room_code), room in rooms.items():
         hours = venues.get(code, {}).get("opening_hours")
         spans = [day_span(hours, d) for d in range(len(DAYS))] if hours else []
@@ -142,10 +144,10 @@ def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, 
     return venues, rooms
 
 
-def import_venues(db: Database, path: Path) -> VenueImportReport:
+def import_venues(db: Database, path: Path, minimums: Mapping[str, float] = MIN_WEEKLY_HOURS) -> VenueImportReport:
     """Create or update the venues and rooms of a file in one transaction; a bad file changes nothing.
     Rooms missing from the file are left as they are."""
-    venues, rooms = read_venues(Path(path))
+    venues, rooms = read_venues(Path(path), minimums)
     report = VenueImportReport()
     with db.session() as session:
         unit_ids = _unit_ids(session, venues)

@@ -42,7 +42,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_venues(args: argparse.Namespace) -> int:
     """Venues and their bookable rooms."""
-    return run_import(import_venues, args.file)
+    minimums = get_settings().venues.min_weekly_hours
+    return run_import(lambda db, path: import_venues(db, path, minimums), args.file)
 
 
 def cmd_services(args: argparse.Namespace) -> int:
