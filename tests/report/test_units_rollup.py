@@ -3,17 +3,19 @@ exactly, 本级 rows for what a parent runs itself, and `linli report --unit` fo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 from PIL import Image
 
 from bot.report.monthly import UnknownUnit, monthly_report
 from bot.report.months import month_of
 from bot.report.opening import Rules
-from tests.support.district import TREE, build_district
+from store.models import ClassSession, Course, Unit
+from tests.support.district import NOVEMBER, TREE, build_district
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 1, 0, 0)
@@ -106,3 +108,29 @@ def test_an_unknown_unit_is_refused(sqlite_db, tmp_path):
     build_district(sqlite_db)
     with sqlite_db.session() as s, pytest.raises(UnknownUnit):
         monthly_report(s, month_of(2026, 11, TZ), NOW, TZ, tmp_path / "r.xlsx", unit="NOPE")
+
+
+def test_a_point_right_under_the_top_counts_in_its_own_row_and_the_tops_own(sqlite_db, tmp_path):
+    units = build_district(sqlite_db)
+    with sqlite_db.session() as s:
+        point = Unit(code="FX", name="直属服务点", level=3, parent_id=units["ROOT"])
+        s.add(point)
+        s.flush()
+        course = s.exec(select(Course).where(Course.code == "C-FA1")).one()
+        extra = Course(code="C-FX", title="直属班", section="文化", category_id=course.category_id, unit_id=point.id)
+        s.add(extra)
+        s.flush()
+        s.add(ClassSession(course_id=extra.id, starts_at=NOVEMBER, ends_at=NOVEMBER + timedelta(hours=1)))
+    with sqlite_db.session() as s:
+        made = monthly_report(s, month_of(2026, 11, TZ), NOW, TZ, tmp_path / "r.xlsx", rules=RULES)
+    book = load_workbook(made.workbook)
+    [root] = rows(book["总馆"])[:-1]
+    branches = rows(book["分馆"])
+    assert sum(r[3] for r in branches[:-1] if r[0] == root[2]) == root[3] == branches[-1][3]
+    [own] = [r for r in branches if r[2] == "区文化馆（本级）"]
+    points = rows(book["服务点"])
+    [fx] = [r for r in points if r[1] == "FX"]
+    [own_below] = [r for r in points if r[2] == "区文化馆（本级）"]
+    assert fx[0] == "区文化馆" and fx[3] == 1
+    assert own[3] == own_below[3] + 1  # on the 分馆 sheet the point sits in the top's own row
+    assert points[-1][3] == root[3]
