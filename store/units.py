@@ -146,3 +146,14 @@ def covers(session: Session, unit_id: int | None, target_unit_id: int | None) ->
     if unit_id is None:
         return True
     return target_unit_id is not None and unit_id in {u.id for u in ancestors(session, target_unit_id)}
+
+
+def nearness(session: Session, home_unit_id: int | None):
+    """A sort key for units seen from a resident's 服务点: 0 their 服务点, 1 elsewhere in their
+    分馆, 2 the rest of the district (all 2 when they have none)."""
+    if home_unit_id is None:
+        return lambda unit_id: 2
+    tree = load_tree(session)
+    branch = next((u for u in tree.chain(home_unit_id) if u.level == BRANCH_LEVEL), None)
+    around = tree.subtree(branch.id) if branch else {home_unit_id}
+    return lambda unit_id: 0 if unit_id == home_unit_id else 1 if unit_id in around else 2
