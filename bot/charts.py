@@ -96,6 +96,54 @@ def chart_figure(title: str, labels: Sequence[str], values: Sequence[float], *,
     return fig
 
 
+SERIES_COLORS = ("#337ab7", BAR_COLOR, "#5cb85c", "#f0ad4e")
+
+
+def grouped_figure(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], *,
+                   empty_text: str = "暂无数据") -> Figure:
+    """Horizontal bars of several series side by side for each label, the first label on top."""
+    if any(len(values) != len(labels) for values in series.values()):
+        raise ValueError("labels and values differ in length")
+    rows, count = len(labels), max(len(series), 1)
+    fig = Figure(figsize=(8, max(2.5, 1.4 + 0.35 * rows * count)), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_title(drawable(title), fontproperties=font(14))
+    if rows == 0:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontproperties=font(13),
+                transform=ax.transAxes)
+        return fig
+    height = 0.8 / count
+    top = 0
+    for index, (name, values) in enumerate(series.items()):
+        positions = [rows - 1 - row + 0.4 - height * (index + 0.5) for row in range(rows)]
+        bars = ax.barh(positions, list(values), height=height * 0.9, label=drawable(name),
+                       color=SERIES_COLORS[index % len(SERIES_COLORS)])
+        for bar, value in zip(bars, values):
+            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + _format(value, False),
+                    va="center", fontproperties=font(9))
+        top = max(top, max(values, default=0))
+    ax.set_yticks(list(range(rows))[::-1], [_wrap(label) for label in labels], fontproperties=font(10))
+    right = 1 if top == 0 else top * 1.18
+    ax.set_xlim(0, right)
+    ticks = [v for v in MaxNLocator(nbins=5, integer=True).tick_values(0, right) if 0 <= v <= right]
+    ax.set_xticks(ticks, [f"{v:g}" for v in ticks], fontproperties=font(10))
+    ax.legend(prop=font(10), loc="best")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def grouped_bar_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float]],
+                      out_path: str | Path) -> Path:
+    """Draw side-by-side bars of several series to a PNG file and return its path."""
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    grouped_figure(title, labels, series).savefig(out, format="png")
+    return out
+
+
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], out_path: str | Path, *,
               percent: bool = False) -> Path:
     """Draw a bar chart to a PNG file and return its path."""

@@ -157,6 +157,18 @@ class Lottery(_Section):
     own_community_first: bool = False
 
 
+class Units(_Section):
+    level_names: tuple[str, str, str] = ("总馆", "分馆", "服务点")
+    escalate_after_hours: float = 24.0
+
+
+class Venues(_Section):
+    min_weekly_hours: dict[str, float] = {"library": 60, "culture_centre": 56, "station": 42,
+                                          "community_centre": 42}
+    weekends: bool = True
+    holidays: bool = True
+
+
 class Settings(_Section):
     general: General = General()
     database: Database = Database()
@@ -175,6 +187,8 @@ class Settings(_Section):
     shifts: Shifts = Shifts()
     seats: Seats = Seats()
     lottery: Lottery = Lottery()
+    units: Units = Units()
+    venues: Venues = Venues()
 
 
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -1102,6 +1102,23 @@ ZH: dict[str, str] = {
     "pub_change_expired": "这次操作已经过期，请重新选。",
     "course_message": "【{title}】通知：{text}",
     "course_closed": "课程取消通知：【{title}】不再开课了，您的报名已取消。给您添麻烦了。",
+    # Units: 总馆 · 分馆 · 服务点, orders passed up, 我家门口
+    "btn_units_see_order": "查看这张单",
+    "units_order_new": "新点单：【{service}】单号 {number}，{community}。请尽快派单或婉拒。",
+    "units_order_escalated": "转来的点单：【{service}】单号 {number}（{point}）{hours} 小时没人派单，请分馆帮忙派单或婉拒。",
+    "units_pick_branch": "我家门口：请先选街道（分馆），再选社区；也可以直接打社区名字。以后可在“设置”里更改。现在：{current}",
+    "units_pick_point": "【{branch}】下的社区，请选择（也可以直接打社区名字）。现在：{current}",
+    "units_pick_unknown": "没有找到“{text}”这个社区，请换个说法，或点“返回”一步步选。",
+    "units_pick_several": "和“{text}”相近的社区有这些，请选一个：",
+    "units_wo_title": "想看哪里的活动？我家门口的排在前面。",
+    "units_wo_branch": "本街道：{branch}",
+    "units_near_mark": "（家门口）",
+    # figures rolled up by unit
+    "report_chart_units": "{month}各{level}场次与人次",
+    "report_series_sessions": "场次",
+    "report_series_visits": "人次",
+    "report_chart_by_unit": "{month}各单位场次与人次",
+    "report_unit_done": "【{unit}（含下级）】",
 }
 
 TEXTS = {"zh": ZH}

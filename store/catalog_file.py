@@ -24,14 +24,14 @@ LABELS = {
     "teacher": "讲师", "venue": "教学点", "starts_at": "开始时间", "ends_at": "结束时间",
     "capacity": "名额", "description": "简介", "tags": "标签", "teacher_account": "讲师账号",
     "reminders": "提醒", "companions_max": "可带同伴", "seat_offer": "空位处理",
-    "signup_mode": "报名方式", "apply_until": "报名截止",
+    "signup_mode": "报名方式", "apply_until": "报名截止", "unit": "单位",
 }
 COLUMNS = tuple(LABELS)
 OPTIONAL = ("description", "tags", "teacher_account", "reminders", "companions_max", "seat_offer",
-            "signup_mode", "apply_until")
+            "signup_mode", "apply_until", "unit")
 COURSE_FIELDS = ("section", "category", "title", "teacher", "venue", "capacity") + OPTIONAL
 MAX_LENGTH = {"category": 40, "title": 100, "teacher": 60, "venue": 100, "description": 1000,
-              "tags": 200, "teacher_account": 140}
+              "tags": 200, "teacher_account": 140, "unit": 40}
 # The channels a teacher's account can be named on: "wecom:linxiulan", "telegram:123456789".
 TEACHER_CHANNELS = ("wecom", "telegram", "console")
 SWITCH_WORDS = {"是": True, "否": False, "开": True, "关": False, "开启": True, "关闭": False,

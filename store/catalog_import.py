@@ -19,6 +19,7 @@ from store.enrolments import count_confirmed, first_waiting
 from store.models import Category, Course, Venue
 from store.people import get_or_create_account
 from store.tabular import Problem
+from store.units import unit_by_code
 
 @dataclass
 class ImportReport:
@@ -92,7 +93,7 @@ def _course_values(session: Session, plan: CourseRows, category_ids: dict[str, i
     values = {name: plan.fields[name] for name in COURSE_FIELDS
               if name in plan.fields and name not in ("category", "venue", "teacher_account", "reminders",
                                                         "companions_max", "seat_offer",
-                                                        "signup_mode", "apply_until")}
+                                                        "signup_mode", "apply_until", "unit")}
     values["category_id"] = category_ids[plan.fields["category"]]
     values["venue_id"] = _venue_id(session, plan.fields["venue"], report)
     if "reminders" in plan.fields:
@@ -110,6 +111,31 @@ def _course_values(session: Session, plan: CourseRows, category_ids: dict[str, i
         values["teacher_resident_id"] = (get_or_create_account(session, *account)[0].resident_id
                                          if account else None)
     return values
+
+
+def _unit_ids(session: Session, courses: dict[str, CourseRows]) -> dict[str, int]:
+    """Unit ids by the codes the file names; an unknown code rejects the file, its rows named."""
+    ids, problems = {}, []
+    for plan in courses.values():
+        code = plan.fields.get("unit") or ""
+        if not code or code in ids:
+            continue
+        unit = unit_by_code(session, code)
+        if unit is None:
+            problems.append(Problem(plan.field_rows["unit"], "unit", f"没有编号为 {code} 的单位（见 linli units）"))
+        else:
+            ids[code] = unit.id
+    if problems:
+        raise CatalogImportError(problems)
+    return ids
+
+
+def _unit_of(session: Session, course: Course, plan: CourseRows, unit_ids: dict[str, int]) -> int | None:
+    """The unit named in the file; else the course keeps its own; else its venue's."""
+    if plan.fields.get("unit"):
+        return unit_ids[plan.fields["unit"]]
+    venue = session.get(Venue, course.venue_id) if course.venue_id else None
+    return course.unit_id or (venue.unit_id if venue else None)
 
 
 def import_catalog(db: Database, path: Path, tz: str = "Asia/Shanghai", now: datetime | None = None,
@@ -132,6 +158,7 @@ def apply_courses(session: Session, courses: dict[str, CourseRows], now: datetim
     """Create or update checked courses by code inside the caller's transaction, counting into report:
     the one way a course enters the catalogue, from a file or from the chat."""
     category_ids = _category_ids(session, courses, report)
+    unit_ids = _unit_ids(session, courses)
     for code, plan in courses.items():
         values = _course_values(session, plan, category_ids, report)
         course = session.exec(select(Course).where(Course.code == code)).first()
@@ -139,6 +166,7 @@ def apply_courses(session: Session, courses: dict[str, CourseRows], now: datetim
         if created:
             course = Course(code=code, **values)
             report.courses_created += 1
+        values["unit_id"] = _unit_of(session, course, plan, unit_ids)
         changed = any(getattr(course, name) != value for name, value in values.items())
         switched = not created and course.reminders_on != values.get("reminders_on", course.reminders_on)
         for name, value in values.items():

@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 from store.clock import utcnow
 from store.db import Database
 from store.enrolments import take_seat
-from store.models import Category, ChannelAccount, ClassSession, Course, Resident, Venue
+from store.models import Category, ChannelAccount, ClassSession, Course, Resident, Unit, Venue
 from store.people import find_account
 from store.rewards import load_demo_rewards
 from store.services_import import load_demo_services
+from store.units import unit_by_code, unit_for_community
 from store.venue_import import load_demo_rooms
 
 DATA_FILE = "data/demo_catalogue.toml"
@@ -126,6 +127,25 @@ def _demo_residents(session: Session, data: dict, count: int) -> tuple[list[int]
     return ids, created
 
 
+def _ensure_units(session: Session, data: dict, counts: dict) -> None:
+    """Add the demo units (a 总馆, two 分馆 and their 服务点) that are missing, parents first."""
+    for item in data["unit"]:
+        if unit_by_code(session, item["code"]) is not None:
+            continue
+        parent = unit_by_code(session, item["parent"]) if item.get("parent") else None
+        session.add(Unit(code=item["code"], name=item["name"], level=item["level"],
+                         parent_id=parent.id if parent else None, address=item.get("address", ""),
+                         contact=item.get("contact", "")))
+        session.flush()
+        counts["units"] += 1
+
+
+def _venue_unit(session: Session, item: dict) -> int | None:
+    """The unit a demo venue belongs to: the one named, else its community's 服务点."""
+    unit = unit_by_code(session, item["unit"]) if item.get("unit") else unit_for_community(session, item["community"])
+    return unit.id if unit else None
+
+
 def _ensure_venues(session: Session, data: dict, counts: dict) -> dict[str, int]:
     """Venue ids by code, adding the demo venues that are missing."""
     ids = {}
@@ -134,7 +154,8 @@ def _ensure_venues(session: Session, data: dict, counts: dict) -> dict[str, int]
         if venue is None:
             venue = Venue(code=item["code"], name=item["name"], address=item["address"],
                           community=item["community"], kind=item["kind"], phone=item["phone"],
-                          opening_hours=json.dumps(item["hours"], ensure_ascii=False))
+                          opening_hours=json.dumps(item["hours"], ensure_ascii=False),
+                          unit_id=_venue_unit(session, item))
             session.add(venue)
             session.flush()
             counts["venues"] += 1
@@ -163,7 +184,7 @@ def load_demo(db: Database, now: datetime | None = None) -> dict:
     now = now or utcnow()
     data = read_data()
     seed = data["seed"]
-    counts = dict.fromkeys(("categories", "venues", "courses", "sessions", "residents",
+    counts = dict.fromkeys(("units", "categories", "venues", "courses", "sessions", "residents",
                             "enrolments"), 0)
     venues = {item["code"]: item for item in data["venue"]}
     plans = course_plans(data)
@@ -173,7 +194,9 @@ def load_demo(db: Database, now: datetime | None = None) -> dict:
         capacities[plan["code"]] = random.Random(f"{seed}:{plan['code']}:capacity").randint(low, high)
     taken = _seats_to_fill(plans, capacities, seed)
     with db.session() as session:
+        _ensure_units(session, data, counts)
         venue_ids = _ensure_venues(session, data, counts)
+        venue_units = {venue.id: venue.unit_id for venue in session.exec(select(Venue))}
         category_ids = _ensure_categories(session, data, counts)
         existing = set(session.exec(select(Course.code).where(
             Course.code.in_([plan["code"] for plan in plans]))))
@@ -188,7 +211,7 @@ def load_demo(db: Database, now: datetime | None = None) -> dict:
                             category_id=category_ids[category["name"]],
                             teacher=rng.choice(category["teachers"]), venue_id=venue_ids[venue_code],
                             capacity=capacities[plan["code"]], description=plan["description"],
-                            tags=plan["tags"])
+                            tags=plan["tags"], unit_id=venue_units.get(venue_ids[venue_code]))
             session.add(course)
             session.flush()
             for starts_at, ends_at in times:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from store.models import ChannelAccount, CommunityGroup, GroupBindCode, RoleGrant, Venue
 from store.people import find_account, get_or_create_account
 from store.roles import audit
+from store.units import point_id
 
 BIND_CODE_TTL = timedelta(minutes=30)
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and retyped
@@ -67,6 +68,7 @@ def group_left(session: Session, channel: str, external_id: str, now: datetime) 
 def _activate(session: Session, group: CommunityGroup, community: str, grid: str,
               resident_id: int | None, now: datetime) -> None:
     group.community, group.grid = community[:60], grid[:60]
+    group.unit_id = point_id(session, group.community)
     group.bound_by, group.bound_at = resident_id, now
     group.active, group.removed_at = True, None
     session.add(group)

@@ -21,6 +21,7 @@ from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING, SKIPPED
 from store.models.outbox import SENT as ROW_SENT
 from store.outbox import enqueue
 from store.roles import audit
+from store.units import point_id, root_unit
 
 KIND = "notice"
 CANCEL_REASON = "cancelled"
@@ -81,6 +82,8 @@ def create_notice(session: Session, *, author_id: int, text: str, target: Target
                     community=target.community if target.kind != ALL else "",
                     grid=target.grid if target.kind == GRID else "", send_at=send_at, urgent=urgent,
                     status=SCHEDULED, created_at=now)
+    root = root_unit(session)
+    notice.unit_id = point_id(session, notice.community) if notice.community else root.id if root else None
     session.add(notice)
     session.flush()
     pairs = target_groups(session, target)

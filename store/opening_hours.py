@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# Minimum weekly opening hours the district sets for each kind of venue.
+# Minimum weekly opening hours for each kind of venue (示范区); settings [venues] min_weekly_hours passes its own.
 MIN_WEEKLY_HOURS = {"library": 60, "culture_centre": 56, "station": 42, "community_centre": 42}
 
 _DAY_NAMES = {name: index for index, name in enumerate(DAYS)}
@@ -127,8 +128,9 @@ def parse_weekly(text: str) -> dict[str, str]:
     return {day: hours[day] for day in DAYS if day in hours}
 
 
-def too_few_hours(kind: str, hours: dict[str, str]) -> tuple[float, int] | None:
+def too_few_hours(kind: str, hours: dict[str, str],
+                  minimums: Mapping[str, float] = MIN_WEEKLY_HOURS) -> tuple[float, float] | None:
     """(hours open, minimum) when a venue of this kind opens less than the district's minimum."""
-    minimum = MIN_WEEKLY_HOURS.get(kind)
+    minimum = minimums.get(kind)
     total = weekly_hours(hours)
     return (total, minimum) if minimum and total < minimum else None

@@ -20,6 +20,7 @@ from store.models.orders import (ACCEPTED, COMMENT_LIMIT, DECLINED, DISPATCHED, 
                                  ORDER_GRADES, ORDERED, RATED, OrderEvent, OrderRating, ServiceItem,
                                  ServiceOrder, ServiceTeam)
 from store.teams import team_ids_of
+from store.units import covers, point_id
 
 # The only moves an order can make; anything else is refused.
 MOVES: dict[str, tuple[str, ...]] = {
@@ -106,7 +107,8 @@ def place_order(session: Session, *, service_id: int, community: str, place: str
                     number=_next_number(session, day), service_id=service_id, community=community,
                     place=place, preferred_dates=preferred_dates, audience=audience,
                     contact_name=contact_name, contact_phone=contact_phone, status=ORDERED,
-                    ordered_by=resident_id, created_at=now, updated_at=now)
+                    ordered_by=resident_id, created_at=now, updated_at=now,
+                    unit_id=point_id(session, community))
                 session.add(order)
                 session.flush()
                 session.add(OrderEvent(order_id=order.id, actor_resident_id=resident_id,
@@ -142,6 +144,13 @@ def _reason(text: str) -> str:
     return (text or "").strip()[:REASON_LIMIT]
 
 
+def team_serves(session: Session, team: ServiceTeam, order: ServiceOrder) -> bool:
+    """True when a team serves where the order is: everywhere, its own community, or a unit above it."""
+    if team.community == order.community or (team.community == "" and team.unit_id is None):
+        return True
+    return team.unit_id is not None and covers(session, team.unit_id, order.unit_id)
+
+
 def dispatch_order(session: Session, order_id: int, team_id: int, actor_resident_id: int | None,
                    now: datetime) -> MoveResult:
     """派单: give a new order to a team that serves the order's community."""
@@ -149,7 +158,7 @@ def dispatch_order(session: Session, order_id: int, team_id: int, actor_resident
     order = session.get(ServiceOrder, order_id)
     if order is None:
         return MoveResult("not_found")
-    if team is None or not team.active or team.community not in ("", order.community):
+    if team is None or not team.active or not team_serves(session, team, order):
         return MoveResult("bad_input", order, order.status)
     return _move(session, order_id, DISPATCHED, actor_resident_id, now, note=team.name, team_id=team.id)
 

@@ -5,6 +5,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, or_, select
 
 from store.models.orders import ServiceTeam, TeamMember
+from store.units import point_id
 
 
 def team_ids_of(session: Session, resident_id: int) -> list[int]:
@@ -45,6 +46,7 @@ def save_team(session: Session, name: str, kind: str, leader_id: int | None,
     if team is None:
         team = ServiceTeam(name=name)
     team.kind, team.community, team.active = kind, community, True
+    team.unit_id = point_id(session, community) if community else None
     if leader_id is not None:
         team.leader_id = leader_id
     session.add(team)

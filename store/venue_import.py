@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,8 @@ from sqlmodel import select
 
 from store.db import Database
 from store.models import Room, Venue
-from store.opening_hours import DAYS, day_span, parse_weekly, too_few_hours
+from store.opening_hours import DAYS, MIN_WEEKLY_HOURS, day_span, parse_weekly, too_few_hours
+from store.units import unit_by_code, unit_for_community
 from store.tabular import (
     FileRejected,
     Problem,
@@ -26,11 +28,11 @@ from store.tabular import (
 LABELS = {
     "venue_code": "场馆编号", "venue_name": "场馆名称", "address": "地址", "community": "社区",
     "kind": "类型", "opening_hours": "开放时间", "room_code": "房间编号", "room_name": "房间名称",
-    "capacity": "容纳人数", "slot_minutes": "时段分钟",
+    "capacity": "容纳人数", "slot_minutes": "时段分钟", "unit": "单位",
 }
 COLUMNS = tuple(LABELS)
-OPTIONAL = ("address", "community", "kind", "slot_minutes")
-VENUE_FIELDS = ("venue_name", "address", "community", "kind", "opening_hours")
+OPTIONAL = ("address", "community", "kind", "slot_minutes", "unit")
+VENUE_FIELDS = ("venue_name", "address", "community", "kind", "opening_hours", "unit")
 MAX_LENGTH = {"venue_name": 100, "address": 200, "community": 60, "room_name": 60}
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 KINDS = {
@@ -96,7 +98,8 @@ def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> d
     return values
 
 
-def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
+def read_venues(path: Path, minimums: Mapping[str, float] = MIN_WEEKLY_HOURS
+                ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
     """Venues by code and rooms by (venue code, room code), or VenueImportError listing every problem."""
     problems: list[Problem] = []
     table = read_table(path, LABELS, OPTIONAL, problems, VenueImportError, "场馆")
@@ -127,10 +130,10 @@ def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, 
                                       "slot_minutes": values.get("slot_minutes") or DEFAULT_SLOT_MINUTES}
     for code, venue in venues.items():
         hours = venue.get("opening_hours")
-        short = too_few_hours(venue.get("kind", ""), hours) if hours else None
+        short = too_few_hours(venue.get("kind", ""), hours, minimums) if hours else None
         if short:
             problems.append(Problem(venue["row"], "opening_hours",
-                                    f"每周只开放 {short[0]:g} 小时，这类场馆每周至少 {short[1]} 小时"))
+                                    f"每周只开放 {short[0]:g} 小时，这类场馆每周至少 {short[1]:g} 小时"))
     for (code, room_code), room in rooms.items():
         hours = venues.get(code, {}).get("opening_hours")
         spans = [day_span(hours, d) for d in range(len(DAYS))] if hours else []
@@ -141,16 +144,20 @@ def read_venues(path: Path) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, 
     return venues, rooms
 
 
-def import_venues(db: Database, path: Path) -> VenueImportReport:
+def import_venues(db: Database, path: Path, minimums: Mapping[str, float] = MIN_WEEKLY_HOURS) -> VenueImportReport:
     """Create or update the venues and rooms of a file in one transaction; a bad file changes nothing.
     Rooms missing from the file are left as they are."""
-    venues, rooms = read_venues(Path(path))
+    venues, rooms = read_venues(Path(path), minimums)
     report = VenueImportReport()
     with db.session() as session:
+        unit_ids = _unit_ids(session, venues)
         ids = {}
         for code, plan in venues.items():
             values = {"name": plan["venue_name"], "opening_hours": json.dumps(plan["opening_hours"])}
             values.update({name: plan[name] for name in ("address", "community", "kind") if name in plan})
+            if plan.get("unit") or plan.get("community"):
+                point = unit_for_community(session, plan.get("community", ""))
+                values["unit_id"] = unit_ids[plan["unit"]] if plan.get("unit") else point.id if point else None
             venue = session.exec(select(Venue).where(Venue.code == code)).first()
             if venue is None:
                 venue = Venue(code=code, **values)
@@ -171,6 +178,22 @@ def import_venues(db: Database, path: Path) -> VenueImportReport:
             report_key = _upsert_room(session, ids[code], room_code, values)
             setattr(report, report_key, getattr(report, report_key) + 1)
     return report
+
+
+def _unit_ids(session, venues: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Unit ids by the codes the file names; an unknown code rejects the file, its rows named."""
+    ids, problems = {}, []
+    for plan in venues.values():
+        code = plan.get("unit") or ""
+        if code and code not in ids:
+            unit = unit_by_code(session, code)
+            if unit is None:
+                problems.append(Problem(plan["row"], "unit", f"没有编号为 {code} 的单位（见 linli units）"))
+            else:
+                ids[code] = unit.id
+    if problems:
+        raise VenueImportError(problems)
+    return ids
 
 
 def _upsert_room(session, venue_id: int, code: str, values: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from store.models import ClassSession, Course, Resident, Venue
+from store.units import point_id
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,10 @@ class SessionOn:
 
 
 def sessions_between(session: Session, start: datetime, end: datetime, *,
-                     course_ids: Collection[int] | None = None, community: str = "") -> list[SessionOn]:
+                     course_ids: Collection[int] | None = None, community: str = "",
+                     unit_ids: Collection[int] | None = None) -> list[SessionOn]:
     """Sessions of active courses that end after start and begin before end (naive UTC), in time
-    order; only those courses, or only venues in that community, when given."""
+    order; only those courses, only venues in that community, or only courses of those units, when given."""
     query = (select(ClassSession, Course, Venue)
              .join(Course, Course.id == ClassSession.course_id)
              .join(Venue, Venue.id == Course.venue_id, isouter=True)
@@ -35,6 +37,8 @@ def sessions_between(session: Session, start: datetime, end: datetime, *,
         query = query.where(Course.id.in_(list(course_ids)))
     if community:
         query = query.where(Venue.community == community)
+    if unit_ids is not None:
+        query = query.where(Course.unit_id.in_(list(unit_ids)))
     return [SessionOn(cls, course, venue) for cls, course, venue in session.exec(query)]
 
 
@@ -48,8 +52,17 @@ def set_community(session: Session, resident_id: int, community: str) -> None:
     """Remember a resident's own community ("" to forget it)."""
     resident = session.get(Resident, resident_id)
     resident.community = community
+    resident.unit_id = point_id(session, community)
     session.add(resident)
     session.flush()
+
+
+def home_unit_of(session: Session, resident_id: int) -> int | None:
+    """The 服务点 of a resident's own community, None when not chosen or not in the tree."""
+    resident = session.get(Resident, resident_id)
+    if resident is None or not resident.community:
+        return None
+    return resident.unit_id or point_id(session, resident.community)
 
 
 def community_of(session: Session, resident_id: int) -> str:

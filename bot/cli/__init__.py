@@ -20,6 +20,8 @@ from bot.cli import (
     report,
     service,
     staff,
+    units,
+    venues,
     vote,
     webhook,
     wechat,
@@ -30,7 +32,7 @@ from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, outbox, ratings, feedback, qr, staff, group, vote, lottery, report, attendance, webhook,
+COMMAND_GROUPS = (service, imports, units, outbox, ratings, feedback, qr, staff, group, vote, lottery, report, attendance, venues, webhook,
                   wechat, wecom, db, backup, privacy)
 
 

@@ -1,4 +1,4 @@
-"""`linli import catalog|venues|services FILE`: a bad file is rejected whole, every problem listed."""
+"""`linli import catalog|venues|services|units FILE`: a bad file is rejected whole, every problem listed."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,7 @@ from bot.settings import get_settings
 from store.db import Database
 from store.services_import import import_services
 from store.tabular import FileRejected
+from store.units_import import import_units
 from store.venue_import import import_venues
 
 
@@ -41,7 +42,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 def cmd_venues(args: argparse.Namespace) -> int:
     """Venues and their bookable rooms."""
-    return run_import(import_venues, args.file)
+    minimums = get_settings().venues.min_weekly_hours
+    return run_import(lambda db, path: import_venues(db, path, minimums), args.file)
 
 
 def cmd_services(args: argparse.Namespace) -> int:
@@ -49,14 +51,21 @@ def cmd_services(args: argparse.Namespace) -> int:
     return run_import(import_services, args.file)
 
 
+def cmd_units(args: argparse.Namespace) -> int:
+    """The tree of units: 总馆, 分馆, 服务点."""
+    names = get_settings().units.level_names
+    return run_import(lambda db, path: import_units(db, path, names), args.file)
+
+
 def add_commands(sub) -> None:
-    """`linli import catalog`, `linli import venues`, `linli import services`."""
+    """`linli import catalog`, `linli import venues`, `linli import services`, `linli import units`."""
     imp = sub.add_parser("import", help="导入数据")
     imp_sub = imp.add_subparsers(dest="what", required=True)
     for name, help_text, func in (
             ("catalog", "导入课程目录（CSV 或 XLSX）", cmd_catalog),
             ("venues", "导入场馆和可预约房间（CSV 或 XLSX）", cmd_venues),
-            ("services", "导入可点单的服务（CSV 或 XLSX：code,name,kind,description）", cmd_services)):
+            ("services", "导入可点单的服务（CSV 或 XLSX：code,name,kind,description）", cmd_services),
+            ("units", "导入总馆、分馆、服务点（CSV 或 XLSX：code,name,level,parent,address,contact）", cmd_units)):
         what = imp_sub.add_parser(name, help=help_text)
         what.add_argument("file")
         what.set_defaults(func=func)

@@ -14,6 +14,7 @@ from store.models.staff import ROLES
 from store.teams import add_member, remove_member, save_team, team_named
 from store.people import get_or_create_account
 from store.roles import INVITE_TTL, audit, grant_role, new_invite
+from store.units import unit_by_code
 
 CHANNELS = ("telegram", "wecom", "web", "console")
 ACTOR = "cli"
@@ -27,23 +28,39 @@ def _resident_id(session, channel: str, external_id: str) -> int:
     return account.resident_id
 
 
-def grant(db: Database, role: str, channel: str, external_id: str, community: str = "") -> bool:
-    """Give the person behind a channel account a role; False when they had it already."""
+class UnknownUnit(ValueError):
+    """No unit has the code given with --unit."""
+
+
+def _unit_id(session, code: str) -> int | None:
+    if not code:
+        return None
+    unit = unit_by_code(session, code)
+    if unit is None:
+        raise UnknownUnit(code)
+    return unit.id
+
+
+def grant(db: Database, role: str, channel: str, external_id: str, community: str = "",
+          unit: str = "") -> bool:
+    """Give the person behind a channel account a role (on a unit and everything under it, when its
+    code is given); False when they had it already."""
     if role not in ROLES:
         raise ValueError(f"unknown role: {role}")
     with db.session() as session:
+        unit_id = _unit_id(session, unit)
         resident_id = _resident_id(session, channel, external_id)
-        fresh = grant_role(session, resident_id, role, community, granted_by=ACTOR)
+        fresh = grant_role(session, resident_id, role, community, granted_by=ACTOR, unit_id=unit_id)
         if not fresh:
             audit(session, "role.grant.already", actor=ACTOR, target=f"resident:{resident_id}",
                   detail={"role": role, "community": community})
         return fresh
 
 
-def invite(db: Database, role: str, community: str = "", now: datetime | None = None) -> str:
+def invite(db: Database, role: str, community: str = "", now: datetime | None = None, unit: str = "") -> str:
     """A one-time invite code for a role (audited when made)."""
     with db.session() as session:
-        return new_invite(session, role, community, created_by=ACTOR, now=now).code
+        return new_invite(session, role, community, created_by=ACTOR, now=now, unit_id=_unit_id(session, unit)).code
 
 
 def team(db: Database, name: str, kind: str, channel: str, external_id: str,
@@ -75,8 +92,12 @@ def team_member(db: Database, name: str, channel: str, external_id: str, remove:
 
 def cmd_grant(args: argparse.Namespace) -> int:
     """Give someone a role by their channel id (the account is made if they never wrote)."""
-    fresh = grant(open_database(get_settings()), args.role, args.channel, args.id, args.community)
-    where = args.community or "全区"
+    try:
+        fresh = grant(open_database(get_settings()), args.role, args.channel, args.id, args.community, args.unit)
+    except UnknownUnit:
+        print(f"没有编号为 {args.unit} 的单位（见 linli units）", file=sys.stderr)
+        return 2
+    where = args.unit or args.community or "全区"
     print(f"已授予 {args.channel}:{args.id} {args.role}（范围：{where}）" if fresh
           else f"{args.channel}:{args.id} 已有 {args.role}（范围：{where}），未改动")
     return 0
@@ -84,7 +105,11 @@ def cmd_grant(args: argparse.Namespace) -> int:
 
 def cmd_invite(args: argparse.Namespace) -> int:
     """Print a one-time invite code for a role."""
-    code = invite(open_database(get_settings()), args.role, args.community)
+    try:
+        code = invite(open_database(get_settings()), args.role, args.community, unit=args.unit)
+    except UnknownUnit:
+        print(f"没有编号为 {args.unit} 的单位（见 linli units）", file=sys.stderr)
+        return 2
     print(code)
     print(f"一次性邀请码，{INVITE_TTL.days} 天内有效。请对方给机器人发：邀请码 {code}", file=sys.stderr)
     return 0
@@ -117,10 +142,12 @@ def add_commands(sub) -> None:
     granting.add_argument("--channel", required=True, choices=CHANNELS)
     granting.add_argument("--id", required=True, help="此人在该渠道的编号")
     granting.add_argument("--community", default="", help="只在这个社区有效（默认全区）")
+    granting.add_argument("--unit", default="", help="只在这个单位及其下属单位有效（单位编号，见 linli units）")
     granting.set_defaults(func=cmd_grant)
     inviting = sub.add_parser("invite", help="生成一次性邀请码")
     inviting.add_argument("role", choices=ROLES)
     inviting.add_argument("--community", default="", help="只在这个社区有效（默认全区）")
+    inviting.add_argument("--unit", default="", help="只在这个单位及其下属单位有效（单位编号）")
     inviting.set_defaults(func=cmd_invite)
     teams = sub.add_parser("team", help="添加或修改服务队伍（派单对象）")
     teams.add_argument("name")

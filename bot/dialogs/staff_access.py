@@ -19,28 +19,33 @@ def actor_name(ctx: Context) -> str:
     return f"{ctx.channel}:{ctx.account.external_id}"
 
 
-def refuse(ctx: Context, role: str, action: str, community: str | None = None) -> Reply:
+def refuse(ctx: Context, role: str, action: str, community: str | None = None,
+           unit_id: int | None = None) -> Reply:
     """A polite refusal of an action that needs a role, written to the audit log."""
+    detail = {"needs": role, "community": community or ""} | ({"unit_id": unit_id} if unit_id else {})
     audit(ctx.session, "refused", actor_resident_id=ctx.resident_id, actor=actor_name(ctx),
-          target=action, detail={"needs": role, "community": community or ""}, now=ctx.now)
+          target=action, detail=detail, now=ctx.now)
     return Reply(ctx.t("staff_only"), (menu_button(ctx),))
 
 
-def refuse_unless(ctx: Context, role: str, action: str, community: str | None = None) -> Reply | None:
-    """None when the resident holds the role; otherwise a polite refusal, audited."""
-    if has_role(ctx.session, ctx.resident_id, role, community):
+def refuse_unless(ctx: Context, role: str, action: str, community: str | None = None,
+                  unit_id: int | None = None) -> Reply | None:
+    """None when the resident holds the role (over that community or unit); otherwise a polite
+    refusal, audited."""
+    if has_role(ctx.session, ctx.resident_id, role, community, unit_id):
         return None
-    return refuse(ctx, role, action, community)
+    return refuse(ctx, role, action, community, unit_id)
 
 
 @dataclass(frozen=True)
 class Role:
-    """A handler's guard: one of the roles (a refusal names the first), optionally held in the
-    community of the record the button names."""
+    """A handler's guard: one of the roles (a refusal names the first), optionally held over the
+    community or unit of the record the button names."""
 
     roles: str | tuple[str, ...]
     action: str
     community: Callable[[Any], str | None] | None = None
+    unit: Callable[[Any], int | None] | None = None
 
     @property
     def needs(self) -> tuple[str, ...]:
@@ -50,9 +55,10 @@ class Role:
     def refusal(self, ctx: Context, record: Any) -> Reply | None:
         """None when the person holds a role (there); otherwise the audited refusal."""
         community = self.community(record) if self.community is not None and record is not None else None
-        if any(has_role(ctx.session, ctx.resident_id, role, community) for role in self.needs):
+        unit_id = self.unit(record) if self.unit is not None and record is not None else None
+        if any(has_role(ctx.session, ctx.resident_id, role, community, unit_id) for role in self.needs):
             return None
-        return refuse(ctx, self.needs[0], self.action, community)
+        return refuse(ctx, self.needs[0], self.action, community, unit_id)
 
 
 def is_staff(ctx: Context) -> bool:

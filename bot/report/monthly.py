@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,12 +11,22 @@ from sqlmodel import Session
 
 from bot.charts import bar_chart
 from bot.report import queries, services
+from bot.report.attribution import attribute, tree_order
 from bot.report.months import Month
+from bot.report.opening import Rules, VenueCheck, check_venues
+from bot.report.rollup import Rollup, roll_up
+from bot.report.unit_sheets import level_sheets, opening_sheet, units_chart
 from bot.report.workbook import Hours, Percent, add_pairs, add_table, mask_phone, new_workbook, save
 from bot.texts import t
 from store.models.rating import GRADES
+from store.units import DEFAULT_LEVEL_NAMES, unit_by_code
 
 CHART_ROWS = 40
+LEVEL_NAMES = DEFAULT_LEVEL_NAMES
+
+
+class UnknownUnit(LookupError):
+    """No unit has the code asked for."""
 
 
 @dataclass
@@ -33,6 +43,11 @@ class MonthlyData:
     orders: list[services.OrderRow]
     bookings: list[services.BookingRow]
     volunteers: list[services.VolunteerRow]
+    checks: list[VenueCheck] = field(default_factory=list)
+    units: Rollup | None = None
+    scope: str = ""  # the unit whose subtree this is; "" for the whole district
+    venue_units: dict[int, str] = field(default_factory=dict)
+    level_names: tuple[str, ...] = LEVEL_NAMES
 
     @property
     def visits(self) -> int:
@@ -50,14 +65,39 @@ class MonthlyReport:
     data: MonthlyData
 
 
+def month_days(month: Month) -> tuple[date, date]:
+    """The first and last local day of the month."""
+    after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return date(month.year, month.month, 1), after - timedelta(days=1)
+
+
 def collect(session: Session, month: Month, now: datetime, tz: ZoneInfo,
-            open_phone: Callable[[str], str] = services.unreadable_sealed) -> MonthlyData:
-    """Read the month's figures (contact phones opened with open_phone, then masked)."""
-    by_course, by_teacher = queries.ratings(session, month)
-    return MonthlyData(month, now, tz, queries.held_sessions(session, month, now),
-                       queries.signups(session, month), by_course, by_teacher,
-                       services.orders(session, month, open_phone), services.bookings(session, month),
-                       services.volunteer_hours(session, month))
+            open_phone: Callable[[str], str] = services.unreadable_sealed, rules: Rules | None = None,
+            unit: str | None = None, level_names: tuple[str, ...] = LEVEL_NAMES) -> MonthlyData:
+    """Read the month's figures (contact phones opened with open_phone, then masked): the district's,
+    or only what counts in the subtree of the unit coded `unit` (UnknownUnit when there is none)."""
+    who = attribute(session, month)
+    scope = tree_order(who.tree)
+    only: dict[str, set[int] | None] = dict.fromkeys(("courses", "venues", "orders", "entries"))
+    top = None
+    if unit is not None:
+        top = unit_by_code(session, unit)
+        if top is None:
+            raise UnknownUnit(unit)
+        scope = tree_order(who.tree, top.id)
+        only = who.within(set(scope))
+    by_course, by_teacher = queries.ratings(session, month, only["courses"])
+    checks = check_venues(session, rules or Rules({}), *month_days(month), venue_ids=only["venues"])
+    data = MonthlyData(month, now, tz, queries.held_sessions(session, month, now, only["courses"]),
+                       queries.signups(session, month, only["courses"]), by_course, by_teacher,
+                       services.orders(session, month, open_phone, only["orders"]),
+                       services.bookings(session, month, only["venues"]),
+                       services.volunteer_hours(session, month, only["entries"]), checks,
+                       scope=top.name if top else "", level_names=tuple(level_names))
+    if scope:
+        data.units = roll_up(session, month, who, scope, data, checks)
+        data.venue_units = {v: who.tree.units[u].name for v, u in who.venues.items() if u in who.tree.units}
+    return data
 
 
 def _local(when: datetime, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -100,6 +140,7 @@ def _summary(data: MonthlyData) -> list[tuple[str, object]]:
     good = sum(r.counts["优"] + r.counts["良"] for r in data.by_course)
     return [
         ("月份", data.month.label),
+        *([("单位", f"{data.scope}（含下级）")] if data.scope else []),
         ("统计范围", f"{_local(data.month.start, data.tz)} 至 {_local(data.month.end, data.tz)}（{data.tz.key}）"),
         ("生成时间", _local(data.now, data.tz)),
         ("课程场次", len(data.sessions)),
@@ -159,11 +200,15 @@ def write_workbook(data: MonthlyData, path: str | Path) -> Path:
         total = ["合计", "", Hours(round(sum(v.minutes for v in data.volunteers) / 60, 2)),
                  sum(v.services for v in data.volunteers), sum(v.points for v in data.volunteers)]
     add_table(book, "志愿服务", ["志愿者", "社区", "服务时长（小时）", "服务次数", "获得积分"], volunteers, total)
+    opening_sheet(book, data)
+    if data.units is not None:
+        level_sheets(book, data)
     return save(book, path)
 
 
-def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path, Path]:
-    """Visits by category, and the share of 优+良 by course, as PNG files."""
+def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path, ...]:
+    """Visits by category, the share of 优+良 by course and, with units, the units side by side, as
+    PNG files."""
     folder = Path(folder)
     categories = queries.by_category(data.sessions)
     visits = bar_chart(t("report_chart_visits", month=data.month.label), [c[1] for c in categories],
@@ -172,14 +217,17 @@ def write_charts(data: MonthlyData, folder: str | Path, stem: str) -> tuple[Path
     rated = sorted(data.by_course, key=lambda r: (-r.total, r.key))[:CHART_ROWS]
     good = bar_chart(t("report_chart_good", month=data.month.label), [r.name for r in rated],
                      [r.good_share for r in rated], folder / f"{stem}-satisfaction.png", percent=True)
-    return visits, good
+    units = units_chart(data, folder / f"{stem}-units.png")
+    return (visits, good, units) if units else (visits, good)
 
 
 def monthly_report(session: Session, month: Month, now: datetime, tz: ZoneInfo, out: str | Path,
                    charts_dir: str | Path | None = None,
-                   open_phone: Callable[[str], str] = services.unreadable_sealed) -> MonthlyReport:
-    """Collect a month and write its workbook (and its charts when a folder is given)."""
-    data = collect(session, month, now, tz, open_phone)
+                   open_phone: Callable[[str], str] = services.unreadable_sealed, rules: Rules | None = None,
+                   unit: str | None = None, level_names: tuple[str, ...] = LEVEL_NAMES) -> MonthlyReport:
+    """Collect a month (of one unit's subtree when a unit code is given) and write its workbook (and
+    its charts when a folder is given)."""
+    data = collect(session, month, now, tz, open_phone, rules, unit, level_names)
     workbook = write_workbook(data, out)
     charts = write_charts(data, charts_dir, Path(out).stem) if charts_dir is not None else ()
     return MonthlyReport(month, workbook, tuple(charts), data)

@@ -8,6 +8,7 @@ at the session's start, less those who took leave from it. Today's enrolments ne
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -87,15 +88,21 @@ def _section_rank(section: str) -> int:
     return SECTIONS.index(section) if section in SECTIONS else len(SECTIONS)
 
 
-def held_sessions(session: Session, month: Month, now: datetime) -> list[HeldSession]:
-    """Sessions that started in the month and have ended by now, in time order."""
-    rows = session.exec(
+def _only(query, column, ids: Collection[int] | None):
+    """The query limited to those ids (all when ids is None)."""
+    return query if ids is None else query.where(column.in_(list(ids)))
+
+
+def held_sessions(session: Session, month: Month, now: datetime,
+                  courses: Collection[int] | None = None) -> list[HeldSession]:
+    """Sessions (of those courses, or all) that started in the month and have ended by now, in time order."""
+    rows = session.exec(_only(
         select(ClassSession, Course, Category, Venue)
         .join(Course, Course.id == ClassSession.course_id)
         .join(Category, Category.id == Course.category_id)
         .join(Venue, Venue.id == Course.venue_id, isouter=True)
         .where(ClassSession.starts_at >= month.start, ClassSession.starts_at < month.end,
-               ClassSession.ends_at <= now)
+               ClassSession.ends_at <= now), Course.id, courses)
         .order_by(ClassSession.starts_at, ClassSession.id)).all()
     course_ids = {course.id for _, course, _, _ in rows}
     session_ids = [cls.id for cls, _, _, _ in rows]
@@ -162,11 +169,11 @@ def by_community(sessions: list[HeldSession]) -> list[tuple[str, int, int]]:
     return [(k[0], n, v) for k, n, v in totals_by(sessions, lambda h: (h.community,))]
 
 
-def signups(session: Session, month: Month) -> list[SignupRow]:
-    """Per course: sign-ups made and cancelled in the month, places and waiting list now."""
-    rows = session.exec(select(Enrolment, Course, Category)
-                        .join(Course, Course.id == Enrolment.course_id)
-                        .join(Category, Category.id == Course.category_id)).all()
+def signups(session: Session, month: Month, courses: Collection[int] | None = None) -> list[SignupRow]:
+    """Per course (of those, or all): sign-ups made and cancelled in the month, places and waiting list now."""
+    rows = session.exec(_only(select(Enrolment, Course, Category)
+                              .join(Course, Course.id == Enrolment.course_id)
+                              .join(Category, Category.id == Course.category_id), Course.id, courses)).all()
     figures: dict[int, dict] = {}
     for enrolment, course, category in rows:
         row = figures.setdefault(course.id, {"course": course, "category": category.name, "new": 0,
@@ -186,12 +193,14 @@ def signups(session: Session, month: Month) -> list[SignupRow]:
     return sorted(out, key=lambda r: r.code)
 
 
-def ratings(session: Session, month: Month) -> tuple[list[GradeRow], list[GradeRow]]:
-    """优/良/中/差 of sessions that started in the month: by course (by code) and by teacher (by name)."""
-    rows = session.exec(select(Rating, Course).join(Course, Course.id == Rating.course_id)
-                        .join(ClassSession, ClassSession.id == Rating.session_id)
-                        .where(ClassSession.starts_at >= month.start,
-                               ClassSession.starts_at < month.end)).all()
+def ratings(session: Session, month: Month,
+            courses: Collection[int] | None = None) -> tuple[list[GradeRow], list[GradeRow]]:
+    """优/良/中/差 of sessions (of those courses, or all) that started in the month: by course (by code)
+    and by teacher (by name)."""
+    rows = session.exec(_only(select(Rating, Course).join(Course, Course.id == Rating.course_id)
+                              .join(ClassSession, ClassSession.id == Rating.session_id)
+                              .where(ClassSession.starts_at >= month.start,
+                                     ClassSession.starts_at < month.end), Course.id, courses)).all()
     courses: dict[str, GradeRow] = {}
     teachers: dict[str, GradeRow] = {}
     for rating, course in rows:

@@ -6,7 +6,7 @@ yields no rows, and its sheet is still written, empty.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,14 +78,17 @@ def unreadable_sealed(stored: str) -> str:
     return "" if is_sealed(stored) else stored
 
 
-def orders(session: Session, month: Month, open_phone: Callable[[str], str] = unreadable_sealed) -> list[OrderRow]:
-    """Orders placed in the month, by number; contact phones opened with open_phone (shown masked)."""
+def orders(session: Session, month: Month, open_phone: Callable[[str], str] = unreadable_sealed,
+           ids: Collection[int] | None = None) -> list[OrderRow]:
+    """Orders (of those ids, or all) placed in the month, by number; contact phones opened with
+    open_phone (shown masked)."""
     order_cls = _model("store.models.orders", "ServiceOrder")
     item_cls = _model("store.models.orders", "ServiceItem")
     if order_cls is None or item_cls is None:
         return []
     rows = session.exec(select(order_cls, item_cls).join(item_cls, item_cls.id == order_cls.service_id)
-                        .where(order_cls.created_at >= month.start, order_cls.created_at < month.end)
+                        .where(order_cls.created_at >= month.start, order_cls.created_at < month.end,
+                               *([order_cls.id.in_(list(ids))] if ids is not None else []))
                         .order_by(order_cls.number)).all()
     return [OrderRow(o.number, item.name, o.community, o.place, o.audience, o.headcount, o.contact_name,
                      open_phone(o.contact_phone), o.status, o.created_at) for o, item in rows]
@@ -113,8 +116,8 @@ def orders_by_status(rows: list[OrderRow]) -> list[tuple[str, int, int]]:
     return out
 
 
-def bookings(session: Session, month: Month) -> list[BookingRow]:
-    """Per room, bookings for slots starting in the month, by venue and room name."""
+def bookings(session: Session, month: Month, venues: Collection[int] | None = None) -> list[BookingRow]:
+    """Per room (of those venues, or all), bookings for slots starting in the month, by venue and room name."""
     booking_cls = _model("store.models.booking", "Booking")
     room_cls = _model("store.models.booking", "Room")
     venue_cls = _model("store.models.catalog", "Venue")
@@ -123,7 +126,8 @@ def bookings(session: Session, month: Month) -> list[BookingRow]:
     rows = session.exec(select(booking_cls, room_cls, venue_cls)
                         .join(room_cls, room_cls.id == booking_cls.room_id)
                         .join(venue_cls, venue_cls.id == room_cls.venue_id)
-                        .where(booking_cls.starts_at >= month.start, booking_cls.starts_at < month.end)).all()
+                        .where(booking_cls.starts_at >= month.start, booking_cls.starts_at < month.end,
+                               *([venue_cls.id.in_(list(venues))] if venues is not None else []))).all()
     rooms: dict[tuple[str, str], dict[str, int]] = {}
     for booking, room, venue in rows:
         row = rooms.setdefault((venue.name, room.name), {"booked": 0, "checked_in": 0, "no_show": 0,
@@ -137,17 +141,19 @@ def bookings(session: Session, month: Month) -> list[BookingRow]:
             for (venue, room), r in sorted(rooms.items())]
 
 
-def volunteer_hours(session: Session, month: Month) -> list[VolunteerRow]:
-    """Per resident with service time or points earned in the month, by community and name."""
+def volunteer_hours(session: Session, month: Month, entries: Collection[int] | None = None) -> list[VolunteerRow]:
+    """Per resident with service time or points earned in the month (from those ledger lines, or
+    all), by community and name."""
     entry_cls = _model("store.models.volunteers", "PointEntry")
     volunteer_cls = _model("store.models.volunteers", "Volunteer")
     if entry_cls is None:
         return []
     from store.models import Resident
-    entries = session.exec(select(entry_cls).where(entry_cls.created_at >= month.start,
-                                                   entry_cls.created_at < month.end)).all()
+    lines = session.exec(select(entry_cls).where(
+        entry_cls.created_at >= month.start, entry_cls.created_at < month.end,
+        *([entry_cls.id.in_(list(entries))] if entries is not None else []))).all()
     people: dict[int, list[int]] = {}
-    for entry in entries:
+    for entry in lines:
         row = people.setdefault(entry.resident_id, [0, 0, 0])
         row[0] += max(entry.minutes, 0)
         row[1] += 1 if entry.minutes > 0 else 0

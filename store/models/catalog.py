@@ -27,6 +27,7 @@ class Venue(SQLModel, table=True):
     name: str = Field(max_length=100)
     address: str = Field(default="", max_length=200)
     community: str = Field(default="", max_length=60)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the unit running it
     kind: str = Field(default="teaching_point", max_length=30)
     opening_hours: str = Field(default="{}")  # JSON: {"mon": "08:30-21:00", ...}
     phone: str = Field(default="", max_length=30)
@@ -44,6 +45,7 @@ class Course(SQLModel, table=True):
     # The teacher's own account, when they volunteer: each session held credits them points.
     teacher_resident_id: int | None = Field(default=None, foreign_key="resident.id")
     venue_id: int | None = Field(default=None, foreign_key="venue.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the unit running it
     capacity: int = Field(default=20, ge=0)
     description: str = Field(default="", max_length=1000)
     tags: str = Field(default="", max_length=200)

@@ -31,6 +31,7 @@ class CommunityGroup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="channel_account.id", unique=True)
     community: str = Field(default="", max_length=60, index=True)  # "" until bound
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     grid: str = Field(default="", max_length=60)
     title: str = Field(default="", max_length=100)
     bound_by: int | None = Field(default=None, foreign_key="resident.id")
@@ -66,6 +67,7 @@ class Notice(SQLModel, table=True):
     text: str = Field(max_length=TEXT_MAX)
     target_kind: str = Field(max_length=10)
     community: str = Field(default="", max_length=60)  # "" when target_kind is all
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     grid: str = Field(default="", max_length=60)
     send_at: NaiveDatetime
     urgent: bool = False

@@ -54,6 +54,7 @@ class ServiceTeam(SQLModel, table=True):
     kind: str = Field(default=TEAM_VOLUNTEER, max_length=20)
     leader_id: int | None = Field(default=None, foreign_key="resident.id", index=True)
     community: str = Field(default="", max_length=60)  # "" = serves everywhere
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # None = serves everywhere
     active: bool = True
 
 
@@ -77,6 +78,8 @@ class ServiceOrder(SQLModel, table=True):
     number: str = Field(unique=True, max_length=20)  # D20261201-0007
     service_id: int = Field(foreign_key="service_item.id", index=True)
     community: str = Field(max_length=60, index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # whose staff it is waiting for
+    escalated_at: NaiveDatetime | None = None  # passed up to the 分馆 when nobody took it
     place: str = Field(max_length=100)
     preferred_dates: str = Field(default="", max_length=100)
     audience: int = Field(ge=0)

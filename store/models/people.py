@@ -18,6 +18,7 @@ class Resident(SQLModel, table=True):
     # Set when the person deleted their account: name and accounts are gone, their past rows stay.
     erased_at: NaiveDatetime | None = None
     community: str = Field(default="", max_length=60)  # 我的社区, as venues name it; "" when not chosen
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the 服务点 of 我的社区
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

@@ -15,7 +15,7 @@ ROLES = (VOLUNTEER, GRID_STAFF, ORGANIZER, ADMIN)
 
 
 class RoleGrant(SQLModel, table=True):
-    """A role a resident holds, optionally limited to one community ("" = everywhere)."""
+    """A role a resident holds, optionally limited to one unit and its subtree (or one community)."""
 
     __tablename__ = "role_grant"
     __table_args__ = (Index("uq_role_grant", "resident_id", "role", "community", unique=True),)
@@ -23,7 +23,9 @@ class RoleGrant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
     role: str = Field(max_length=20)
-    community: str = Field(default="", max_length=60)
+    community: str = Field(default="", max_length=60)  # the unit's name when unit_id is set
+    # The unit the role covers, with everything under it; None with community "" = everywhere.
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     granted_by: str = Field(default="", max_length=100)
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
@@ -37,6 +39,7 @@ class InviteCode(SQLModel, table=True):
     code: str = Field(unique=True, max_length=16)
     role: str = Field(max_length=20)
     community: str = Field(default="", max_length=60)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
     created_by: str = Field(default="", max_length=100)
     expires_at: NaiveDatetime
     used_at: NaiveDatetime | None = None

@@ -26,6 +26,7 @@ class WecomGroupChat(SQLModel, table=True):
 
     chat_id: str = Field(primary_key=True, max_length=32)
     community: str = Field(index=True, max_length=60)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     grid: str = Field(default="", max_length=60)
     name: str = Field(max_length=50)
     created_at: NaiveDatetime = Field(default_factory=utcnow)

@@ -225,7 +225,7 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
     book = load_workbook(out)
     assert book.sheetnames == ["总览", "场次人次-按类别", "场次人次-按板块", "场次人次-按教学点", "场次人次-按社区",
                                "课程出勤", "报名与候补", "服务点单", "点单明细", "场馆预约", "满意度-按课程",
-                               "满意度-按讲师", "志愿服务"]
+                               "满意度-按讲师", "志愿服务", "场馆开放达标"]
 
     sections = ("文化", "体育", "艺术")
     by_cat = grouped(lambda c: COURSES[c][1])
@@ -370,7 +370,9 @@ def test_an_empty_month_still_has_every_sheet(db, tmp_path):
     with db.session() as s:
         report = monthly_report(s, NOVEMBER, NOW, TZ, out, charts_dir=tmp_path)
     book = load_workbook(out)
-    assert len(book.sheetnames) == 13
+    assert len(book.sheetnames) == 14  # no units yet: no sheet per level
+    assert sheet(book, "场馆开放达标") == [["场馆编号", "场馆", "类型", "单位", "每周开放（小时）", "最低要求", "周末",
+                                         "节假日", "结果", "原因"]]
     assert sheet(book, "志愿服务") == [["志愿者", "社区", "服务时长（小时）", "服务次数", "获得积分"]]
     assert sheet(book, "服务点单") == [["状态", "单数", "服务人次"]]
     assert all(p.exists() for p in report.charts) and len(report.charts) == 2

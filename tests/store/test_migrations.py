@@ -140,7 +140,7 @@ def test_database_made_by_create_all_is_stamped(empty_db):
 
 
 def test_unversioned_database_that_differs_is_refused(empty_db):
-    SQLModel.metadata.tables["resident"].create(empty_db.engine)
+    SQLModel.metadata.create_all(empty_db.engine, tables=[SQLModel.metadata.tables[name] for name in ("unit", "resident")])
     with pytest.raises(SchemaNotReady, match="没有版本记录"):
         prepare_schema(empty_db)
     assert migrate.current_revision(empty_db) is None
@@ -204,7 +204,7 @@ def test_linli_db_upgrade_on_a_new_sqlite_file(cli_database, capsys):
 
 def test_linli_db_upgrade_refuses_an_unversioned_database_that_differs(cli_database, capsys):
     db = Database(cli_database)
-    SQLModel.metadata.tables["resident"].create(db.engine)
+    SQLModel.metadata.create_all(db.engine, tables=[SQLModel.metadata.tables[name] for name in ("unit", "resident")])
     db.dispose()
     assert main(["db", "upgrade"]) == 2
     assert "没有版本记录" in capsys.readouterr().err

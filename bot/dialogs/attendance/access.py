@@ -1,4 +1,5 @@
-"""Who may take a session's roll: the course's own teacher, or organizers (and admins) of its venue's community."""
+"""Who may take a session's roll: the course's own teacher, or organizers (and admins) over its unit
+or its venue's community."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ def community_of(ctx: Context, course: Course) -> str:
 def may_take_roll(ctx: Context, course: Course) -> bool:
     """True for the course's teacher and for organizers of its community."""
     return course.teacher_resident_id == ctx.resident_id or \
-        has_role(ctx.session, ctx.resident_id, ORGANIZER, community_of(ctx, course))
+        has_role(ctx.session, ctx.resident_id, ORGANIZER, community_of(ctx, course), course.unit_id)
 
 
 def teaches_any(ctx: Context) -> bool:
@@ -49,7 +50,8 @@ class TeacherOrOrganizer:
         course = ctx.session.get(Course, cls.course_id)
         if course is not None and may_take_roll(ctx, course):
             return None
-        return refuse(ctx, ORGANIZER, self.action, community_of(ctx, course) if course else None)
+        return refuse(ctx, ORGANIZER, self.action, community_of(ctx, course) if course else None,
+                      course.unit_id if course else None)
 
 
 def _missing(ctx: Context) -> Reply:

@@ -9,6 +9,8 @@ from bot.dialogs.paging import render_choices
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from store.catalog import categories_in, courses_in
+from store.units import nearness
+from store.whatson import home_unit_of
 from store.models import Category
 from store.models.catalog import SECTIONS
 
@@ -52,7 +54,11 @@ def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     if not courses:
         return Reply(ctx.t("no_courses", category=category.name),
                      (Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack()), back, menu_button(ctx)))
-    items = [Choice(c.title, CoursePage(c.code).pack()) for c in courses]
+    # 我家门口 first: courses of the resident's 服务点, then of their 分馆, then the rest.
+    near = nearness(ctx.session, home_unit_of(ctx.session, ctx.resident_id))
+    courses = sorted(courses, key=lambda c: near(c.unit_id))
+    items = [Choice(c.title + (ctx.t("units_near_mark") if near(c.unit_id) == 0 else ""), CoursePage(c.code).pack())
+             for c in courses]
     watch = Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack())
     choices, note = render_choices(ctx, items, data.page or 1, lambda p: CategoryPage(category.id, p).pack(), back,
                                    tail=(watch, menu_button(ctx)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from bot.dialogs.pushes.order_escalation import tell_point_staff
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.orders.dates import days_named
@@ -225,6 +226,7 @@ def submit(ctx: Context, data: Submit) -> Reply:
         form["step"] = "dates"
         return _ask(ctx, form, _dates_problem(ctx, service, a["dates"]) or ctx.t("order_no_date"))
     ctx.data.pop("order_form", None)
+    tell_point_staff(ctx.session, ctx.settings, order, ctx.now)
     return Reply(ctx.t("order_placed", number=order.number),
                  (Choice(ctx.t("btn_my_orders"), MyOrders().pack()), menu_button(ctx)))
 

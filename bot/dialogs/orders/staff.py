@@ -40,7 +40,7 @@ ORDER = Load(lambda ctx, data: ctx.session.get(ServiceOrder, data.order), missin
 
 
 def _is_organizer(ctx: Context, order: ServiceOrder) -> bool:
-    return has_role(ctx.session, ctx.resident_id, ORGANIZER, order.community)
+    return has_role(ctx.session, ctx.resident_id, ORGANIZER, order.community, order.unit_id)
 
 
 def _in_team(ctx: Context, order: ServiceOrder) -> bool:
@@ -52,7 +52,7 @@ def gate(ctx: Context, order: ServiceOrder, action: str, organizer: bool, team: 
     if team and _in_team(ctx, order):
         return None
     if organizer:
-        return refuse_unless(ctx, ORGANIZER, action, community=order.community)
+        return refuse_unless(ctx, ORGANIZER, action, community=order.community, unit_id=order.unit_id)
     audit(ctx.session, "refused", actor_resident_id=ctx.resident_id, actor=actor_name(ctx),
           target=action, detail={"needs": "team", "order": order.number}, now=ctx.now)
     return Reply(ctx.t("order_not_team"), (menu_button(ctx),))

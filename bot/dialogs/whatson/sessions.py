@@ -13,11 +13,14 @@ from bot.dialogs.whatson.subjects import courses_about
 from bot.dialogs.whatson.window import dates_label, in_part, span_label, utc_range
 from bot.messages import Choice, Reply
 from bot.search.when import SOON, TODAY, TOMORROW, WEEK, WEEKEND, from_code
-from store.whatson import SessionOn, community_of, sessions_between
+from store.units import branch_of, subtree_ids, unit_by_code
+from store.whatson import SessionOn, community_of, home_unit_of, sessions_between
 
 # Sessions on one screen: with 下一页, 上一页 and 返回 that makes eight choices at most.
 PER_PAGE = 5
 MAX_CHOICES = 8
+# The place of a WhatsOn that names a unit by code (the resident's 分馆): "~FG-HP".
+BRANCH = "~"
 
 router = Router("whatson.sessions")
 
@@ -35,14 +38,20 @@ router.keywords({"近期活动", "活动", "有什么活动", "/whatson"}, Whats
 def show_picker(ctx: Context, data: WhatsOnMenu | None = None) -> Reply:
     """今天 / 明天 / 本周 / 周末 / 我的社区."""
     mine = community_of(ctx.session, ctx.resident_id)
-    choices = [Choice(ctx.t("btn_wo_today"), WhatsOn(TODAY).pack()),
-               Choice(ctx.t("btn_wo_tomorrow"), WhatsOn(TOMORROW).pack()),
-               Choice(ctx.t("btn_wo_week"), WhatsOn(WEEK).pack()),
-               Choice(ctx.t("btn_wo_weekend"), WhatsOn(WEEKEND).pack()),
-               Choice(ctx.t("btn_wo_mine", community=mine), WhatsOn(SOON, 1, MINE).pack()) if mine
-               else Choice(ctx.t("btn_wo_pick_community"), MyCommunity().pack()),
-               menu_button(ctx)]
-    return Reply(ctx.t("wo_title"), tuple(choices))
+    home = home_unit_of(ctx.session, ctx.resident_id)
+    branch = branch_of(ctx.session, home) if home else None
+    district = [Choice(ctx.t("btn_wo_today"), WhatsOn(TODAY).pack()),
+                Choice(ctx.t("btn_wo_tomorrow"), WhatsOn(TOMORROW).pack()),
+                Choice(ctx.t("btn_wo_week"), WhatsOn(WEEK).pack()),
+                Choice(ctx.t("btn_wo_weekend"), WhatsOn(WEEKEND).pack())]
+    if not mine:
+        choices = district + [Choice(ctx.t("btn_wo_pick_community"), MyCommunity().pack())]
+        return Reply(ctx.t("wo_title"), tuple(choices + [menu_button(ctx)]))
+    # 我家门口 first: the resident's 服务点, then their 分馆, then the whole district.
+    near = [Choice(ctx.t("btn_wo_mine", community=mine), WhatsOn(SOON, 1, MINE).pack())]
+    if branch is not None:
+        near.append(Choice(ctx.t("units_wo_branch", branch=branch.name), WhatsOn(SOON, 1, BRANCH + branch.code).pack()))
+    return Reply(ctx.t("units_wo_title"), tuple(near + district + [menu_button(ctx)]))
 
 
 def _item(ctx: Context, found: SessionOn) -> Choice:
@@ -58,7 +67,10 @@ def show_sessions(ctx: Context, data: WhatsOn) -> Reply:
     when = from_code(data.when)
     if when is None:
         return show_picker(ctx)
-    place = data.place or ""
+    place, unit_ids = data.place or "", None
+    if place.startswith(BRANCH):
+        unit = unit_by_code(ctx.session, place[len(BRANCH):])
+        place, unit_ids = (unit.name, subtree_ids(ctx.session, unit.id)) if unit else ("", None)
     if place == MINE:
         place = community_of(ctx.session, ctx.resident_id)
         if not place:
@@ -68,7 +80,8 @@ def show_sessions(ctx: Context, data: WhatsOn) -> Reply:
     subject = data.q or ""
     start, end = utc_range(ctx, when)
     course_ids = courses_about(ctx, subject) if subject else None
-    found = [s for s in sessions_between(ctx.session, start, end, course_ids=course_ids, community=place)
+    found = [s for s in sessions_between(ctx.session, start, end, course_ids=course_ids,
+                                         community="" if unit_ids is not None else place, unit_ids=unit_ids)
              if in_part(ctx, when, s.session.starts_at)]
     words = dict(span=span_label(ctx, when), dates=dates_label(ctx, when),
                  place=ctx.t("wo_place", community=place) if place else "",
