@@ -116,7 +116,8 @@ def replay(conn, turns: list[list[tuple]], ping: bool) -> float:
         if ping:  # the pool checks a connection before each turn
             cur.execute("SELECT 1")
         for statement, parameters, many in statements:
-            if many:
+            # A multi-row INSERT (insertmanyvalues) is flagged as many but is one execution.
+            if many and isinstance(parameters, list) and isinstance(parameters[0], (tuple, list, dict)):
                 cur.executemany(statement, parameters)
             else:
                 cur.execute(statement, parameters)
