@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from store.models import Category, ClassSession, Course, Venue
@@ -29,19 +29,21 @@ def courses_in(session: Session, category_id: int) -> list[Course]:
     ))
 
 
+_COURSE_BY_CODE = select(Course).where(Course.code == bindparam("code"), Course.active == True)  # noqa: E712
+
+
 def course_by_code(session: Session, code: str) -> Course | None:
     """An active course by its code."""
-    return session.exec(
-        select(Course).where(Course.code == code, Course.active == True)  # noqa: E712
-    ).first()
+    return session.execute(_COURSE_BY_CODE, {"code": code}).scalars().first()
+
+
+_SESSIONS_OF = (select(ClassSession).where(ClassSession.course_id == bindparam("course_id"))
+                .order_by(ClassSession.starts_at))
 
 
 def sessions_of(session: Session, course_id: int) -> list[ClassSession]:
     """Every session of a course in time order."""
-    return list(session.exec(
-        select(ClassSession).where(ClassSession.course_id == course_id)
-        .order_by(ClassSession.starts_at)
-    ))
+    return list(session.execute(_SESSIONS_OF, {"course_id": course_id}).scalars())
 
 
 def next_session(session: Session, course_id: int, now: datetime) -> ClassSession | None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -31,7 +33,22 @@ class ChatState:
             self.state, self.expires_at = "", None
 
 
-def _data(row: DialogState) -> dict[str, Any]:
+# The statements every turn runs, built once: SQLAlchemy then finds their compiled form by a cache
+# key it works out only once per statement object.
+_STATE = DialogState.__table__
+_KEY = (_STATE.c.account_id == bindparam("account_id")) & (_STATE.c.chat == bindparam("chat"))
+# Locked until the turn commits: two updates of one person in one chat on two workers take turns.
+_LOAD = core_select(_STATE.c.expect, _STATE.c.data, _STATE.c.state, _STATE.c.expires_at).where(_KEY).with_for_update()
+# Executed with the new values by column name; the row is named by row_account and row_chat.
+_UPDATE = update(_STATE).where(_STATE.c.account_id == bindparam("row_account"),
+                               _STATE.c.chat == bindparam("row_chat"))
+_INSERT = insert(_STATE)
+_PROCESSED = ProcessedUpdate.__table__
+_CLAIM = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_PROCESSED).on_conflict_do_nothing(
+    index_elements=["channel", "update_key"]).returning(_PROCESSED.c.channel) for dialect in (postgresql, sqlite)}
+
+
+def _data(row: Any) -> dict[str, Any]:
     try:
         data = json.loads(row.data or "{}")
     except ValueError:
@@ -41,12 +58,10 @@ def _data(row: DialogState) -> dict[str, Any]:
 
 def load_state(session: Session, account_id: int, chat: str = PRIVATE_CHAT,
                now: datetime | None = None) -> ChatState:
-    """The account's state in one chat (empty when new); with `now`, a lapsed named state is dropped."""
-    # Locked until the turn commits: two updates of one person in one chat on two workers take turns.
-    row = session.get(DialogState, (account_id, chat), with_for_update=True)
-    # Hold the row for the rest of the turn: the identity map is weak, and save_state
-    # would otherwise read it again.
-    session.info.setdefault("dialog_rows", {})[account_id, chat] = row
+    """The account's state in one chat (empty when new), locked for the rest of the transaction; with
+    `now`, a lapsed named state is dropped."""
+    session.flush()  # a state row the turn changed through the ORM is read as changed
+    row = session.connection().execute(_LOAD, {"account_id": account_id, "chat": chat}).first()
     if row is None:
         return ChatState()
     saved = ChatState(row.expect, _data(row), row.state, row.expires_at)
@@ -57,24 +72,20 @@ def load_state(session: Session, account_id: int, chat: str = PRIVATE_CHAT,
 
 def save_state(session: Session, account_id: int, chat: str, saved: ChatState) -> None:
     """Store the account's state in one chat."""
-    rows = session.info.get("dialog_rows", {})
-    key = (account_id, chat)
-    row = rows[key] if key in rows else session.get(DialogState, key)
-    if row is None:
-        row = DialogState(account_id=account_id, chat=chat)
-    row.expect, row.state, row.expires_at = saved.expect, saved.state, saved.expires_at
-    row.data = json.dumps(saved.data, ensure_ascii=False)
-    row.updated_at = utcnow()
-    session.add(row)
+    session.flush()  # changes the turn made through the ORM land first; this write is the last word
+    values = {"expect": saved.expect, "state": saved.state, "expires_at": saved.expires_at,
+              "data": json.dumps(saved.data, ensure_ascii=False), "updated_at": utcnow()}
+    connection = session.connection()
+    if connection.execute(_UPDATE, {**values, "row_account": account_id, "row_chat": chat}).rowcount == 0:
+        connection.execute(_INSERT, {**values, "account_id": account_id, "chat": chat})  # a new chat: no row yet
 
 
 def claim_update(session: Session, channel: str, update_key: str) -> bool:
     """Record an incoming update; False when it was already taken."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(ProcessedUpdate).values(
-        channel=channel, update_key=update_key[:160], created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(ProcessedUpdate.channel)
-    return session.execute(stmt).first() is not None
+    connection = session.connection()
+    row = connection.execute(_CLAIM[connection.dialect.name], {
+        "channel": channel, "update_key": update_key[:160], "created_at": utcnow()}).first()
+    return row is not None
 
 
 def change_state_data(session: Session, account_ids: Iterable[int],

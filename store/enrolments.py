@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, func, insert, literal_column
 from sqlmodel import Session, select
 
 from store.catalog import next_session
 from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
-from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
+from store.models.enrolment import CANCELLED, CONFIRMED, STATUSES, WAITING
 from store.models.seat_offer import DECLINED, OPEN, SeatOffer
 
 AUTO = "auto"  # a course's seat_offer: freed seats go straight to the first waiting
@@ -38,9 +38,42 @@ class CancelResult:
     promotions: tuple[Enrolment, ...] = ()
 
 
+_LOCK_COURSE = (select(Course).where(Course.id == bindparam("course_id")).with_for_update()
+                .execution_options(populate_existing=True))
+_E, _S, _O = Enrolment.__table__, ClassSession.__table__, SeatOffer.__table__
+_COURSE, _RESIDENT = bindparam("course_id"), bindparam("resident_id")
+
+
+def _scalar(column, *where):
+    return select(column).where(*where).scalar_subquery()
+
+
+# Everything a sign-up decides on, in one statement read under the course lock. Only confirmed rows
+# are summed (at most the capacity); the waiting list is counted and the last queue number found
+# on the (course_id, status, queue_no) index, one status at a time, without reading the rows.
+_SEATS = select(
+    _scalar(func.max(_S.c.ends_at), _S.c.course_id == _COURSE).label("last_end"),
+    _scalar(func.coalesce(func.sum(_E.c.party), 0), _E.c.course_id == _COURSE,
+            _E.c.status == CONFIRMED).label("confirmed"),
+    _scalar(func.count(), _E.c.course_id == _COURSE, _E.c.status == WAITING).label("waiting"),
+    *(_scalar(func.max(_E.c.queue_no), _E.c.course_id == _COURSE, _E.c.status == status).label(f"last_{status}")
+      for status in STATUSES),
+    # Written out, not bound, so both databases see the condition of the partial unique index.
+    select(_E.c.id).where(_E.c.course_id == _COURSE, _E.c.resident_id == _RESIDENT,
+                          _E.c.status != literal_column(f"'{CANCELLED}'"))
+    .limit(1).scalar_subquery().label("mine"),
+    _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN).label("offered"),
+)
+_ADD = insert(_E).returning(_E.c.id)
+
+
 def lock_course(session: Session, course_id: int) -> Course | None:
-    """Load a course and hold its row lock (PostgreSQL) until the transaction ends."""
-    return session.exec(select(Course).where(Course.id == course_id).with_for_update()).first()
+    """Load a course and hold its row lock until the transaction ends; on PostgreSQL it is read again
+    under the lock. SQLite's transactions begin IMMEDIATE, holding the database's write lock from the
+    start (store.db), so a course this transaction has read already is current and is not read again."""
+    if session.get_bind().dialect.name != "postgresql":
+        return session.get(Course, course_id)
+    return session.execute(_LOCK_COURSE, {"course_id": course_id}).scalars().first()
 
 
 def live_enrolment(session: Session, course_id: int, resident_id: int) -> Enrolment | None:
@@ -111,23 +144,18 @@ def take_seat(session: Session, resident_id: int, course_id: int,
               now: datetime | None = None, party: int = 1) -> SignUpResult:
     """Give the resident (and party - 1 companions) seats, or a waiting-list place when the seats
     do not fit or others already wait."""
-    if course_has_ended(session, course_id, now):
-        course = session.get(Course, course_id)
-        return SignUpResult("ended" if course and course.active else "not_found")
+    moment = now or utcnow()
     course = lock_course(session, course_id)
-    if course is None or not course.active:
+    if course is None:
         return SignUpResult("not_found")
-    # One aggregate under the lock: keeps the time the course row is held short.
-    last_no, confirmed, waiting, mine = session.exec(
-        select(func.max(Enrolment.queue_no),
-               func.coalesce(func.sum(case((Enrolment.status == CONFIRMED, Enrolment.party), else_=0)), 0),
-               func.coalesce(func.sum(case((Enrolment.status == WAITING, 1), else_=0)), 0),
-               func.coalesce(func.sum(case(((Enrolment.resident_id == resident_id)
-                                            & (Enrolment.status != CANCELLED), 1), else_=0)), 0))
-        .where(Enrolment.course_id == course_id)
-    ).one()
-    if mine:
-        existing = live_enrolment(session, course_id, resident_id)
+    session.flush()
+    seats = session.connection().execute(_SEATS, {"course_id": course_id, "resident_id": resident_id}).one()
+    if seats.last_end is not None and seats.last_end < moment:
+        return SignUpResult("ended" if course.active else "not_found")
+    if not course.active:
+        return SignUpResult("not_found")
+    if seats.mine is not None:
+        existing = session.get(Enrolment, seats.mine)
         if existing.status == CONFIRMED:
             return SignUpResult("already_confirmed", existing.id)
         return SignUpResult("already_waiting", existing.id, waiting_position(session, existing))
@@ -135,17 +163,16 @@ def take_seat(session: Session, resident_id: int, course_id: int,
     if problem:
         return SignUpResult(problem)
     # Nobody jumps the queue: while anyone waits, a newcomer waits behind them.
-    fits = confirmed + count_offered(session, course_id) + party <= course.capacity
-    status = CONFIRMED if fits and not waiting else WAITING
-    moment = now or utcnow()
-    enrolment = Enrolment(course_id=course_id, resident_id=resident_id, status=status, party=party,
-                          queue_no=(last_no or 0) + 1, created_at=moment, updated_at=moment,
-                          confirmed_at=moment if status == CONFIRMED else None)
-    session.add(enrolment)
-    session.flush()
+    fits = seats.confirmed + seats.offered + party <= course.capacity
+    status = CONFIRMED if fits and not seats.waiting else WAITING
+    last_no = max(getattr(seats, f"last_{status}") or 0 for status in STATUSES)
+    enrolment_id = session.connection().execute(_ADD, {
+        "course_id": course_id, "resident_id": resident_id, "status": status, "party": party,
+        "queue_no": last_no + 1, "reminders_on": True, "created_at": moment, "updated_at": moment,
+        "confirmed_at": moment if status == CONFIRMED else None, "cancelled_at": None}).scalar_one()
     if status == CONFIRMED:
-        return SignUpResult(CONFIRMED, enrolment.id)
-    return SignUpResult(WAITING, enrolment.id, waiting + 1)
+        return SignUpResult(CONFIRMED, enrolment_id)
+    return SignUpResult(WAITING, enrolment_id, seats.waiting + 1)
 
 
 def first_waiting(session: Session, course_id: int) -> Enrolment | None:

@@ -17,11 +17,10 @@ from sqlmodel import Session, select
 from store.draws import candidates_digest, new_seed, pick_winners
 from store.enrolments import SignUpResult, count_confirmed, live_enrolment, lock_course, party_problem
 from store.models import AuditEntry, Course, Enrolment, Resident, Venue
-from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
+from store.models.enrolment import APPLIED, CANCELLED, CONFIRMED, WAITING
 from store.roles import audit
 
 LOTTERY = "lottery"
-APPLIED = "applied"  # an enrolment waiting for the draw: holds no seat and no queue place
 ACTION = "lottery.draw"
 ERRORS = ("not_found", "not_lottery", "not_closed", "already_drawn", "not_drawn", "other_seed", "bad_seed")
 _SEED = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

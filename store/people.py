@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -10,6 +11,12 @@ from store.clock import utcnow
 from store.models import ChannelAccount, Resident
 
 SEEN_GRANULARITY = timedelta(minutes=1)
+
+# A known account with its resident locked, in one statement (PostgreSQL locks the resident row only).
+_ACCOUNT_LOCKED = (select(ChannelAccount).join(Resident, Resident.id == ChannelAccount.resident_id)
+                   .where(ChannelAccount.channel == bindparam("channel"),
+                          ChannelAccount.external_id == bindparam("external_id"))
+                   .with_for_update(of=Resident))
 
 
 def find_account(session: Session, channel: str, external_id: str) -> ChannelAccount | None:
@@ -25,13 +32,7 @@ def get_or_create_account(session: Session, channel: str, external_id: str,
     """The account (and a new resident) for a channel user; True when just created."""
     account = find_account(session, channel, external_id)
     if account is not None:
-        now = utcnow()
-        # Written at most once a minute: it only orders a resident's accounts for pushes.
-        if account.unreachable or now - account.last_seen_at > SEEN_GRANULARITY:
-            account.last_seen_at = now
-            account.unreachable = False
-            session.add(account)
-        return account, False
+        return _seen(session, account), False
     try:
         with session.begin_nested():
             resident = Resident(display_name=display_name[:100])
@@ -45,6 +46,28 @@ def get_or_create_account(session: Session, channel: str, external_id: str,
     except IntegrityError:
         # Another worker created the same account a moment ago.
         return find_account(session, channel, external_id), False
+
+
+def _seen(session: Session, account: ChannelAccount) -> ChannelAccount:
+    now = utcnow()
+    # Written at most once a minute: it only orders a resident's accounts for pushes.
+    if account.unreachable or now - account.last_seen_at > SEEN_GRANULARITY:
+        account.last_seen_at = now
+        account.unreachable = False
+        session.add(account)
+    return account
+
+
+def person_for_turn(session: Session, channel: str, external_id: str,
+                    display_name: str = "") -> tuple[ChannelAccount, bool]:
+    """The account of a channel user with the resident behind it locked for the rest of the turn, as
+    get_or_create_account then lock_person; True when just created. A known account takes one statement."""
+    account = session.execute(_ACCOUNT_LOCKED, {"channel": channel, "external_id": external_id}).scalars().first()
+    if account is not None:
+        return _seen(session, account), False
+    # New, or its resident went away (an account merge) while this waited for the lock.
+    account, is_new = get_or_create_account(session, channel, external_id, display_name)
+    return lock_person(session, account), is_new
 
 
 def lock_person(session: Session, account: ChannelAccount) -> ChannelAccount:

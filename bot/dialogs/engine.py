@@ -30,7 +30,7 @@ from store.dialog_state import claim_update, load_state, save_state
 from store.inbox import mark_done
 from store.models import ChannelAccount
 from store.outbox import owe_replies
-from store.people import get_or_create_account, lock_person
+from store.people import get_or_create_account, person_for_turn
 
 log = logging.getLogger("linli.dialogs")
 
@@ -110,9 +110,7 @@ class Dialogs:
                 mark_done(session, incoming.channel, [incoming.update_key], self.clock.now())
             if incoming.update_key and not claim_update(session, incoming.channel, incoming.update_key):
                 return Turn([])
-            account, is_new = get_or_create_account(
-                session, incoming.channel, incoming.user_id, incoming.display_name)
-            account = lock_person(session, account)
+            account, is_new = person_for_turn(session, incoming.channel, incoming.user_id, incoming.display_name)
             chat, now = chat_of(incoming), self.clock.now()
             saved = load_state(session, account.id, chat, now)
             ctx = Context(session=session, settings=self.settings, account=account, now=now,

@@ -11,6 +11,8 @@ from store.clock import utcnow
 CONFIRMED = "confirmed"
 WAITING = "waiting"
 CANCELLED = "cancelled"
+APPLIED = "applied"  # an enrolment waiting for a lottery's draw: holds no seat and no queue place
+STATUSES = (CONFIRMED, WAITING, CANCELLED, APPLIED)
 
 
 class Enrolment(SQLModel, table=True):

@@ -134,3 +134,20 @@ def test_an_ended_course_takes_no_sign_ups(db):
     course = add_course(db, "OLD-1", "旧课程", first_start=utcnow() - timedelta(days=30), sessions=1)
     (a,) = make_residents(db, 1)
     assert sign_up(db, a, course.id).status == "ended"
+
+
+def test_a_newcomer_queues_behind_every_place_ever_given_cancelled_ones_too(db):
+    course = new_course(db, capacity=1)
+    first, second, third, fourth = make_residents(db, 4)
+    sign_up(db, first, course.id)
+    waiting = sign_up(db, second, course.id)
+    last = sign_up(db, third, course.id)
+    with db.session() as s:
+        cancel_enrolment(s, third, last.enrolment_id)  # the highest queue number is now a cancelled one
+    newcomer = sign_up(db, fourth, course.id)
+    assert newcomer.status == WAITING and newcomer.position == 2
+    with db.session() as s:
+        numbers = {e.resident_id: e.queue_no for e in s.exec(select(Enrolment))}
+    assert numbers[fourth] > numbers[third] > numbers[second] > numbers[first]
+    assert sign_up(db, second, course.id).status == "already_waiting"
+    assert waiting.position == 1

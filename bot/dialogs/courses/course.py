@@ -13,7 +13,7 @@ from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
 from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
-from store.models import Course
+from store.models import ClassSession, Course
 from store.models.enrolment import CONFIRMED
 
 SESSIONS_SHOWN = 6
@@ -35,9 +35,11 @@ def _place(ctx: Context, course: Course) -> tuple[str, str]:
     return (venue.name, venue.address) if venue else ("", "")
 
 
-def first_session_text(ctx: Context, course: Course) -> str:
-    """When the next session of a course is, or a note that none is left."""
-    nxt = next_session(ctx.session, course.id, ctx.now)
+def first_session_text(ctx: Context, course: Course, sessions: list[ClassSession] | None = None) -> str:
+    """When the next session of a course is, or a note that none is left (from its sessions in time
+    order, when the caller has read them)."""
+    nxt = (next_session(ctx.session, course.id, ctx.now) if sessions is None
+           else next((s for s in sessions if s.ends_at > ctx.now), None))
     return format_when(nxt.starts_at, nxt.ends_at, ctx.tz, ctx.lang) if nxt else ctx.t("my_no_next")
 
 
@@ -175,9 +177,10 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     if result.status in ("bad_party", "party_too_big"):
         return ask_companions(ctx, course)
     if result.status == "confirmed":
-        seat_confirmed(ctx, course, ctx.resident_id)
+        sessions = sessions_of(ctx.session, course.id)  # read once: the reminders and the reply use them
+        seat_confirmed(ctx, course, ctx.resident_id, sessions, new_place=True)
         venue, address = _place(ctx, course)
-        return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course),
+        return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course, sessions),
                            venue=venue or "—", address=address or "—") + party, after)
     if result.status == "waiting" and data.companions:
         return Reply(ctx.t("waitlisted_party", position=result.position, seats=1 + data.companions), after)

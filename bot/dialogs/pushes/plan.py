@@ -16,7 +16,7 @@ from bot.settings import Settings
 from store.catalog import sessions_of
 from store.enrolments import confirmed_residents, live_enrolment
 from store.models import ClassSession, Course
-from store.outbox import enqueue
+from store.outbox import insert_many, pending_row
 
 # A reminder moved out of the quiet hours goes this long before they start, so a busy tick or a
 # retry still lands before the delivery engine starts holding pushes until the morning.
@@ -98,35 +98,41 @@ def poll_closes_at(settings: Settings, cls: ClassSession) -> datetime:
 
 
 def schedule_course_reminders(session: Session, settings: Settings, course: Course,
-                              resident_id: int, now: datetime) -> int:
+                              resident_id: int, now: datetime, sessions: list[ClassSession] | None = None,
+                              reminders_on: bool | None = None) -> int:
     """Insert the reminders (when the course's and the resident's switch for it are on) and polls of
-    every future session; returns how many were added."""
-    added = 0
-    enrolment = live_enrolment(session, course.id, resident_id)
-    reminders = course.reminders_on and (enrolment is None or enrolment.reminders_on)
-    for cls in sessions_of(session, course.id):
+    every future session, in one statement; returns how many were added. A caller that has just read
+    the course's sessions, or knows the resident's switch (a new place has it on), passes them."""
+    if reminders_on is None:
+        enrolment = live_enrolment(session, course.id, resident_id)
+        reminders_on = enrolment is None or enrolment.reminders_on
+    reminders = course.reminders_on and reminders_on
+    rows = []
+    for cls in sessions_of(session, course.id) if sessions is None else sessions:
         if cls.starts_at <= now:
             continue
         if reminders:
             for minutes in settings.scheduler.reminder_offsets_minutes:
-                added += _add_reminder(session, settings, course, resident_id, cls, minutes, now)
-        added += enqueue(session, idem_key=poll_key(course.id, resident_id, cls.id), kind="poll",
-                         payload={"render": "poll", "session_id": cls.id},
-                         due_at=poll_due_at(settings, cls), resident_id=resident_id)
-    return added
+                row = _reminder(settings, course, resident_id, cls, minutes, now)
+                if row is not None:
+                    rows.append(row)
+        rows.append(pending_row(idem_key=poll_key(course.id, resident_id, cls.id), kind="poll",
+                                payload={"render": "poll", "session_id": cls.id},
+                                due_at=poll_due_at(settings, cls), resident_id=resident_id))
+    return len(insert_many(session, rows))
 
 
-def _add_reminder(session: Session, settings: Settings, course: Course, resident_id: int,
-                  cls: ClassSession, minutes: int, now: datetime) -> bool:
+def _reminder(settings: Settings, course: Course, resident_id: int, cls: ClassSession, minutes: int,
+              now: datetime) -> dict | None:
     due = reminder_due(settings, cls.starts_at, minutes)
     if due <= now:
         # Too late for the evening before: the plain time still helps if it is ahead.
         due = cls.starts_at - timedelta(minutes=minutes)
         if due <= now:
-            return False
+            return None
     payload = {"render": "reminder", "session_id": cls.id, "minutes": minutes}
-    return enqueue(session, idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
-                   kind="reminder", payload=payload, due_at=due, resident_id=resident_id)
+    return pending_row(idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
+                       kind="reminder", payload=payload, due_at=due, resident_id=resident_id)
 
 
 def reschedule_course(session: Session, settings: Settings, course: Course, now: datetime) -> int:

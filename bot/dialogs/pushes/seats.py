@@ -14,7 +14,7 @@ from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
 from store.catalog import next_session, venue_of
-from store.models import Course, Enrolment
+from store.models import ClassSession, Course, Enrolment
 from store.outbox import drop_pending, enqueue
 from store.people import accounts_of
 
@@ -27,9 +27,12 @@ def queue_reply(session: Session, resident_id: int, idem_key: str, kind: str, re
                    resident_id=resident_id, account_id=accounts[0].id if accounts else None, urgent=urgent)
 
 
-def seat_confirmed(ctx: Context, course: Course, resident_id: int) -> None:
-    """A resident now holds a seat: schedule reminders before each session and polls after."""
-    schedule_course_reminders(ctx.session, ctx.settings, course, resident_id, ctx.now)
+def seat_confirmed(ctx: Context, course: Course, resident_id: int, sessions: list[ClassSession] | None = None,
+                   new_place: bool = False) -> None:
+    """A resident now holds a seat: schedule reminders before each session and polls after (with the
+    course's sessions when the caller has them; a new place has its reminders on)."""
+    schedule_course_reminders(ctx.session, ctx.settings, course, resident_id, ctx.now, sessions,
+                              reminders_on=True if new_place else None)
 
 
 def place_cancelled(ctx: Context, course: Course, resident_id: int) -> None:

@@ -1,0 +1,97 @@
+"""What a sign-up costs the database: the statements of one turn, counted (never timed)."""
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from bot.app import build_dialogs
+from bot.dialogs.engine import Dialogs
+from bot.messages import Incoming
+from store.models import Enrolment, OutboxMessage
+from tests.conftest import START
+from tests.support.catalog import add_course
+
+CONFIRMED_AT_MOST = 12  # a confirmed sign-up, its reminders and polls, its reply, the chat's state
+
+
+@contextmanager
+def statements(db):
+    """The statements issued inside the block, as (text, parameters)."""
+    seen: list[tuple[str, str]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, repr(parameters)))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def press(dialogs: Dialogs, user: str, payload: str, key: str):
+    return dialogs.take_turn(Incoming("telegram", user, payload=payload, update_key=key))
+
+
+@pytest.fixture
+def course_dialogs(db, settings, clock):
+    add_course(db, "SF-01", "零基础毛笔书法", capacity=1, first_start=START + timedelta(days=2))
+    dialogs = Dialogs(db, settings, clock)
+    for user in ("first", "second", "third"):
+        dialogs.take_turn(Incoming("telegram", user, text="/start"))
+    return dialogs
+
+
+def test_a_confirmed_sign_up_takes_at_most_twelve_statements_none_twice(course_dialogs):
+    with statements(course_dialogs.db) as seen:
+        turn = press(course_dialogs, "first", "suy:SF-01", "u1")
+    assert "报名成功" in turn.replies[0].text
+    assert len(seen) <= CONFIRMED_AT_MOST, "\n".join(s for s, _ in seen)
+    assert max(Counter(seen).values()) == 1
+    outbox_inserts = [s for s, _ in seen if s.startswith("INSERT INTO outbox")]
+    assert len(outbox_inserts) == 2  # every reminder and poll in one statement, the reply in another
+    with course_dialogs.db.session() as s:
+        pushes = s.exec(select(OutboxMessage.kind).where(OutboxMessage.kind != "reply")).scalars().all()
+        replies = s.exec(select(OutboxMessage.idem_key).where(OutboxMessage.kind == "reply")).scalars().all()
+    assert Counter(pushes) == {"reminder": 8, "poll": 4}
+    assert [key for key in replies if ":u1:" in key] == ["telegram:reply:u1:0"]
+
+
+def test_a_waiting_list_sign_up_costs_fewer_and_keeps_the_order(course_dialogs):
+    press(course_dialogs, "first", "suy:SF-01", "u1")
+    with statements(course_dialogs.db) as seen:
+        second = press(course_dialogs, "second", "suy:SF-01", "u2")
+    third = press(course_dialogs, "third", "suy:SF-01", "u3")
+    assert "第 1 位" in second.replies[0].text and "第 2 位" in third.replies[0].text
+    assert len(seen) <= CONFIRMED_AT_MOST - 2
+    assert max(Counter(seen).values()) == 1
+    with course_dialogs.db.session() as s:
+        rows = s.exec(select(Enrolment.status, Enrolment.queue_no).order_by(Enrolment.queue_no)).all()
+    assert [tuple(r) for r in rows] == [("confirmed", 1), ("waiting", 2), ("waiting", 3)]
+
+
+def test_the_same_update_twice_is_one_statement_and_no_answer(course_dialogs):
+    press(course_dialogs, "first", "suy:SF-01", "u1")
+    with statements(course_dialogs.db) as seen:
+        again = press(course_dialogs, "first", "suy:SF-01", "u1")
+    assert again.replies == []
+    assert [s.split()[0] for s, _ in seen if not s.startswith("BEGIN")] == ["INSERT"]
+
+
+def test_the_app_as_built_signs_up_within_the_same_count(tmp_path, settings):
+    settings = settings.model_copy(update={"database": settings.database.model_copy(
+        update={"url": f"sqlite:///{tmp_path / 'linli.db'}"})})
+    dialogs = build_dialogs(settings, with_demo=False)
+    try:
+        add_course(dialogs.db, "SF-01", "零基础毛笔书法", capacity=5, first_start=START + timedelta(days=2))
+        dialogs.take_turn(Incoming("telegram", "first", text="/start"))
+        with statements(dialogs.db) as seen:
+            turn = press(dialogs, "first", "suy:SF-01", "u1")
+        assert "报名成功" in turn.replies[0].text
+        assert len(seen) <= CONFIRMED_AT_MOST
+    finally:
+        dialogs.db.dispose()
