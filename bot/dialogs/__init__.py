@@ -2,8 +2,8 @@
 
 ROUTERS is the app: the engine routes every turn through these, and building them together
 refuses two features that claim the same verb, state, keyword or fallback."""
-from bot.dialogs import (account, attendance, bookings, courses, feedback, home, notices, orders, reports,
-                         shifts, volunteers, votes, whatson)
+from bot.dialogs import (account, attendance, bookings, courses, feedback, home, notices, orders, proxy,
+                         reports, shifts, volunteers, votes, whatson)
 
 ROUTERS = [
     home.router,
@@ -19,4 +19,5 @@ ROUTERS = [
     attendance.router,
     whatson.router,
     shifts.router,
+    proxy.router,
 ]

@@ -67,6 +67,7 @@ FEEDBACK_REPLY = State("fb_reply", STEP_TTL)       # an organizer typing the rep
 NOTICE_DRAFT = State("notice", STEP_TTL)           # a notice being composed
 ROLL_CALL = State("roll", STEP_TTL)                # a teacher or staff taking a session's roll
 SHIFT_FORM = State("shift_form", STEP_TTL)         # an organizer posting a volunteer shift, one question at a time
+PROXY_FORM = State("proxy_form", STEP_TTL)         # staff registering a resident who has no chat account
 
 
 def chat_of(incoming: Incoming) -> str:

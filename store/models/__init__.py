@@ -25,6 +25,7 @@ from store.models.pacing import SendPace
 from store.models.watch import Watch
 from store.models.shifts import Shift, ShiftSignup
 from store.models.seat_offer import SeatOffer
+from store.models.family import FamilyCode, FamilyLink
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -43,4 +44,5 @@ __all__ = [
     "Watch",
     "Shift", "ShiftSignup",
     "SeatOffer",
+    "FamilyCode", "FamilyLink",
 ]
