@@ -94,7 +94,7 @@ def bind(ctx: Context, data: FamilyBind) -> Reply:
 def typed_code(ctx: Context, text: str) -> Result:
     """The code typed after 绑定家人; other words are a search again."""
     code = re.sub(r"\s+", "", text)
-    if not re.fullmatch(r"\d{4,8}", code):
+    if not re.fullmatch(r"\d{1,12}", code):
         ctx.expect = ""
         return fallback(ctx, text)
     return _redeem(ctx, code)
