@@ -54,7 +54,7 @@ def settings_screen(ctx: Context, resident: Resident) -> Reply:
                  if resident.community else Choice(ctx.t("btn_wo_pick_community"), MyCommunity().pack()))
     return Reply(ctx.t("settings_title", state=state, offsets=offsets_text(ctx)),
                  (switch, Choice(ctx.t("btn_course_reminders"), CourseReminders().pack()), community,
-                  Choice(ctx.t("btn_my_family"), MyFamily().pack()), Choice(ctx.t("btn_my_data"), MyData().pack()),
+                  Choice(ctx.t("btn_my_data"), MyData().pack()), Choice(ctx.t("btn_my_family"), MyFamily().pack()),
                   menu_button(ctx)))
 
 

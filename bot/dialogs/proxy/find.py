@@ -23,7 +23,7 @@ SHOWN = 6  # with 重新查找 and 主菜单, eight choices
 _FIND = re.compile(r"^\s*(\S{1,20}?)\s*[,，、]?\s*(?:尾号)?\s*(\d{4})\s*$")
 
 router = Router("proxy.find")
-router.menu(75, "btn_proxy", Proxy, shown_to=lambda ctx: may_act(ctx, STAFF, 0))
+router.menu(92, "btn_proxy", Proxy, shown_to=lambda ctx: may_act(ctx, STAFF, 0))
 router.keywords({"代办", "/proxy", "帮居民报名", "代报名"}, Proxy)
 
 
