@@ -145,3 +145,21 @@ def test_staff_make_the_code_for_a_phoneless_elder(dialogs, catalogue):
     son = named(dialogs, "son", "李明")
     assert "绑定成功！现在可以帮张桂兰报名" in son.say(f"绑定家人 {code}")
     assert "张桂兰" in son.say("家人代办") and staff.say("主菜单")
+
+
+def test_deleting_the_account_ends_the_links_and_forgets_a_registered_phone(dialogs, catalogue):
+    from store.erasure import erase_resident
+    elder, son = named(dialogs, "elder", "张桂兰"), named(dialogs, "son", "李明")
+    son.say(f"绑定家人 {elder_code(elder)}")
+    elder_id = resident_of(dialogs, "elder")
+    with dialogs.db.session() as s:
+        person = s.get(Resident, elder_id)
+        person.phone, person.phone_tail = "g1:sealed", "digest"
+        s.add(person)
+        erase_resident(s, elder_id, START)
+        s.commit()
+    with dialogs.db.session() as s:
+        person = s.get(Resident, elder_id)
+        assert (person.phone, person.phone_tail) == ("", "")
+    assert all(link.removed_at is not None for link in links(dialogs))
+    assert "还没有绑定家人" in son.say("家人代办")
