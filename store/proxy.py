@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from store.models import ChannelAccount, Enrolment, Resident
+from store.models import ChannelAccount, Enrolment, Resident, ServiceOrder
 from store.models.enrolment import CANCELLED
-from store.phones import PhoneCipher
+from store.phones import PhoneCipher, is_sealed
 from store.roles import audit
 
 MAX_MATCHES = 20
@@ -73,3 +74,31 @@ def proxied_in(session: Session, course_id: int) -> set[int]:
     """The residents whose live place in the course someone made on their behalf (代办)."""
     return set(session.exec(select(Enrolment.resident_id).where(
         Enrolment.course_id == course_id, Enrolment.status != CANCELLED, Enrolment.proxy_by.is_not(None))))
+
+
+def fill_phone_tails(session: Session, cipher: PhoneCipher, batch: int = 500) -> int:
+    """Give people who have a phone but no 尾号 digest yet one, so staff can find them: a phone staff
+    registered before the key was set (sealed now too), or else the contact phone of the latest order
+    the person placed themselves. Opens only those numbers, a batch at a time; how many were filled."""
+    filled = 0
+    for person in session.exec(select(Resident).where(Resident.phone != "", Resident.phone_tail == "")
+                               .limit(batch)):
+        phone = cipher.open(person.phone)
+        person.phone = person.phone if is_sealed(person.phone) else cipher.seal(phone)
+        person.phone_tail = cipher.tail_digest(phone) or "-"  # "-": no 4 digits to find by, never looked at again
+        session.add(person)
+        filled += 1
+    latest = (select(ServiceOrder.ordered_by, func.max(ServiceOrder.id).label("order_id"))
+              .where(ServiceOrder.contact_phone != "", ServiceOrder.ordered_by.is_not(None))
+              .group_by(ServiceOrder.ordered_by).subquery())
+    rows = session.exec(select(Resident, ServiceOrder).join(latest, latest.c.ordered_by == Resident.id)
+                        .join(ServiceOrder, ServiceOrder.id == latest.c.order_id)
+                        .where(Resident.phone == "", Resident.phone_tail == "", Resident.erased_at.is_(None))
+                        .limit(batch)).all()
+    for person, order in rows:
+        phone = cipher.open(order.contact_phone)
+        person.phone, person.phone_tail = cipher.seal(phone), cipher.tail_digest(phone) or "-"
+        session.add(person)
+        filled += 1
+    session.flush()
+    return filled
