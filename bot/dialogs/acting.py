@@ -26,6 +26,11 @@ def may_act(ctx: Context, how: str, person_id: int) -> bool:
     return how == FAMILY and live_link(ctx.session, person_id, ctx.actor_id) is not None
 
 
+def in_group(ctx: Context) -> Reply | None:
+    """代办 only in one's own chat with the bot: a group would see the person's sign-ups."""
+    return Reply(ctx.t("proxy_private_only"), (Choice(ctx.t("btn_menu"), "menu"),)) if not ctx.private else None
+
+
 def start_acting(ctx: Context, person: Resident, how: str) -> None:
     """Enter 代办 for the person in this chat."""
     ctx.data[ACTING_KEY] = {"id": person.id, "name": person.display_name, "how": how}

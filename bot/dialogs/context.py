@@ -32,6 +32,7 @@ class Context:
     services: Any = None
     state: str = ""  # the named state of a multi-step flow (bot.dialogs.states), "" for none
     state_expires: datetime | None = None  # when that state lapses
+    private: bool = True  # the person's own chat with the bot, not a group
 
     @property
     def resident_id(self) -> int:

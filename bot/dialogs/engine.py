@@ -118,7 +118,7 @@ class Dialogs:
             saved = load_state(session, account.id, chat, now)
             ctx = Context(session=session, settings=self.settings, account=account, now=now,
                           expect=saved.expect, data=saved.data, services=self.services,
-                          state=saved.state, state_expires=saved.expires_at)
+                          state=saved.state, state_expires=saved.expires_at, private=incoming.in_private)
             shown = ctx.data.get("choices")
             lapsed = lapse_if_not_allowed(ctx)
             if is_new and not incoming.payload and not incoming.unreadable and not self.is_deep_link(incoming.text):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogs.acting import FAMILY, start_acting
+from bot.dialogs.acting import FAMILY, in_group, start_acting
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.links import MyFamily
@@ -137,7 +137,9 @@ def elders(ctx: Context, data: FamilyElders) -> Reply:
 
 @router.payload(FamilyGo)
 def go(ctx: Context, data: FamilyGo) -> Reply:
-    """Enter 代办 for the elder; only over a live link."""
+    """Enter 代办 for the elder; only over a live link, in one's own chat."""
+    if (refusal := in_group(ctx)) is not None:
+        return refusal
     person = ctx.session.get(Resident, data.person)
     if person is None or person.erased_at is not None or live_link(ctx.session, person.id, ctx.actor_id) is None:
         return Reply(ctx.t("family_elders_none"), (menu_button(ctx),))

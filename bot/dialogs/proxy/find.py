@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogs.acting import STAFF, may_act, start_acting, stop_acting
+from bot.dialogs.acting import STAFF, in_group, may_act, start_acting, stop_acting
 from bot.dialogs.context import Context
 from bot.dialogs.menus import main_menu, main_menu_choices, menu_button
 from bot.dialogs.proxy.callbacks import (Proxy, ProxyFamilyCode, ProxyGo, ProxyPerson, ProxyRegister,
@@ -63,8 +63,8 @@ def ask_find(ctx: Context, intro: str = "") -> Reply:
 
 @router.payload(Proxy, role=STAFF_ROLES, action="proxy.find")
 def show_find(ctx: Context, data: Proxy) -> Reply:
-    """代办's first screen."""
-    return ask_find(ctx)
+    """代办's first screen (in one's own chat only)."""
+    return in_group(ctx) or ask_find(ctx)
 
 
 @router.state(EXPECT_FIND, role=STAFF_ROLES, action="proxy.find")
@@ -115,6 +115,8 @@ def show_person(ctx: Context, data: ProxyPerson, person: Resident) -> Reply:
 @router.payload(ProxyGo, role=STAFF_ROLES, load=PERSON, action="proxy.start")
 def go(ctx: Context, data: ProxyGo, person: Resident) -> Reply:
     """Enter 代办 for the resident: the menu now works for them."""
+    if (refusal := in_group(ctx)) is not None:
+        return refusal
     start_acting(ctx, person, STAFF)
     return main_menu(ctx, intro=ctx.t("proxy_started", name=person.display_name))
 

@@ -229,3 +229,14 @@ def test_bad_answers_while_registering_change_nothing(dialogs, catalogue):
     assert "请输入居民的姓名和手机号后四位" in staff.say("返回上一步")
     with dialogs.db.session() as s:
         assert s.exec(select(Resident).where(Resident.display_name == "张桂兰")).first() is None
+
+
+def test_acting_is_never_started_in_a_group(dialogs, catalogue):
+    zhang = person(dialogs, "张桂兰", "13812345678")
+    console_person(dialogs, "staff", "organizer")
+    [typed] = dialogs.handle(Incoming("console", "staff", text="代办", chat_id="group-1"))
+    assert "单独聊天" in typed.text
+    [pressed] = dialogs.handle(Incoming("console", "staff", payload=f"pxg:{zhang}", chat_id="group-1"))
+    assert "单独聊天" in pressed.text
+    [after] = dialogs.handle(Incoming("console", "staff", text="我的报名", chat_id="group-1"))
+    assert "正在为" not in after.text
