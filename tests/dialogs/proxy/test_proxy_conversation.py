@@ -240,3 +240,27 @@ def test_acting_is_never_started_in_a_group(dialogs, catalogue):
     assert "单独聊天" in pressed.text
     [after] = dialogs.handle(Incoming("console", "staff", text="我的报名", chat_id="group-1"))
     assert "正在为" not in after.text
+
+
+def test_the_roll_and_the_attendance_export_mark_places_made_by_proxy(dialogs, catalogue, clock, tmp_path):
+    from openpyxl import load_workbook
+
+    from bot.report.attendance import write_attendance
+    from store.catalog import course_by_code
+    zhang = person(dialogs, "张桂兰", "13812345678")
+    console_person(dialogs, "li")
+    staff = console_person(dialogs, "staff", "organizer")
+    dialogs.handle(Incoming("console", "li", payload="suy:WH-SF-01"))
+    dialogs.handle(Incoming("console", "staff", payload=f"pxg:{zhang}"))
+    assert "报名成功" in dialogs.handle(Incoming("console", "staff", payload="suy:WH-SF-01"))[0].text
+    staff.say("退出代办")
+    clock.advance(days=1, hours=1, minutes=10)                        # the first session has started
+    staff.say("点名")
+    roll = staff.say("1")
+    assert "张桂兰（代办）" in roll and "（代办）" not in roll.replace("张桂兰（代办）", "")
+    with dialogs.db.session() as s:
+        course = course_by_code(s, "WH-SF-01")
+        out = write_attendance(s, course, clock.now() + timedelta(days=1), ZoneInfo("Asia/Shanghai"),
+                               tmp_path / "att.xlsx")
+    names = [row[0] for row in load_workbook(out)["出勤明细"].iter_rows(min_row=2, values_only=True)]
+    assert "张桂兰（代办）" in names and sum("（代办）" in str(n) for n in names) == 1
