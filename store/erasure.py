@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 from store.bookings import BookingRules, booking_push_prefix, cancel_booking
 from store.catalog import next_session
 from store.enrolments import cancel_enrolment, resident_enrolments
-from store.models import (Booking, ChannelAccount, DialogState, Enrolment, LinkCode, NoticeSubscription,
-                          OrderEvent, OutboxMessage, Resident, RoleGrant, ServiceOrder, Volunteer,
-                          WebInboxMessage, WechatWindow)
+from store.models import (Booking, ChannelAccount, DialogState, Enrolment, FamilyCode, FamilyLink, LinkCode,
+                          NoticeSubscription, OrderEvent, OutboxMessage, Resident, RoleGrant, ServiceOrder,
+                          Volunteer, WebInboxMessage, WechatWindow)
 from store.models.booking import BOOKED
 from store.models.enrolment import WAITING
 from store.models.orders import OPEN_STATUSES, WITHDRAWN
@@ -116,7 +116,14 @@ def erase_resident(session: Session, resident_id: int, now: datetime, actor: str
     session.execute(update(Volunteer).where(Volunteer.resident_id == resident_id)
                     .values(name="", skills="", available="", note=""))
     _remove_accounts(session, resident_id, result)
+    # Family links both ways end, and a phone staff registered goes with its 尾号 digest.
+    session.execute(update(FamilyLink).where(
+        (FamilyLink.elder_id == resident_id) | (FamilyLink.member_id == resident_id),
+        FamilyLink.removed_at.is_(None)).values(removed_at=now))
+    session.execute(update(FamilyCode).where(FamilyCode.elder_id == resident_id, FamilyCode.used_at.is_(None))
+                    .values(expires_at=now))
     resident.display_name, resident.reminders_on, resident.erased_at = "", False, now
+    resident.phone, resident.phone_tail = "", ""
     session.add(resident)
     audit(session, "account_erased", actor_resident_id=resident_id, actor=actor, target=f"resident:{resident_id}",
           detail=json.dumps({"places": result.places_cancelled, "promoted": len(result.promoted),

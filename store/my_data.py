@@ -77,7 +77,7 @@ def person_summary(session: Session, resident_id: int) -> PersonSummary:
         ratings=_count(session, Rating, "resident_id", resident_id)
         + _count(session, OrderRating, "resident_id", resident_id),
         feedback=_count(session, Feedback, "resident_id", resident_id), points=int(points),
-        contact_phones=list(phones))
+        contact_phones=list(phones) + ([resident.phone] if resident and resident.phone else []))
 
 
 def _plain(value: Any) -> Any:

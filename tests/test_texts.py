@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.dialogs.orders.resident import STEPS as ORDER_STEPS
 from bot.dialogs.publishing.change import KINDS as COURSE_CHANGE_KINDS
 from bot.dialogs.publishing.answers import NUMBER_STEPS as PUBLISH_NUMBER_STEPS, STEPS as PUBLISH_STEPS
+from bot.dialogs.proxy.register import STEPS as PROXY_STEPS
 from bot.dialogs.shifts.checkin import CHECK_IN_STATUSES, CHECK_OUT_STATUSES
 from bot.dialogs.shifts.post import STEPS as SHIFT_STEPS
 from bot.dialogs.volunteers.volunteer import FIELDS as VOLUNTEER_FIELDS
@@ -37,6 +38,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "order_status_": ORDER_STATUSES,
     "order_action_": ("dispatch", "decline", "accept", "return", "complete"),  # what illegal_move names
     "order_ask_": ORDER_STEPS,
+    "proxy_ask_": PROXY_STEPS,
     "vol_ask_": VOLUNTEER_FIELDS,
     "vol_bad_": VOLUNTEER_FIELDS,
     "vol_status_": VOLUNTEER_STATUSES,

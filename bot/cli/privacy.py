@@ -11,6 +11,7 @@ from bot.app import open_database
 from bot.privacy import key_path, phone_cipher
 from bot.settings import Settings, get_settings
 from store.phones import new_key, seal_plain_phones
+from store.proxy import fill_phone_tails
 
 
 def encrypt_phones(settings: Settings, out: TextIO | None = None) -> int:
@@ -20,11 +21,12 @@ def encrypt_phones(settings: Settings, out: TextIO | None = None) -> int:
         cipher = phone_cipher(settings, db.url)
         with db.session() as session:
             sealed = seal_plain_phones(session, cipher)
+            filled = fill_phone_tails(session, cipher)
     finally:
         db.dispose()
     source = ("LINLI_PRIVACY__PHONE_KEY" if settings.privacy.phone_key.get_secret_value()
               else str(key_path(settings, db.url)))
-    print(json.dumps({"sealed": sealed, "key": source}, ensure_ascii=False), file=out or sys.stdout)
+    print(json.dumps({"sealed": sealed, "phone_tails": filled, "key": source}, ensure_ascii=False), file=out or sys.stdout)
     return 0
 
 

@@ -2,7 +2,7 @@
 
 ROUTERS is the app: the engine routes every turn through these, and building them together
 refuses two features that claim the same verb, state, keyword or fallback."""
-from bot.dialogs import (account, attendance, bookings, courses, feedback, home, notices, orders, publishing,
+from bot.dialogs import (account, attendance, bookings, courses, feedback, home, notices, orders, proxy, publishing,
                          reports, shifts, volunteers, votes, whatson)
 
 ROUTERS = [
@@ -20,4 +20,5 @@ ROUTERS = [
     whatson.router,
     shifts.router,
     publishing.router,
+    proxy.router,
 ]

@@ -16,6 +16,9 @@ from store.models import ChannelAccount
 from store.phones import PhoneCipher
 
 
+ACTING_KEY = "acting_for"  # the chat's 代办, kept in its state data across turns
+
+
 @dataclass
 class Context:
     """One turn of one conversation."""
@@ -29,11 +32,30 @@ class Context:
     services: Any = None
     state: str = ""  # the named state of a multi-step flow (bot.dialogs.states), "" for none
     state_expires: datetime | None = None  # when that state lapses
+    private: bool = True  # the person's own chat with the bot, not a group
 
     @property
     def resident_id(self) -> int:
-        """The resident behind the account."""
+        """The resident the turn acts for: the person acted for in 代办, else the one behind the account."""
+        acting = self.acting
+        return int(acting["id"]) if acting else self.account.resident_id
+
+    @property
+    def actor_id(self) -> int:
+        """The person behind the account, who does what the turn does (staff or a relative in 代办)."""
         return self.account.resident_id
+
+    @property
+    def acting(self) -> dict[str, Any] | None:
+        """代办 in this chat: {"id", "name", "how": "staff"|"family"}, or None (bot.dialogs.acting)."""
+        acting = self.data.get(ACTING_KEY)
+        return acting if isinstance(acting, dict) and acting.get("id") else None
+
+    @property
+    def acting_for(self) -> int | None:
+        """The person acted for in 代办, or None."""
+        acting = self.acting
+        return int(acting["id"]) if acting else None
 
     @property
     def channel(self) -> str:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
+from bot.dialogs.acting import lapse_if_not_allowed, with_banner
 from bot.dialogs.choice_words import BACK, CANCEL, NEXT, PREV, exact_choice, group_name, near_choice
 from bot.dialogs.context import Context, remember_choices
 from bot.dialogs.failures import are_retried, stored_update
@@ -115,12 +116,16 @@ class Dialogs:
             saved = load_state(session, account.id, chat, now)
             ctx = Context(session=session, settings=self.settings, account=account, now=now,
                           expect=saved.expect, data=saved.data, services=self.services,
-                          state=saved.state, state_expires=saved.expires_at)
+                          state=saved.state, state_expires=saved.expires_at, private=incoming.in_private)
             shown = ctx.data.get("choices")
+            lapsed = lapse_if_not_allowed(ctx)
             if is_new and not incoming.payload and not incoming.unreadable and not self.is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
             else:
                 replies = self._route(ctx, incoming)
+            replies = with_banner(ctx, replies)
+            if lapsed:
+                replies.insert(0, Reply(ctx.t("proxy_lapsed")))
             remember_choices(ctx.data, replies, before=shown)
             save_state(session, account.id, chat, turn_state(ctx))
             owed = self._owe(session, incoming, account, replies) if owe and replies else []

@@ -29,13 +29,13 @@ router.keywords({"/help", "帮助", "help", "怎么用", "?", "？"}, Help)
 router.keywords({"更多服务", "更多"}, More)
 
 
-@router.payload(Menu)
+@router.payload(Menu, on_behalf=True)
 def show_menu(ctx: Context, data: Menu) -> Reply:
     """The main menu."""
     return main_menu(ctx)
 
 
-@router.payload(More)
+@router.payload(More, on_behalf=True)
 def show_more(ctx: Context, data: More) -> Reply:
     """更多服务: the features one step down from the main menu, a page at a time."""
     items = menu_choices(ctx, MORE)

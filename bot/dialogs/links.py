@@ -100,3 +100,9 @@ def whats_on_for_text(session: Session, text: str) -> str | None:
     if when is None:
         when = find_when("最近" + rest)
     return whats_on_payload(when or When(SOON), place, when.rest if when else "")
+
+
+class MyFamily(Callback, prefix="fam"):
+    """我的家人 under 设置: the elder's linked relatives and their codes (feature: proxy)."""
+
+    page: int | None = None

@@ -1,6 +1,7 @@
 """The main menu and the way back to it, built from the entries the features declare."""
 from __future__ import annotations
 
+from bot.dialogs.acting import stop_choice
 from bot.dialogs.context import Context
 from bot.messages import Choice, Reply
 
@@ -9,15 +10,21 @@ MORE = "more"
 
 def menu_choices(ctx: Context, where: str) -> list[Choice]:
     """The entries the routers declared for the main menu ("main") or 更多服务 ("more")."""
-    return [Choice(ctx.t(item.text_key), item.payload) for item in ctx.services.routes.menu(where)
-            if item.shown(ctx)]
+    routes = ctx.services.routes
+    acting = ctx.acting is not None
+    return [Choice(ctx.t(item.text_key), item.payload) for item in routes.menu(where)
+            if item.shown(ctx) and (not acting or routes.on_behalf(item.payload))]
 
 
 def main_menu_choices(ctx: Context) -> tuple[Choice, ...]:
     """The main menu's choices: the first four always 服务菜单, 搜索, 我的报名, 帮助.
 
-    Six at most, so the menu still fits one WeCom button card."""
-    return tuple(menu_choices(ctx, "main") + [Choice(ctx.t("btn_more"), MORE)])
+    Six at most, so the menu still fits one WeCom button card. In 代办 only what can be done for the
+    person, and 退出代办."""
+    more = [Choice(ctx.t("btn_more"), MORE)]
+    if ctx.acting is not None:
+        more.append(stop_choice(ctx))
+    return tuple(menu_choices(ctx, "main") + more)
 
 
 def main_menu(ctx: Context, greeting: bool = False, intro: str | None = None) -> Reply:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Union
 
+from bot.dialogs.acting import not_on_behalf
 from bot.dialogs.callback import BadCallback, Callback, packed, split_payload, unreadable_number
 from bot.dialogs.context import Context
 from bot.dialogs.staff_access import Role
@@ -47,6 +48,7 @@ class Route:
     handler: Callable[..., Result]
     access: Access | None = None
     load: Load | None = None
+    on_behalf: bool = False  # may run in 代办 (bot.dialogs.acting), for the person acted for
 
     def run(self, ctx: Context, data: Callback) -> Result:
         """Load the record, check the guard, then call the handler."""
@@ -70,6 +72,7 @@ class StateRoute:
     handler: TextHandler
     max_length: int | None = None
     access: Access | None = None
+    on_behalf: bool = False
 
     def run(self, ctx: Context, text: str) -> Result:
         """Check the guard, then call the handler."""
@@ -123,24 +126,27 @@ class Router:
         return Role(role, action)
 
     def payload(self, callback: type[Callback], role: Any = None, load: Load | None = None,
-                action: str | None = None) -> Callable:
+                action: str | None = None, on_behalf: bool = False) -> Callable:
         """Handle buttons of this data class; `role` (a role, roles, or a guard) is checked and a
-        refusal audited as `action`; `load` fetches the record the handler gets third."""
+        refusal audited as `action`; `load` fetches the record the handler gets third; `on_behalf`
+        lets the step run in 代办, for the person acted for."""
         def register(func: Callable[..., Result]) -> Callable[..., Result]:
             verb = callback.prefix
             if verb in self.payloads:
                 raise DuplicateRoute(f"{self.name}: verb {verb!r} twice")
-            self.payloads[verb] = Route(self.name, callback, func, self._access(role, action or verb), load)
+            self.payloads[verb] = Route(self.name, callback, func, self._access(role, action or verb), load,
+                                        on_behalf)
             return func
         return register
 
     def state(self, name: str, max_length: int | None = None, role: Any = None,
-              action: str | None = None) -> Callable[[TextHandler], TextHandler]:
+              action: str | None = None, on_behalf: bool = False) -> Callable[[TextHandler], TextHandler]:
         """Handle free text while the dialog expects `name` (optionally longer text than usual)."""
         def register(func: TextHandler) -> TextHandler:
             if name in self.states:
                 raise DuplicateRoute(f"{self.name}: state {name!r} twice")
-            self.states[name] = StateRoute(self.name, func, max_length, self._access(role, action or name))
+            self.states[name] = StateRoute(self.name, func, max_length, self._access(role, action or name),
+                                           on_behalf)
             return func
         return register
 
@@ -210,18 +216,28 @@ class Routes:
         except BadCallback:
             return None
         ctx.expect = ""
+        if ctx.acting is not None and not route.on_behalf:
+            return [not_on_behalf(ctx)]
         return as_list(route.run(ctx, data))
 
     def answer_text(self, ctx: Context, text: str) -> list[Reply] | None:
         """The replies to free text: the expected state's handler, else the fallback (None: none)."""
         state = self.states.get(ctx.expect)
         if state is not None:
+            if ctx.acting is not None and not state.on_behalf:
+                ctx.expect = ""
+                return [not_on_behalf(ctx)]
             return as_list(state.run(ctx, text))
         return self.fall_back(ctx, text)
 
     def fall_back(self, ctx: Context, text: str) -> list[Reply] | None:
         """The app's answer to free text nothing else takes."""
         return as_list(self.fallback(ctx, text)) if self.fallback else None
+
+    def on_behalf(self, payload: str) -> bool:
+        """True when the button may be pressed in 代办."""
+        route = self.payloads.get(split_payload(payload)[0])
+        return route is not None and route.on_behalf
 
     def expects_text(self, expect: str) -> bool:
         """True when a router takes free text in this state."""

@@ -23,7 +23,7 @@ def refuse(ctx: Context, role: str, action: str, community: str | None = None,
            unit_id: int | None = None) -> Reply:
     """A polite refusal of an action that needs a role, written to the audit log."""
     detail = {"needs": role, "community": community or ""} | ({"unit_id": unit_id} if unit_id else {})
-    audit(ctx.session, "refused", actor_resident_id=ctx.resident_id, actor=actor_name(ctx),
+    audit(ctx.session, "refused", actor_resident_id=ctx.actor_id, actor=actor_name(ctx),
           target=action, detail=detail, now=ctx.now)
     return Reply(ctx.t("staff_only"), (menu_button(ctx),))
 
@@ -68,7 +68,7 @@ def is_staff(ctx: Context) -> bool:
 
 def record_staff_action(ctx: Context, action: str, target: str, **detail: object) -> None:
     """Write a staff action to the audit log."""
-    audit(ctx.session, action, actor_resident_id=ctx.resident_id, actor=actor_name(ctx),
+    audit(ctx.session, action, actor_resident_id=ctx.actor_id, actor=actor_name(ctx),
           target=target, detail=detail, now=ctx.now)
 
 

@@ -69,6 +69,7 @@ ROLL_CALL = State("roll", STEP_TTL)                # a teacher or staff taking a
 SHIFT_FORM = State("shift_form", STEP_TTL)         # an organizer posting a volunteer shift, one question at a time
 PUBLISH_FORM = State("publish_form", STEP_TTL)     # an organizer publishing a course, one question at a time
 COURSE_CHANGE = State("course_change", STEP_TTL)   # an organizer moving, cancelling or adding a session, or messaging
+PROXY_FORM = State("proxy_form", STEP_TTL)         # staff registering a resident who has no chat account
 
 
 def chat_of(incoming: Incoming) -> str:

@@ -12,6 +12,7 @@ from bot.report.workbook import add_table, new_workbook, save
 from store.attendance import has_roll, on_leave_from, present_at
 from store.enrolments import ever_seated, held_seat_at
 from store.models import ClassSession, Course, Resident
+from store.proxy import proxied_in
 
 PRESENT, ON_LEAVE, ABSENT, NOT_TAKEN, NO_SEAT = "到", "请假", "缺席", "未点名", ""
 
@@ -66,6 +67,9 @@ def write_attendance(session: Session, course: Course, now: datetime, tz: ZoneIn
     people = sorted({rid for col in columns for rid in col.marks})
     names = {r.id: r.display_name or f"居民{r.id}"
              for r in session.exec(select(Resident).where(Resident.id.in_(people)))} if people else {}
+    proxied = proxied_in(session, course.id)
+    for rid in proxied & set(names):
+        names[rid] += "（代办）"  # signed up by staff or a relative on their behalf
     book = new_workbook()
     headers = ["居民"] + [_local(c.starts_at, tz, "%m-%d %H:%M") for c in columns] + ["到课", "请假", "缺席"]
     rows = []

@@ -147,6 +147,7 @@ def _summary(data: MonthlyData) -> list[tuple[str, object]]:
         ("课程人次", data.visits),
         ("本月新报名", sum(r.new for r in data.signups)),
         ("当前候补", sum(r.waiting for r in data.signups)),
+        ("本月代办报名", sum(r.proxy for r in data.signups)),
         ("服务点单", len(data.orders)),
         ("完成送服务", len(served)),
         ("送服务人次", sum(o.headcount or 0 for o in served)),
@@ -176,8 +177,8 @@ def write_workbook(data: MonthlyData, path: str | Path) -> Path:
                 "点名" if s.present is not None else "报名", s.enrolled, s.on_leave, s.visits)
                for s in held], 9)
     _totalled(book, "报名与候补", ["课程编号", "课程", "类别", "讲师", "本月新报名", "本月取消", "当前已报名",
-                               "当前候补"],
-              [(r.code, r.title, r.category, r.teacher, r.new, r.cancelled, r.confirmed, r.waiting)
+                               "当前候补", "其中代办"],
+              [(r.code, r.title, r.category, r.teacher, r.new, r.cancelled, r.confirmed, r.waiting, r.proxy)
                for r in data.signups], 4)
     _totalled(book, "服务点单", ["状态", "单数", "服务人次"],
               services.orders_by_status(data.orders) if data.orders else [], 1)

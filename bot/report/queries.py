@@ -62,6 +62,7 @@ class SignupRow:
     cancelled: int
     confirmed: int
     waiting: int
+    proxy: int = 0  # of the month's new sign-ups, those made by staff or a relative (代办)
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,10 @@ def signups(session: Session, month: Month, courses: Collection[int] | None = No
     figures: dict[int, dict] = {}
     for enrolment, course, category in rows:
         row = figures.setdefault(course.id, {"course": course, "category": category.name, "new": 0,
-                                             "cancelled": 0, "confirmed": 0, "waiting": 0})
+                                             "cancelled": 0, "confirmed": 0, "waiting": 0, "proxy": 0})
         if month.start <= enrolment.created_at < month.end:
             row["new"] += 1
+            row["proxy"] += enrolment.proxy_by is not None
         cancelled_at = enrolment.cancelled_at or enrolment.updated_at
         if enrolment.status == CANCELLED and month.start <= cancelled_at < month.end:
             row["cancelled"] += 1
@@ -188,7 +190,7 @@ def signups(session: Session, month: Month, courses: Collection[int] | None = No
         elif enrolment.status == WAITING:
             row["waiting"] += 1
     out = [SignupRow(r["course"].code, r["course"].title, r["category"], r["course"].teacher or UNKNOWN,
-                     r["new"], r["cancelled"], r["confirmed"], r["waiting"])
+                     r["new"], r["cancelled"], r["confirmed"], r["waiting"], r["proxy"])
            for r in figures.values() if r["new"] or r["cancelled"] or r["confirmed"] or r["waiting"]]
     return sorted(out, key=lambda r: r.code)
 

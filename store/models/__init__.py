@@ -26,6 +26,7 @@ from store.models.watch import Watch
 from store.models.shifts import Shift, ShiftSignup
 from store.models.seat_offer import SeatOffer
 from store.models.units import Unit
+from store.models.family import FamilyCode, FamilyLink
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -45,4 +46,5 @@ __all__ = [
     "Shift", "ShiftSignup",
     "SeatOffer",
     "Unit",
+    "FamilyCode", "FamilyLink",
 ]

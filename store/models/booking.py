@@ -69,6 +69,7 @@ class Booking(SQLModel, table=True):
     checked_in_at: NaiveDatetime | None = None
     created_at: NaiveDatetime = Field(default_factory=utcnow)
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
+    proxy_by: int | None = Field(default=None, foreign_key="resident.id")  # 代办: who booked for them
 
 
 class BookingPause(SQLModel, table=True):

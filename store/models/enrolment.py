@@ -41,6 +41,7 @@ class Enrolment(SQLModel, table=True):
     # from the waiting list) and when it was given up. A cancelled row is kept, never deleted.
     confirmed_at: NaiveDatetime | None = None
     cancelled_at: NaiveDatetime | None = None
+    proxy_by: int | None = Field(default=None, foreign_key="resident.id")  # 代办: who signed them up
 
 
 class SessionLeave(SQLModel, table=True):
@@ -53,3 +54,4 @@ class SessionLeave(SQLModel, table=True):
     session_id: int = Field(foreign_key="class_session.id")
     resident_id: int = Field(foreign_key="resident.id")
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+    proxy_by: int | None = Field(default=None, foreign_key="resident.id")  # 代办: who took the leave

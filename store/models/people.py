@@ -19,6 +19,11 @@ class Resident(SQLModel, table=True):
     erased_at: NaiveDatetime | None = None
     community: str = Field(default="", max_length=60)  # 我的社区, as venues name it; "" when not chosen
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the 服务点 of 我的社区
+    # A phone of the person's own, as staff registered it: sealed (store/phones.py), with a keyed
+    # digest of its last 4 digits so staff find the person by name and 尾号 without opening any number.
+    phone: str = Field(default="", max_length=120)
+    phone_tail: str = Field(default="", max_length=64, index=True)
+    registered_by: int | None = Field(default=None, foreign_key="resident.id")  # staff, for a phoneless person
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.cli import main
 from bot.privacy import KEY_FILE_NAME
-from store.models import ServiceItem, ServiceOrder
+from store.models import Resident, ServiceItem, ServiceOrder
 from store.orders import place_order
 from store.people import get_or_create_account
 from store.phones import PhoneCipher
@@ -35,13 +35,16 @@ def test_encrypt_phones_seals_the_numbers_stored_in_clear(db_file, tmp_path, cap
                     resident_id=account.resident_id, now=START)
     assert main(["privacy", "encrypt-phones"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report == {"sealed": 1, "key": str(tmp_path / KEY_FILE_NAME)}
+    assert report == {"sealed": 1, "phone_tails": 1, "key": str(tmp_path / KEY_FILE_NAME)}
     with db_file.session() as s:
         stored = s.exec(select(ServiceOrder.contact_phone)).one()
+        wang = s.get(Resident, account.resident_id)
     key = (tmp_path / KEY_FILE_NAME).read_text().strip()
     assert "13812345678" not in stored and PhoneCipher(key).open(stored) == "13812345678"
+    # The person who ordered can now be found by 代办 with the 尾号 of that contact phone.
+    assert wang.phone_tail == PhoneCipher(key).tail_digest("5678") and PhoneCipher(key).open(wang.phone) == "13812345678"
     assert main(["privacy", "encrypt-phones"]) == 0
-    assert json.loads(capsys.readouterr().out)["sealed"] == 0
+    assert json.loads(capsys.readouterr().out) == {"sealed": 0, "phone_tails": 0, "key": str(tmp_path / KEY_FILE_NAME)}
 
 
 @pytest.mark.parametrize("command", ["chat", "serve"])

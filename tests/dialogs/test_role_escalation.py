@@ -58,7 +58,7 @@ FIELD_SAMPLES: dict[str, list[str]] = {
     "redemption": ["{redemption}"], "feedback": ["{feedback}"], "notice": ["{notice}"], "vote": ["{vote}"],
     "code": ["{check_in_code}"], "points": ["5"], "choice": ["0", "new", "all"], "count": ["1"],
     "seed": ["abcdef"], "year_or_month": ["2026-11"], "month": ["11"], "page": ["2"],
-    "session": ["{session}"], "course": ["{course}"], "pick": ["0"],
+    "session": ["{session}"], "course": ["{course}"], "person": ["{volunteer_resident}"], "pick": ["0"],
 }
 # What the list of staff buttons held when it was kept by hand: the declarations cover at least this.
 HAND_KEPT_BEFORE = {
@@ -86,7 +86,9 @@ RESIDENT_BUTTONS = {
     "volre", "volreg", "vote", "votes", "vr",
     "shifts", "shsee", "shsign", "shwd", "shin", "shout",  # volunteer shifts: the handlers check the volunteer
 }
-RESIDENT_BUTTONS |= {"comm", "wcat", "wcrs", "wo", "wom"}  # 近期活动, 我的社区, 有新课/有名额时提醒我
+RESIDENT_BUTTONS |= {"comm", "commb", "commp", "wcat", "wcrs", "wo", "wom"}  # 近期活动, 我的社区, 有新课/有名额时提醒我
+# 我的家人, 绑定家人, 家人代办 (the handlers check the family link) and 退出代办
+RESIDENT_BUTTONS |= {"fam", "famc", "famr", "famb", "fame", "famg", "pxx"}
 ROUTES = Routes(ROUTERS)
 
 

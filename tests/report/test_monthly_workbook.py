@@ -266,9 +266,9 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
                         sum(1 for e in mine if in_november(e[3])),
                         sum(1 for e in mine if e[2] == "cancelled" and in_november(e[4])),
                         sum(1 for e in mine if e[2] == "confirmed"),
-                        sum(1 for e in mine if e[2] == "waiting")])
+                        sum(1 for e in mine if e[2] == "waiting"), 0])
     assert sheet(book, "报名与候补") == [["课程编号", "课程", "类别", "讲师", "本月新报名", "本月取消", "当前已报名",
-                                       "当前候补"]] + with_total(signups, 4)
+                                       "当前候补", "其中代办"]] + with_total(signups, 4)
 
     november_orders = [o for o in ORDERS if in_november(o[9])]
     labels = {"ordered": "已点单", "dispatched": "已派单", "declined": "已婉拒", "accepted": "已接单",
@@ -335,7 +335,7 @@ def test_the_workbook_cell_by_cell(month_of_activity, tmp_path):
     assert summary == {
         "月份": "2026年11月", "统计范围": "2026-11-01 00:00 至 2026-12-01 00:00（Asia/Shanghai）",
         "生成时间": "2026-12-01 08:00", "课程场次": len(held()), "课程人次": visits,
-        "本月新报名": sum(r[4] for r in signups), "当前候补": sum(r[7] for r in signups),
+        "本月新报名": sum(r[4] for r in signups), "当前候补": sum(r[7] for r in signups), "本月代办报名": 0,
         "服务点单": len(november_orders), "完成送服务": 2, "送服务人次": 200,
         "场馆预约": sum(r[2] for r in booking_rows), "场馆到场人次": 25, "场馆爽约": 1,
         "课程评价": len(rated), "优良率": share(every), "志愿服务时长（小时）": 3.5,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogs.account.my_data import MyData
 from bot.dialogs.callback import Callback
 from bot.dialogs.context import Context
-from bot.dialogs.links import MyCommunity
+from bot.dialogs.links import MyCommunity, MyFamily
 from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
@@ -54,7 +54,8 @@ def settings_screen(ctx: Context, resident: Resident) -> Reply:
                  if resident.community else Choice(ctx.t("btn_wo_pick_community"), MyCommunity().pack()))
     return Reply(ctx.t("settings_title", state=state, offsets=offsets_text(ctx)),
                  (switch, Choice(ctx.t("btn_course_reminders"), CourseReminders().pack()), community,
-                  Choice(ctx.t("btn_my_data"), MyData().pack()), menu_button(ctx)))
+                  Choice(ctx.t("btn_my_data"), MyData().pack()), Choice(ctx.t("btn_my_family"), MyFamily().pack()),
+                  menu_button(ctx)))
 
 
 @router.payload(Settings)

@@ -14,6 +14,7 @@ from bot.dialogs.menus import menu_button
 from bot.dialogs.paging import page_count, paged
 from bot.dialogs.router import Result, Router, fallback
 from bot.dialogs.staff_access import person_name, record_staff_action
+from store.proxy import proxied_in
 from bot.dialogs.states import ROLL_CALL
 from bot.messages import Choice, Reply
 from store.attendance import ensure_roll, expected_at, has_roll, on_leave_from, present_at, save_roll
@@ -58,10 +59,11 @@ def rolls(ctx: Context, data: Rolls) -> Reply:
     return Reply(ctx.t("att_rolls_title") + note, tuple(choices))
 
 
-def _mark(ctx: Context, resident_id: int, present: dict[int, str], away: set[int]) -> str:
+def _mark(ctx: Context, resident_id: int, present: dict[int, str], away: set[int], proxied: set[int]) -> str:
+    proxy = ctx.t("proxy_mark") if resident_id in proxied else ""
     if resident_id in present:
-        return ctx.t("att_mark_checked_in" if present[resident_id] == CHECKED_IN else "att_mark_present")
-    return ctx.t("att_mark_leave") if resident_id in away else ""
+        return proxy + ctx.t("att_mark_checked_in" if present[resident_id] == CHECKED_IN else "att_mark_present")
+    return proxy + (ctx.t("att_mark_leave") if resident_id in away else "")
 
 
 def sheet(ctx: Context, cls: ClassSession, page: int | None) -> Reply:
@@ -72,11 +74,12 @@ def sheet(ctx: Context, cls: ClassSession, page: int | None) -> Reply:
     if not ids:
         return Reply(ctx.t("att_sheet_empty", title=course.title, when=when), (_rolls_back(ctx), menu_button(ctx)))
     present, away = present_at(ctx.session, cls.id), on_leave_from(ctx.session, cls.id)
+    proxied = proxied_in(ctx.session, cls.course_id)
     size = ctx.settings.dialogs.page_size
     pages = page_count(len(ids), size)
     page = min(max(page or 1, 1), pages)
     first = (page - 1) * size
-    lines = [ctx.t("att_line", n=first + i + 1, name=person_name(ctx, rid), mark=_mark(ctx, rid, present, away))
+    lines = [ctx.t("att_line", n=first + i + 1, name=person_name(ctx, rid), mark=_mark(ctx, rid, present, away, proxied))
              for i, rid in enumerate(ids[first:first + size])]
     roll = ensure_roll(ctx.session, cls.id, ctx.now)
     link = f"{ctx.settings.web.public_url.rstrip('/')}/?start=attend-{roll.code}"

@@ -79,7 +79,7 @@ def _paused(ctx: Context) -> Reply | None:
     return Reply(pause_explanation(ctx.settings, pause), (menu_button(ctx),)) if pause else None
 
 
-@router.payload(Book)
+@router.payload(Book, on_behalf=True)
 def show_venues(ctx: Context, data: Book) -> Reply:
     """Venues with bookable rooms, numbered, with address and today's hours."""
     paused = _paused(ctx)
@@ -94,7 +94,7 @@ def show_venues(ctx: Context, data: Book) -> Reply:
     return Reply(ctx.t("booking_venues_title") + note, tuple(choices))
 
 
-@router.payload(VenueRooms)
+@router.payload(VenueRooms, on_behalf=True)
 def show_rooms(ctx: Context, data: VenueRooms) -> Reply:
     """The bookable rooms of a venue; a venue with one room goes straight to its days."""
     venue = ctx.session.get(Venue, data.venue)
@@ -113,7 +113,7 @@ def show_rooms(ctx: Context, data: VenueRooms) -> Reply:
     return Reply(text + note, tuple(choices))
 
 
-@router.payload(RoomDays, load=ROOM)
+@router.payload(RoomDays, load=ROOM, on_behalf=True)
 def show_days(ctx: Context, data: RoomDays, found: tuple[Room, Venue]) -> Reply:
     """The next days of a room, closed and full days marked."""
     return days_screen(ctx, *found, page=data.page)
@@ -140,7 +140,7 @@ def days_screen(ctx: Context, room: Room, venue: Venue, intro: str = "", page: i
     return Reply(f"{intro}\n\n{text}{note}".strip(), tuple(choices))
 
 
-@router.payload(DaySlots, load=ROOM)
+@router.payload(DaySlots, load=ROOM, on_behalf=True)
 def show_slots(ctx: Context, data: DaySlots, found: tuple[Room, Venue]) -> Reply:
     """Free slots of a room on a day, at most a page at a time."""
     day = _parse_day(data.day)

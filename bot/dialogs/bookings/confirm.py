@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.dialogs.bookings.callbacks import Book, ConfirmBooking, DaySlots, MyBookings, PickPurpose, PickSlot
 from bot.dialogs.bookings.choose import ROOM, gone, parse_stamp, room_of, slots_again, stamp
+from bot.dialogs.acting import acted
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
 from bot.dialogs.menus import menu_button
@@ -30,7 +31,7 @@ _ZH_DIGITS = {ch: n for n, ch in enumerate("零一二三四五六七八九")} | 
 router = Router("bookings.confirm")
 
 
-@router.payload(PickSlot, load=ROOM)
+@router.payload(PickSlot, load=ROOM, on_behalf=True)
 def pick_slot(ctx: Context, data: PickSlot, found: tuple[Room, Venue]) -> Reply:
     """A slot chosen: make sure it is still free, then ask what it is for."""
     starts_at = parse_stamp(data.start)
@@ -68,7 +69,7 @@ def _draft(ctx: Context) -> tuple[dict, Room, Venue] | None:
     return (draft, *found) if found and parse_stamp(draft.get("start", "")) else None
 
 
-@router.payload(PickPurpose)
+@router.payload(PickPurpose, on_behalf=True)
 def pick_purpose(ctx: Context, data: PickPurpose) -> Reply:
     """One of the quick purposes."""
     if not 1 <= data.index <= len(PURPOSE_KEYS) or _draft(ctx) is None:
@@ -76,7 +77,7 @@ def pick_purpose(ctx: Context, data: PickPurpose) -> Reply:
     return take_purpose(ctx, ctx.t(PURPOSE_KEYS[data.index - 1]))
 
 
-@router.state(EXPECT_PURPOSE)
+@router.state(EXPECT_PURPOSE, on_behalf=True)
 def take_purpose(ctx: Context, text: str) -> Reply:
     """The purpose typed: up to 50 characters, then ask how many people come."""
     found = _draft(ctx)
@@ -114,7 +115,7 @@ def parse_headcount(text: str) -> int | None:
     return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
 
 
-@router.state(EXPECT_COUNT)
+@router.state(EXPECT_COUNT, on_behalf=True)
 def take_headcount(ctx: Context, text: str) -> Reply:
     """Check the headcount against the room, then show everything for confirmation."""
     found = _draft(ctx)
@@ -152,7 +153,7 @@ def _expired(ctx: Context) -> Reply:
     return Reply(ctx.t("booking_expired"), (Choice(ctx.t("btn_booking"), Book().pack()), menu_button(ctx)))
 
 
-@router.payload(ConfirmBooking)
+@router.payload(ConfirmBooking, on_behalf=True)
 def confirm_booking(ctx: Context, data: ConfirmBooking) -> Reply:
     """Book the slot; a slot taken in the meantime, a full week or a pause is said plainly."""
     found = _draft(ctx)
@@ -169,6 +170,9 @@ def confirm_booking(ctx: Context, data: ConfirmBooking) -> Reply:
         remind = ""
         if schedule_booking_reminder(ctx.session, ctx.settings, booking, ctx.now):
             remind = ctx.t("booking_remind_note", offset=_offset(ctx, ctx.settings.booking.reminder_minutes))
+        acted(ctx, "book", f"booking:{booking.id}", ctx.t(
+            "proxy_what_book", place=f"{venue.name}{room.name}",
+            when=format_when(booking.starts_at, booking.ends_at, ctx.tz, ctx.lang)), booking)
         text = ctx.t("booking_done", code=booking.check_in_code, venue=venue.name, room=room.name, remind=remind,
                      address=venue.address or "—", hours=f"{ctx.settings.booking.cancel_hours:g}",
                      when=format_when(booking.starts_at, booking.ends_at, ctx.tz, ctx.lang))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.dialogs.bookings.callbacks import AskCancelBooking, Book, CancelBooking, MyBookings
+from bot.dialogs.acting import acted
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when, to_local
 from bot.dialogs.menus import menu_button
@@ -35,7 +36,7 @@ def _too_late(ctx: Context, booking: Booking) -> bool:
     return booking.starts_at - ctx.now < timedelta(hours=ctx.settings.booking.cancel_hours)
 
 
-@router.payload(MyBookings)
+@router.payload(MyBookings, on_behalf=True)
 def show_my_bookings(ctx: Context, data: MyBookings) -> Reply:
     """Upcoming bookings with their check-in codes; 取消 for those still far enough ahead."""
     bookings = upcoming_bookings(ctx.session, ctx.resident_id, ctx.now)
@@ -73,7 +74,7 @@ def _phone(ctx: Context, booking: Booking) -> str:
     return (venue.phone if venue else "") or "—"
 
 
-@router.payload(AskCancelBooking, load=OWN_BOOKING)
+@router.payload(AskCancelBooking, load=OWN_BOOKING, on_behalf=True)
 def confirm_cancel_booking(ctx: Context, data: AskCancelBooking, booking: Booking) -> Reply:
     """Ask before cancelling; too close to the start, say so at once."""
     if booking.status != BOOKED:
@@ -86,11 +87,12 @@ def confirm_cancel_booking(ctx: Context, data: AskCancelBooking, booking: Bookin
                   Choice(ctx.t("btn_keep"), MyBookings().pack())))
 
 
-@router.payload(CancelBooking, load=OWN_BOOKING)
+@router.payload(CancelBooking, load=OWN_BOOKING, on_behalf=True)
 def cancel_my_booking(ctx: Context, data: CancelBooking, booking: Booking) -> Reply:
     """Cancel the booking; the room's slot is free again and the reminder is dropped."""
     result = cancel_booking(ctx.session, ctx.resident_id, booking.id, ctx.now, ctx.settings.booking)
     if result.status == "cancelled":
+        acted(ctx, "unbook", f"booking:{booking.id}", ctx.t("proxy_what_unbook", place=booking_place(ctx, booking)))
         return Reply(ctx.t("booking_cancelled", place=booking_place(ctx, booking)), _after(ctx))
     if result.status == "too_late":
         return Reply(ctx.t("booking_cancel_too_late", hours=f"{ctx.settings.booking.cancel_hours:g}",

@@ -21,14 +21,14 @@ for _name in SECTIONS:  # 文化 / 体育 / 艺术 typed anywhere opens the sect
     router.keywords({_name, f"{_name}类"}, SectionPage(_name))
 
 
-@router.payload(Browse)
+@router.payload(Browse, on_behalf=True)
 def show_sections(ctx: Context, data: Browse | None = None) -> Reply:
     """文化 / 体育 / 艺术."""
     choices = [Choice(name, SectionPage(name).pack()) for name in SECTIONS]
     return Reply(ctx.t("sections_title"), tuple(choices + [menu_button(ctx)]))
 
 
-@router.payload(SectionPage)
+@router.payload(SectionPage, on_behalf=True)
 def show_categories(ctx: Context, data: SectionPage) -> Reply:
     """The categories of one section, a page at a time."""
     section = data.section
@@ -46,7 +46,7 @@ def _category(ctx: Context, data: CategoryPage) -> Category | None:
     return ctx.session.get(Category, data.category)
 
 
-@router.payload(CategoryPage, load=Load(_category, missing=show_sections))
+@router.payload(CategoryPage, load=Load(_category, missing=show_sections), on_behalf=True)
 def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     """The courses of one category, a page at a time."""
     courses = courses_in(ctx.session, category.id)

@@ -1,6 +1,7 @@
 """A course's page and the sign-up that starts from it."""
 from __future__ import annotations
 
+from bot.dialogs.acting import acted
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import AskCancel, AskSignUp, Browse, CategoryPage, CoursePage, MySignups, SignUp
 from bot.dialogs.formatting import format_when, to_local
@@ -13,7 +14,7 @@ from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, sessions_of, venue_of
 from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
 from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
-from store.models import ClassSession, Course
+from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CONFIRMED
 
 SESSIONS_SHOWN = 6
@@ -82,7 +83,7 @@ def course_page(ctx: Context, course: Course) -> Reply:
     return Reply(text.rstrip(), tuple(choices))
 
 
-@router.payload(CoursePage, load=COURSE)
+@router.payload(CoursePage, load=COURSE, on_behalf=True)
 def show_course(ctx: Context, data: CoursePage, course: Course) -> Reply:
     """A course's page."""
     return course_page(ctx, course)
@@ -102,7 +103,7 @@ def companions_wrong(ctx: Context, course: Course, companions: int | None) -> bo
     return companions is not None and not 0 <= companions <= course.companions_max
 
 
-@router.payload(AskSignUp, load=COURSE)
+@router.payload(AskSignUp, load=COURSE, on_behalf=True)
 def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
     """Ask how many companions (when allowed), then before signing up (or joining the waiting list)."""
     mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
@@ -150,6 +151,8 @@ def _apply(ctx: Context, course: Course, party: int, after: tuple[Choice, ...]) 
     if result.status == "window_closed":
         return Reply(ctx.t("apply_closed", title=course.title), after)
     if result.status == "applied":
+        acted(ctx, "apply", f"course:{course.code}", ctx.t("proxy_what_apply", title=course.title),
+              ctx.session.get(Enrolment, result.enrolment_id) if result.enrolment_id else None)
         return Reply(ctx.t("applied", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
                      after)
     if result.status == "not_found":
@@ -161,7 +164,7 @@ def _party_note(ctx: Context, party: int) -> str:
     return "\n" + ctx.t("party_note", seats=party) if party > 1 else ""
 
 
-@router.payload(SignUp, load=COURSE)
+@router.payload(SignUp, load=COURSE, on_behalf=True)
 def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     """Take a seat, or a waiting-list place, and say which."""
     after = (Choice(ctx.t("btn_my"), MySignups().pack()), menu_button(ctx))
@@ -174,6 +177,10 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     result = take_seat(ctx.session, ctx.resident_id, course.id, ctx.now, party=1 + (data.companions or 0))
     party = _party_note(ctx, 1 + (data.companions or 0))
     count_signup(result.status)
+    if result.status in ("confirmed", "waiting"):
+        acted(ctx, "signup", f"course:{course.code}",
+              ctx.t("proxy_what_signup" if result.status == "confirmed" else "proxy_what_wait", title=course.title),
+              ctx.session.get(Enrolment, result.enrolment_id) if result.enrolment_id else None)
     if result.status in ("bad_party", "party_too_big"):
         return ask_companions(ctx, course)
     if result.status == "confirmed":

@@ -1,6 +1,7 @@
 """我的报名: the resident's places and waiting-list places; each opens with 请假 and 取消报名."""
 from __future__ import annotations
 
+from bot.dialogs.acting import acted
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import AskCancel, Browse, Cancel, Leave, MyPlace, MySignups
 from bot.dialogs.courses.course import first_session_text
@@ -24,16 +25,25 @@ router.menu(30, "btn_my", MySignups, where="main")
 router.keywords({"我的报名", "/my", "我的"}, MySignups)
 
 
-@router.payload(MySignups)
+@router.payload(MySignups, on_behalf=True)
 def show_my_signups(ctx: Context, data: MySignups) -> Reply:
     """Upcoming courses and waiting-list places, each by name; choosing one opens it."""
     rows = upcoming_places(ctx.session, ctx.resident_id, ctx.now)
     if not rows:
         return Reply(ctx.t("my_empty"), (Choice(ctx.t("btn_browse"), Browse().pack()), menu_button(ctx)))
-    items = [Choice(_label(ctx, enrolment, course)[:40], MyPlace(enrolment.id).pack()) for enrolment, course in rows]
+    items = [Choice(_marked(ctx, enrolment, _label(ctx, enrolment, course)), MyPlace(enrolment.id).pack())
+             for enrolment, course in rows]
     choices, note = render_choices(ctx, items, data.page or 1, lambda p: MySignups(p).pack(), None,
                                    tail=(menu_button(ctx),))
     return Reply(ctx.t("my_list_title", count=len(rows)) + note, tuple(choices))
+
+
+def _marked(ctx: Context, enrolment: Enrolment, label: str) -> str:
+    """The label, with 代办 when someone signed the resident up on their behalf."""
+    if enrolment.proxy_by is None:
+        return label[:40]
+    mark = ctx.t("proxy_mark")
+    return label[:40 - len(mark)] + mark
 
 
 def _label(ctx: Context, enrolment: Enrolment, course: Course) -> str:
@@ -60,7 +70,7 @@ def _own_enrolment(ctx: Context, data: MyPlace | AskCancel | Cancel) -> Enrolmen
 OWN_ENROLMENT = Load(_own_enrolment, missing=lambda ctx: Reply(ctx.t("signup_missing"), _after(ctx)))
 
 
-@router.payload(MyPlace, load=OWN_ENROLMENT)
+@router.payload(MyPlace, load=OWN_ENROLMENT, on_behalf=True)
 def show_place(ctx: Context, data: MyPlace, enrolment: Enrolment) -> Reply:
     """One course of 我的报名: the next session, where, the teacher; 请假 and 取消报名."""
     if enrolment.status == CANCELLED:
@@ -93,7 +103,7 @@ def show_place(ctx: Context, data: MyPlace, enrolment: Enrolment) -> Reply:
     return Reply(text, tuple(choices))
 
 
-@router.payload(AskCancel, load=OWN_ENROLMENT)
+@router.payload(AskCancel, load=OWN_ENROLMENT, on_behalf=True)
 def confirm_cancel(ctx: Context, data: AskCancel, enrolment: Enrolment) -> Reply:
     """Ask before cancelling a place."""
     if enrolment.status == CANCELLED:
@@ -104,7 +114,7 @@ def confirm_cancel(ctx: Context, data: AskCancel, enrolment: Enrolment) -> Reply
                   Choice(ctx.t("btn_keep"), MyPlace(enrolment.id).pack())))
 
 
-@router.payload(Cancel, load=OWN_ENROLMENT)
+@router.payload(Cancel, load=OWN_ENROLMENT, on_behalf=True)
 def cancel(ctx: Context, data: Cancel, enrolment: Enrolment) -> Reply:
     """Cancel the place; the first one waiting gets the seat and a message."""
     after = _after(ctx)
@@ -115,5 +125,6 @@ def cancel(ctx: Context, data: Cancel, enrolment: Enrolment) -> Reply:
         return Reply(ctx.t("signup_missing"), after)
     course = ctx.session.get(Course, result.course_id)
     place_cancelled(ctx, course, ctx.resident_id)
+    acted(ctx, "cancel", f"course:{course.code}", ctx.t("proxy_what_cancel", title=course.title))
     seats_freed(ctx.session, ctx.settings, course, result, ctx.now)
     return Reply(ctx.t("cancelled", title=course.title), after)

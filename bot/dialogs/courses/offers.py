@@ -1,6 +1,7 @@
 """接受 / 放弃 a seat offered from the waiting list."""
 from __future__ import annotations
 
+from bot.dialogs.acting import acted
 from bot.dialogs.context import Context
 from bot.dialogs.courses.callbacks import AcceptOffer, DeclineOffer, MySignups
 from bot.dialogs.courses.course import first_session_text
@@ -28,6 +29,7 @@ def _answer(ctx: Context, offer_id: int, accept: bool) -> Reply:
         offer_seats(ctx.session, ctx.settings, course, ctx.now)
     if result.status == "accepted":
         seat_confirmed(ctx, course, ctx.resident_id)
+        acted(ctx, "offer", f"course:{course.code}", ctx.t("proxy_what_signup", title=course.title))
         return Reply(ctx.t("offer_accepted", title=course.title, seats=result.offer.seats,
                            first=first_session_text(ctx, course)), _after(ctx))
     if result.status == "declined":
@@ -37,13 +39,13 @@ def _answer(ctx: Context, offer_id: int, accept: bool) -> Reply:
     return Reply(ctx.t("offer_answered", title=course.title), _after(ctx))
 
 
-@router.payload(AcceptOffer)
+@router.payload(AcceptOffer, on_behalf=True)
 def accept_offer(ctx: Context, data: AcceptOffer) -> Reply:
     """接受: the seats become the resident's, unless the deadline passed."""
     return _answer(ctx, data.offer, True)
 
 
-@router.payload(DeclineOffer)
+@router.payload(DeclineOffer, on_behalf=True)
 def decline_offer(ctx: Context, data: DeclineOffer) -> Reply:
     """放弃: the resident leaves the waiting list and the seats go to the next one."""
     return _answer(ctx, data.offer, False)

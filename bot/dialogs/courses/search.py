@@ -49,7 +49,7 @@ def search_index(ctx: Context) -> SearchIndex:
     return index
 
 
-@router.payload(Search)
+@router.payload(Search, on_behalf=True)
 def ask_for_query(ctx: Context, data: Search) -> Reply:
     """Ask what to look for."""
     ctx.expect = EXPECT_QUERY
@@ -57,7 +57,7 @@ def ask_for_query(ctx: Context, data: Search) -> Reply:
 
 
 @router.fallback
-@router.state(EXPECT_QUERY)
+@router.state(EXPECT_QUERY, on_behalf=True)
 def search(ctx: Context, text: str) -> Reply:
     """Show the best matches for what the resident typed (any free text no step expects, too);
     a time word or a community's name ("周六的太极", "幸福社区") shows what is on then and there."""

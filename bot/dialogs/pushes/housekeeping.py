@@ -16,6 +16,7 @@ from bot.settings import Settings
 from store.bookings import mark_no_shows
 from store.db import Database
 from store.phones import seal_plain_phones
+from store.proxy import fill_phone_tails
 from store.retention import forget_history
 from store.inbox import prune_done
 from store.web_sessions import prune_unused
@@ -37,6 +38,8 @@ def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
         done["history_forgotten"] = forget_history(session, now - timedelta(days=settings.privacy.history_days))
     done["exports_deleted"] = forget_exports(settings, now)
     with db.session() as session:
-        done["phones_sealed"] = seal_plain_phones(session, phone_cipher(settings, db.url))
+        cipher = phone_cipher(settings, db.url)
+        done["phones_sealed"] = seal_plain_phones(session, cipher)
+        done["phone_tails_filled"] = fill_phone_tails(session, cipher)
         done["inbox_pruned"] = prune_done(session, now - timedelta(hours=settings.inbox.keep_hours))
     return done

@@ -34,7 +34,7 @@ router.menu(1, "btn_whatson", WhatsOnMenu)
 router.keywords({"近期活动", "活动", "有什么活动", "/whatson"}, WhatsOnMenu)
 
 
-@router.payload(WhatsOnMenu)
+@router.payload(WhatsOnMenu, on_behalf=True)
 def show_picker(ctx: Context, data: WhatsOnMenu | None = None) -> Reply:
     """今天 / 明天 / 本周 / 周末 / 我的社区."""
     mine = community_of(ctx.session, ctx.resident_id)
@@ -61,7 +61,7 @@ def _item(ctx: Context, found: SessionOn) -> Choice:
     return Choice(label[:60], course_link(found.course.code))
 
 
-@router.payload(WhatsOn)
+@router.payload(WhatsOn, on_behalf=True)
 def show_sessions(ctx: Context, data: WhatsOn) -> Reply:
     """The sessions of a window, in time order, a page at a time; each opens its course."""
     when = from_code(data.when)

@@ -41,7 +41,8 @@ def test_switching_one_course_off_keeps_the_others_and_other_residents(dialogs, 
     wang = sign_up(dialogs, "wang", "WH-SF-01", "TY-TJ-01")
     sign_up(dialogs, "li", "WH-SF-01")
     settings = wang.say("设置")
-    assert "2. 按课程设置提醒" in settings and "4. 我的数据" in settings and "5. 主菜单" in settings
+    assert "2. 按课程设置提醒" in settings and "4. 我的数据" in settings and "5. 我的家人" in settings \
+        and "6. 主菜单" in settings
     screen = wang.say("2")
     assert "·【零基础毛笔书法】提醒：已开启" in screen and "·【晨练太极】提醒：已开启" in screen
     assert "1. 关闭【零基础毛笔书法】的提醒" in screen and "3. 返回" in screen
