@@ -1020,6 +1020,7 @@ ZH: dict[str, str] = {
     "units_wo_title": "想看哪里的活动？我家门口的排在前面。",
     "units_wo_branch": "本街道：{branch}",
     "units_near_mark": "（家门口）",
+    "units_order_home": "我家门口：{community}",
 }
 
 TEXTS = {"zh": ZH}

@@ -10,7 +10,7 @@ from bot.dialogs.courses.callbacks import CategoryPage
 from bot.handlers.console import ConsoleChat, render_reply
 from bot.messages import Incoming
 from store.demo import load_demo
-from store.models import Course, Resident
+from store.models import Course, Resident, ServiceOrder
 from store.units import unit_for_community
 from tests.conftest import START
 
@@ -72,3 +72,21 @@ def test_my_point_and_branch_come_first(dialogs, sqlite_db):
     marked = [c.endswith("（家门口）") for c in listed]
     assert marked[0] and marked == sorted(marked, reverse=True)  # the resident's own courses first
     assert {c.removesuffix("（家门口）") for c in listed if c.endswith("（家门口）")} <= mine
+
+
+def test_an_order_offers_my_community_first(dialogs, sqlite_db):
+    load_demo(sqlite_db, START)
+    chat = ConsoleChat(dialogs, "sun")
+    chat.say("/start")
+    chat.say("我的社区")
+    chat.say("杏林社区")
+    chat.say("点单")
+    first = chat.say("2")
+    assert "1/6 在哪个社区" in first and choices(first)[0] == "我家门口：杏林社区"
+    assert "2/6" in chat.say("1")
+    for text in ("文化广场", "12月20日晚上", "80", "孙阿姨", "13812345678"):
+        chat.say(text)
+    assert "单号：" in chat.say("1")
+    with sqlite_db.session() as s:
+        (order,) = s.exec(select(ServiceOrder)).all()
+        assert (order.community, order.unit_id) == ("杏林社区", unit_for_community(s, "杏林社区").id)
