@@ -31,8 +31,8 @@ from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
 
 # In the order `linli --help` lists them; each module's add_commands registers its subcommands.
-COMMAND_GROUPS = (service, imports, units, outbox, ratings, feedback, qr, staff, group, vote, lottery, report, attendance, webhook,
-                  wechat, wecom, db, backup, privacy)
+COMMAND_GROUPS = (service, imports, units, outbox, ratings, feedback, qr, staff, group, vote, lottery, report,
+                  attendance, webhook, wechat, wecom, db, backup, privacy)
 
 
 def build_parser() -> argparse.ArgumentParser:
