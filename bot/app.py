@@ -15,6 +15,7 @@ from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
 from bot.dialogs.pushes.housekeeping import run_housekeeping
+from bot.dialogs.pushes.order_escalation import run_order_escalation
 from bot.dialogs.pushes.rules import DialogPushRules
 from bot.privacy import PhoneKeyMissing, phone_cipher
 from bot.schema import SchemaNotReady, prepare_schema
@@ -103,6 +104,11 @@ def inbox_sweep_job(service: "Service"):
 def housekeeping_job(service: "Service"):
     """One housekeeping round at the worker's now, for the scheduler's timer."""
     return lambda: run_housekeeping(service.db, service.settings, service.worker.clock.now())
+
+
+def escalation_job(service: "Service"):
+    """One round passing orders nobody took at their 服务点 up to the 分馆, at the worker's now."""
+    return lambda: run_order_escalation(service.db, service.settings, service.worker.clock.now())
 
 
 @dataclass

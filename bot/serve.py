@@ -7,7 +7,7 @@ import signal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, housekeeping_job, inbox_sweep_job
+from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, escalation_job, housekeeping_job, inbox_sweep_job
 from bot.handlers.web.server import RunningWeb, start_web
 from bot.privacy import PhoneKeyMissing
 from bot.schema import SchemaNotReady
@@ -36,6 +36,7 @@ async def run(settings: Settings, stop_event: asyncio.Event | None = None,
         scheduler = start_scheduler(service.worker, settings)
         add_periodic(scheduler, "housekeeping", housekeeping_job(service), HOUSEKEEPING_SECONDS)
         add_periodic(scheduler, "inbox", inbox_sweep_job(service), settings.inbox.sweep_seconds)
+        add_periodic(scheduler, "order_escalation", escalation_job(service), settings.units.escalate_check_seconds)
         await stop_event.wait()
         log.info("stopping")
     finally:  # also when a channel failed to start: what did start stops in order

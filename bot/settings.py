@@ -160,6 +160,7 @@ class Lottery(_Section):
 class Units(_Section):
     level_names: tuple[str, str, str] = ("总馆", "分馆", "服务点")
     escalate_after_hours: float = 24.0
+    escalate_check_seconds: float = 300.0
 
 
 class Venues(_Section):

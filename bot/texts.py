@@ -1190,6 +1190,7 @@ ZH: dict[str, str] = {
     "family_elders_none": "您还没有绑定家人。请家人在 设置 → 我的家人 生成绑定码，然后发送“绑定家人 绑定码”。",
     "btn_family_bind": "绑定家人",
     "proxy_private_only": "代办请在和我的单独聊天里进行，群里大家都看得到。",
+    "units_order_home": "我家门口：{community}",
 }
 
 TEXTS = {"zh": ZH}

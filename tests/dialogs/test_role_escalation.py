@@ -86,7 +86,7 @@ RESIDENT_BUTTONS = {
     "volre", "volreg", "vote", "votes", "vr",
     "shifts", "shsee", "shsign", "shwd", "shin", "shout",  # volunteer shifts: the handlers check the volunteer
 }
-RESIDENT_BUTTONS |= {"comm", "commb", "commp", "wcat", "wcrs", "wo", "wom"}  # 近期活动, 我的社区, 有新课/有名额时提醒我
+RESIDENT_BUTTONS |= {"comm", "commb", "commp", "ohc", "wcat", "wcrs", "wo", "wom"}  # 近期活动, 我的社区 (分馆, 服务点), 点单 我家门口, 有新课/有名额时提醒我
 # 我的家人, 绑定家人, 家人代办 (the handlers check the family link) and 退出代办
 RESIDENT_BUTTONS |= {"fam", "famc", "famr", "famb", "fame", "famg", "pxx"}
 ROUTES = Routes(ROUTERS)

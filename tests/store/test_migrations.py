@@ -70,6 +70,11 @@ def newer_code(tmp_path, monkeypatch):
     return old_head
 
 
+def create_tables(db: Database, *names: str) -> None:
+    """Some of the models' tables (a resident needs the unit table its unit_id points at)."""
+    SQLModel.metadata.create_all(db.engine, tables=[SQLModel.metadata.tables[name] for name in names])
+
+
 def table_names(db: Database) -> set[str]:
     with db.engine.connect() as conn:
         return set(inspect(conn).get_table_names())
@@ -140,7 +145,7 @@ def test_database_made_by_create_all_is_stamped(empty_db):
 
 
 def test_unversioned_database_that_differs_is_refused(empty_db):
-    SQLModel.metadata.create_all(empty_db.engine, tables=[SQLModel.metadata.tables[name] for name in ("unit", "resident")])
+    create_tables(empty_db, "unit", "resident")
     with pytest.raises(SchemaNotReady, match="没有版本记录"):
         prepare_schema(empty_db)
     assert migrate.current_revision(empty_db) is None
@@ -204,7 +209,7 @@ def test_linli_db_upgrade_on_a_new_sqlite_file(cli_database, capsys):
 
 def test_linli_db_upgrade_refuses_an_unversioned_database_that_differs(cli_database, capsys):
     db = Database(cli_database)
-    SQLModel.metadata.create_all(db.engine, tables=[SQLModel.metadata.tables[name] for name in ("unit", "resident")])
+    create_tables(db, "unit", "resident")
     db.dispose()
     assert main(["db", "upgrade"]) == 2
     assert "没有版本记录" in capsys.readouterr().err

@@ -16,6 +16,10 @@ class SkipPhone(Callback, prefix="osk"):
     pass
 
 
+class HomeCommunity(Callback, prefix="ohc"):
+    """The order is for the resident's own community (我家门口)."""
+
+
 class QuitForm(Callback, prefix="ocx"):
     pass
 

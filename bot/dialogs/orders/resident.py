@@ -8,7 +8,7 @@ from bot.dialogs.formatting import to_local
 from bot.dialogs.orders.dates import days_named
 from bot.dialogs.menus import menu_button
 from bot.dialogs.orders.callbacks import (AskRating, MyOrder, MyOrders, PickService, QuitForm, RateOrder, Services,
-                                          SkipComment, SkipPhone, Submit)
+                                          SkipComment, SkipPhone, Submit, HomeCommunity)
 from bot.dialogs.orders.render import (
     expect_number,
     order_detail,
@@ -25,6 +25,7 @@ from bot.dialogs.router import Load, Router, fallback
 from bot.dialogs.steps import take_pending_comment
 from bot.messages import Choice, Reply
 from store.models.orders import DONE, ServiceItem, ServiceOrder
+from store.whatson import community_of
 from store.orders import (
     TooSoon,
     active_services,
@@ -78,6 +79,10 @@ def _ask(ctx: Context, form: dict, intro: str = "") -> Reply:
         return expect_number(ctx, Reply(text, (_quit_button(ctx),)))
     if step == "phone":
         return Reply(text, (Choice(ctx.t("btn_skip"), SkipPhone().pack()), _quit_button(ctx)))
+    mine = community_of(ctx.session, ctx.resident_id) if step == "community" else ""
+    if mine:  # 我家门口 first: the resident's own community is one tap away
+        return Reply(text, (Choice(ctx.t("units_order_home", community=mine), HomeCommunity().pack()),
+                            _quit_button(ctx)))
     return Reply(text, (_quit_button(ctx),))
 
 
@@ -186,6 +191,16 @@ def _dates_problem(ctx: Context, service: ServiceItem, text: str) -> str:
     if first < earliest:
         return ctx.t("order_too_soon", name=service.name, days=service.lead_days, earliest=format_day(ctx, earliest))
     return ""
+
+
+@router.payload(HomeCommunity)
+def home_community(ctx: Context, data: HomeCommunity) -> Reply:
+    """The resident's own community as the answer to 在哪个社区."""
+    found = _form(ctx)
+    mine = community_of(ctx.session, ctx.resident_id)
+    if found is None or found[0]["step"] != "community" or not mine:
+        return _lost(ctx)
+    return _advance(ctx, found[0], found[1], mine)
 
 
 @router.payload(SkipPhone)

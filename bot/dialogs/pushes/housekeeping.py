@@ -1,13 +1,12 @@
 """Periodic store work besides the outbox: no-shows of venue bookings, votes that closed, points
 for sessions volunteer teachers held, nudges for repeated absence, seat offers past their deadline,
-orders nobody took at their 服务点, unused web sessions, conversation history past its retention, contact phones still stored in clear
+unused web sessions, conversation history past its retention, contact phones still stored in clear
 and incoming updates long handled."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from bot.dialogs.pushes.absence import nudge_absences
-from bot.dialogs.pushes.order_escalation import run_order_escalation
 from bot.dialogs.pushes.seat_offers import run_seat_offers
 from bot.dialogs.pushes.teaching_credit import credit_taught_sessions
 from bot.privacy import forget_exports, phone_cipher
@@ -31,7 +30,6 @@ def run_housekeeping(db: Database, settings: Settings, now: datetime) -> dict:
     done["sessions_credited"] = credit_taught_sessions(db, settings, now)
     done["absences_nudged"] = nudge_absences(db, settings, now)
     done["seat_offers_made"] = run_seat_offers(db, settings, now)
-    done["orders_escalated"] = run_order_escalation(db, settings, now)
     with db.session() as session:
         done["web_sessions_pruned"] = prune_unused(session, now)
     with db.session() as session:
