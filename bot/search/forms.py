@@ -5,7 +5,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from . import phrases
 
 MAX_QUERY_CHARS = 50
 
@@ -84,7 +84,7 @@ def has_han(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _han_pinyin(run: str) -> tuple[str, ...]:
-    return tuple(lazy_pinyin(run))
+    return tuple(phrases.reading(run))
 
 
 def syllables(text: str) -> list[str]:
