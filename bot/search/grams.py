@@ -1,7 +1,10 @@
 """Bitset postings of short keys (characters, syllables, initials) used to pick candidates."""
 from __future__ import annotations
 
+import re
 from typing import Iterable
+
+_NONZERO = re.compile(rb"[^\x00]")
 
 
 def grams(chars: str, loose_sylls: list[str], ini: str = "") -> dict[str, int]:
@@ -55,7 +58,8 @@ class GramIndex:
 
     def top(self, weighted: dict[str, int], limit: int) -> list[int]:
         """In id order, the `limit` ids with the highest total weight of matching keys."""
-        found = [(self.bits[k], w) for k, w in weighted.items() if k in self.bits]
+        bits = self.bits
+        found = [(b, w) for b, w in ((bits.get(k, 0), w) for k, w in weighted.items()) if b]
         if not found or limit <= 0:
             return []
         total = sum(w for _, w in found)
@@ -130,10 +134,17 @@ def _add(planes: list[int], bits: int, level: int) -> None:
 
 def lowest_bits(x: int, limit: int) -> list[int]:
     """Positions of the lowest `limit` set bits of x."""
-    digits = bin(x)[:1:-1]  # least significant bit first
     out: list[int] = []
-    at = digits.find("1")
-    while at >= 0 and len(out) < limit:
-        out.append(at)
-        at = digits.find("1", at + 1)
+    if x <= 0 or limit <= 0:
+        return out
+    data = x.to_bytes((x.bit_length() + 7) // 8, "little")
+    for found in _NONZERO.finditer(data):  # skips the empty bytes in C
+        at = found.start()
+        byte, base = data[at], at * 8
+        while byte:
+            low = byte & -byte
+            out.append(base + low.bit_length() - 1)
+            if len(out) == limit:
+                return out
+            byte ^= low
     return out

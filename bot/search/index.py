@@ -243,6 +243,8 @@ class SearchIndex:
         hits = []
         for score, _, i in found[:limit]:
             e = self._entries[i]
+            if e is None:  # taken out by another thread during this search
+                continue
             hits.append(SearchHit(e.kind, e.key, e.title, min(round(-score, 1), 100.0)))
         return hits
 
