@@ -72,8 +72,13 @@ class GramIndex:
         everyone = _at_least(planes, 1, self.live)
         if everyone.bit_count() <= limit:
             return lowest_bits(everyone, limit)
-        # Binary search for the highest count that still reaches `limit` ids.
-        lo, hi = 1, total
+        # Binary search for the highest count that still reaches `limit` ids, up to the highest
+        # count any id has (found plane by plane, without counting bits).
+        lo, hi, holders = 1, 0, everyone
+        for j in range(len(planes) - 1, -1, -1):
+            if holders & planes[j]:
+                holders &= planes[j]
+                hi |= 1 << j
         while lo < hi:
             mid = (lo + hi + 1) // 2
             if _at_least(planes, mid, self.live).bit_count() >= limit:
