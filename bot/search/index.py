@@ -27,7 +27,7 @@ INSIDE_BASE = 0.85  # share of the score a title inside a longer query keeps at 
 EXTRA = "x"  # prefix of candidate keys that come from `extra`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchEntry:
     kind: str  # "course" or "category"
     key: str
@@ -35,7 +35,7 @@ class SearchEntry:
     extra: str = ""  # other searchable words, space separated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     kind: str
     key: str
