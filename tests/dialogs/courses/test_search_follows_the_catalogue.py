@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from bot.app import build_dialogs, import_catalogue
 from bot.clock import utcnow
-from bot.dialogs.catalogue_search import CACHE_KEY
+from bot.dialogs.catalogue_search import CACHE_KEY, course_changed
 from bot.settings import load_settings
 from store.models import Category, Course
 from tests.conftest import ROOT
@@ -78,7 +79,7 @@ def test_a_withdrawn_course_is_no_longer_found(demo):
 def test_a_search_turn_reads_no_community_names(demo):
     dialogs, _ = demo
     chat = console_person(dialogs, "search-statements")
-    chat.say("书法")  # the index, and the communities with it, are read once
+    chat.say("毛笔")  # the index, and the communities with it, are read once
     statements: list[str] = []
     listener = lambda conn, cursor, sql, *rest: statements.append(sql)  # noqa: E731
     event.listen(dialogs.db.engine, "before_cursor_execute", listener)
@@ -87,3 +88,19 @@ def test_a_search_turn_reads_no_community_names(demo):
     finally:
         event.remove(dialogs.db.engine, "before_cursor_execute", listener)
     assert not [sql for sql in statements if "community" in sql and "DISTINCT" in sql.upper()]
+
+
+def test_a_course_published_in_this_worker_is_found_at_once(demo):
+    dialogs, _ = demo
+    chat = console_person(dialogs, "search-published")
+    chat.say("毛笔书法")
+    calligraphy = calligraphy_course(dialogs)
+    with dialogs.db.session() as s:
+        course = Course(code="WH-SF-99", title="重阳节长者书法雅集", section=calligraphy.section,
+                        category_id=calligraphy.category_id, teacher="周墨华", capacity=20)
+        s.add(course)
+    built = dialogs.services.cache[CACHE_KEY]
+    course_changed(SimpleNamespace(services=dialogs.services), course)
+    assert ("course", "WH-SF-99") in built.index
+    assert "重阳节长者书法雅集" in chat.say("zhangzhe shufa")
+    assert dialogs.services.cache[CACHE_KEY] is built
