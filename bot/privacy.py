@@ -1,4 +1,5 @@
-"""Where the key that encrypts phone numbers comes from, and where 我的数据 files wait to be sent.
+"""Where the key that encrypts phone numbers comes from, where 我的数据 files wait to be sent, and
+phone numbers masked for display (138****5678).
 
 The key is LINLI_PRIVACY__PHONE_KEY when set. Otherwise it is read from a key file: the
 `[privacy] key_file` setting, or, on SQLite, `linli-phone.key` next to the database file, made
@@ -8,6 +9,7 @@ one rather than invent a key only one machine knows."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -80,3 +82,25 @@ def forget_exports(settings: Settings, now: datetime) -> int:
             path.unlink(missing_ok=True)
             gone += 1
     return gone
+
+
+# Mainland mobile numbers (138 1234 5678, +86…) and landlines with an area code (010-12345678).
+_PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
+                    r"|(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)")
+
+
+def mask_phone(phone: str) -> str:
+    """'13812345678' → '138****5678'; short or odd numbers keep only their last two digits."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits:
+        return ""
+    if len(digits) >= 8:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * max(len(digits) - 2, 1) + digits[-2:]
+
+
+def scrub(text: str) -> str:
+    """Text with every phone number in it masked."""
+    return _PHONE.sub(lambda match: mask_phone(match.group(0)), text)

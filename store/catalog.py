@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from store.models import Category, ClassSession, Course, Venue
@@ -69,3 +70,22 @@ def catalogue_version(session: Session) -> tuple:
 def course_count(session: Session) -> int:
     """How many courses exist (0 means the catalogue is empty)."""
     return session.exec(select(func.count(Course.id))).one()
+
+
+def search_version(session: Session) -> tuple:
+    """One read that changes whenever courses, categories or venues are added, and whenever a course
+    is edited (for the search index, which follows the courses one by one)."""
+    return tuple(session.execute(sa_select(
+        func.count(Course.id), func.max(Course.updated_at),
+        sa_select(func.count(Category.id)).scalar_subquery(), sa_select(func.max(Category.id)).scalar_subquery(),
+        sa_select(func.count(Venue.id)).scalar_subquery(), sa_select(func.max(Venue.id)).scalar_subquery(),
+    )).one())
+
+
+def searchable_courses(session: Session, since: datetime | None = None) -> list:
+    """What search needs of every course (active or not), or of those edited at or after `since`."""
+    query = sa_select(Course.id, Course.code, Course.title, Course.category_id, Course.section, Course.tags,
+                      Course.teacher, Course.active, Course.updated_at)
+    if since is not None:
+        query = query.where(Course.updated_at >= since)
+    return session.execute(query).all()

@@ -77,11 +77,11 @@ def whats_on_payload(when: When, place: str = "", subject: str = "") -> str | No
         return None
 
 
-def _place_in(session: Session, text: str) -> tuple[str, str]:
+def _place_in(names: list[str], text: str) -> tuple[str, str]:
     """The community named in text (MINE for 我的社区) and the text without it."""
     if MINE in text:
         return MINE, text.replace(MINE, " ")
-    for name in sorted(communities(session), key=len, reverse=True):
+    for name in sorted(names, key=len, reverse=True):
         short = name.removesuffix("社区")
         if name in text:
             return name, text.replace(name, " ")
@@ -90,10 +90,10 @@ def _place_in(session: Session, text: str) -> tuple[str, str]:
     return "", text
 
 
-def whats_on_for_text(session: Session, text: str) -> str | None:
+def whats_on_for_text(session: Session, text: str, names: list[str] | None = None) -> str | None:
     """The WhatsOn payload typed text asks for ("周六的太极", "明天上午", "幸福社区有什么活动"),
-    or None when it names no time and no community."""
-    place, rest = _place_in(session, text)
+    or None when it names no time and no community. `names`: the communities, when already known."""
+    place, rest = _place_in(communities(session) if names is None else names, text)
     when = find_when(rest)
     if when is None and not place:
         return None

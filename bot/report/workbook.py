@@ -7,7 +7,6 @@ with Excel's quote prefix, the xlsx way of saying "this is text". Numbers stay n
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,12 +17,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.privacy import mask_phone, scrub  # noqa: F401  (the workbook's masking, kept importable here)
+
 PERCENT = "0.0%"
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 HOURS = "0.0"
-# Mainland mobile numbers (138 1234 5678, +86…) and landlines with an area code (010-12345678).
-_PHONE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
-                    r"|(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)")
 
 
 class Percent(float):
@@ -32,23 +30,6 @@ class Percent(float):
 
 class Hours(float):
     """Hours written with one decimal."""
-
-
-def mask_phone(phone: str) -> str:
-    """'13812345678' → '138****5678'; short or odd numbers keep only their last two digits."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not digits:
-        return ""
-    if len(digits) >= 8:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "*" * max(len(digits) - 2, 1) + digits[-2:]
-
-
-def scrub(text: str) -> str:
-    """Text with every phone number in it masked."""
-    return _PHONE.sub(lambda match: mask_phone(match.group(0)), text)
 
 
 def _cell(value: Any) -> Any:

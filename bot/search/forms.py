@@ -5,7 +5,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from . import phrases
 
 MAX_QUERY_CHARS = 50
 
@@ -84,13 +84,23 @@ def has_han(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _han_pinyin(run: str) -> tuple[str, ...]:
-    return tuple(lazy_pinyin(run))
+    return tuple(phrases.reading(run))
 
 
 def syllables(text: str) -> list[str]:
     """Toneless pinyin of the Chinese characters (numbers read in Chinese); Latin words kept whole."""
+    return _syllables_of(_runs(text))
+
+
+def compact_and_syllables(text: str) -> tuple[str, list[str]]:
+    """compact(text) and syllables(text), normalising once."""
+    runs = _runs(text)
+    return "".join(runs), _syllables_of(runs)
+
+
+def _syllables_of(runs: list[str]) -> list[str]:
     out: list[str] = []
-    for run in _runs(text):
+    for run in runs:
         if _IS_HAN.match(run):
             out.extend(_han_pinyin(run))
         else:
@@ -190,7 +200,11 @@ class SyllableCodes:
 
     def add(self, sylls: list[str]) -> str:
         """Encode syllables, giving new ones a code."""
-        return "".join(self._codes.get(s) or self._new(s) for s in sylls)
+        codes = self._codes
+        try:
+            return "".join([codes[s] for s in sylls])
+        except KeyError:
+            return "".join([codes.get(s) or self._new(s) for s in sylls])
 
     def encode(self, sylls: list[str]) -> str:
         """Encode syllables without learning new ones."""

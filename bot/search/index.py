@@ -1,13 +1,14 @@
 """Fuzzy search over courses and categories by characters, pinyin, initials and synonyms."""
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
 from . import forms
-from .grams import GramIndex, grams
+from .grams import GramIndex, bitset, grams
 from .synonyms import load_synonyms
 
 MIN_SCORE = 72.0
@@ -26,7 +27,7 @@ INSIDE_BASE = 0.85  # share of the score a title inside a longer query keeps at 
 EXTRA = "x"  # prefix of candidate keys that come from `extra`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchEntry:
     kind: str  # "course" or "category"
     key: str
@@ -34,7 +35,7 @@ class SearchEntry:
     extra: str = ""  # other searchable words, space separated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     kind: str
     key: str
@@ -56,52 +57,40 @@ class _Reading:
 
 
 class SearchIndex:
-    """Courses and categories, searchable by what residents actually type."""
+    """Courses and categories, searchable by what residents actually type.
+
+    Built once from every entry; afterwards `upsert(entry)` adds or replaces one entry and
+    `remove(kind, key)` takes one out, each touching only that entry's keys.
+    """
 
     def __init__(self, entries: Iterable[SearchEntry], synonyms: dict[str, list[str]] | None = None):
         items = list(entries)
-        titles = [forms.compact(e.title) for e in items]
-        # Ids follow title length, so when candidates are cut the shorter titles stay.
-        order = sorted(range(len(items)), key=lambda i: (len(titles[i]), i))
-        self._entries = [items[i] for i in order]
-        self._chars = [titles[i] for i in order]
-        self._categories = [i for i, e in enumerate(self._entries) if e.kind == "category"]
-        # Sorting rank on equal scores: categories first, then shorter titles.
-        self._rank = [(e.kind != "category") * len(items) + i for i, e in enumerate(self._entries)]
         self._codes = forms.SyllableCodes()
-        self._py, self._loose, self._ini = [], [], []
+        self._slots: dict[tuple[str, str], int] = {}  # (kind, key) → id
+        self._free: list[int] = []  # ids of removed entries, given out again
+        self._entries: list[SearchEntry | None] = []
+        self._chars: list[str] = []
+        self._py: list[str] = []  # one code per syllable, see forms.SyllableCodes
+        self._loose: list[str] = []
+        self._ini: list[str] = []
+        self._words: list[tuple[int, ...]] = []  # vocabulary ids of the words of `extra`
+        self._rank: list[int] = []  # sorting rank on equal scores: categories, then shorter titles
+        self._categories: dict[int, None] = {}
         self._vocab: dict[str, int] = {}  # distinct words of `extra`, matched once per query
         self._vocab_by_key: dict[str, list[int]] = {}
-        word_keys: dict[str, dict[str, int]] = {}
-        holders: list[set[int]] = []  # entries holding each word of the vocabulary
-        postings: dict[str, list[int]] = {}
-        for i, entry in enumerate(self._entries):
-            sylls = forms.syllables(entry.title)
-            loose = [forms.loose(s) for s in sylls]
-            self._py.append(self._codes.add(sylls))
-            self._loose.append(self._codes.add(loose))
-            self._ini.append(forms.initials(sylls))
-            keys = grams(self._chars[i], loose, self._ini[i])
-            for word in forms.normalize(entry.extra).split():
-                if word not in self._vocab:
-                    self._vocab[word] = len(self._vocab)
-                    word_grams = grams(word, [forms.loose(s) for s in forms.syllables(word)])
-                    word_keys[word] = {EXTRA + k: w for k, w in word_grams.items()}
-                    for key in word_grams:
-                        self._vocab_by_key.setdefault(key, []).append(self._vocab[word])
-                    holders.append(set())
-                holders[self._vocab[word]].add(i)
-                keys.update(word_keys[word])
-            for key in keys:
-                postings.setdefault(key, []).append(i)
-        self._grams = GramIndex(postings, len(self._entries))
-        self._holders = [frozenset(h) for h in holders]
-        self._vocab_chars = list(self._vocab)
-        self._vocab_py = [self._codes.add(forms.syllables(w)) for w in self._vocab_chars]
-        self._lengths = {
-            name: [len(t) for t in getattr(self, name)] for name in ("_chars", "_py", "_loose", "_ini")
-        }
-
+        self._vocab_chars: list[str] = []
+        self._vocab_py: list[str] = []
+        self._word_keys: list[tuple[str, ...]] = []  # candidate keys of each word, EXTRA-prefixed
+        self._tokens: dict[str, tuple[int, ...]] = {}  # a space-separated piece of `extra` → its words
+        # The build makes many containers that all live on: the cycle collector would walk them
+        # again and again for nothing, a fifth of the build's time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(items)
+        finally:
+            if collecting:
+                gc.enable()
         table = load_synonyms() if synonyms is None else synonyms
         self._synonyms = []
         for word, targets in table.items():
@@ -113,12 +102,122 @@ class SearchIndex:
             if key.chars and offered:
                 self._synonyms.append((key.chars, key.py, offered))
 
+    def _build(self, items: list[SearchEntry]) -> None:
+        titles: dict[str, tuple] = {}
+        forms_of = [titles.get(e.title) or titles.setdefault(e.title, self._title_forms(e.title)) for e in items]
+        # Ids follow title length, so when candidates are cut the shorter titles stay.
+        order = sorted(range(len(items)), key=lambda k: (len(forms_of[k][0]), k))
+        holding: dict[str, list[int]] = {}  # title → ids of the entries with it
+        holders: list[list[int]] = []  # entries holding each word of the vocabulary
+        for k in order:
+            entry = items[k]
+            if (entry.kind, entry.key) in self._slots:
+                continue  # the first of two entries with one key stays
+            i = len(self._entries)
+            self._store(i, entry, forms_of[k])
+            holding.setdefault(entry.title, []).append(i)
+            for word in self._words[i]:
+                if word == len(holders):
+                    holders.append([])
+                holders[word].append(i)
+        postings: dict[str, list[int]] = {}
+        groups: dict[int, list[int]] = {}
+        for title, ids in holding.items():
+            chars, _, _, _, keys = titles[title]
+            for key in keys:
+                postings.setdefault(key, []).extend(ids)
+            groups.setdefault(len(chars), []).extend(ids)
+        self._grams = GramIndex(postings, len(self._entries), groups)
+        # A word's keys hold every entry holding the word: one bitset per word, not per entry.
+        bits = self._grams.bits
+        for word, ids in enumerate(holders):
+            held = bitset(ids)
+            for key in self._word_keys[word]:
+                bits[key] = bits.get(key, 0) | held
+
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._slots)
+
+    def __contains__(self, kind_key: tuple[str, str]) -> bool:
+        return kind_key in self._slots
+
+    def upsert(self, entry: SearchEntry) -> None:
+        """Add an entry, or replace the one of the same kind and key (a course published or edited)."""
+        slot = self._slots.get((entry.kind, entry.key))
+        if slot is not None:
+            if self._entries[slot] == entry:
+                return
+            self.remove(entry.kind, entry.key)
+        i = self._free.pop() if self._free else len(self._entries)
+        chars, keys = self._store(i, entry, self._title_forms(entry.title))
+        keys = set(keys).union(*(self._word_keys[word] for word in self._words[i]))
+        self._grams.add(i, keys, len(chars))
+
+    def remove(self, kind: str, key: str) -> bool:
+        """Take an entry out (a course withdrawn); False when it was not there."""
+        i = self._slots.pop((kind, key), None)
+        if i is None:
+            return False
+        entry = self._entries[i]
+        chars, _, _, _, keys = self._title_forms(entry.title)
+        keys = set(keys).union(*(self._word_keys[word] for word in self._words[i]))
+        self._grams.discard(i, keys, len(chars))
+        self._categories.pop(i, None)
+        self._entries[i] = None
+        self._chars[i] = self._py[i] = self._loose[i] = self._ini[i] = ""
+        self._words[i] = ()
+        self._free.append(i)
+        return True
+
+    def _title_forms(self, title: str) -> tuple[str, str, str, str, dict[str, int]]:
+        """Characters, pinyin codes, loose codes, initials and candidate keys of a title."""
+        chars, sylls = forms.compact_and_syllables(title)
+        loose = [forms.loose(s) for s in sylls]
+        ini = forms.initials(sylls)
+        return chars, self._codes.add(sylls), self._codes.add(loose), ini, grams(chars, loose, ini)
+
+    def _store(self, i: int, entry: SearchEntry, title_forms: tuple) -> tuple[str, dict[str, int]]:
+        """Keep an entry's forms at id i; its characters and title keys are returned."""
+        chars, py, loose, ini, keys = title_forms
+        words = self._learn(entry.extra)
+        rank = (entry.kind != "category") << 48 | len(chars) << 32 | i
+        if i == len(self._entries):
+            for column in (self._entries, self._chars, self._py, self._loose, self._ini, self._words, self._rank):
+                column.append(None)
+        self._entries[i], self._chars[i], self._py[i], self._loose[i] = entry, chars, py, loose
+        self._ini[i], self._words[i], self._rank[i] = ini, words, rank
+        self._slots[(entry.kind, entry.key)] = i
+        if entry.kind == "category":
+            self._categories[i] = None
+        return chars, keys
+
+    def _learn(self, extra: str) -> tuple[int, ...]:
+        """Vocabulary ids of the words of `extra`, learning new words."""
+        ids: dict[int, None] = {}
+        for token in extra.split():
+            known = self._tokens.get(token)
+            if known is None:
+                known = self._tokens[token] = tuple(self._word_id(w) for w in forms.normalize(token).split())
+            ids.update(dict.fromkeys(known))
+        return tuple(ids)
+
+    def _word_id(self, word: str) -> int:
+        """The vocabulary id of a word of `extra`, learning it when new."""
+        n = self._vocab.get(word)
+        if n is None:
+            n = self._vocab[word] = len(self._vocab)
+            sylls = forms.syllables(word)
+            word_grams = grams(word, [forms.loose(s) for s in sylls])
+            for key in word_grams:
+                self._vocab_by_key.setdefault(key, []).append(n)
+            self._word_keys.append(tuple(EXTRA + key for key in word_grams))
+            self._vocab_chars.append(word)
+            self._vocab_py.append(self._codes.add(sylls))
+        return n
 
     def search(self, query: str, limit: int = 8) -> list[SearchHit]:
         """Best matches first; [] when nothing sensible matches."""
-        if not isinstance(query, str) or limit <= 0 or not self._entries:
+        if not isinstance(query, str) or limit <= 0 or not self._slots:
             return []
         # Cut before normalising so a huge paste costs nothing, and again after.
         text = forms.normalize(query[: 4 * forms.MAX_QUERY_CHARS])[: forms.MAX_QUERY_CHARS]
@@ -144,6 +243,8 @@ class SearchIndex:
         hits = []
         for score, _, i in found[:limit]:
             e = self._entries[i]
+            if e is None:  # taken out by another thread during this search
+                continue
             hits.append(SearchHit(e.kind, e.key, e.title, min(round(-score, 1), 100.0)))
         return hits
 
@@ -207,12 +308,11 @@ class SearchIndex:
         if field not in choices:
             texts = getattr(self, field)
             choices[field] = [texts[i] for i in ids]
-        lengths = self._lengths[field]
         n = len(needle)
         found = process.extract(needle, choices[field], scorer=fuzz.partial_ratio,
                                 limit=None, score_cutoff=cutoff)
         for _, raw, k in found:
-            size = lengths[ids[k]]
+            size = len(choices[field][k])
             if size < n:
                 # The title sits inside the query: fine for "我想学书法", but the rest of
                 # the query went unmatched, and typed initials must all match.
@@ -263,9 +363,8 @@ class SearchIndex:
                     scores[t] = max(scores.get(t, 0.0), raw * w)
         if not scores:
             return
-        position = {i: k for k, i in enumerate(ids)}
-        for t, score in scores.items():
-            for i in position.keys() & self._holders[t]:
-                k = position[i]
-                if score > best[k]:
+        for k, i in enumerate(ids):
+            for t in self._words[i]:
+                score = scores.get(t)
+                if score is not None and score > best[k]:
                     best[k] = score

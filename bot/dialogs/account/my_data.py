@@ -11,7 +11,7 @@ from bot.dialogs.pushes.seats import promoted
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
 from bot.privacy import exports_dir
-from bot.report.workbook import mask_phone
+from bot.privacy import mask_phone
 from store.erasure import erase_resident
 from store.models import Course
 from store.my_data import person_rows, person_summary

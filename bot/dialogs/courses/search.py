@@ -1,10 +1,9 @@
 """搜索: free text finds courses and categories, best first, as choices."""
 from __future__ import annotations
 
-from threading import Lock
-
 from sqlmodel import select
 
+from bot.dialogs.catalogue_search import catalogue_index
 from bot.dialogs.context import Context
 from bot.dialogs.courses.browse import show_courses
 from bot.dialogs.courses.callbacks import CategoryPage, CoursePage, Search
@@ -13,40 +12,13 @@ from bot.dialogs.menus import main_menu_choices, menu_button
 from bot.dialogs.paging import MAX_CHOICES
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
-from bot.search import SearchEntry, SearchIndex
-from store.catalog import catalogue_version
-from store.models import Category, Course
+from store.models import Category
 
-_build_lock = Lock()
 EXPECT_QUERY = "search"
 
 router = Router("courses.search")
 router.menu(20, "btn_search", Search, where="main")
 router.keywords({"搜索", "/search", "查找"}, Search)
-
-
-def catalogue_entries(ctx: Context) -> list[SearchEntry]:
-    """Every active course and every category as search entries."""
-    categories = {c.id: c for c in ctx.session.exec(select(Category))}
-    entries = [SearchEntry("category", str(c.id), c.name, c.section) for c in categories.values()]
-    for course in ctx.session.exec(select(Course).where(Course.active == True)):  # noqa: E712
-        cat = categories.get(course.category_id)
-        extra = " ".join(filter(None, [cat.name if cat else "", course.section, course.tags,
-                                       course.teacher]))
-        entries.append(SearchEntry("course", course.code, course.title, extra))
-    return entries
-
-
-def search_index(ctx: Context) -> SearchIndex:
-    """The index of the current catalogue, rebuilt only when the catalogue changed."""
-    version = catalogue_version(ctx.session)
-    cached = ctx.services.cache.get("search")
-    if cached and cached[0] == version:
-        return cached[1]
-    with _build_lock:
-        index = SearchIndex(catalogue_entries(ctx))
-        ctx.services.cache["search"] = (version, index)
-    return index
 
 
 @router.payload(Search, on_behalf=True)
@@ -64,12 +36,13 @@ def search(ctx: Context, text: str) -> Reply:
     category = _category_named(ctx, text)
     if category is not None:  # a category's name typed anywhere opens it
         return show_courses(ctx, CategoryPage(category.id), category)
-    whats_on = whats_on_for_text(ctx.session, text)
+    current = catalogue_index(ctx)
+    whats_on = whats_on_for_text(ctx.session, text, current.communities)
     if whats_on is not None:
         return ctx.services.routes.dispatch(ctx, whats_on) or []
     # One place is kept for 主菜单: eight choices at most on a screen.
     limit = min(ctx.settings.dialogs.search_limit, MAX_CHOICES - 1)
-    hits = search_index(ctx).search(text, limit=limit)
+    hits = current.index.search(text, limit=limit)
     if not hits:
         return Reply(ctx.t("search_none", query=text[:20]), main_menu_choices(ctx))
     choices = [

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming, Reply
-from bot.report.workbook import scrub
+from bot.privacy import scrub
 from bot.settings import Settings
 from bot.texts import t
 from bot.handlers.web.api import ApiError, PageMessage, parse_message, parse_opening, read_json, reply_json, row_json
