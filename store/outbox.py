@@ -14,6 +14,10 @@ from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENDING
 
 REPLY = "reply"  # the kind of an outbox row that answers a turn
+# Rows per multi-row INSERT of a broadcast: 13 columns each, well under SQLite's 32,766 parameters.
+BATCH_ROWS = 1000
+
+Recipient = tuple[str, int | None, int | None]  # (idem_key, resident_id, account_id)
 
 
 def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, Any],
@@ -26,6 +30,28 @@ def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, An
         status=PENDING, attempts=0, last_error="", created_at=utcnow(),
     )
     return insert_once(session, values) is not None
+
+
+def enqueue_many(session: Session, *, kind: str, payload: dict[str, Any], due_at: datetime,
+                 recipients: list[Recipient], urgent: bool = False) -> int:
+    """One pending push per recipient, in multi-row inserts; keys that exist are skipped.
+
+    Returns how many rows were inserted, so running it again for the same keys inserts none."""
+    text = json.dumps(payload, ensure_ascii=False)
+    now = utcnow()
+    table = OutboxMessage.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Core, not the ORM: SQLAlchemy renders each batch as one INSERT … VALUES (…), (…) ….
+    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=["idem_key"]).returning(table.c.id)
+    connection = session.connection()
+    inserted = 0
+    for start in range(0, len(recipients), BATCH_ROWS):
+        rows = [dict(idem_key=key[:160], kind=kind, payload=text, due_at=due_at, resident_id=resident_id,
+                     account_id=account_id, urgent=urgent, status=PENDING, attempts=0, last_error="",
+                     lease_until=None, claimed_by=None, sent_at=None, created_at=now)
+                for key, resident_id, account_id in recipients[start:start + BATCH_ROWS]]
+        inserted += len(connection.execute(stmt, rows).all())
+    return inserted
 
 
 def insert_once(session: Session, values: dict[str, Any]) -> int | None:
