@@ -5,6 +5,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Boolean, DateTime, Integer, Select, String, cast, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
@@ -52,6 +53,28 @@ def enqueue_many(session: Session, *, kind: str, payload: dict[str, Any], due_at
                 for key, resident_id, account_id in recipients[start:start + BATCH_ROWS]]
         inserted += len(connection.execute(stmt, rows).all())
     return inserted
+
+
+def enqueue_for_residents(session: Session, *, key_prefix: str, residents: Select, kind: str,
+                          payload: dict[str, Any], due_at: datetime, urgent: bool = False) -> int:
+    """One pending push per resident id the query selects (idem_key = key_prefix + id), written by
+    one INSERT … SELECT in the database; keys that exist are skipped. How many were inserted."""
+    table = OutboxMessage.__table__
+    found = residents.subquery()
+    resident_id = found.c[0]
+    now = utcnow()
+    rows = select(
+        (literal(key_prefix, String) + cast(resident_id, String)).label("idem_key"),
+        literal(kind, String), resident_id, literal(json.dumps(payload, ensure_ascii=False), String),
+        literal(due_at, DateTime), literal(urgent, Boolean), literal(PENDING, String),
+        literal(0, Integer), literal("", String), literal(now, DateTime),
+    ).where(true()).order_by(resident_id)  # SQLite needs a WHERE before ON CONFLICT
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).from_select(
+        ["idem_key", "kind", "resident_id", "payload", "due_at", "urgent", "status", "attempts",
+         "last_error", "created_at"], rows).on_conflict_do_nothing(index_elements=["idem_key"])
+    # Counted from RETURNING: the driver's rowcount is -1 here on PostgreSQL.
+    return len(session.connection().execute(stmt.returning(table.c.id)).all())
 
 
 def insert_once(session: Session, values: dict[str, Any]) -> int | None:
