@@ -53,10 +53,11 @@ SAMPLE = 5_000                # rows queued one INSERT at a time, for the before
 FILL_BATCH = 5_000
 
 
-def settings_for(url: str, port: int, rate: float):
+def settings_for(url: str, port: int, rate: float, batch: int | None = None):
     """The shipped settings on the bench database, Telegram on the fake at the given limit."""
     from tests.support.databases import TEST_PHONE_KEY
-    return load_settings({
+    extra = {"LINLI_SCHEDULER__BATCH_SIZE": str(batch)} if batch else {}
+    return load_settings({**extra,
         "LINLI_CONFIG": str(ROOT / "settings.toml"), "LINLI_DATABASE__URL": url,
         "LINLI_DATABASE__POOL_SIZE": "4", "LINLI_GENERAL__DEMO_ON_EMPTY": "false",
         "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY, "LINLI_TELEGRAM__TOKEN": "123456:TEST-TOKEN",
@@ -85,11 +86,11 @@ def fake_process(conn) -> None:
 
 # -- the worker process ----------------------------------------------------------------------------
 
-async def _drain(url: str, port: int, rate: float, seconds: float, conn) -> None:
+async def _drain(url: str, port: int, rate: float, seconds: float, batch: int | None, conn) -> None:
     from bot.app import build_dialogs, build_worker
     from bot.handlers.telegram.adapter import build_application
     from bot.handlers.telegram.sender import TelegramSender
-    settings = settings_for(url, port, rate)
+    settings = settings_for(url, port, rate, batch)
     dialogs = build_dialogs(settings, with_demo=False)
     app = build_application(dialogs, settings)
     await app.initialize()
@@ -115,9 +116,9 @@ async def _drain(url: str, port: int, rate: float, seconds: float, conn) -> None
     conn.send((sent, cpu, time.monotonic() - started))
 
 
-def worker_process(url: str, port: int, rate: float, seconds: float, conn) -> None:
+def worker_process(url: str, port: int, rate: float, seconds: float, batch: int | None, conn) -> None:
     """Entry point of the worker."""
-    asyncio.run(_drain(url, port, rate, seconds, conn))
+    asyncio.run(_drain(url, port, rate, seconds, batch, conn))
 
 
 # -- the district ----------------------------------------------------------------------------------
@@ -203,15 +204,25 @@ def enqueue(db, author: int) -> dict:
             "target_cpu_seconds": 10.0}
 
 
-def drain(db, url: str, nid: int, rate: float, seconds: float) -> dict:
+def sent_to(db, nid: int) -> set[str]:
+    """The chats of the notice's rows marked sent."""
+    with db.session() as s:
+        return set(s.exec(select(ChannelAccount.external_id).join(
+            OutboxMessage, (OutboxMessage.account_id == ChannelAccount.id)
+            | ((OutboxMessage.account_id == None) & (OutboxMessage.resident_id == ChannelAccount.resident_id)))  # noqa: E711
+            .where(OutboxMessage.idem_key.startswith(f"notice:{nid}:"), OutboxMessage.status == SENT)).all())
+
+
+def drain(db, url: str, nid: int, rate: float, seconds: float, batch: int | None = None) -> dict:
     """One worker drains for `seconds`; rate, lost and doubled counted at the fake and in the table."""
+    before = sent_to(db, nid)
     ctx = multiprocessing.get_context("spawn")
     fake, theirs = ctx.Pipe()
     server = ctx.Process(target=fake_process, args=(theirs,))
     server.start()
     port = fake.recv()
     ours, mine = ctx.Pipe()
-    proc = ctx.Process(target=worker_process, args=(url, port, rate, seconds, mine))
+    proc = ctx.Process(target=worker_process, args=(url, port, rate, seconds, batch, mine))
     proc.start()
     ours.recv()
     sent, cpu, elapsed = ours.recv()
@@ -224,15 +235,13 @@ def drain(db, url: str, nid: int, rate: float, seconds: float) -> dict:
     with db.session() as s:
         statuses = dict(s.exec(select(OutboxMessage.status, func.count()).where(
             OutboxMessage.idem_key.startswith(f"notice:{nid}:")).group_by(OutboxMessage.status)).all())
-        sent_chats = set(s.exec(select(ChannelAccount.external_id).join(
-            OutboxMessage, (OutboxMessage.account_id == ChannelAccount.id)
-            | ((OutboxMessage.account_id == None) & (OutboxMessage.resident_id == ChannelAccount.resident_id)))  # noqa: E711
-            .where(OutboxMessage.idem_key.startswith(f"notice:{nid}:"), OutboxMessage.status == SENT)).all())
+    sent_chats = sent_to(db, nid) - before  # the rows this drain marked sent
     achieved = achieved_rate(times, rate)
-    return {"seconds": seconds, "permitted_per_second": rate, "received": len(received),
+    return {"seconds": seconds, "batch_size": batch or settings_for(url, port, rate).scheduler.batch_size,
+            "permitted_per_second": rate, "received": len(received),
             "achieved_per_second": round(achieved, 2), "ratio": round(achieved / rate, 3),
             "max_in_any_1s_window": most_in_any_window(times, 1.0),
-            "rows_marked_sent": statuses.get(SENT, 0), "outbox_status": statuses,
+            "rows_marked_sent": len(sent_chats), "outbox_status": statuses,
             "lost": len(sent_chats - set(chats)),  # marked sent, never arrived
             "doubled": sum(n - 1 for n in chats.values() if n > 1),
             "arrived_unmarked": len(set(chats) - sent_chats),
@@ -280,6 +289,9 @@ def run(kind: str, tmp: str, args) -> dict:
         out["enqueue"] = enqueue(db, author)
         print(f"{kind}: queued {out['enqueue']}", file=sys.stderr, flush=True)
         out["drain"] = drain(db, url, out["enqueue"]["notice_id"], args.rate, args.drain_seconds)
+        if args.batch:  # the rest of the backlog again, with another batch size per tick
+            out[f"drain_batch_{args.batch}"] = drain(db, url, out["enqueue"]["notice_id"], args.rate,
+                                                    args.drain_seconds, args.batch)
         db.dispose()
         return out
     finally:
@@ -294,6 +306,7 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=1_000)
     parser.add_argument("--drain-seconds", type=float, default=60.0)
     parser.add_argument("--rate", type=float, default=30.0, help="the platform's overall limit, messages/s")
+    parser.add_argument("--batch", type=int, default=0, help="also drain with this many rows claimed per tick")
     args = parser.parse_args()
     out: dict = {"residents": args.residents, "groups": args.groups, "cpus": os.cpu_count(),
                  "targets": {"enqueue_cpu_seconds": 10.0, "drain_ratio": 0.9, "lost": 0, "doubled": 0}}
