@@ -114,6 +114,8 @@ async def test_telegram_webhook_on_postgres_promotes_the_waiting_resident(postgr
             await telegram_sees(api, second, "有空位了")            # … and the waiting resident is told
             await wait_until(lambda: not api.unanswered_callbacks, ARRIVES_WITHIN, what="every press answered")
         assert api.calls_of("getUpdates") == []  # nothing polls in webhook mode
+        answers = api.calls_of("answerCallbackQuery")  # each in the webhook's response, none a request
+        assert len(answers) == 3 and all(call.in_response for call in answers)
 
 
 # -- WeCom ------------------------------------------------------------------------------------
