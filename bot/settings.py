@@ -43,6 +43,8 @@ class Telegram(_Section):
     rate_overall_per_second: float = 30.0
     rate_per_chat_per_second: float = 1.0
     rate_per_group_per_minute: float = 20.0
+    connection_pool_size: int = 16
+    pool_timeout_seconds: float = 5.0
 
 
 class WeCom(_Section):

@@ -19,7 +19,7 @@ from store.models import CommunityGroup, Notice, NoticeSubscription, OutboxMessa
 from store.models.notices import ALL, CANCELLED, COMMUNITY, GRID, SCHEDULED, SENT, TEXT_MAX
 from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING, SKIPPED
 from store.models.outbox import SENT as ROW_SENT
-from store.outbox import enqueue
+from store.outbox import Recipient, enqueue_for_residents, enqueue_many
 from store.roles import audit
 from store.units import point_id, root_unit
 
@@ -59,16 +59,32 @@ def target_groups(session: Session, target: Target):
     return reachable_groups(session, list(target.communities) if target.communities is not None else None)
 
 
-def target_subscribers(session: Session, target: Target) -> list[int]:
-    """Residents who subscribed to the target's communities (grid notices stay in the groups)."""
+def subscribers_query(target: Target):
+    """The ids of residents subscribed to the target's communities, as a query; None for a grid."""
     if target.kind == GRID:
-        return []
+        return None
     query = select(NoticeSubscription.resident_id).distinct()
     if target.kind == COMMUNITY:
         query = query.where(NoticeSubscription.community == target.community)
     elif target.communities is not None:
         query = query.where(NoticeSubscription.community.in_(list(target.communities)))
-    return sorted(session.exec(query).all())
+    return query
+
+
+def target_subscribers(session: Session, target: Target) -> list[int]:
+    """Residents who subscribed to the target's communities (grid notices stay in the groups)."""
+    query = subscribers_query(target)
+    return [] if query is None else sorted(session.exec(query).all())
+
+
+def queue_subscribers(session: Session, notice: Notice, target: Target, payload: dict[str, Any]) -> int:
+    """A notice's row for every subscriber of the target, written by the database in one statement;
+    how many were new (a second run for the same notice adds none)."""
+    query = subscribers_query(target)
+    if query is None:
+        return 0
+    return enqueue_for_residents(session, key_prefix=f"notice:{notice.id}:resident:", residents=query,
+                                 kind=KIND, payload=payload, due_at=notice.send_at, urgent=notice.urgent)
 
 
 def create_notice(session: Session, *, author_id: int, text: str, target: Target, send_at: datetime,
@@ -90,20 +106,23 @@ def create_notice(session: Session, *, author_id: int, text: str, target: Target
     # Customer groups are reached by one 群发 task per owning grid worker, not one row per group.
     notice.groups += queue_tasks(session, notice, [p for p in pairs if is_customer_group(p[1])],
                                  payload, send_at, urgent)
-    for group, account in (p for p in pairs if not is_customer_group(p[1])):
-        notice.groups += enqueue(session, idem_key=f"notice:{notice.id}:group:{group.id}", kind=KIND,
-                                 payload=payload, due_at=send_at, resident_id=account.resident_id,
-                                 account_id=account.id, urgent=urgent)
-    for resident_id in target_subscribers(session, target):
-        notice.subscribers += enqueue(session, idem_key=f"notice:{notice.id}:resident:{resident_id}",
-                                      kind=KIND, payload=payload, due_at=send_at,
-                                      resident_id=resident_id, urgent=urgent)
+    notice.groups += queue_notice(session, notice, [
+        (f"notice:{notice.id}:group:{group.id}", account.resident_id, account.id)
+        for group, account in pairs if not is_customer_group(account)], payload)
+    notice.subscribers += queue_subscribers(session, notice, target, payload)
     session.add(notice)
     audit(session, "notice.send", actor_resident_id=author_id, target=f"notice:{notice.id}",
           detail={"kind": target.kind, "community": target.community, "grid": target.grid,
                   "groups": notice.groups, "subscribers": notice.subscribers, "urgent": urgent,
                   "send_at": send_at.isoformat()}, now=now)
     return notice
+
+
+def queue_notice(session: Session, notice: Notice, recipients: list[Recipient], payload: dict[str, Any]) -> int:
+    """A notice's rows for (idem_key, resident_id, account_id) recipients, in multi-row inserts;
+    how many were new (a second run for the same notice adds none)."""
+    return enqueue_many(session, kind=KIND, payload=payload, due_at=notice.send_at, recipients=recipients,
+                        urgent=notice.urgent)
 
 
 def cancel_notice(session: Session, notice_id: int, resident_id: int, now: datetime) -> int | None:

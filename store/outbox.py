@@ -5,6 +5,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Boolean, DateTime, Integer, Select, String, cast, literal, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
@@ -14,6 +15,10 @@ from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENDING
 
 REPLY = "reply"  # the kind of an outbox row that answers a turn
+# Rows per multi-row INSERT of a broadcast: 13 columns each, well under SQLite's 32,766 parameters.
+BATCH_ROWS = 1000
+
+Recipient = tuple[str, int | None, int | None]  # (idem_key, resident_id, account_id)
 
 _OUTBOX = OutboxMessage.__table__
 # Built once per dialect; executed with one row it is a plain INSERT, with several one multi-row
@@ -38,6 +43,50 @@ def pending_row(*, idem_key: str, kind: str, payload: dict[str, Any], due_at: da
     return dict(idem_key=idem_key, kind=kind, payload=json.dumps(payload, ensure_ascii=False),
                 due_at=due_at, resident_id=resident_id, account_id=account_id, urgent=urgent,
                 status=PENDING, attempts=0, last_error="", created_at=utcnow())
+
+
+def enqueue_many(session: Session, *, kind: str, payload: dict[str, Any], due_at: datetime,
+                 recipients: list[Recipient], urgent: bool = False) -> int:
+    """One pending push per recipient, in multi-row inserts; keys that exist are skipped.
+
+    Returns how many rows were inserted, so running it again for the same keys inserts none."""
+    text = json.dumps(payload, ensure_ascii=False)
+    now = utcnow()
+    table = OutboxMessage.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Core, not the ORM: SQLAlchemy renders each batch as one INSERT … VALUES (…), (…) ….
+    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=["idem_key"]).returning(table.c.id)
+    connection = session.connection()
+    inserted = 0
+    for start in range(0, len(recipients), BATCH_ROWS):
+        rows = [dict(idem_key=key[:160], kind=kind, payload=text, due_at=due_at, resident_id=resident_id,
+                     account_id=account_id, urgent=urgent, status=PENDING, attempts=0, last_error="",
+                     lease_until=None, claimed_by=None, sent_at=None, created_at=now)
+                for key, resident_id, account_id in recipients[start:start + BATCH_ROWS]]
+        inserted += len(connection.execute(stmt, rows).all())
+    return inserted
+
+
+def enqueue_for_residents(session: Session, *, key_prefix: str, residents: Select, kind: str,
+                          payload: dict[str, Any], due_at: datetime, urgent: bool = False) -> int:
+    """One pending push per resident id the query selects (idem_key = key_prefix + id), written by
+    one INSERT … SELECT in the database; keys that exist are skipped. How many were inserted."""
+    table = OutboxMessage.__table__
+    found = residents.subquery()
+    resident_id = found.c[0]
+    now = utcnow()
+    rows = select(
+        (literal(key_prefix, String) + cast(resident_id, String)).label("idem_key"),
+        literal(kind, String), resident_id, literal(json.dumps(payload, ensure_ascii=False), String),
+        literal(due_at, DateTime), literal(urgent, Boolean), literal(PENDING, String),
+        literal(0, Integer), literal("", String), literal(now, DateTime),
+    ).where(true()).order_by(resident_id)  # SQLite needs a WHERE before ON CONFLICT
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).from_select(
+        ["idem_key", "kind", "resident_id", "payload", "due_at", "urgent", "status", "attempts",
+         "last_error", "created_at"], rows).on_conflict_do_nothing(index_elements=["idem_key"])
+    # Counted from RETURNING: the driver's rowcount is -1 here on PostgreSQL.
+    return len(session.connection().execute(stmt.returning(table.c.id)).all())
 
 
 def insert_once(session: Session, values: dict[str, Any]) -> int | None:

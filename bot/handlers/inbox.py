@@ -45,17 +45,20 @@ class Inbox:
         self._tries: dict[str, int] = {}   # key → failures here under the current lease
         self._last: set[str] = set()       # keys on their last attempt
 
-    async def keep(self, key: str, payload: dict[str, Any]) -> None:
-        """Store the update, held by this worker; raises when the database cannot take it."""
+    async def keep(self, key: str, payload: dict[str, Any]) -> bool:
+        """Store the update, held by this worker; False when it was stored before (a redelivery).
+
+        Raises when the database cannot take it."""
         now = self.clock.now()
         lease = self.conf.lease_seconds
-        await asyncio.to_thread(self._keep, key, payload, now, now + timedelta(seconds=lease))
+        new = await asyncio.to_thread(self._keep, key, payload, now, now + timedelta(seconds=lease))
         self._hold(key)
         count_inbox(self.channel, "kept")
+        return new
 
-    def _keep(self, key, payload, now, lease_until) -> None:
+    def _keep(self, key, payload, now, lease_until) -> bool:
         with self.db.session() as session:
-            keep_update(session, self.channel, key, payload, now, self.worker_id, lease_until)
+            return keep_update(session, self.channel, key, payload, now, self.worker_id, lease_until)
 
     def _hold(self, key: str) -> None:
         self._held[key] = asyncio.get_running_loop().time() + self.conf.lease_seconds

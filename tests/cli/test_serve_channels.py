@@ -103,7 +103,8 @@ async def test_telegram_webhook_on_postgres_promotes_the_waiting_resident(postgr
         async with serving("webhook", url, tmp_path, **telegram_on(api)) as worker:
 
             async def press(user: int, data: str) -> None:
-                assert await post_update(http, worker, api.push_callback(user, 1, data, queue=False)) == 200
+                update = api.push_callback(user, 1, data, queue=False)
+                assert await post_update(http, worker, update, api=api) == 200
 
             await press(first, f"suy:{COURSE}")
             await telegram_sees(api, first, "报名成功")
@@ -113,6 +114,8 @@ async def test_telegram_webhook_on_postgres_promotes_the_waiting_resident(postgr
             await telegram_sees(api, second, "有空位了")            # … and the waiting resident is told
             await wait_until(lambda: not api.unanswered_callbacks, ARRIVES_WITHIN, what="every press answered")
         assert api.calls_of("getUpdates") == []  # nothing polls in webhook mode
+        answers = api.calls_of("answerCallbackQuery")  # each in the webhook's response, none a request
+        assert len(answers) == 3 and all(call.in_response for call in answers)
 
 
 # -- WeCom ------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def count(db: Database, sql: str) -> int:
         return conn.execute(text(sql)).scalar_one()
 
 
-async def spray(workers, updates, doubled: set[int]) -> list[int]:
+async def spray(api, workers, updates, doubled: set[int]) -> list[int]:
     """POST every update to one worker in turn, and those in `doubled` to both at once."""
     connector = aiohttp.TCPConnector(limit=64)
     async with aiohttp.ClientSession(connector=connector) as http:
@@ -52,7 +52,7 @@ async def spray(workers, updates, doubled: set[int]) -> list[int]:
         async def deliver(n: int, update: dict) -> list[int]:
             targets = workers if n in doubled else [workers[n % len(workers)]]
             async with gate:
-                return list(await asyncio.gather(*(post_update(http, w, update) for w in targets)))
+                return list(await asyncio.gather(*(post_update(http, w, update, api=api) for w in targets)))
 
         results = await asyncio.gather(*(deliver(n, u) for n, u in enumerate(updates)))
     return [status for statuses in results for status in statuses]
@@ -73,7 +73,7 @@ async def test_two_workers_share_a_sign_up_storm_without_doing_anything_twice(sc
             users = [FIRST_USER + n for n in range(RESIDENTS)]
             presses = [api.push_callback(u, 1, f"suy:{COURSE}", first_name=f"居民{u}", queue=False)
                        for u in users]
-            statuses = await spray(workers, presses, doubled=set(range(0, RESIDENTS, 2)))
+            statuses = await spray(api, workers, presses, doubled=set(range(0, RESIDENTS, 2)))
             assert statuses == [200] * (RESIDENTS + RESIDENTS // 2)
 
             try:

@@ -33,6 +33,7 @@ class ApiCall:
     params: dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)  # arrival, before the body was read
+    in_response: bool = False  # carried in a webhook's HTTP response, not a request of its own
 
 
 @dataclass
@@ -191,6 +192,41 @@ class FakeBotApi:
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a later getUpdates offset."""
         return len(self._queue)
+
+    def webhook_answered(self, status: int, body: bytes) -> None:
+        """What Telegram does with a webhook's response: a 200 JSON body naming a method is a call."""
+        if status != 200:
+            return
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("method"), str):
+            return
+        params = {k: v for k, v in data.items() if k != "method"}
+        call = ApiCall(data["method"], params, in_response=True)
+        handler = getattr(self, f"_m_{call.method}", None)
+        try:
+            if handler is None:
+                raise _ApiError(404, "Not Found: method not found")
+            handler(params)
+        except _ApiError as exc:  # Telegram drops a failed response call silently
+            call.status = exc.status
+        self.calls.append(call)
+
+    async def deliver(self, http: Any, url: str, update: dict[str, Any], secret: str | None) -> int:
+        """POST an update to a webhook as Telegram does, carry out its response; the HTTP status."""
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        body = json.dumps(update, ensure_ascii=False).encode("utf-8")
+        async with http.post(url, data=body, headers=headers) as response:
+            self.webhook_answered(response.status, await response.read())
+            return response.status
+
+    def requests(self) -> list[ApiCall]:
+        """Every call that was a request of its own (not carried in a webhook response)."""
+        return [c for c in self.calls if not c.in_response]
 
     # -- looking at what the bot did ------------------------------------------------------------
 

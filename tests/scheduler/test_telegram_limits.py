@@ -172,3 +172,28 @@ async def test_a_pause_holds_requests_already_waiting():
     # Chat 1 hit the flood limit at 0: nothing leaves before 2.1 s, then one every 0.1 s.
     assert sent[0][1] >= 2.1 and [t for _, t in sent] == sorted(t for _, t in sent)
     assert all(b - a >= 0.1 - 1e-9 for (_, a), (_, b) in zip(sent, sent[1:]))
+
+
+class CountingShared:
+    """Stands in for the shared send limits: counts reservations, every one booked at once."""
+
+    def __init__(self):
+        self.reserved = 0
+
+    async def reserve(self, buckets):
+        from store.send_pace import Reservation
+        self.reserved += 1
+        return Reservation(True, 0.0, None)
+
+
+async def test_removing_a_pressed_keyboard_books_no_shared_slot_but_a_send_does(vt):
+    shared = CountingShared()
+    lim = limiter(vt, shared=shared)
+
+    async def call():
+        return True
+    data = {"chat_id": 42, "message_id": 7}
+    await lim.process_request(call, (), {}, "editMessageReplyMarkup", data, None)
+    assert shared.reserved == 0
+    await lim.process_request(call, (), {}, "sendMessage", {"chat_id": 42, "text": "x"}, None)
+    assert shared.reserved == 1

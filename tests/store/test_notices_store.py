@@ -4,17 +4,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from store.groups import (bind_group, bind_wecom_group, group_joined, group_left, grids_of,
                           issue_bind_code, known_communities, reachable_groups)
-from store.models import AuditEntry, ChannelAccount, Notice, OutboxMessage, Resident
+from store.models import AuditEntry, ChannelAccount, Notice, NoticeSubscription, OutboxMessage, Resident
 from store.models.notices import ALL, CANCELLED, COMMUNITY, GRID, SENT
 from store.models.outbox import DEAD, HELD, PENDING, SKIPPED
 from store.models.outbox import SENT as ROW_SENT
 from store.notices import (DELIVERED, FAILED_FOR_GOOD, STOPPED, WAITING, Target, cancel_notice,
-                           create_notice, delivery_report, recent_notices, subscribe,
+                           create_notice, delivery_report, queue_notice, queue_subscribers, recent_notices, subscribe,
                            subscriptions_of, target_groups, target_subscribers, unsubscribe)
+from store.outbox import BATCH_ROWS
 from store.people import get_or_create_account
 from tests.conftest import START
 
@@ -191,3 +193,49 @@ def test_a_notice_held_for_a_wechat_follower_shows_as_waiting_and_can_be_cancell
         assert delivery.outcome == WAITING and "48-hour" in delivery.error
     with db.session() as s:
         assert cancel_notice(s, nid, worker, NOW) == 1
+
+
+def _subscribers(db, n: int, community: str) -> list[int]:
+    with db.session() as s:
+        residents = [Resident(display_name=f"居民{i}") for i in range(n)]
+        s.add_all(residents)
+        s.flush()
+        ids = [r.id for r in residents]
+        s.add_all([NoticeSubscription(resident_id=rid, community=community, created_at=NOW) for rid in ids])
+    return ids
+
+
+def test_a_large_notice_is_queued_in_two_statements_once_even_when_queued_again(db, worker):
+    groups = [bound_group(db, worker, f"-10{n:02d}", "幸福社区") for n in range(3)]
+    fans = _subscribers(db, 2 * BATCH_ROWS + 7, "幸福社区")
+    inserts = []
+
+    def count_inserts(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+            inserts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count_inserts)
+    try:
+        with db.session() as s:
+            notice = create_notice(s, author_id=worker, text="周六停水", target=Target(COMMUNITY, "幸福社区"),
+                                   send_at=NOW, urgent=False, payload={"text": "周六停水"}, now=NOW)
+            assert (notice.groups, notice.subscribers) == (3, len(fans))
+            nid = notice.id
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_inserts)
+    assert len(inserts) == 2  # the groups in one batch; the subscribers by one INSERT … SELECT
+
+    with db.session() as s:  # queued again (a retried step): nothing new, nothing doubled
+        again = s.get(Notice, nid)
+        recipients = [(f"notice:{nid}:resident:{rid}", rid, None) for rid in fans]
+        assert queue_notice(s, again, recipients, {"text": "周六停水"}) == 0
+        assert queue_subscribers(s, again, Target(COMMUNITY, "幸福社区"), {"text": "周六停水"}) == 0
+    with db.session() as s:
+        keys = s.exec(select(OutboxMessage.idem_key).where(OutboxMessage.idem_key.startswith(f"notice:{nid}:"))).all()
+        rows = s.exec(select(OutboxMessage).where(OutboxMessage.idem_key.startswith(f"notice:{nid}:"))).all()
+    assert len(keys) == len(set(keys)) == len(fans) + len(groups)
+    assert set(keys) == ({f"notice:{nid}:resident:{rid}" for rid in fans}
+                         | {f"notice:{nid}:group:{gid}" for gid in groups})
+    assert all(r.status == PENDING and r.kind == "notice" and r.due_at == NOW and r.attempts == 0
+               and not r.urgent and r.payload == '{"text": "周六停水"}' and r.lease_until is None for r in rows)
+    assert {r.resident_id for r in rows if ":resident:" in r.idem_key} == set(fans)

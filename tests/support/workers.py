@@ -215,10 +215,15 @@ async def kill_all(workers: list[Worker]) -> None:
 
 
 async def post_update(http: aiohttp.ClientSession, worker: Worker, update: dict[str, Any],
-                      secret: str = SECRET) -> int:
-    """POST one update to a worker's webhook like Telegram does; the HTTP status."""
+                      secret: str = SECRET, api: FakeBotApi | None = None) -> int:
+    """POST one update to a worker's webhook like Telegram does; the HTTP status.
+
+    With the fake Bot API given, a method call in the response is carried out there, as
+    Telegram does (a press answered in the webhook's response)."""
     body = json.dumps(update, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": "application/json", SECRET_HEADER: secret}
     async with http.post(worker.webhook_url, data=body, headers=headers) as response:
-        await response.read()
+        answer = await response.read()
+        if api is not None:
+            api.webhook_answered(response.status, answer)
         return response.status

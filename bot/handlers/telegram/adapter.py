@@ -99,9 +99,11 @@ class PerUserProcessor(BaseUpdateProcessor):
 class TelegramChannel:
     """The handlers that connect a Telegram Application to the dialogs."""
 
-    def __init__(self, dialogs: Dialogs, inbox: Inbox | None = None):
+    def __init__(self, dialogs: Dialogs, inbox: Inbox | None = None, presses_answered: bool = False):
         self.dialogs = dialogs
         self.inbox = inbox
+        # True in webhook mode: the webhook's HTTP response has answered every press already.
+        self.presses_answered = presses_answered
 
     def from_inbox(self, handler: Handler) -> Handler:
         """The handler, for updates kept in the inbox: marked done when it ran, tried again when it failed."""
@@ -187,8 +189,9 @@ class TelegramChannel:
         await asyncio.gather(self._answer(query), self._drop_keyboard(query))
         await deliver_turn(self.dialogs, context.bot, chat_id, turn)
 
-    @staticmethod
-    async def _answer(query: CallbackQuery) -> None:
+    async def _answer(self, query: CallbackQuery) -> None:
+        if self.presses_answered:
+            return
         try:
             await query.answer()
         except TelegramError as exc:
@@ -212,10 +215,11 @@ class TelegramChannel:
 
 
 def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int = 1,
-                      inbox: Inbox | None = None) -> Application:
+                      inbox: Inbox | None = None, presses_answered: bool = False) -> Application:
     """A python-telegram-bot Application wired to the dialogs (max_retries: retries after a 429).
 
-    With an inbox, every update's handling marks its stored row done, or tries it again."""
+    With an inbox, every update's handling marks its stored row done, or tries it again;
+    presses_answered: the webhook's responses answer the presses, the handlers do not."""
     tg = settings.telegram
     token = tg.token.get_secret_value()
     if not token:
@@ -226,8 +230,9 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
     limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST,
                                             shared=SharedPace(dialogs.db))
     app = (Application.builder().token(token).base_url(tg.base_url).base_file_url(tg.base_file_url)
+           .connection_pool_size(tg.connection_pool_size).pool_timeout(tg.pool_timeout_seconds)
            .concurrent_updates(PerUserProcessor()).rate_limiter(limiter).build())
-    channel = TelegramChannel(dialogs, inbox)
+    channel = TelegramChannel(dialogs, inbox, presses_answered)
     stored = channel.from_inbox
     new_text = filters.UpdateType.MESSAGE & filters.TEXT
     app.add_handler(MessageHandler(new_text & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),

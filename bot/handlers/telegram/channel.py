@@ -28,14 +28,15 @@ def build_telegram(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
         log.info("telegram off (no token)")
         return None
     inbox = Inbox(dialogs, TELEGRAM)
-    app = build_application(dialogs, settings, inbox=inbox)
+    webhook = settings.telegram.mode == "webhook"
+    app = build_application(dialogs, settings, inbox=inbox, presses_answered=webhook)
 
     async def replay(key: str, payload: dict) -> None:
         await app.update_queue.put(Update.de_json(payload, app.bot))
 
     inbox.replay = replay
     parts = ChannelParts("telegram", senders={"telegram": TelegramSender(app.bot)}, inboxes=[inbox])
-    hook = TelegramWebhook(app, settings, inbox) if settings.telegram.mode == "webhook" else None
+    hook = TelegramWebhook(app, settings, inbox) if webhook else None
     polling = InboxPolling(app, inbox, ALLOWED_UPDATES) if hook is None else None
     if hook is not None:  # refuses to start without a secret
         parts.routes.append(hook.setup)

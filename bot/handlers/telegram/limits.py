@@ -35,6 +35,9 @@ MIN_CHAT_PACES_KEPT = 1024
 OVERALL_KEY = "telegram:all"
 BOOK_AHEAD_SECONDS = 0.25  # the most an overall slot is booked before it is due
 CHAT_SLACK_SECONDS = 0.02  # a chat slot due this soon may be booked with the overall one
+# Requests paced by this worker alone, booking nothing shared: removing the keyboard of a message
+# the resident just pressed sends no new message, and follows that resident's own press.
+LOCAL_ONLY_ENDPOINTS = frozenset({"editMessageReplyMarkup"})
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -128,8 +131,9 @@ class TelegramLimiter(BaseRateLimiter[int]):
         with contextlib.suppress(TypeError, ValueError):
             chat_id = int(chat_id)
         retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        shared = self._shared if endpoint not in LOCAL_ONLY_ENDPOINTS else None
         for attempt in range(retries + 1):
-            await self._wait_turn(chat_id)
+            await self._wait_turn(chat_id, shared)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -143,7 +147,7 @@ class TelegramLimiter(BaseRateLimiter[int]):
                     raise
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    async def _wait_turn(self, chat_id: int | str) -> None:
+    async def _wait_turn(self, chat_id: int | str, shared: SharedPace | None) -> None:
         """Sleep until the chat's pace and the overall pace both allow a message, outside a pause."""
         await self._wait_pause()
         pace = self._chat_pace(chat_id)
@@ -153,12 +157,12 @@ class TelegramLimiter(BaseRateLimiter[int]):
             # moment of sending, not booked far ahead: requests delayed together (a busy event
             # loop, a pause) then leave spaced, and a chat's sends keep their spacing.
             async with self._overall_turn:
-                chat_wait = await self._take_overall(chat_id, pace)
+                chat_wait = await self._take_overall(chat_id, pace, shared)
             if chat_wait is None:
                 return
             await self._sleep(chat_wait)  # another worker wrote to this chat: let others go first
 
-    async def _take_overall(self, chat_id: int | str, pace: Pace) -> float | None:
+    async def _take_overall(self, chat_id: int | str, pace: Pace, shared: SharedPace | None) -> float | None:
         """Take an overall slot (and the chat's, when shared); the chat's wait if another worker holds it."""
         while True:
             await self._wait_pause()
@@ -166,7 +170,7 @@ class TelegramLimiter(BaseRateLimiter[int]):
             if wait > 0:
                 await self._sleep(wait)
                 continue
-            booked = None if self._shared is None else await self._shared.reserve(
+            booked = None if shared is None else await shared.reserve(
                 [self._chat_bucket(chat_id, pace), self._overall_bucket])
             if booked is not None and not booked.booked:
                 if booked.blocker != OVERALL_KEY:

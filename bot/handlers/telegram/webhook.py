@@ -93,16 +93,25 @@ class TelegramWebhook:
         except Exception:  # noqa: BLE001  (any shape PTB cannot read is the sender's fault)
             log.info("webhook update %s could not be read", data.get("update_id"))
             return web.Response(status=400, text="not an update")
+        new = False  # without an inbox the handler answers presses itself
         if self.inbox is not None:
             try:
-                await self.inbox.keep(str(update.update_id), data)
+                new = await self.inbox.keep(str(update.update_id), data)
             except Exception as exc:  # noqa: BLE001  (the database is away: Telegram must send it again)
                 log.warning("webhook update %s not stored, answered 503: %r", update.update_id, exc)
                 count_inbox("telegram", "refused")
                 return web.Response(status=503, text="not stored", headers={"Retry-After": "1"})
         # The queue is unbounded: put() never waits, and Telegram gets its answer at once.
         await self.tg_app.update_queue.put(update)
+        if update.callback_query is not None and new:
+            # Once per press: a redelivery was answered by the response that stored it.
+            return web.json_response(answer_in_response(update.callback_query.id))
         return web.Response(text="ok")
+
+
+def answer_in_response(query_id: str) -> dict[str, str]:
+    """The answerCallbackQuery call Telegram makes when a webhook response body holds it."""
+    return {"method": "answerCallbackQuery", "callback_query_id": query_id}
 
 
 def build_bot(settings: Settings) -> Bot:

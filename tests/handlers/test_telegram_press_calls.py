@@ -1,0 +1,117 @@
+"""A button press through the webhook costs two Bot API requests: the press is answered in the
+webhook's HTTP response, the old keyboard is removed and the answer sent (as an outbox row)."""
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bot.dialogs.engine import Dialogs
+from bot.handlers.telegram.channel import build_telegram
+from bot.handlers.web.server import start_web
+from store.models import InboundUpdate, OutboxMessage
+from store.models.inbox import DONE
+from tests.fakes.telegram_api import FakeBotApi
+from tests.support.waiting import wait_until
+
+SECRET = "s3cret-Token_for-tests"
+WANG = 7001
+
+
+@pytest.fixture
+async def api():
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def webhook(api, sqlite_db, settings, clock):
+    """The Telegram channel as `linli serve` builds it in webhook mode; yields (url, dialogs)."""
+    tg = settings.telegram.model_copy(update={
+        "token": SecretStr(api.token), "base_url": api.base_url, "base_file_url": api.base_file_url,
+        "mode": "webhook", "webhook_secret": SecretStr(SECRET), "rate_per_chat_per_second": 1000.0})
+    dialogs = Dialogs(sqlite_db, settings.model_copy(update={"telegram": tg}), clock)
+    parts = build_telegram(dialogs, dialogs.settings)
+    app = web.Application()
+    for route in parts.routes:
+        route(app)
+    running = await start_web(app, "127.0.0.1", 0, access_log=False)
+    await parts.start()
+    yield f"{running.url}{dialogs.settings.telegram.webhook_path}", dialogs
+    await parts.stop_intake()
+    await running.stop()
+    await parts.stop()
+    await parts.close()
+
+
+def all_done(db) -> bool:
+    with db.session() as s:
+        return all(row.status == DONE for row in s.exec(select(InboundUpdate)))
+
+
+def reply_rows(db) -> int:
+    with db.session() as s:
+        return len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reply")).all())
+
+
+async def deliver(api: FakeBotApi, url: str, update: dict) -> int:
+    async with aiohttp.ClientSession() as http:
+        return await api.deliver(http, url, update, SECRET)
+
+
+async def started(api: FakeBotApi, url: str, dialogs) -> dict:
+    """/start answered and handled to the end; the greeting with its buttons."""
+    assert await deliver(api, url, api.push_text(WANG, "/start", queue=False)) == 200
+    greeting = (await api.wait_for_messages(WANG, 1))[0]
+    await wait_until(lambda: all_done(dialogs.db))
+    return greeting
+
+
+async def test_a_press_costs_two_requests_and_is_answered_in_the_webhook_response(api, webhook):
+    url, dialogs = webhook
+    greeting = await started(api, url, dialogs)
+    before, rows = len(api.calls), reply_rows(dialogs.db)
+
+    assert await deliver(api, url, api.push_callback(WANG, greeting["message_id"], "browse", queue=False)) == 200
+    await api.wait_for_messages(WANG, 2)
+    await wait_until(lambda: all_done(dialogs.db))
+
+    calls = api.calls[before:]
+    assert [c.method for c in calls if c.in_response] == ["answerCallbackQuery"]
+    assert sorted(c.method for c in calls if not c.in_response) == ["editMessageReplyMarkup", "sendMessage"]
+    assert api.unanswered_callbacks == []
+    assert api.message(WANG, greeting["message_id"]).get("reply_markup") is None  # old buttons gone
+    assert reply_rows(dialogs.db) == rows + 1  # the answer is still an outbox row
+
+
+async def test_a_press_delivered_twice_is_answered_once_and_replied_to_once(api, webhook):
+    url, dialogs = webhook
+    greeting = await started(api, url, dialogs)
+    before = len(api.calls)
+    press = api.push_callback(WANG, greeting["message_id"], "browse", queue=False)
+
+    assert await asyncio.gather(deliver(api, url, press), deliver(api, url, press)) == [200, 200]
+    await api.wait_for_messages(WANG, 2)
+    await wait_until(lambda: all_done(dialogs.db))
+
+    calls = api.calls[before:]
+    assert [c.method for c in calls if c.in_response] == ["answerCallbackQuery"]
+    assert [c.status for c in calls if c.in_response] == [200]
+    assert sorted(c.method for c in calls if not c.in_response) == ["editMessageReplyMarkup", "sendMessage"]
+    assert len(api.sent_to(WANG)) == 2
+
+
+async def test_a_typed_message_gets_a_plain_ok_and_one_request(api, webhook):
+    url, dialogs = webhook
+    await started(api, url, dialogs)
+    before = len(api.calls)
+
+    assert await deliver(api, url, api.push_text(WANG, "帮助", queue=False)) == 200
+    await api.wait_for_messages(WANG, 2)
+    await wait_until(lambda: all_done(dialogs.db))
+
+    assert [c.method for c in api.calls[before:]] == ["sendMessage"]
