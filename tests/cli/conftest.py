@@ -5,6 +5,7 @@ import pytest
 
 from bot.settings import get_settings
 from store.db import Database
+from tests.support.templates import sqlite_file
 
 
 @pytest.fixture
@@ -13,8 +14,7 @@ def db_file(tmp_path, monkeypatch):
     path = tmp_path / "cli.db"
     monkeypatch.setenv("LINLI_DATABASE__URL", f"sqlite:///{path}")
     get_settings.cache_clear()
-    db = Database(f"sqlite:///{path}")
-    db.create_all()
+    db = Database(sqlite_file(path))
     yield db
     db.dispose()
     get_settings.cache_clear()

@@ -23,6 +23,7 @@ from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import AGENT_ID, TOKEN
 from tests.support.databases import TEST_PHONE_KEY
+from tests.support.templates import sqlite_file
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +41,9 @@ def free_port() -> int:
 def migrated_database(url: str) -> Database:
     """The database at url brought up to date as `linli db upgrade` does before workers start."""
     from bot.schema import upgrade_schema
+    path = url.removeprefix("sqlite:///")
+    if path != url and not Path(path).exists():
+        return Database(sqlite_file(Path(path), "migrated"), pool_size=2)  # the run's template, copied
     db = Database(url, pool_size=2)
     upgrade_schema(db)
     db.create_all()  # no-op when the migrations cover every model
