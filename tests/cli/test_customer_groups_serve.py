@@ -81,6 +81,7 @@ def sent_groups(db) -> int:
 async def test_a_grid_notice_to_two_customer_groups_is_one_task_reported_unconfirmed_then_sent(
         sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
+    wecom_fake.limit = 600  # laoli's long conversation: no pauses of the member pace
     conf = {**wecom_on(wecom_fake, random_aes_key()), "WECOM__GROUP_TASK_CHECK_SECONDS": "0.5"}
     env = linli_env(url, tmp_path, **conf)
     wecom_fake.add_customer_group("wrHP1", "和平一群", "laoli", members=150)

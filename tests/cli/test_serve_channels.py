@@ -164,6 +164,7 @@ async def test_wecom_answers_a_member_and_delivers_a_notice(sqlite_served, tmp_p
 
 async def test_a_grid_workers_notice_reaches_the_bound_wecom_group_chat(sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
+    wecom_fake.limit = 600  # laoli's long conversation: no pauses of the member pace
     conf = wecom_on(wecom_fake, random_aes_key())
     with db.session() as s:
         code = new_invite(s, "grid_staff", "和平社区", now=utcnow()).code

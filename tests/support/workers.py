@@ -89,8 +89,12 @@ def telegram_on(api: FakeBotApi, mode: str = "webhook") -> dict[str, str]:
 
 
 def wecom_on(fake: FakeWecomApi, encoding_aes_key: str) -> dict[str, str]:
-    """Settings that turn WeCom on against the fake WeCom API."""
+    """Settings that turn WeCom on against the fake WeCom API, pacing each member at the fake's limit.
+
+    A test with a long conversation raises fake.limit first: at WeCom's 30 a minute the shared
+    member pace lets 15 go at once, then one every 4 s."""
     return {
+        "WECOM__PER_MEMBER_PER_MINUTE": str(fake.limit),
         "WECOM__CORP_ID": fake.corp_id,
         "WECOM__AGENT_ID": str(AGENT_ID),
         "WECOM__SECRET": fake.secret,
