@@ -4,9 +4,7 @@ is told to confirm, the report shows 待确认 and, once the worker confirms, �
 adds the worker by a 联系我 code is linked to the community."""
 from __future__ import annotations
 
-import asyncio
 import re
-import sys
 from dataclasses import dataclass
 
 import pytest
@@ -20,7 +18,7 @@ from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import random_aes_key
 from tests.support.waiting import wait_until
-from tests.support.workers import ROOT, linli_env, migrated_database, serving, settings_of, wecom_on
+from tests.support.workers import linli_env, migrated_database, run_linli, serving, settings_of, wecom_on
 
 ARRIVES_WITHIN = 20.0  # seconds; generous for a loaded machine, never waited out when things work
 
@@ -65,14 +63,6 @@ def choice(text: str, label_part: str) -> str:
     raise AssertionError(f"no choice {label_part!r} in {text!r}")
 
 
-async def linli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    """Run one `linli` command as a process; its exit code, stdout and stderr."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=ROOT,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await proc.communicate()
-    return proc.returncode, out.decode(), err.decode()
-
-
 def sent_groups(db) -> int:
     with db.session() as s:
         return len(s.exec(select(CustomerGroupSend).where(CustomerGroupSend.status == SENT)).all())
@@ -93,13 +83,13 @@ async def test_a_grid_notice_to_two_customer_groups_is_one_task_reported_unconfi
         await laoli.say("你好", expect="欢迎")
         await laoli.say(f"邀请码 {code}", expect="网格员")
 
-        status, out, err = await linli(env, "group", "sync")
+        status, out, err = await run_linli(env, "group", "sync")
         assert status == 0, err
         assert "客户群 2 个" in out and "wrHP1\t和平一群\t群主 laoli\t150 人\t未绑定" in out
         for chat in ("wrHP1", "wrHP2"):
-            status, out, err = await linli(env, "group", "bind", chat, "--community", "和平社区")
+            status, out, err = await run_linli(env, "group", "bind", chat, "--community", "和平社区")
             assert status == 0, err
-        status, _, err = await linli(env, "group", "bind", "wrNOPE", "--community", "和平社区")
+        status, _, err = await run_linli(env, "group", "bind", "wrNOPE", "--community", "和平社区")
         assert status == 2 and "没有这个客户群" in err
 
         await laoli.say("发通知", expect="请输入通知内容")
@@ -130,7 +120,7 @@ async def test_a_resident_added_by_the_contact_way_code_belongs_to_the_community
     conf = wecom_on(wecom_fake, random_aes_key())
     env = linli_env(url, tmp_path, **conf)
     async with serving("wecom-contact-way", url, tmp_path, **conf) as worker:
-        status, out, err = await linli(env, "group", "contact-way", "--community", "和平社区", "--user", "laoli")
+        status, out, err = await run_linli(env, "group", "contact-way", "--community", "和平社区", "--user", "laoli")
         assert status == 0, err
         [way] = wecom_fake.contact_ways
         assert way["qr_code"] in out

@@ -141,6 +141,14 @@ class Worker:
         return f"--- {self.name} ---\n" + "\n".join(text.splitlines()[-lines:])
 
 
+async def run_linli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    """Run one `linli` command as a process; its exit code, stdout and stderr."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=ROOT,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    return proc.returncode, out.decode(), err.decode()
+
+
 async def start_serve(name: str, database_url: str, log_dir: Path, **settings: str) -> Worker:
     """Start `python -m bot.cli serve` on a free port, or on WEB__PORT (settings: SECTION__KEY=value)."""
     port = int(settings.pop("WEB__PORT", 0)) or free_port()
