@@ -1,4 +1,4 @@
-"""The commands' database for CLI tests."""
+"""The commands' database for CLI tests, and the one a `linli serve` process shares with its test."""
 from __future__ import annotations
 
 import pytest
@@ -6,6 +6,7 @@ import pytest
 from bot.settings import get_settings
 from store.db import Database
 from tests.support.templates import sqlite_file
+from tests.support.workers import migrated_database
 
 
 @pytest.fixture
@@ -18,3 +19,12 @@ def db_file(tmp_path, monkeypatch):
     yield db
     db.dispose()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def sqlite_served(tmp_path):
+    """A migrated SQLite file shared by the test and a `linli serve` process: (url, database)."""
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    db = migrated_database(url)
+    yield url, db
+    db.dispose()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import aiohttp
-import pytest
 from sqlmodel import select
 
 from bot.clock import utcnow
@@ -17,21 +16,11 @@ from store.models import ChannelAccount, Course, Enrolment
 from tests.fakes.telegram_api import FakeBotApi, button_rows
 from tests.support.catalog import add_course
 from tests.support.waiting import wait_until
-from tests.support.workers import (Worker, linli_env, migrated_database, post_update, run_linli, serving,
-                                   telegram_on)
+from tests.support.workers import Worker, linli_env, post_update, run_linli, serving, telegram_on
 
 ARRIVES_WITHIN = 20.0  # seconds; generous for a loaded machine, never waited out when things work
 LOTTERY, PARTY = "LOT-01", "CMP-01"
 APPLICANTS = [8001, 8002, 8003, 8004]
-
-
-@pytest.fixture
-def sqlite_served(tmp_path):
-    """A migrated SQLite file shared by the test, the process and the commands: (url, database)."""
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    db = migrated_database(url)
-    yield url, db
-    db.dispose()
 
 
 def set_course(db, code: str, **values) -> None:

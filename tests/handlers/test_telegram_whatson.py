@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handlers.telegram.adapter import build_application
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi, button_rows
-from tests.handlers.test_telegram_chat import Resident, labels, telegram_settings
+from tests.fakes.telegram_api import FakeBotApi
+from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
+from tests.support.telegram_app import polling
 
 WANG, LI = 7101, 7102
 SATURDAY = "12月5日（周六）09:00 杨式太极拳（24式）"
@@ -34,18 +34,8 @@ async def api():
 
 @pytest.fixture
 async def bot_app(api, dialogs, settings, catalogue):
-    app = build_application(dialogs, telegram_settings(settings, api))
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    assert api.unanswered_callbacks == []
-    for message in api.sent:
-        for row in button_rows(message):
-            assert len(row) and all(len(b["callback_data"].encode("utf-8")) <= 64 for b in row)
+    async with polling(dialogs, settings, api) as app:
+        yield app
 
 
 async def test_saturday_tai_chi_is_found_opened_and_watched_with_buttons(api, bot_app):
