@@ -15,7 +15,7 @@ from bot.handlers.telegram.render import render_keyboard, send_reply, split_text
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi, UploadedFile, button_rows
 from tests.support.catalog import add_course
-from tests.support.telegram_app import polling, telegram_settings
+from tests.support.telegram_app import telegram_settings
 
 WANG, LI, ZHAO = 7001, 7002, 7003  # three residents' Telegram user ids
 GROUP = -100200
@@ -31,18 +31,6 @@ def catalogue(sqlite_db):
     add_course(sqlite_db, "TY-TJ-01", "杨式太极拳（24式）", category="太极", section="体育",
                first_start=START + timedelta(days=2), teacher="赵德胜老师")
     return sqlite_db
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot_app(api, dialogs, settings, catalogue):
-    async with polling(dialogs, settings, api) as app:
-        yield app
 
 
 class Resident:

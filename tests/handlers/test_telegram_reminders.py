@@ -9,7 +9,6 @@ from scheduler.outbox_worker import OutboxWorker
 from bot.app import build_worker
 from bot.handlers.telegram.sender import TelegramSender
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi
 from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
 from tests.support.replies import replies_settled
@@ -17,12 +16,6 @@ from tests.support.telegram_app import polling, telegram_settings
 
 WANG = 7101
 FIRST = START + timedelta(days=1, hours=1)  # Wednesday 2 December, 09:00 in Shanghai
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -10,19 +10,12 @@ from bot.app import build_worker
 from bot.handlers.telegram.sender import TelegramSender
 from store.models import Course
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi
 from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
 from tests.support.replies import replies_settled
 from tests.support.telegram_app import polling, telegram_settings
 
 WANG, LI = 7201, 7202
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture

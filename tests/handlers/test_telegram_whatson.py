@@ -6,10 +6,8 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi
 from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
-from tests.support.telegram_app import polling
 
 WANG, LI = 7101, 7102
 SATURDAY = "12月5日（周六）09:00 杨式太极拳（24式）"
@@ -24,18 +22,6 @@ def catalogue(sqlite_db):
     add_course(sqlite_db, "TY-GC-01", "广场舞基础", category="广场舞", section="体育",
                first_start=START + timedelta(days=1, hours=11))
     return sqlite_db
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot_app(api, dialogs, settings, catalogue):
-    async with polling(dialogs, settings, api) as app:
-        yield app
 
 
 async def test_saturday_tai_chi_is_found_opened_and_watched_with_buttons(api, bot_app):
