@@ -15,7 +15,7 @@ from bot.clock import ManualClock  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from tests.fakes.wecom_api import FakeWecomApi  # noqa: E402
 from tests.fakes.wecom_stack import CORP_ID, SECRET  # noqa: E402
-from tests.support.databases import TEST_PHONE_KEY, make_database  # noqa: E402
+from tests.support.databases import TEST_PHONE_KEY, close_pools, make_database  # noqa: E402
 
 # 2026-12-01 00:00 UTC is 08:00 in Shanghai: a Tuesday morning.
 START = datetime(2026, 12, 1, 0, 0)
@@ -69,3 +69,8 @@ async def wecom_fake():
     """The fake WeCom API, serving on a local port, for the test WeCom application."""
     async with FakeWecomApi(CORP_ID, SECRET) as fake:
         yield fake
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the pooled PostgreSQL schemas and the SQLite templates."""
+    close_pools()

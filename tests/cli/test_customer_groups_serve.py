@@ -4,73 +4,16 @@ is told to confirm, the report shows 待确认 and, once the worker confirms, �
 adds the worker by a 联系我 code is linked to the community."""
 from __future__ import annotations
 
-import asyncio
-import re
-import sys
-from dataclasses import dataclass
-
-import pytest
 from sqlmodel import select
 
 from bot.clock import utcnow
 from store.models import CustomerGroupSend, ExternalContact
 from store.models.customer_groups import SENT
 from store.roles import new_invite
-from tests.fakes.wecom_api import FakeWecomApi
-from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import random_aes_key
 from tests.support.waiting import wait_until
-from tests.support.workers import ROOT, linli_env, migrated_database, serving, settings_of, wecom_on
-
-ARRIVES_WITHIN = 20.0  # seconds; generous for a loaded machine, never waited out when things work
-
-
-@pytest.fixture
-def sqlite_served(tmp_path):
-    """A migrated SQLite file shared by the test and the process: (url, database)."""
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    db = migrated_database(url)
-    yield url, db
-    db.dispose()
-
-
-@dataclass
-class Member:
-    """A WeCom member typing to the application through signed, encrypted callbacks."""
-
-    callbacks: FakeWecomCallbacks
-    fake: FakeWecomApi
-    user: str
-
-    async def say(self, text: str, expect: str) -> str:
-        """Type text; the first new message containing expect."""
-        seen = len(self.fake.texts(self.user))
-        assert (await self.callbacks.send_text(self.user, text)).status == 200
-        return await self.sees(expect, after=seen)
-
-    async def sees(self, part: str, after: int = 0) -> str:
-        """Wait for a text containing part (among those after the first `after`)."""
-        def found() -> str | None:
-            return next((t for t in self.fake.texts(self.user)[after:] if part in t), None)
-        await wait_until(lambda: found() is not None, ARRIVES_WITHIN,
-                         what=lambda: f"{self.user} to get {part!r}; got {self.fake.texts(self.user)[after:]}")
-        return found()
-
-
-def choice(text: str, label_part: str) -> str:
-    """The number to type for the choice whose label holds label_part ('回复 2 普通通知')."""
-    for number, label in re.findall(r"回复 (\d+) (.+)", text):
-        if label_part in label:
-            return number
-    raise AssertionError(f"no choice {label_part!r} in {text!r}")
-
-
-async def linli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    """Run one `linli` command as a process; its exit code, stdout and stderr."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=ROOT,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await proc.communicate()
-    return proc.returncode, out.decode(), err.decode()
+from tests.support.wecom_member import ARRIVES_WITHIN, WecomMember, choice
+from tests.support.workers import linli_env, run_linli, serving, settings_of, wecom_on
 
 
 def sent_groups(db) -> int:
@@ -81,6 +24,7 @@ def sent_groups(db) -> int:
 async def test_a_grid_notice_to_two_customer_groups_is_one_task_reported_unconfirmed_then_sent(
         sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
+    wecom_fake.limit = 600  # laoli's long conversation: no pauses of the member pace
     conf = {**wecom_on(wecom_fake, random_aes_key()), "WECOM__GROUP_TASK_CHECK_SECONDS": "0.5"}
     env = linli_env(url, tmp_path, **conf)
     wecom_fake.add_customer_group("wrHP1", "和平一群", "laoli", members=150)
@@ -88,17 +32,17 @@ async def test_a_grid_notice_to_two_customer_groups_is_one_task_reported_unconfi
     with db.session() as s:
         code = new_invite(s, "grid_staff", "和平社区", now=utcnow()).code
     async with serving("wecom-customer-groups", url, tmp_path, **conf) as worker:
-        laoli = Member(worker.wecom_callbacks(settings_of(**conf)), wecom_fake, "laoli")
+        laoli = WecomMember(worker.wecom_callbacks(settings_of(**conf)), wecom_fake, "laoli")
         await laoli.say("你好", expect="欢迎")
         await laoli.say(f"邀请码 {code}", expect="网格员")
 
-        status, out, err = await linli(env, "group", "sync")
+        status, out, err = await run_linli(env, "group", "sync")
         assert status == 0, err
         assert "客户群 2 个" in out and "wrHP1\t和平一群\t群主 laoli\t150 人\t未绑定" in out
         for chat in ("wrHP1", "wrHP2"):
-            status, out, err = await linli(env, "group", "bind", chat, "--community", "和平社区")
+            status, out, err = await run_linli(env, "group", "bind", chat, "--community", "和平社区")
             assert status == 0, err
-        status, _, err = await linli(env, "group", "bind", "wrNOPE", "--community", "和平社区")
+        status, _, err = await run_linli(env, "group", "bind", "wrNOPE", "--community", "和平社区")
         assert status == 2 and "没有这个客户群" in err
 
         await laoli.say("发通知", expect="请输入通知内容")
@@ -129,7 +73,7 @@ async def test_a_resident_added_by_the_contact_way_code_belongs_to_the_community
     conf = wecom_on(wecom_fake, random_aes_key())
     env = linli_env(url, tmp_path, **conf)
     async with serving("wecom-contact-way", url, tmp_path, **conf) as worker:
-        status, out, err = await linli(env, "group", "contact-way", "--community", "和平社区", "--user", "laoli")
+        status, out, err = await run_linli(env, "group", "contact-way", "--community", "和平社区", "--user", "laoli")
         assert status == 0, err
         [way] = wecom_fake.contact_ways
         assert way["qr_code"] in out

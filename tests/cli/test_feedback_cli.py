@@ -11,6 +11,7 @@ from store.db import Database
 from store.feedback import submit
 from store.models import Category, Resident
 from tests.conftest import ROOT, START
+from tests.support.templates import sqlite_file
 
 
 @pytest.fixture
@@ -19,8 +20,7 @@ def database(tmp_path, monkeypatch):
     monkeypatch.setenv("LINLI_CONFIG", str(ROOT / "settings.toml"))
     monkeypatch.setenv("LINLI_DATABASE__URL", url)
     get_settings.cache_clear()
-    db = Database(url)
-    db.create_all()
+    db = Database(sqlite_file(tmp_path / "linli.db"))
     yield db
     db.dispose()
     get_settings.cache_clear()

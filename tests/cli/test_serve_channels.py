@@ -2,10 +2,8 @@
 gets an answer, and a push owed from the outbox reaches the fake platform; `linli chat` on stdin."""
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import timedelta
 
 import aiohttp
@@ -24,26 +22,15 @@ from store.outbox import enqueue
 from store.people import get_or_create_account
 from store.roles import new_invite
 from tests.fakes.telegram_api import FakeBotApi
-from tests.fakes.wecom_api import FakeWecomApi
-from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import random_aes_key
 from tests.support.catalog import add_course
 from tests.support.databases import PostgresSchema, postgres_base_url
 from tests.support.waiting import wait_until
+from tests.support.wecom_member import ARRIVES_WITHIN, WecomMember, choice
 from tests.support.workers import (ROOT, linli_env, migrated_database, post_update, serving, settings_of,
                                    telegram_on, wecom_on)
 
-ARRIVES_WITHIN = 20.0  # seconds; generous for a loaded machine, never waited out when things work
 COURSE = "WH-SF-01"
-
-
-@pytest.fixture
-def sqlite_served(tmp_path):
-    """A migrated SQLite file shared by the test and the process: (url, database)."""
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    db = migrated_database(url)
-    yield url, db
-    db.dispose()
 
 
 @pytest.fixture
@@ -120,38 +107,6 @@ async def test_telegram_webhook_on_postgres_promotes_the_waiting_resident(postgr
 
 # -- WeCom ------------------------------------------------------------------------------------
 
-@dataclass
-class WecomMember:
-    """A WeCom member typing to the application through signed, encrypted callbacks."""
-
-    callbacks: FakeWecomCallbacks
-    fake: FakeWecomApi
-    user: str
-
-    async def say(self, text: str, expect: str) -> str:
-        """Type text; the first new message containing expect."""
-        seen = len(self.fake.texts(self.user))
-        posted = await self.callbacks.send_text(self.user, text)
-        assert posted.status == 200, posted.body
-        return await self.sees(expect, after=seen)
-
-    async def sees(self, part: str, after: int = 0) -> str:
-        """Wait for a text containing part (among those after the first `after`)."""
-        def found() -> str | None:
-            return next((t for t in self.fake.texts(self.user)[after:] if part in t), None)
-        await wait_until(lambda: found() is not None, ARRIVES_WITHIN,
-                         what=lambda: f"{self.user} to get {part!r}; got {self.fake.texts(self.user)[after:]}")
-        return found()
-
-
-def choice(text: str, label_part: str) -> str:
-    """The number to type for the choice whose label holds label_part ('回复 2 普通通知')."""
-    for number, label in re.findall(r"回复 (\d+) (.+)", text):
-        if label_part in label:
-            return number
-    raise AssertionError(f"no choice {label_part!r} in {text!r}")
-
-
 async def test_wecom_answers_a_member_and_delivers_a_notice(sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
     conf = wecom_on(wecom_fake, random_aes_key())
@@ -167,6 +122,7 @@ async def test_wecom_answers_a_member_and_delivers_a_notice(sqlite_served, tmp_p
 
 async def test_a_grid_workers_notice_reaches_the_bound_wecom_group_chat(sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
+    wecom_fake.limit = 600  # laoli's long conversation: no pauses of the member pace
     conf = wecom_on(wecom_fake, random_aes_key())
     with db.session() as s:
         code = new_invite(s, "grid_staff", "和平社区", now=utcnow()).code

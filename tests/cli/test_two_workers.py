@@ -1,6 +1,6 @@
 """Two real `linli serve` workers on one PostgreSQL schema, fed through the Telegram webhook.
 
-1,000 residents press 确认报名 for a 50-seat course; half of the presses reach both workers (as
+400 residents press 确认报名 for a 20-seat course; half of the presses reach both workers (as
 when Telegram delivers an update again). Each press must be handled once, wherever it landed.
 """
 from __future__ import annotations
@@ -21,15 +21,15 @@ from tests.support.databases import PostgresSchema, postgres_base_url
 from tests.support.workers import (SECRET, kill_all, migrated_database, post_update, start_worker,
                                    stop_worker, wait_healthy)
 
-RESIDENTS = 1000
-SEATS = 50
+RESIDENTS = 400
+SEATS = 20
 COURSE = "HOT-01"
 FIRST_USER = 900_000
 
 
 @pytest.fixture
 def schema():
-    """A private schema with the tables and one 50-seat course."""
+    """A private schema with the tables and one course of SEATS seats."""
     pg = PostgresSchema(postgres_base_url())
     db = migrated_database(pg.url)
     add_course(db, COURSE, "老年智能手机入门", capacity=SEATS, first_start=utcnow() + timedelta(days=3))

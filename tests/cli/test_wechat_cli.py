@@ -1,4 +1,5 @@
-"""`linli wechat menu` publishes the custom menu; `linli qr course CODE --wechat` a parametric QR code."""
+"""`linli qr course CODE --wechat`: a parametric 公众号 QR code whose scene opens the course (the menu
+command is tested with the WeCom one in test_menu_cli.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +9,6 @@ import pytest
 
 from bot.cli import main
 from bot.clock import utcnow
-from bot.dialogs import ROUTERS
-from bot.dialogs.router import Routes
-from bot.handlers.wechat.menu import menu_keys, menu_spec
 from bot.settings import get_settings
 from tests.conftest import ROOT
 from tests.fakes.wechat_api import FakeWechatApi
@@ -34,29 +32,6 @@ async def wechat_cli(tmp_path, monkeypatch):
         yield fake
     get_settings.cache_clear()
     db.dispose()
-
-
-def test_every_menu_button_is_a_word_the_dialogs_understand():
-    keys = menu_keys(menu_spec())
-    assert keys == ["服务菜单", "我的报名", "场馆预约", "意见反馈", "帮助"]
-    routes = Routes(ROUTERS)  # the words every feature declares
-    assert all(routes.keyword_payload(key) for key in keys)
-
-
-async def test_the_menu_command_publishes_the_menu(wechat_cli, capsys):
-    assert await asyncio.to_thread(main, ["wechat", "menu"]) == 0
-    [menu] = wechat_cli.menus
-    assert [b["name"] for b in menu["button"]] == ["服务菜单", "我的报名", "更多"]
-    # 更多 → 网页版 opens the web page signed in as the follower (?from=wechat).
-    page = menu["button"][2]["sub_button"][-1]
-    assert page["type"] == "view" and page["name"] == "网页版" and page["url"].endswith("/?from=wechat")
-    assert "已更新公众号菜单" in capsys.readouterr().out
-
-
-async def test_a_refused_menu_is_reported(wechat_cli, capsys):
-    wechat_cli.fail_next["menu/create"] = [40017]
-    assert await asyncio.to_thread(main, ["wechat", "menu"]) == 1
-    assert "40017" in capsys.readouterr().err
 
 
 async def test_a_wechat_course_qr_carries_the_course_scene(wechat_cli, tmp_path):

@@ -216,24 +216,20 @@ def test_the_staff_commands_are_all_tried():
         <= set(STAFF_COMMANDS_WITH_ARGUMENTS)
 
 
-@pytest.mark.parametrize("command", STAFF_COMMANDS + STAFF_COMMANDS_WITH_ARGUMENTS)
-def test_a_resident_typing_a_staff_command_is_refused_and_audited(world, command):
-    dialogs, ids = world
-    user = plain_resident(dialogs)
-    text = command.format(**ids)
-    before = snapshot(dialogs.db)
-    replies = dialogs.handle(Incoming(CHANNEL, user, text=text))
-    check_refused(dialogs, user, replies, text, before)
+ATTEMPTS = ([pytest.param("text", command, id=f"typed {command}")
+             for command in STAFF_COMMANDS + STAFF_COMMANDS_WITH_ARGUMENTS]
+            + [pytest.param("payload", button, id=f"pressed {button}") for button in STAFF_BUTTONS])
 
 
-@pytest.mark.parametrize("button", STAFF_BUTTONS)
-def test_a_resident_pressing_a_staff_button_is_refused_and_audited(world, button):
+@pytest.mark.parametrize("field,attempt", ATTEMPTS)
+def test_a_resident_typing_a_staff_command_or_pressing_a_staff_button_is_refused_and_audited(
+        world, field, attempt):
     dialogs, ids = world
     user = plain_resident(dialogs)
-    payload = button.format(**ids)
+    tried = attempt.format(**ids)
     before = snapshot(dialogs.db)
-    replies = dialogs.handle(Incoming(CHANNEL, user, payload=payload))
-    check_refused(dialogs, user, replies, payload, before)
+    replies = dialogs.handle(Incoming(CHANNEL, user, **{field: tried}))
+    check_refused(dialogs, user, replies, tried, before)
 
 
 @pytest.mark.parametrize("state", GUARDED_STATES)

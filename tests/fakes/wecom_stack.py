@@ -86,7 +86,7 @@ class WecomStack:
 async def wecom_stack(dialogs: Dialogs, settings: Settings, *, limiter: MemberRateLimiter | None = None,
                       fake: FakeWecomApi | None = None, **channel_options):
     """Start the fake API and our endpoint; yields a WecomStack."""
-    fake = fake or FakeWecomApi(CORP_ID, SECRET)
+    fake = fake or FakeWecomApi(CORP_ID, SECRET, per_member_per_minute=settings.wecom.per_member_per_minute)
     base = await fake.start()
     runner = None
     try:

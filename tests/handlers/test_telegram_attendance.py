@@ -9,7 +9,7 @@ from store.enrolments import take_seat
 from store.models import Attendance, Course, SessionRoll
 from store.people import get_or_create_account
 from tests.conftest import START
-from tests.handlers.test_telegram_chat import LI, WANG, Resident, api, bot_app, catalogue, labels  # noqa: F401
+from tests.handlers.test_telegram_chat import LI, WANG, Resident, catalogue, labels  # noqa: F401
 from tests.support.catalog import add_course
 
 TEACHER = 7100

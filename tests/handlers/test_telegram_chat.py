@@ -5,18 +5,17 @@ import threading
 from datetime import timedelta
 
 import pytest
-from pydantic import SecretStr
 from telegram import Bot
 from telegram.error import Forbidden, RetryAfter
 
 from bot.app import build_service
 from bot.messages import Choice, Reply
 from bot.texts import t
-from bot.handlers.telegram.adapter import build_application
 from bot.handlers.telegram.render import render_keyboard, send_reply, split_text
 from tests.conftest import START
 from tests.fakes.telegram_api import FakeBotApi, UploadedFile, button_rows
 from tests.support.catalog import add_course
+from tests.support.telegram_app import telegram_settings
 
 WANG, LI, ZHAO = 7001, 7002, 7003  # three residents' Telegram user ids
 GROUP = -100200
@@ -32,40 +31,6 @@ def catalogue(sqlite_db):
     add_course(sqlite_db, "TY-TJ-01", "杨式太极拳（24式）", category="太极", section="体育",
                first_start=START + timedelta(days=2), teacher="赵德胜老师")
     return sqlite_db
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-def telegram_settings(settings, api: FakeBotApi):
-    """The shipped settings pointed at the fake server, without per-chat and per-group pacing."""
-    # A test presses buttons far faster than anyone could; pacing has tests of its own.
-    tg = settings.telegram.model_copy(update={"token": SecretStr(api.token), "base_url": api.base_url,
-                                              "base_file_url": api.base_file_url,
-                                              "rate_per_chat_per_second": 1000.0,
-                                              "rate_per_group_per_minute": 60000.0})
-    return settings.model_copy(update={"telegram": tg})
-
-
-@pytest.fixture
-async def bot_app(api, dialogs, settings, catalogue):
-    app = build_application(dialogs, telegram_settings(settings, api))
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    # Whatever a test did: every button press was answered, every button fits Telegram's limit.
-    assert api.unanswered_callbacks == []
-    for message in api.sent:
-        for row in button_rows(message):
-            for button in row:
-                assert len(button["callback_data"].encode("utf-8")) <= 64
 
 
 class Resident:

@@ -8,10 +8,8 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
-from pydantic import SecretStr
 from sqlmodel import select
 
-from bot.handlers.telegram.adapter import build_application
 from bot.app import build_worker
 from bot.handlers.telegram.sender import TelegramSender
 from bot.texts import t
@@ -19,6 +17,7 @@ from store.models import AuditEntry
 from store.roles import new_invite
 from tests.conftest import START
 from tests.support.replies import replies_settled
+from tests.support.telegram_app import polling
 from tests.fakes.telegram_api import FakeBotApi, button_rows
 
 WORKER, NEIGHBOUR = 8001, 8002
@@ -35,19 +34,8 @@ async def group_api():
 
 @pytest.fixture
 async def group_app(group_api, dialogs, settings):
-    tg = settings.telegram.model_copy(update={
-        "token": SecretStr(group_api.token), "base_url": group_api.base_url,
-        "base_file_url": group_api.base_file_url, "rate_per_chat_per_second": 1000.0,
-        "rate_per_group_per_minute": 60000.0})
-    app = build_application(dialogs, settings.model_copy(update={"telegram": tg}))
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    assert group_api.unanswered_callbacks == []
+    async with polling(dialogs, settings, group_api) as app:
+        yield app
 
 
 @pytest.fixture

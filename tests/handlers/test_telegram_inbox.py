@@ -34,12 +34,6 @@ def telegram_settings(settings, api: FakeBotApi, mode: str):
     return settings.model_copy(update={"telegram": tg, "inbox": inbox})
 
 
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
 def stored(db) -> list[InboundUpdate]:
     with db.session() as s:
         return list(s.exec(select(InboundUpdate).where(InboundUpdate.channel == "telegram")))

@@ -5,24 +5,17 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handlers.telegram.adapter import build_application
 from scheduler.outbox_worker import OutboxWorker
 from bot.app import build_worker
 from bot.handlers.telegram.sender import TelegramSender
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi
-from tests.handlers.test_telegram_chat import Resident, labels, telegram_settings
+from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
 from tests.support.replies import replies_settled
+from tests.support.telegram_app import polling, telegram_settings
 
 WANG = 7101
 FIRST = START + timedelta(days=1, hours=1)  # Wednesday 2 December, 09:00 in Shanghai
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture
@@ -30,15 +23,8 @@ async def world(api, dialogs, settings, clock, sqlite_db):
     add_course(sqlite_db, "WH-SF-01", "零基础毛笔书法", category="书法", capacity=5, first_start=FIRST,
                teacher="林秀兰老师", venue="和平街道文化站", address="和平街道幸福路 88 号")
     conf = telegram_settings(settings, api)
-    app = build_application(dialogs, conf)
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    worker = build_worker(sqlite_db, conf, {"telegram": TelegramSender(app.bot)}, clock=clock)
-    yield worker
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    async with polling(dialogs, settings, api) as app:
+        yield build_worker(sqlite_db, conf, {"telegram": TelegramSender(app.bot)}, clock=clock)
 
 
 async def deliver(worker: OutboxWorker, clock, when) -> None:

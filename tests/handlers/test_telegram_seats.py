@@ -7,22 +7,15 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_worker
-from bot.handlers.telegram.adapter import build_application
 from bot.handlers.telegram.sender import TelegramSender
 from store.models import Course
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi
-from tests.handlers.test_telegram_chat import Resident, labels, telegram_settings
+from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
 from tests.support.replies import replies_settled
+from tests.support.telegram_app import polling, telegram_settings
 
 WANG, LI = 7201, 7202
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture
@@ -34,14 +27,8 @@ async def world(api, dialogs, settings, clock, sqlite_db):
         row.companions_max, row.seat_offer = 1, "offer"
         s.add(row)
     conf = telegram_settings(settings, api)
-    app = build_application(dialogs, conf)
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield build_worker(sqlite_db, conf, {"telegram": TelegramSender(app.bot)}, clock=clock)
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    async with polling(dialogs, settings, api) as app:
+        yield build_worker(sqlite_db, conf, {"telegram": TelegramSender(app.bot)}, clock=clock)
 
 
 async def test_companion_seats_and_an_offer_taken_through_telegram(api, world):

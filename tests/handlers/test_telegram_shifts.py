@@ -10,7 +10,7 @@ from store.people import get_or_create_account
 from store.roles import grant_role
 from store.volunteers import approve, register
 from tests.conftest import START
-from tests.handlers.test_telegram_chat import Resident, api, bot_app, catalogue, labels  # noqa: F401
+from tests.handlers.test_telegram_chat import Resident, catalogue, labels  # noqa: F401
 
 BOSS, HELPER = 7101, 7102
 SATURDAY_9 = START + timedelta(days=4, hours=1)

@@ -38,12 +38,6 @@ def hook_settings(settings, api: FakeBotApi, secret: str = SECRET):
 
 
 @pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def hook(api, dialogs, settings, sqlite_db):
     """A running Application behind the webhook route; yields (base URL, settings, hook)."""
     add_course(sqlite_db, "WH-SF-01", "零基础毛笔书法", capacity=1, first_start=START + timedelta(days=1))

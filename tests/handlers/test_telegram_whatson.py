@@ -5,10 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.handlers.telegram.adapter import build_application
 from tests.conftest import START
-from tests.fakes.telegram_api import FakeBotApi, button_rows
-from tests.handlers.test_telegram_chat import Resident, labels, telegram_settings
+from tests.handlers.test_telegram_chat import Resident, labels
 from tests.support.catalog import add_course
 
 WANG, LI = 7101, 7102
@@ -24,28 +22,6 @@ def catalogue(sqlite_db):
     add_course(sqlite_db, "TY-GC-01", "广场舞基础", category="广场舞", section="体育",
                first_start=START + timedelta(days=1, hours=11))
     return sqlite_db
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def bot_app(api, dialogs, settings, catalogue):
-    app = build_application(dialogs, telegram_settings(settings, api))
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-    assert api.unanswered_callbacks == []
-    for message in api.sent:
-        for row in button_rows(message):
-            assert len(row) and all(len(b["callback_data"].encode("utf-8")) <= 64 for b in row)
 
 
 async def test_saturday_tai_chi_is_found_opened_and_watched_with_buttons(api, bot_app):

@@ -158,7 +158,18 @@ async def test_token_expiry_mid_conversation_fetches_one_new_token_and_loses_not
     assert len(enrolments(catalogue)) == 1
 
 
-async def test_the_application_menu_clicks_route_like_the_typed_words(stack, catalogue):
+def roomy(settings):
+    """Settings whose per-member pace lets a walk through every menu entry go without pauses
+    (the pace itself, 15 at once then one every 4 s, is tested in test_wecom_api.py)."""
+    return settings.model_copy(update={"wecom": settings.wecom.model_copy(update={"per_member_per_minute": 600})})
+
+
+async def test_the_application_menu_clicks_route_like_the_typed_words(dialogs, settings, catalogue):
+    async with wecom_stack(dialogs, roomy(settings)) as stack:
+        await walk_every_menu_entry(stack)
+
+
+async def walk_every_menu_entry(stack) -> None:
     from bot.handlers.wecom.menu import menu_keys, menu_spec
     await stack.say("sunba", "你好")
     for text in ("1", "1", "1", "1", "1", "1"):                 # signs up by typed numbers

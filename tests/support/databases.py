@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from store.db import Database, normalise_url
+from tests.support.templates import SchemaPool, remove_sqlite_templates, sqlite_file
 
 # The phone key of test processes and of settings on PostgreSQL (a made-up key, for tests only).
 TEST_PHONE_KEY = "dGVzdC1vbmx5LXBob25lLWtleS0zMi1ieXRlcyEhISE="
@@ -55,17 +56,35 @@ class PostgresSchema:
         self._admin.dispose()
 
 
+_pools: dict[str, SchemaPool] = {}
+
+
+def schema_pool() -> SchemaPool:
+    """The run's pool of emptied schemas on the test server."""
+    base_url = postgres_base_url()
+    if base_url not in _pools:
+        _pools[base_url] = SchemaPool(base_url, PostgresSchema)
+    return _pools[base_url]
+
+
+def close_pools() -> None:
+    """Drop the pooled schemas and the SQLite templates (end of the run)."""
+    for pool in _pools.values():
+        pool.close()
+    _pools.clear()
+    remove_sqlite_templates()
+
+
 def make_database(kind: str, tmp_path) -> tuple[Database, callable]:
-    """A migrated database of the given kind and a function that throws it away."""
+    """An empty database of the given kind, every table made, and a function that gives it back."""
     if kind == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'linli.db'}")
-        db.create_all()
+        db = Database(sqlite_file(tmp_path / "linli.db"))
         return db, db.dispose
-    schema = PostgresSchema(postgres_base_url())
+    pool = schema_pool()
+    schema = pool.take()
     db = Database(schema.url, pool_size=20)
-    db.create_all()
 
     def cleanup() -> None:
         db.dispose()
-        schema.drop()
+        pool.give_back(schema)
     return db, cleanup

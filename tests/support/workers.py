@@ -23,6 +23,7 @@ from tests.fakes.wecom_api import FakeWecomApi
 from tests.fakes.wecom_callbacks import FakeWecomCallbacks
 from tests.fakes.wecom_stack import AGENT_ID, TOKEN
 from tests.support.databases import TEST_PHONE_KEY
+from tests.support.templates import sqlite_file
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +41,9 @@ def free_port() -> int:
 def migrated_database(url: str) -> Database:
     """The database at url brought up to date as `linli db upgrade` does before workers start."""
     from bot.schema import upgrade_schema
+    path = url.removeprefix("sqlite:///")
+    if path != url and not Path(path).exists():
+        return Database(sqlite_file(Path(path), "migrated"), pool_size=2)  # the run's template, copied
     db = Database(url, pool_size=2)
     upgrade_schema(db)
     db.create_all()  # no-op when the migrations cover every model
@@ -85,8 +89,12 @@ def telegram_on(api: FakeBotApi, mode: str = "webhook") -> dict[str, str]:
 
 
 def wecom_on(fake: FakeWecomApi, encoding_aes_key: str) -> dict[str, str]:
-    """Settings that turn WeCom on against the fake WeCom API."""
+    """Settings that turn WeCom on against the fake WeCom API, pacing each member at the fake's limit.
+
+    A test with a long conversation raises fake.limit first: at WeCom's 30 a minute the shared
+    member pace lets 15 go at once, then one every 4 s."""
     return {
+        "WECOM__PER_MEMBER_PER_MINUTE": str(fake.limit),
         "WECOM__CORP_ID": fake.corp_id,
         "WECOM__AGENT_ID": str(AGENT_ID),
         "WECOM__SECRET": fake.secret,
@@ -131,6 +139,14 @@ class Worker:
         """The end of its log, for failure messages."""
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
         return f"--- {self.name} ---\n" + "\n".join(text.splitlines()[-lines:])
+
+
+async def run_linli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    """Run one `linli` command as a process; its exit code, stdout and stderr."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=ROOT,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    return proc.returncode, out.decode(), err.decode()
 
 
 async def start_serve(name: str, database_url: str, log_dir: Path, **settings: str) -> Worker:

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
-from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
@@ -216,21 +215,14 @@ async def api():
 
 
 async def test_on_telegram_the_deep_link_opens_the_vote_and_the_files_arrive(api, talk, clock):
-    from bot.handlers.telegram.adapter import build_application
     from bot.app import build_worker
     from bot.handlers.telegram.sender import TelegramSender
     from tests.fakes.telegram_api import UploadedFile
+    from tests.support.telegram_app import polling, telegram_settings
 
-    tg = talk.settings.telegram.model_copy(update={
-        "token": SecretStr(api.token), "base_url": api.base_url, "base_file_url": api.base_file_url,
-        "rate_per_chat_per_second": 1000.0, "rate_per_group_per_minute": 60000.0})
-    settings = talk.settings.model_copy(update={"telegram": tg})
+    settings = telegram_settings(talk.settings, api)
     dialogs = Dialogs(talk.db, settings, clock)
-    app = build_application(dialogs, settings)
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(dialogs, settings, api) as app:
         organizer, resident = 8001, 8002
         api.push_text(organizer, "/start")
         await api.wait_for_messages(organizer, 1)
@@ -250,10 +242,6 @@ async def test_on_telegram_the_deep_link_opens_the_vote_and_the_files_arrive(api
         api.push_text(resident, "1")
         [*_, done] = await api.wait_for_messages(resident, 3)
         assert "投票成功！您投给了【和平街道文化站】" in done["text"]
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
     clock.set(START + 3 * DAY)
     assert close_due_votes(talk.db, settings, clock.now()) == [1]
