@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,47 +12,21 @@ from sqlmodel import Session
 from bot.charts import bar_chart
 from bot.report import queries, services
 from bot.report.attribution import attribute, tree_order
+from bot.report.monthly_data import LEVEL_NAMES, MonthlyData
 from bot.report.months import Month
-from bot.report.opening import Rules, VenueCheck, check_venues
-from bot.report.rollup import Rollup, roll_up
+from bot.report.opening import Rules, check_venues
+from bot.report.rollup import roll_up
 from bot.report.unit_sheets import level_sheets, opening_sheet, units_chart
 from bot.report.workbook import Hours, Percent, add_pairs, add_table, mask_phone, new_workbook, save
 from bot.texts import t
 from store.models.rating import GRADES
-from store.units import DEFAULT_LEVEL_NAMES, unit_by_code
+from store.units import unit_by_code
 
 CHART_ROWS = 40
-LEVEL_NAMES = DEFAULT_LEVEL_NAMES
 
 
 class UnknownUnit(LookupError):
     """No unit has the code asked for."""
-
-
-@dataclass
-class MonthlyData:
-    """Everything the month's workbook shows."""
-
-    month: Month
-    now: datetime
-    tz: ZoneInfo
-    sessions: list[queries.HeldSession]
-    signups: list[queries.SignupRow]
-    by_course: list[queries.GradeRow]
-    by_teacher: list[queries.GradeRow]
-    orders: list[services.OrderRow]
-    bookings: list[services.BookingRow]
-    volunteers: list[services.VolunteerRow]
-    checks: list[VenueCheck] = field(default_factory=list)
-    units: Rollup | None = None
-    scope: str = ""  # the unit whose subtree this is; "" for the whole district
-    venue_units: dict[int, str] = field(default_factory=dict)
-    level_names: tuple[str, ...] = LEVEL_NAMES
-
-    @property
-    def visits(self) -> int:
-        """人次 of every class session held."""
-        return sum(s.visits for s in self.sessions)
 
 
 @dataclass(frozen=True)

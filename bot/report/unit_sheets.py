@@ -3,16 +3,13 @@ the units side by side."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.charts import grouped_bar_chart
+from bot.report.monthly_data import MonthlyData
 from bot.report.rollup import Figures, level_rows
 from bot.report.workbook import Hours, Percent, add_table
 from bot.texts import t
 from store.units import level_name as name_of_level
-
-if TYPE_CHECKING:
-    from bot.report.monthly import MonthlyData
 
 UNIT_HEADERS = ["上级", "单位编号", "单位", "场次", "人次", "新报名", "点单", "完成", "完成率", "场馆预约",
                 "评价", "优良率", "志愿服务时长（小时）", "考核场馆", "开放达标", "达标率"]
