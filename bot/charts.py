@@ -60,21 +60,31 @@ def _format(value: float, percent: bool) -> str:
     return f"{value:g}"
 
 
+def _titled_figure(title: str, height: float):
+    """A figure of one axes, at least 2.5 inches tall, with its title in the bundled font."""
+    fig = Figure(figsize=(8, max(2.5, height)), dpi=120)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_title(drawable(title), fontproperties=font(14))
+    return fig, ax
+
+
+def _empty(fig: Figure, ax, empty_text: str) -> Figure:
+    """The figure with no bars, saying there is nothing to show."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontproperties=font(13), transform=ax.transAxes)
+    return fig
+
+
 def chart_figure(title: str, labels: Sequence[str], values: Sequence[float], *,
                  percent: bool = False, empty_text: str = "暂无数据") -> Figure:
     """A horizontal bar chart, the first label on top, each bar marked with its value."""
     if len(labels) != len(values):
         raise ValueError("labels and values differ in length")
     rows = len(labels)
-    fig = Figure(figsize=(8, max(2.5, 1.2 + 0.45 * rows)), dpi=120)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.set_title(drawable(title), fontproperties=font(14))
+    fig, ax = _titled_figure(title, 1.2 + 0.45 * rows)
     if rows == 0:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontproperties=font(13),
-                transform=ax.transAxes)
-        return fig
+        return _empty(fig, ax, empty_text)
     positions = list(range(rows))[::-1]
     bars = ax.barh(positions, list(values), color=BAR_COLOR, height=0.6)
     ax.set_yticks(positions, [_wrap(label) for label in labels], fontproperties=font(10))
@@ -105,15 +115,9 @@ def grouped_figure(title: str, labels: Sequence[str], series: dict[str, Sequence
     if any(len(values) != len(labels) for values in series.values()):
         raise ValueError("labels and values differ in length")
     rows, count = len(labels), max(len(series), 1)
-    fig = Figure(figsize=(8, max(2.5, 1.4 + 0.35 * rows * count)), dpi=120)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.set_title(drawable(title), fontproperties=font(14))
+    fig, ax = _titled_figure(title, 1.4 + 0.35 * rows * count)
     if rows == 0:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontproperties=font(13),
-                transform=ax.transAxes)
-        return fig
+        return _empty(fig, ax, empty_text)
     height = 0.8 / count
     top = 0
     for index, (name, values) in enumerate(series.items()):

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from bot.clock import utcnow
 from store.services_import import load_demo_services
-from tests.cli.test_customer_groups_serve import Member, linli, sqlite_served  # noqa: F401
 from tests.fakes.wecom_stack import random_aes_key
 from tests.store.test_units_import import GOOD, write_csv
-from tests.support.workers import linli_env, serving, settings_of, wecom_on
+from tests.support.wecom_member import WecomMember as Member
+from tests.support.workers import linli_env, run_linli as linli, serving, settings_of, wecom_on
 
 
-async def test_a_residents_order_goes_up_to_their_branch(sqlite_served, tmp_path, wecom_fake):  # noqa: F811
+async def test_a_residents_order_goes_up_to_their_branch(sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
     conf = {**wecom_on(wecom_fake, random_aes_key()),
             "UNITS__ESCALATE_AFTER_HOURS": "0.001", "UNITS__ESCALATE_CHECK_SECONDS": "0.5"}
