@@ -48,7 +48,8 @@ def _fetch(ctx: Context, data) -> Managed | None:
 COURSE = Load(_fetch, missing=lambda ctx: Reply(ctx.t("pub_missing"), (Choice(ctx.t("btn_pub_courses"), Courses().pack()),
                                                                      menu_button(ctx))))
 # A course of no unit at a venue of no community is the district's: the 总馆's to change.
-GUARD = Role(ORGANIZER, ACTION, community=lambda managed: managed.community, unit=lambda managed: managed.unit_id)
+GUARD = Role(ORGANIZER, ACTION, community=lambda managed: managed.community,
+             unit=lambda managed: managed.unit_id)
 
 
 def _back(ctx: Context, course_id: int) -> Choice:

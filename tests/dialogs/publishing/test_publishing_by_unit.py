@@ -93,9 +93,12 @@ def test_a_branch_organizer_publishes_in_their_branch_and_the_course_takes_the_v
     org_a.say("取消发布")
     assert "已发布【社区书法课】" in publish(org_a, "FA1活动室")
     assert "已发布【礼堂书法课】" in publish(org_a, "和平礼堂", "礼堂书法课")
+    assert "已发布【新馆书法课】" in publish(org_a, "福田分馆新礼堂", "新馆书法课")   # a new venue: the 分馆's
     with db.session() as s:
         made = {c.title: c.unit_id for c in s.exec(select(Course).where(Course.code.startswith("P")))}
-    assert made == {"社区书法课": units["FA1"], "礼堂书法课": units["FA2"]}
+        assert s.exec(select(Venue.unit_id).where(Venue.name == "福田分馆新礼堂")).one() == units["FA"]
+    assert made == {"社区书法课": units["FA1"], "礼堂书法课": units["FA2"], "新馆书法课": units["FA"]}
+    assert "新馆书法课" in org_a.say("管理课程")
     assert refusals(db) == []
 
 
