@@ -1191,6 +1191,8 @@ ZH: dict[str, str] = {
     "btn_family_bind": "绑定家人",
     "proxy_private_only": "代办请在和我的单独聊天里进行，群里大家都看得到。",
     "units_order_home": "我家门口：{community}",
+    # publishing by unit
+    "pub_venue_not_yours": "“{name}”不在您负责的分馆或服务点，不能在那里发布。请选下面的教学点，或写您这里的教学点名称。",
 }
 
 TEXTS = {"zh": ZH}

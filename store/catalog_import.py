@@ -19,7 +19,7 @@ from store.enrolments import count_confirmed, first_waiting
 from store.models import Category, Course, Venue
 from store.people import get_or_create_account
 from store.tabular import Problem
-from store.units import unit_by_code
+from store.units import point_id, unit_by_code
 
 @dataclass
 class ImportReport:
@@ -131,11 +131,14 @@ def _unit_ids(session: Session, courses: dict[str, CourseRows]) -> dict[str, int
 
 
 def _unit_of(session: Session, course: Course, plan: CourseRows, unit_ids: dict[str, int]) -> int | None:
-    """The unit named in the file; else the course keeps its own; else its venue's."""
+    """The unit named in the file; else the course keeps its own; else its venue's (the 服务点 of
+    the venue's community when the venue names no unit)."""
     if plan.fields.get("unit"):
         return unit_ids[plan.fields["unit"]]
     venue = session.get(Venue, course.venue_id) if course.venue_id else None
-    return course.unit_id or (venue.unit_id if venue else None)
+    if course.unit_id or venue is None:
+        return course.unit_id
+    return venue.unit_id if venue.unit_id is not None else point_id(session, venue.community)
 
 
 def import_catalog(db: Database, path: Path, tz: str = "Asia/Shanghai", now: datetime | None = None,

@@ -58,25 +58,23 @@ def category_names(session: Session, section: str) -> list[str]:
                              .order_by(Category.sort_order, Category.id)))
 
 
-def venue_names(session: Session) -> list[str]:
-    """Every venue's name, by id."""
-    return list(session.exec(select(Venue.name).order_by(Venue.id)))
-
-
 def publish_course(session: Session, fields: dict[str, str], sessions: list[tuple[datetime, datetime]],
-                   tz: str, now: datetime, community: str = "") -> tuple[Course, ImportReport]:
+                   tz: str, now: datetime, community: str = "",
+                   unit_id: int | None = None) -> tuple[Course, ImportReport]:
     """A new course from fields named as the catalogue's columns and local session times;
     CatalogImportError when a rule of the catalogue refuses it. A venue new to the catalogue is
-    put in `community` (the publishing organizer's), so they can manage the course afterwards."""
+    put in `community` and `unit_id` (the publishing organizer's), so they can manage the course
+    afterwards; the course belongs to its venue's unit."""
     code = new_course_code(session)
     rows = check_course(code, fields, sessions, tz)
     report = ImportReport()
     apply_courses(session, {code: rows}, now, report)
     course = session.exec(select(Course).where(Course.code == code)).one()
-    if report.venues_created and community:
+    if report.venues_created and (community or unit_id is not None):
         venue = session.get(Venue, course.venue_id)
-        venue.community = community
-        session.add(venue)
+        venue.community, venue.unit_id = community, unit_id
+        course.unit_id = course.unit_id or unit_id
+        session.add_all([venue, course])
         session.flush()
     return course, report
 
@@ -169,14 +167,6 @@ def cancel_course(session: Session, course_id: int, now: datetime) -> tuple[str,
     session.add(course)
     session.flush()
     return "done", before
-
-
-def manageable_courses(session: Session, communities: list[str] | None) -> list[Course]:
-    """Active courses at venues of these communities (None: everywhere), newest first."""
-    query = select(Course).where(Course.active == True)  # noqa: E712
-    if communities is not None:
-        query = query.join(Venue, Venue.id == Course.venue_id).where(Venue.community.in_(communities))
-    return list(session.exec(query.order_by(Course.id.desc())))
 
 
 def sessions_ahead(session: Session, course_id: int, now: datetime) -> list[ClassSession]:

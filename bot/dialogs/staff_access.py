@@ -19,12 +19,18 @@ def actor_name(ctx: Context) -> str:
     return f"{ctx.channel}:{ctx.account.external_id}"
 
 
-def refuse(ctx: Context, role: str, action: str, community: str | None = None,
-           unit_id: int | None = None) -> Reply:
-    """A polite refusal of an action that needs a role, written to the audit log."""
+def record_refusal(ctx: Context, role: str, action: str, community: str | None = None,
+                   unit_id: int | None = None) -> None:
+    """Write a refused action to the audit log (for a screen that answers the refusal itself)."""
     detail = {"needs": role, "community": community or ""} | ({"unit_id": unit_id} if unit_id else {})
     audit(ctx.session, "refused", actor_resident_id=ctx.actor_id, actor=actor_name(ctx),
           target=action, detail=detail, now=ctx.now)
+
+
+def refuse(ctx: Context, role: str, action: str, community: str | None = None,
+           unit_id: int | None = None) -> Reply:
+    """A polite refusal of an action that needs a role, written to the audit log."""
+    record_refusal(ctx, role, action, community, unit_id)
     return Reply(ctx.t("staff_only"), (menu_button(ctx),))
 
 

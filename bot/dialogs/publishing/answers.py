@@ -9,9 +9,12 @@ from bot.dialogs.context import Context
 from bot.dialogs.formatting import to_local
 from bot.dialogs.publishing.sessions import parse_moment, parse_sessions
 from bot.dialogs.publishing.shown import typed_count
+from bot.dialogs.staff_access import record_refusal
 from store.catalog_file import MAX_COMPANIONS, MAX_LENGTH
 from store.models.catalog import SECTIONS
-from store.publishing import category_names, category_section, venue_names
+from store.models.staff import ORGANIZER
+from store.publishing import category_names, category_section
+from store.publishing_scope import may_publish_at, usable_venues, venue_named, venue_unit_id
 
 STEPS = ("section", "category", "title", "teacher", "venue", "sessions", "capacity", "tags", "mode",
          "apply_until", "companions", "seat_offer")
@@ -27,7 +30,8 @@ def offers(ctx: Context, form: dict, step: str) -> list[tuple[str, str]]:
     if step == "category":
         return [(name, name) for name in category_names(ctx.session, form["section"])[:MOST_OFFERED]]
     if step == "venue":
-        return [(name, name) for name in venue_names(ctx.session)[:MOST_OFFERED]]
+        names = dict.fromkeys(v.name for v in usable_venues(ctx.session, ctx.resident_id))
+        return [(name, name) for name in list(names)[:MOST_OFFERED]]
     if step == "tags":
         return [(ctx.t("btn_pub_no_tags"), "")]
     if step == "mode":
@@ -47,6 +51,23 @@ def _text(ctx: Context, form: dict, step: str, text: str, label: str) -> str | N
     return None
 
 
+def venue_refusal(ctx: Context, name: str) -> str | None:
+    """Why the organizer may not publish at the venue of that name (the attempt audited); None when
+    it is theirs or new to the catalogue (a new one goes where they work)."""
+    venue = venue_named(ctx.session, name)
+    if venue is None or may_publish_at(ctx.session, ctx.resident_id, venue):
+        return None
+    record_refusal(ctx, ORGANIZER, "course.publish", venue.community, venue_unit_id(ctx.session, venue))
+    return ctx.t("pub_venue_not_yours", name=venue.name)
+
+
+def _venue_check(ctx: Context, form: dict) -> str | None:
+    refused = venue_refusal(ctx, form["venue"])
+    if refused:
+        del form["venue"]
+    return refused
+
+
 def now_local(ctx: Context) -> datetime:
     """Now on the wall clock of the configured zone (naive)."""
     return to_local(ctx.now, ctx.tz).replace(tzinfo=None)
@@ -64,8 +85,10 @@ def take(ctx: Context, form: dict, step: str, text: str) -> str | None:
         if section is not None and section != form["section"]:
             return ctx.t("pub_bad_category_section", name=text, section=section)
         return _text(ctx, form, step, text, "项目")
-    elif step in ("title", "teacher", "venue"):
-        return _text(ctx, form, step, text, {"title": "课程名称", "teacher": "讲师", "venue": "教学点"}[step])
+    elif step == "venue":
+        return _text(ctx, form, step, text, "教学点") or _venue_check(ctx, form)
+    elif step in ("title", "teacher"):
+        return _text(ctx, form, step, text, {"title": "课程名称", "teacher": "讲师"}[step])
     elif step == "sessions":
         parsed = parse_sessions(text, now_local(ctx))
         if parsed.error:

@@ -27,6 +27,7 @@ from store.models.staff import ORGANIZER
 from store.outbox import drop_pending
 from store.publishing import (add_session, cancel_course, cancel_session, move_session, sessions_ahead,
                               waiting_count)
+from store.publishing_scope import course_unit_id
 
 EXPECT_CHANGE = "course_change"
 MOST_MESSAGE = 500
@@ -116,7 +117,8 @@ def do_change(ctx: Context, data: DoChange) -> Reply:
         return _expired(ctx)
     course = ctx.session.get(Course, change["course"])
     venue = venue_of(ctx.session, course) if course else None
-    refused = refuse_unless(ctx, ORGANIZER, ACTION, venue.community if venue else "")
+    refused = refuse_unless(ctx, ORGANIZER, ACTION, venue.community if venue else "",
+                            course_unit_id(ctx.session, course) if course else None)
     if refused is not None:
         return refused
     kind, told = change["kind"], len(confirmed_residents(ctx.session, change["course"]))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.dialogs.context import Context
-from bot.dialogs.publishing.answers import NUMBER_STEPS, STEPS, now_local, offers, take
+from bot.dialogs.publishing.answers import NUMBER_STEPS, STEPS, now_local, offers, take, venue_refusal
 from bot.dialogs.publishing.callbacks import CancelForm, Confirm, Courses, Desk, Pick, Publish, StepBack
 from bot.dialogs.publishing.shown import local_when, organizer
 from bot.dialogs.pushes.catalog_changes import apply_catalog_changes
@@ -18,7 +18,7 @@ from bot.messages import Choice, Reply
 from store.catalog_file import MAX_COMPANIONS, CatalogImportError
 from store.models.staff import ORGANIZER
 from store.publishing import publish_course
-from store.roles import communities_of
+from store.publishing_scope import home_of
 
 EXPECT_FORM = "publish_form"
 ACTION = "course.publish"
@@ -160,12 +160,6 @@ def catalogue_fields(form: dict) -> dict[str, str]:
             "apply_until": until.replace("T", " ")[:16] if until else ""}
 
 
-def _home_community(ctx: Context) -> str:
-    """The community of an organizer who holds the role in one place only ("" for everywhere)."""
-    communities = communities_of(ctx.session, ctx.resident_id, ORGANIZER)
-    return communities[0] if communities else ""
-
-
 @router.payload(Confirm, role=ORGANIZER, action=ACTION)
 def confirm(ctx: Context, data: Confirm) -> Reply:
     """确认发布: the course goes live, or the catalogue's rules say why not and nothing is written."""
@@ -175,10 +169,14 @@ def confirm(ctx: Context, data: Confirm) -> Reply:
     sessions = _sessions(form)
     if sessions[0][0] <= now_local(ctx):
         return ask(ctx, form, "sessions", ctx.t("pub_session_past"))
+    not_theirs = venue_refusal(ctx, form["venue"])  # the venue, or the organizer's grants, may have changed
+    if not_theirs:
+        return ask(ctx, form, "venue", not_theirs)
+    community, unit_id = home_of(ctx.session, ctx.resident_id)
     try:
         with ctx.session.begin_nested():  # a refusal takes back whatever the attempt wrote
             course, report = publish_course(ctx.session, catalogue_fields(form), sessions,
-                                            ctx.settings.general.timezone, ctx.now, _home_community(ctx))
+                                            ctx.settings.general.timezone, ctx.now, community, unit_id)
     except CatalogImportError as refused:
         problems = "\n".join(problem.message for problem in refused.problems)
         return preview(ctx, form, ctx.t("pub_refused", problems=problems))

@@ -19,8 +19,8 @@ from store.catalog import venue_of
 from store.enrolments import count_confirmed
 from store.models import ClassSession, Course
 from store.models.staff import ORGANIZER
-from store.publishing import manageable_courses, sessions_ahead, waiting_count
-from store.roles import communities_of
+from store.publishing import sessions_ahead, waiting_count
+from store.publishing_scope import course_unit_id, manageable_courses
 
 ACTION = "course.manage"
 
@@ -30,10 +30,11 @@ router.keywords({"管理课程", "课程管理", "/mycourses"}, Courses)
 
 @dataclass(frozen=True)
 class Managed:
-    """A course and the community of its venue (whose organizers may change it)."""
+    """A course, the community of its venue and its unit (whose organizers may change it)."""
 
     course: Course
     community: str
+    unit_id: int | None = None
 
 
 def _fetch(ctx: Context, data) -> Managed | None:
@@ -41,13 +42,14 @@ def _fetch(ctx: Context, data) -> Managed | None:
     if course is None or not course.active:
         return None
     venue = venue_of(ctx.session, course)
-    return Managed(course, venue.community if venue else "")
+    return Managed(course, venue.community if venue else "", course_unit_id(ctx.session, course))
 
 
 COURSE = Load(_fetch, missing=lambda ctx: Reply(ctx.t("pub_missing"), (Choice(ctx.t("btn_pub_courses"), Courses().pack()),
                                                                      menu_button(ctx))))
-# A course at a venue of no community is the district's: only organizers of everywhere change it.
-GUARD = Role(ORGANIZER, ACTION, community=lambda managed: managed.community)
+# A course of no unit at a venue of no community is the district's: the 总馆's to change.
+GUARD = Role(ORGANIZER, ACTION, community=lambda managed: managed.community,
+             unit=lambda managed: managed.unit_id)
 
 
 def _back(ctx: Context, course_id: int) -> Choice:
@@ -57,7 +59,7 @@ def _back(ctx: Context, course_id: int) -> Choice:
 @router.payload(Courses, role=ORGANIZER, action=ACTION)
 def courses(ctx: Context, data: Courses) -> Reply:
     """The courses this organizer may change, newest first."""
-    found = manageable_courses(ctx.session, communities_of(ctx.session, ctx.resident_id, ORGANIZER))
+    found = manageable_courses(ctx.session, ctx.resident_id)
     if not found:
         return Reply(ctx.t("pub_courses_none"), (Choice(ctx.t("btn_pub_desk"), Desk().pack()), menu_button(ctx)))
     items = [Choice(ctx.t("pub_course_label", title=c.title, code=c.code), Manage(c.id).pack()) for c in found]
