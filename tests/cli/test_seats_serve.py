@@ -63,7 +63,7 @@ class Resident:
         """Follow the course's deep link (t.me/bot?start=course-CODE)."""
         seen = len(self.texts())
         update = self.api.push_text(self.user, f"/start course-{code}", queue=False)
-        assert await post_update(self.http, self.worker, update) == 200
+        assert await post_update(self.http, self.worker, update, api=self.api) == 200
         return await self.sees(expect, after=seen)
 
     def button(self, label: str) -> tuple[int, str] | None:
@@ -83,7 +83,7 @@ class Resident:
         message_id, data = self.button(label)
         seen = len(self.texts())
         update = self.api.push_callback(self.user, message_id, data, queue=False)
-        assert await post_update(self.http, self.worker, update) == 200
+        assert await post_update(self.http, self.worker, update, api=self.api) == 200
         return await self.sees(expect, after=seen)
 
 
