@@ -9,8 +9,6 @@ from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import select
 
 from bot.app import open_database
@@ -34,6 +32,9 @@ def make_course_qr(base_url: str, code: str, out_path: str | Path) -> Path:
 
 def make_qr_png(link: str, out_path: str | Path) -> Path:
     """Write a PNG QR code holding link; returns the path."""
+    import qrcode  # with PIL: imported by the command that draws, not by every worker
+    from qrcode.constants import ERROR_CORRECT_M
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=BOX_PIXELS, border=BORDER_MODULES)
     qr.add_data(link)
     qr.make(fit=True)
