@@ -13,7 +13,6 @@ from sqlmodel import select
 
 from bot.app import open_database
 from bot.cli.wechat import wechat_api
-from bot.handlers.wechat.client import WechatApiError
 from bot.handlers.web.deeplink import COURSE_PREFIX, checkin_link, course_link, valid_code
 from bot.settings import Settings, get_settings
 from store.attendance import ensure_roll
@@ -51,6 +50,8 @@ def run_course_qr(settings: Settings, code: str, out: Path) -> int:
     if not valid_code(code):
         print(f"课程编号不能放进二维码：{code}", file=sys.stderr)
         return 2
+    from bot.handlers.wechat.client import WechatApiError
+
     api = wechat_api(settings)
     if api is None:
         return 2
