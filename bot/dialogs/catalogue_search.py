@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from bot.dialogs.context import Context
 from bot.search import SearchEntry, SearchIndex
-from bot.search.trim import release_free_memory
+from bot.heap import release_free_memory
 from store.catalog import search_version, searchable_courses
 from store.models import Category
 from store.whatson import communities

@@ -1,4 +1,4 @@
-"""Giving the heap a big build freed back to the operating system (glibc's malloc_trim)."""
+"""The C heap of a worker: few malloc arenas, and freed memory handed back to the system (glibc)."""
 from __future__ import annotations
 
 import ctypes
@@ -24,3 +24,16 @@ def release_free_memory() -> bool:
     # The index build frees tens of MB in small pieces; glibc keeps them unless asked.
     libc.malloc_trim(0)
     return True
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def limit_arenas(arenas: int) -> bool:
+    """At most this many malloc arenas for all threads (glibc makes up to 8 per core); False where not glibc.
+
+    Call before the threads start: it is MALLOC_ARENA_MAX set from inside the process."""
+    libc = _libc()
+    if libc is None or arenas <= 0:
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas))
