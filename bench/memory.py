@@ -10,7 +10,7 @@ the worker's imports adds in a fresh interpreter, and the Python heap the traffi
 (tracemalloc, in a second worker run in a child process).
 
     python bench/memory.py            # BENCH_COURSES, BENCH_RESIDENTS, BENCH_ENROLMENTS change the sizes
-    BENCH_BROWSERS=10 BENCH_STORE=/tmp/m.db BENCH_EXPLAIN=0 python bench/memory.py   # quick: fewer browsers,
+    BENCH_BROWSERS=10 BENCH_STORE=memory.db BENCH_EXPLAIN=0 python bench/memory.py   # quick: fewer browsers,
                                       # the store built once and reused, no breakdown of where memory goes
 """
 from __future__ import annotations
