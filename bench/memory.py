@@ -10,6 +10,8 @@ the worker's imports adds in a fresh interpreter, and the Python heap the traffi
 (tracemalloc, in a second worker run in a child process).
 
     python bench/memory.py            # BENCH_COURSES, BENCH_RESIDENTS, BENCH_ENROLMENTS change the sizes
+    BENCH_BROWSERS=10 BENCH_STORE=memory.db BENCH_EXPLAIN=0 python bench/memory.py   # quick: fewer browsers,
+                                      # the store built once and reused, no breakdown of where memory goes
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from bot.clock import utcnow  # noqa: E402
 from store.db import Database  # noqa: E402
@@ -42,7 +44,7 @@ COURSES = int(os.environ.get("BENCH_COURSES", "10000"))
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "100000"))
 ENROLMENTS = int(os.environ.get("BENCH_ENROLMENTS", "50000"))
 SESSIONS_PER_COURSE = 4
-BROWSERS = 30
+BROWSERS = int(os.environ.get("BENCH_BROWSERS", "30"))
 TARGET_MB = 150
 SEED = 20261201
 CHUNK = 5_000
@@ -114,6 +116,15 @@ def build_store(db: Database) -> dict:
             s.execute(insert(Enrolment), rows)
     return {"courses": len(course_ids), "sessions": len(sessions), "residents": len(resident_ids),
             "enrolments": len(enrolments), "categories": len(categories), "venues": len(venues)}
+
+
+def count_store(db: Database) -> dict:
+    """The sizes of a store built by an earlier run (BENCH_STORE)."""
+    with db.session() as s:
+        count = lambda model: s.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
+        return {"courses": count(Course), "sessions": count(ClassSession), "residents": count(Resident),
+                "enrolments": count(Enrolment), "categories": count(Category), "venues": count(Venue),
+                "reused": True}
 
 
 def free_port() -> int:
@@ -218,6 +229,7 @@ IMPORT_GROUPS = [
     ("alembic (the schema check at start)", ["alembic", "bot.schema", "store.migrate"]),
     ("scheduler, web server, the rest of serve", ["apscheduler", "bot.serve", "bot.handlers.web.server",
                                                   "bot.health"]),
+    ("the linli command (every subcommand's module)", ["bot.cli"]),
 ]
 IMPORT_PROBE = """
 import importlib, json, os, sys
@@ -295,11 +307,13 @@ def traced_traffic(url: str, port: int) -> dict:
 
 async def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "memory.db"
+        kept = os.environ.get("BENCH_STORE")
+        path = Path(kept) if kept else Path(tmp) / "memory.db"
         url = f"sqlite:///{path}"
+        reuse = path.exists()
         db = Database(url)
         started = time.perf_counter()
-        built = build_store(db)
+        built = count_store(db) if reuse else build_store(db)
         build_seconds = round(time.perf_counter() - started, 1)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -327,7 +341,7 @@ async def main() -> dict:
         }
         if traffic["errors"] or traffic["busy"]:
             result["worker_log_tail"] = log_tail
-        if not result["within_target"]:
+        if not result["within_target"] and os.environ.get("BENCH_EXPLAIN", "1") != "0":
             result["where_the_memory_goes"] = {"imports_rss_mb": import_costs(),
                                                "traffic_python_heap": traced_traffic(url, free_port())}
         db.dispose()

@@ -18,6 +18,7 @@ class General(_Section):
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
     demo_on_empty: bool = True
+    malloc_arenas: int = 2
 
 
 class Database(_Section):

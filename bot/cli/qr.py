@@ -9,13 +9,10 @@ from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from sqlmodel import select
 
 from bot.app import open_database
 from bot.cli.wechat import wechat_api
-from bot.handlers.wechat.client import WechatApiError
 from bot.handlers.web.deeplink import COURSE_PREFIX, checkin_link, course_link, valid_code
 from bot.settings import Settings, get_settings
 from store.attendance import ensure_roll
@@ -34,6 +31,9 @@ def make_course_qr(base_url: str, code: str, out_path: str | Path) -> Path:
 
 def make_qr_png(link: str, out_path: str | Path) -> Path:
     """Write a PNG QR code holding link; returns the path."""
+    import qrcode  # with PIL: imported by the command that draws, not by every worker
+    from qrcode.constants import ERROR_CORRECT_M
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=BOX_PIXELS, border=BORDER_MODULES)
     qr.add_data(link)
     qr.make(fit=True)
@@ -50,6 +50,8 @@ def run_course_qr(settings: Settings, code: str, out: Path) -> int:
     if not valid_code(code):
         print(f"课程编号不能放进二维码：{code}", file=sys.stderr)
         return 2
+    from bot.handlers.wechat.client import WechatApiError
+
     api = wechat_api(settings)
     if api is None:
         return 2

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from bot.app import build_dialogs, open_database
 from bot.handlers.console import run_console
+from bot.heap import limit_arenas
 from bot.settings import get_settings
 from store.demo import load_demo
 
@@ -20,7 +22,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the configured channels until stopped."""
     # The web server, the scheduler and the channels' libraries load only for `linli serve`.
     from bot.serve import serve
-    return serve(get_settings())
+    settings = get_settings()
+    if "MALLOC_ARENA_MAX" not in os.environ:  # the environment, when it says, wins
+        limit_arenas(settings.general.malloc_arenas)  # before the turn threads start
+    return serve(settings)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
-from bot.handlers.wechat.client import WechatApi, WechatApiError, build_api
-from bot.handlers.wechat.menu import publish_menu
 from bot.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # wechatpy (7 MB) is loaded by the commands that call WeChat, not by every worker
+    from bot.handlers.wechat.client import WechatApi
 
 
 def wechat_api(settings: Settings) -> WechatApi | None:
     """The 公众号 API client, or None (said why) when it is not configured."""
     from bot.app import open_database  # loaded when a command runs, as the other commands do
+    from bot.handlers.wechat.client import build_api
     try:
         return build_api(settings.wechat, open_database(settings))
     except ValueError as exc:
@@ -21,6 +24,9 @@ def wechat_api(settings: Settings) -> WechatApi | None:
 
 def run_menu(settings: Settings) -> int:
     """Publish the custom menu; 2 when the 公众号 is not configured, 1 when WeChat refuses."""
+    from bot.handlers.wechat.client import WechatApiError
+    from bot.handlers.wechat.menu import publish_menu
+
     api = wechat_api(settings)
     if api is None:
         return 2

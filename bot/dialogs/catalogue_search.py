@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from bot.dialogs.context import Context
 from bot.search import SearchEntry, SearchIndex
+from bot.heap import release_free_memory
 from store.catalog import search_version, searchable_courses
 from store.models import Category
 from store.whatson import communities
@@ -87,6 +88,8 @@ def build(session: Session, version: tuple) -> CatalogueIndex:
             built.courses[row.code] = (row.id, row.category_id)
         if built.seen is None or row.updated_at > built.seen:
             built.seen = row.updated_at
+    del rows, entries
+    release_free_memory()
     return built
 
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from bot.privacy import mask_phone, scrub  # noqa: F401  (the workbook's masking, kept importable here)
+
+if TYPE_CHECKING:  # openpyxl (and numpy and PIL with it, 25 MB) is imported when a sheet is written
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 PERCENT = "0.0%"
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +33,8 @@ class Hours(float):
 
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         # Control characters cannot be stored in xlsx at all (openpyxl refuses them).
         return ILLEGAL_CHARACTERS_RE.sub("", scrub(value))
     return value
@@ -50,6 +51,8 @@ def text_cell(cell: Cell) -> None:
 
 def new_workbook() -> Workbook:
     """An empty workbook (its default sheet removed)."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     return book
@@ -58,6 +61,8 @@ def new_workbook() -> Workbook:
 def add_table(book: Workbook, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
               total: Sequence[Any] | None = None) -> Worksheet:
     """A sheet with a bold header row, the rows below it and an optional bold total row."""
+    from openpyxl.styles import Alignment, Font
+
     sheet = book.create_sheet(name[:31])
     _append(sheet, headers)
     for cell in sheet[1]:
@@ -90,6 +95,8 @@ def _width(value: Any) -> int:
 
 
 def _fit_columns(sheet: Worksheet, headers: Sequence[str]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index in range(1, len(headers) + 1):
         letter = get_column_letter(index)
         longest = max((_width(c.value) for c in sheet[letter]), default=8)
@@ -98,6 +105,8 @@ def _fit_columns(sheet: Worksheet, headers: Sequence[str]) -> None:
 
 def add_pairs(book: Workbook, name: str, pairs: Iterable[tuple[str, Any]]) -> Worksheet:
     """A two-column sheet of (item, value) lines, items in bold."""
+    from openpyxl.styles import Font
+
     sheet = book.create_sheet(name[:31])
     for label, value in pairs:
         _append(sheet, (label, value))

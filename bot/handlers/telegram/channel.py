@@ -3,16 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.inbox import Inbox
-from bot.handlers.telegram.adapter import ALLOWED_UPDATES, CHANNEL as TELEGRAM, build_application
-from bot.handlers.telegram.polling import InboxPolling
-from bot.handlers.telegram.menu import set_commands
-from bot.handlers.telegram.sender import TelegramSender
-from bot.handlers.telegram.webhook import TelegramWebhook, set_webhook
 from bot.settings import Settings
 
 log = logging.getLogger("linli.telegram")
@@ -27,6 +20,15 @@ def build_telegram(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     if not settings.telegram.token.get_secret_value():
         log.info("telegram off (no token)")
         return None
+    # python-telegram-bot (15 MB with httpx) is loaded only by a worker that runs Telegram.
+    from telegram import Update
+
+    from bot.handlers.telegram.adapter import ALLOWED_UPDATES, CHANNEL as TELEGRAM, build_application
+    from bot.handlers.telegram.menu import set_commands
+    from bot.handlers.telegram.polling import InboxPolling
+    from bot.handlers.telegram.sender import TelegramSender
+    from bot.handlers.telegram.webhook import TelegramWebhook, set_webhook
+
     inbox = Inbox(dialogs, TELEGRAM)
     webhook = settings.telegram.mode == "webhook"
     app = build_application(dialogs, settings, inbox=inbox, presses_answered=webhook)

@@ -6,9 +6,6 @@ import logging
 from bot.dialogs.engine import Dialogs
 from bot.handlers.channel import Channel, ChannelParts
 from bot.handlers.inbox import Inbox
-from bot.handlers.wechat.callback import setup_wechat_routes
-from bot.handlers.wechat.client import build_api
-from bot.handlers.wechat.sender import WechatSender
 from bot.settings import Settings
 
 log = logging.getLogger("linli.wechat")
@@ -21,6 +18,11 @@ def build_wechat(dialogs: Dialogs, settings: Settings) -> ChannelParts | None:
     if not settings.wechat.app_id:
         log.info("wechat off (no app_id)")
         return None
+    # wechatpy is loaded only by a worker that runs the 公众号.
+    from bot.handlers.wechat.callback import setup_wechat_routes
+    from bot.handlers.wechat.client import build_api
+    from bot.handlers.wechat.sender import WechatSender
+
     api = build_api(settings.wechat, dialogs.db)
     inbox = Inbox(dialogs, FOLLOWER)  # callbacks, stored before WeChat is answered
     return ChannelParts(
