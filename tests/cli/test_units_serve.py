@@ -15,6 +15,7 @@ from tests.support.workers import linli_env, run_linli as linli, serving, settin
 
 async def test_a_residents_order_goes_up_to_their_branch(sqlite_served, tmp_path, wecom_fake):
     url, db = sqlite_served
+    wecom_fake.limit = 600  # wang's long conversation: no pauses of the member pace
     conf = {**wecom_on(wecom_fake, random_aes_key()),
             "UNITS__ESCALATE_AFTER_HOURS": "0.001", "UNITS__ESCALATE_CHECK_SECONDS": "0.5"}
     env = linli_env(url, tmp_path, **conf)
