@@ -83,10 +83,15 @@ def not_on_behalf(ctx: Context) -> Reply:
 
 def acted(ctx: Context, action: str, target: str, what: str, record: Any = None) -> None:
     """After an action in 代办: mark its record, audit it with the one who did it, and tell the person
-    (through the outbox, where they have a chat account). Nothing when the turn acts for oneself."""
+    (through the outbox, where they have a chat account). Nothing when the turn acts for oneself.
+
+    record is the place, leave or booking, or a function that loads it: called only in 代办, so a
+    turn acting for oneself reads nothing more."""
     acting = ctx.acting
     if acting is None:
         return
+    if callable(record):
+        record = record()
     if record is not None:
         mark_proxy(ctx.session, record, ctx.actor_id)
     audit(ctx.session, f"proxy.{action}", actor_resident_id=ctx.actor_id,

@@ -152,7 +152,7 @@ def _apply(ctx: Context, course: Course, party: int, after: tuple[Choice, ...]) 
         return Reply(ctx.t("apply_closed", title=course.title), after)
     if result.status == "applied":
         acted(ctx, "apply", f"course:{course.code}", ctx.t("proxy_what_apply", title=course.title),
-              ctx.session.get(Enrolment, result.enrolment_id) if ctx.acting and result.enrolment_id else None)
+              lambda: ctx.session.get(Enrolment, result.enrolment_id) if result.enrolment_id else None)
         return Reply(ctx.t("applied", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
                      after)
     if result.status == "not_found":
@@ -180,7 +180,7 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     if result.status in ("confirmed", "waiting"):
         acted(ctx, "signup", f"course:{course.code}",
               ctx.t("proxy_what_signup" if result.status == "confirmed" else "proxy_what_wait", title=course.title),
-              ctx.session.get(Enrolment, result.enrolment_id) if ctx.acting and result.enrolment_id else None)
+              lambda: ctx.session.get(Enrolment, result.enrolment_id) if result.enrolment_id else None)
     if result.status in ("bad_party", "party_too_big"):
         return ask_companions(ctx, course)
     if result.status == "confirmed":

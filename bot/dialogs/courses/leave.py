@@ -38,8 +38,8 @@ def leave(ctx: Context, data: Leave, found: tuple[ClassSession, Course]) -> Repl
     if result.status == "recorded":
         leave_taken(ctx, course.id, ctx.resident_id, cls.id)
         acted(ctx, "leave", f"session:{cls.id}", ctx.t("proxy_what_leave", title=course.title, when=when),
-              ctx.session.exec(select(SessionLeave).where(SessionLeave.session_id == cls.id,
-                                                          SessionLeave.resident_id == ctx.resident_id)).first())
+              lambda: ctx.session.exec(select(SessionLeave).where(
+                  SessionLeave.session_id == cls.id, SessionLeave.resident_id == ctx.resident_id)).first())
         return Reply(ctx.t("leave_recorded", title=course.title, when=when), after)
     if result.status == "already":
         return Reply(ctx.t("leave_already", title=course.title, when=when), after)
