@@ -7,18 +7,17 @@ import json
 
 import aiohttp
 import pytest
-from aiohttp import web
 from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.telegram.channel import build_telegram
 from bot.handlers.telegram.webhook import SECRET_HEADER
-from bot.handlers.web.server import start_web
 from store.models import InboundUpdate
 from store.models.inbox import DONE
 from tests.fakes.telegram_api import FakeBotApi
 from tests.support.outage import Outage
+from tests.support.telegram_app import webhook_channel
 from tests.support.waiting import wait_until
 
 SECRET = "s3cret-Token_for-tests"
@@ -43,17 +42,8 @@ def stored(db) -> list[InboundUpdate]:
 async def webhook(api, sqlite_db, settings, clock):
     """The Telegram channel as `linli serve` builds it in webhook mode; yields (url, dialogs)."""
     dialogs = Dialogs(sqlite_db, telegram_settings(settings, api, "webhook"), clock)
-    parts = build_telegram(dialogs, dialogs.settings)
-    app = web.Application()
-    for route in parts.routes:
-        route(app)
-    running = await start_web(app, "127.0.0.1", 0, access_log=False)
-    await parts.start()
-    yield f"{running.url}{dialogs.settings.telegram.webhook_path}", dialogs
-    await parts.stop_intake()
-    await running.stop()
-    await parts.stop()
-    await parts.close()
+    async with webhook_channel(dialogs) as url:
+        yield url, dialogs
 
 
 async def post(url: str, update: dict) -> int:

@@ -6,26 +6,18 @@ import asyncio
 
 import aiohttp
 import pytest
-from aiohttp import web
 from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
-from bot.handlers.telegram.channel import build_telegram
-from bot.handlers.web.server import start_web
 from store.models import InboundUpdate, OutboxMessage
 from store.models.inbox import DONE
 from tests.fakes.telegram_api import FakeBotApi
+from tests.support.telegram_app import webhook_channel
 from tests.support.waiting import wait_until
 
 SECRET = "s3cret-Token_for-tests"
 WANG = 7001
-
-
-@pytest.fixture
-async def api():
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture
@@ -35,17 +27,8 @@ async def webhook(api, sqlite_db, settings, clock):
         "token": SecretStr(api.token), "base_url": api.base_url, "base_file_url": api.base_file_url,
         "mode": "webhook", "webhook_secret": SecretStr(SECRET), "rate_per_chat_per_second": 1000.0})
     dialogs = Dialogs(sqlite_db, settings.model_copy(update={"telegram": tg}), clock)
-    parts = build_telegram(dialogs, dialogs.settings)
-    app = web.Application()
-    for route in parts.routes:
-        route(app)
-    running = await start_web(app, "127.0.0.1", 0, access_log=False)
-    await parts.start()
-    yield f"{running.url}{dialogs.settings.telegram.webhook_path}", dialogs
-    await parts.stop_intake()
-    await running.stop()
-    await parts.stop()
-    await parts.close()
+    async with webhook_channel(dialogs) as url:
+        yield url, dialogs
 
 
 def all_done(db) -> bool:

@@ -5,10 +5,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from pydantic import SecretStr
+from aiohttp import web
 from telegram.ext import Application
 
 from bot.dialogs.engine import Dialogs
 from bot.handlers.telegram.adapter import build_application
+from bot.handlers.telegram.channel import build_telegram
+from bot.handlers.web.server import start_web
 from bot.settings import Settings
 from tests.fakes.telegram_api import FakeBotApi, button_rows
 
@@ -43,3 +46,22 @@ async def polling(dialogs: Dialogs, settings: Settings, api: FakeBotApi) -> Asyn
     for message in api.sent:
         for row in button_rows(message):
             assert row and all(len(b["callback_data"].encode("utf-8")) <= 64 for b in row)
+
+
+@asynccontextmanager
+async def webhook_channel(dialogs: Dialogs) -> AsyncIterator[str]:
+    """The Telegram channel as `linli serve` builds it in webhook mode (dialogs' settings), on a local
+    port for the block; yields the webhook's URL."""
+    parts = build_telegram(dialogs, dialogs.settings)
+    app = web.Application()
+    for route in parts.routes:
+        route(app)
+    running = await start_web(app, "127.0.0.1", 0, access_log=False)
+    await parts.start()
+    try:
+        yield f"{running.url}{dialogs.settings.telegram.webhook_path}"
+    finally:
+        await parts.stop_intake()
+        await running.stop()
+        await parts.stop()
+        await parts.close()
