@@ -1,7 +1,6 @@
 """Family links: one-time codes an elder (or staff for them) gives a relative, and the links they make."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,6 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from store.models import FamilyCode, FamilyLink, Resident
+from store.linking import fresh_code
 from store.roles import audit
 
 CODE_TTL = timedelta(hours=24)
@@ -33,11 +33,7 @@ def issue_family_code(session: Session, elder_id: int, created_by: int, now: dat
     session.execute(update(FamilyCode).where(
         FamilyCode.elder_id == elder_id, FamilyCode.used_at.is_(None), FamilyCode.expires_at > now,
     ).values(expires_at=now))
-    code = f"{secrets.randbelow(10 ** 6):06d}"
-    for _ in range(20):
-        if not _live(session, code, now):
-            break
-        code = f"{secrets.randbelow(10 ** 6):06d}"
+    code = fresh_code(lambda candidate: bool(_live(session, candidate, now)))
     row = FamilyCode(code=code, elder_id=elder_id, created_by=created_by, expires_at=now + ttl, created_at=now)
     session.add(row)
     session.flush()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -39,6 +40,16 @@ class RedeemResult:
     merge: MergeResult = field(default_factory=MergeResult)
 
 
+def fresh_code(taken: Callable[[str], bool]) -> str:
+    """A random 6-digit code that is not taken (after 20 draws, the last one drawn)."""
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    for _ in range(20):
+        if not taken(code):
+            break
+        code = f"{secrets.randbelow(10 ** 6):06d}"
+    return code
+
+
 def _live_codes(session: Session, code: str, now: datetime) -> list[LinkCode]:
     return list(session.scalars(select(LinkCode).where(
         LinkCode.code == code, LinkCode.used_at.is_(None), LinkCode.expires_at > now)))
@@ -49,11 +60,7 @@ def issue_code(session: Session, resident_id: int, now: datetime, ttl: timedelta
     session.execute(update(LinkCode).where(
         LinkCode.resident_id == resident_id, LinkCode.used_at.is_(None), LinkCode.expires_at > now,
     ).values(expires_at=now))
-    code = f"{secrets.randbelow(10 ** 6):06d}"
-    for _ in range(20):
-        if not _live_codes(session, code, now):
-            break
-        code = f"{secrets.randbelow(10 ** 6):06d}"
+    code = fresh_code(lambda candidate: bool(_live_codes(session, candidate, now)))
     session.add(LinkCode(code=code, resident_id=resident_id, expires_at=now + ttl, created_at=now))
     session.flush()
     return code
