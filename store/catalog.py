@@ -60,6 +60,18 @@ def venue_of(session: Session, course: Course) -> Venue | None:
     return session.get(Venue, course.venue_id) if course.venue_id else None
 
 
+_PLACE = sa_select(Venue.name, Venue.address).where(Venue.id == bindparam("venue_id"))
+
+
+def place_of(session: Session, course: Course) -> tuple[str, str]:
+    """The name and address of a course's teaching point ("", "" when it has none)."""
+    if not course.venue_id:
+        return "", ""
+    # Two columns through Core: a reply needs the words, not a Venue the session would track.
+    row = session.connection().execute(_PLACE, {"venue_id": course.venue_id}).first()
+    return (row.name, row.address) if row else ("", "")
+
+
 def catalogue_version(session: Session) -> tuple:
     """Something that changes whenever courses or categories change (for caches)."""
     courses = session.exec(select(func.count(Course.id), func.max(Course.updated_at))).one()

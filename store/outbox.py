@@ -13,19 +13,13 @@ from store.clock import utcnow
 
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENDING
+from store.outbox_rows import insert_rows
 
 REPLY = "reply"  # the kind of an outbox row that answers a turn
-# Rows per multi-row INSERT of a broadcast: 13 columns each, well under SQLite's 32,766 parameters.
+# Rows per INSERT of a broadcast: one array per column, or one JSON text on SQLite.
 BATCH_ROWS = 1000
 
 Recipient = tuple[str, int | None, int | None]  # (idem_key, resident_id, account_id)
-
-_OUTBOX = OutboxMessage.__table__
-# Built once per dialect; executed with one row it is a plain INSERT, with several one multi-row
-# INSERT (SQLAlchemy's insertmanyvalues), rows whose key exists skipped, the new ones returned.
-_INSERT = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_OUTBOX).on_conflict_do_nothing(
-    index_elements=["idem_key"]).returning(_OUTBOX.c.id, _OUTBOX.c.idem_key) for dialect in (postgresql, sqlite)}
-
 
 def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, Any],
             due_at: datetime, resident_id: int | None = None, account_id: int | None = None,
@@ -52,18 +46,14 @@ def enqueue_many(session: Session, *, kind: str, payload: dict[str, Any], due_at
     Returns how many rows were inserted, so running it again for the same keys inserts none."""
     text = json.dumps(payload, ensure_ascii=False)
     now = utcnow()
-    table = OutboxMessage.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # Core, not the ORM: SQLAlchemy renders each batch as one INSERT … VALUES (…), (…) ….
-    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=["idem_key"]).returning(table.c.id)
     connection = session.connection()
     inserted = 0
     for start in range(0, len(recipients), BATCH_ROWS):
         rows = [dict(idem_key=key[:160], kind=kind, payload=text, due_at=due_at, resident_id=resident_id,
                      account_id=account_id, urgent=urgent, status=PENDING, attempts=0, last_error="",
-                     lease_until=None, claimed_by=None, sent_at=None, created_at=now)
+                     created_at=now)
                 for key, resident_id, account_id in recipients[start:start + BATCH_ROWS]]
-        inserted += len(connection.execute(stmt, rows).all())
+        inserted += len(insert_rows(connection, rows))
     return inserted
 
 
@@ -100,11 +90,7 @@ def insert_many(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     if not rows:
         return {}
     session.flush()  # rows added through the ORM first, so a key taken in this turn is seen as taken
-    connection = session.connection()
-    stmt = _INSERT[connection.dialect.name]
-    # rowcount is -1 on PostgreSQL when RETURNING is in play; a returned id is certain.
-    result = connection.execute(stmt, rows[0] if len(rows) == 1 else rows)
-    return {key: row_id for row_id, key in result}
+    return insert_rows(session.connection(), rows)
 
 
 def drop_pending(session: Session, key_prefix: str) -> int:

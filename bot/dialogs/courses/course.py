@@ -11,7 +11,7 @@ from bot.dialogs.pushes.seats import seat_confirmed
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
-from store.catalog import course_by_code, next_session, sessions_of, venue_of
+from store.catalog import course_by_code, next_session, place_of, sessions_of
 from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
 from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
 from store.models import ClassSession, Course, Enrolment
@@ -29,11 +29,6 @@ def course_missing(ctx: Context) -> Reply:
 
 # The course a button names by its code; a course taken off the menu is missing.
 COURSE = Load(lambda ctx, data: course_by_code(ctx.session, data.code), missing=course_missing)
-
-
-def _place(ctx: Context, course: Course) -> tuple[str, str]:
-    venue = venue_of(ctx.session, course)
-    return (venue.name, venue.address) if venue else ("", "")
 
 
 def first_session_text(ctx: Context, course: Course, sessions: list[ClassSession] | None = None) -> str:
@@ -55,7 +50,7 @@ def course_page(ctx: Context, course: Course) -> Reply:
     lines = [format_when(s.starts_at, s.ends_at, ctx.tz, ctx.lang) for s in sessions[:SESSIONS_SHOWN]]
     if len(sessions) > SESSIONS_SHOWN:
         lines.append(ctx.t("course_more_sessions", count=len(sessions)))
-    venue, address = _place(ctx, course)
+    venue, address = place_of(ctx.session, course)
     left = seats_left(ctx.session, course)
     text = ctx.t("course_detail", title=course.title, teacher=course.teacher or "—",
                  venue=venue or "—", address=address or "—",
@@ -127,7 +122,7 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
                 else ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party))
         return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no))
     count = sum(1 for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now)
-    venue, _ = _place(ctx, course)
+    venue, _ = place_of(ctx.session, course)
     text = ctx.t("confirm_signup", title=course.title, count=count,
                  first=first_session_text(ctx, course), venue=venue or "—")
     return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no))
@@ -186,7 +181,7 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     if result.status == "confirmed":
         sessions = sessions_of(ctx.session, course.id)  # read once: the reminders and the reply use them
         seat_confirmed(ctx, course, ctx.resident_id, sessions, new_place=True)
-        venue, address = _place(ctx, course)
+        venue, address = place_of(ctx.session, course)
         return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course, sessions),
                            venue=venue or "—", address=address or "—") + party, after)
     if result.status == "waiting" and data.companions:
