@@ -226,7 +226,7 @@ IMPORT_GROUPS = [
     ("pypinyin's character readings and the phrase table", ["bot.search.phrases"]),
     ("search (rapidfuzz, index)", ["rapidfuzz", "bot.search"]),
     ("dialogs, every flow", ["bot.dialogs.engine"]),
-    ("alembic (the schema check at start)", ["alembic", "bot.schema", "store.migrate"]),
+    ("the schema check at start", ["bot.schema"]),
     ("scheduler, web server, the rest of serve", ["apscheduler", "bot.serve", "bot.handlers.web.server",
                                                   "bot.health"]),
     ("the linli command (every subcommand's module)", ["bot.cli"]),
