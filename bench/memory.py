@@ -223,7 +223,7 @@ IMPORT_GROUPS = [
     ("sqlalchemy, sqlmodel, pydantic", ["sqlalchemy", "sqlmodel", "pydantic"]),
     ("aiohttp", ["aiohttp", "aiohttp.web"]),
     ("store models", ["store.db", "store.models"]),
-    ("pypinyin's character readings and the phrase table", ["bot.search.phrases"]),
+    ("character readings and the phrase table", ["bot.search.phrases"]),
     ("search (rapidfuzz, index)", ["rapidfuzz", "bot.search"]),
     ("dialogs, every flow", ["bot.dialogs.engine"]),
     ("the schema check at start", ["bot.schema"]),
