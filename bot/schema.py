@@ -1,7 +1,10 @@
-"""What a command may do with the database's schema: build it fresh, adopt it, or refuse it."""
+"""What a command may do with the database's schema: build it fresh, adopt it, or refuse it.
+
+A database already at the newest revision is checked without Alembic (store.schema_version);
+store.migrate, which loads it, is imported only to migrate, stamp or compare."""
 from __future__ import annotations
 
-from store import migrate
+from store import schema_version
 from store.db import Database
 
 UPGRADE_HINT = "请先运行：linli db upgrade"
@@ -18,10 +21,10 @@ def behind_message(current: str | None, head: str) -> str:
 
 def check_schema(db: Database) -> None:
     """Raise SchemaNotReady unless the database is at the newest revision this code ships."""
-    current, head = migrate.current_revision(db), migrate.head_revision()
+    current, head = schema_version.current_revision(db), schema_version.head_revision()
     if current == head:
         return
-    if current is not None and not migrate.known_revision(current):
+    if current is not None and not schema_version.known_revision(current):
         raise SchemaNotReady(f"数据库结构版本 {current} 不是本程序认识的版本（本程序最新 {head}），"
                              "可能来自更新的 linli。请换用对应版本的 linli。")
     raise SchemaNotReady(behind_message(current, head))
@@ -29,6 +32,7 @@ def check_schema(db: Database) -> None:
 
 def adopt(db: Database) -> None:
     """Stamp a database built before migrations existed, if its tables are exactly the models'."""
+    from store import migrate
     found = migrate.differences(db)
     if found:
         sample = "；".join(describe(d) for d in found[:3])
@@ -48,20 +52,22 @@ def describe(difference) -> str:
 
 def prepare_schema(db: Database) -> None:
     """Migrate an empty database, adopt an unversioned matching one, and refuse one that is behind."""
-    if not migrate.has_version_table(db):
-        if migrate.model_tables_present(db):
+    if not schema_version.has_version_table(db):
+        if schema_version.model_tables_present(db):
             adopt(db)
         else:
+            from store import migrate
             migrate.upgrade(db)
     check_schema(db)
 
 
 def upgrade_schema(db: Database) -> tuple[str | None, str]:
     """What `linli db upgrade` does: adopt or migrate up to the newest revision; (before, after)."""
-    if not migrate.has_version_table(db) and migrate.model_tables_present(db):
+    from store import migrate
+    if not schema_version.has_version_table(db) and schema_version.model_tables_present(db):
         adopt(db)
-    before = migrate.current_revision(db)
-    if before is not None and not migrate.known_revision(before):
+    before = schema_version.current_revision(db)
+    if before is not None and not schema_version.known_revision(before):
         check_schema(db)  # raises: a revision from newer code cannot be upgraded here
     migrate.upgrade(db)
-    return before, migrate.current_revision(db)
+    return before, schema_version.current_revision(db)

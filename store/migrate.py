@@ -1,29 +1,29 @@
-"""Schema migrations with Alembic, configured in code: no alembic.ini needed."""
+"""Schema migrations with Alembic, configured in code: no alembic.ini needed.
+
+Only the commands that migrate, stamp or compare import this module; checking the version at start
+goes through store.schema_version, which does not load Alembic."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from store import schema_version
 from store.db import Database
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-VERSION_TABLE = "alembic_version"
+from store.schema_version import (  # noqa: F401  (this module's public names since before)
+    VERSION_TABLE, current_revision, has_version_table, head_revision, known_revision, model_tables_present)
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic Config for the database at url, with the scripts shipped in this package."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(schema_version.MIGRATIONS))
     # Config values go through configparser interpolation: a literal % must be doubled.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["url"] = url
@@ -78,39 +78,6 @@ def downgrade(db: Database, revision: str) -> None:
 def stamp(db: Database, revision: str = "head") -> None:
     """Record revision as the database's version without running anything."""
     _run(db, command.stamp, revision)
-
-
-def current_revision(db: Database) -> str | None:
-    """The revision the database is at; None when it was never migrated or stamped."""
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def head_revision() -> str:
-    """The newest revision shipped with this code."""
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def known_revision(revision: str) -> bool:
-    """True when revision is one of the shipped migrations."""
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    try:
-        return script.get_revision(revision) is not None
-    except Exception:  # noqa: BLE001  (alembic raises several kinds for unknown ids)
-        return False
-
-
-def model_tables_present(db: Database) -> set[str]:
-    """Names of the models' tables that exist in the database."""
-    with db.engine.connect() as conn:
-        existing = set(inspect(conn).get_table_names())
-    return existing & set(SQLModel.metadata.tables)
-
-
-def has_version_table(db: Database) -> bool:
-    """True when the database has Alembic's version table."""
-    with db.engine.connect() as conn:
-        return inspect(conn).has_table(VERSION_TABLE)
 
 
 def differences(db: Database) -> list:

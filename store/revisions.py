@@ -15,7 +15,8 @@ from pathlib import Path
 from alembic import command
 
 from store.db import Database
-from store.migrate import MIGRATIONS, alembic_config, connect, upgrade
+from store.migrate import alembic_config, connect, upgrade
+from store.schema_version import MIGRATIONS
 
 VERSIONS = MIGRATIONS / "versions"
 INITIAL = VERSIONS / "0001_initial.py"

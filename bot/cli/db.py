@@ -7,7 +7,7 @@ import sys
 from bot.app import connect_database
 from bot.schema import SchemaNotReady, upgrade_schema
 from bot.settings import get_settings
-from store.migrate import current_revision, head_revision
+from store.schema_version import current_revision, head_revision
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:

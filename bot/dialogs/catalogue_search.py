@@ -78,17 +78,21 @@ def course_entry(row: Any, categories: dict[int, tuple[str, str]]) -> SearchEntr
 def build(session: Session, version: tuple) -> CatalogueIndex:
     """Read the whole catalogue into a new index."""
     categories = {c.id: (c.name, c.section) for c in session.exec(select(Category))}
-    rows = searchable_courses(session)
     entries = [SearchEntry("category", str(cid), name, section) for cid, (name, section) in categories.items()]
-    entries += [course_entry(row, categories) for row in rows if row.active]
-    built = CatalogueIndex(SearchIndex(entries), categories, communities=communities(session), version=version)
-    for row in rows:
-        built.known.add(row.code)
+    courses: dict[str, tuple[int, int]] = {}
+    known: set[str] = set()
+    seen = None
+    for row in searchable_courses(session):
+        known.add(row.code)
         if row.active:
-            built.courses[row.code] = (row.id, row.category_id)
-        if built.seen is None or row.updated_at > built.seen:
-            built.seen = row.updated_at
-    del rows, entries
+            entries.append(course_entry(row, categories))
+            courses[row.code] = (row.id, row.category_id)
+        if seen is None or row.updated_at > seen:
+            seen = row.updated_at
+    # The rows are gone before the index is built: a worker's peak holds one of the two, not both.
+    index = SearchIndex(entries)
+    del entries
+    built = CatalogueIndex(index, categories, courses, known, communities(session), version, seen)
     release_free_memory()
     return built
 

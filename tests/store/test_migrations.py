@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 from bot.cli import main
 from bot.schema import SchemaNotReady, check_schema, prepare_schema
 from bot.settings import get_settings
-from store import migrate
+from store import migrate, schema_version
 from store.db import Database
 from store.dialog_state import ChatState, load_state, save_state
 from tests.conftest import ROOT, START
@@ -62,10 +62,10 @@ def cli_database(tmp_path, monkeypatch):
 def newer_code(tmp_path, monkeypatch):
     """The shipped migrations plus a later one, as a newer release would ship them."""
     scripts = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(schema_version.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     old_head = migrate.head_revision()
     (scripts / "versions" / "0002_later.py").write_text(NEXT.format(head=old_head), encoding="utf-8")
-    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    monkeypatch.setattr(schema_version, "MIGRATIONS", scripts)
     assert migrate.head_revision() == "0002"
     return old_head
 
