@@ -24,6 +24,7 @@ from bot.dialogs.engine import Dialogs
 from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
 from bot.messages import Incoming, Turn
 from bot.handlers.pacing import SharedPace
+from bot.handlers.telegram.http_client import AiohttpRequest
 from bot.handlers.telegram.limits import TelegramLimiter
 from bot.handlers.telegram.delivery import deliver_turn
 from bot.handlers.inbox import Inbox
@@ -224,13 +225,12 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
     token = tg.token.get_secret_value()
     if not token:
         raise ValueError("telegram token is not set (LINLI_TELEGRAM__TOKEN)")
-    # httpx logs every request URL at INFO, and the URL holds the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     # One set of limits for every worker on this database: replies and the outbox alike.
     limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST,
                                             shared=SharedPace(dialogs.db))
     app = (Application.builder().token(token).base_url(tg.base_url).base_file_url(tg.base_file_url)
-           .connection_pool_size(tg.connection_pool_size).pool_timeout(tg.pool_timeout_seconds)
+           .request(AiohttpRequest(tg.connection_pool_size, pool_timeout=tg.pool_timeout_seconds))
+           .get_updates_request(AiohttpRequest(1, pool_timeout=tg.pool_timeout_seconds))
            .concurrent_updates(PerUserProcessor()).rate_limiter(limiter).build())
     channel = TelegramChannel(dialogs, inbox, presses_answered)
     stored = channel.from_inbox
