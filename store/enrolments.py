@@ -102,9 +102,16 @@ def count_offered(session: Session, course_id: int) -> int:
     ).one()
 
 
+# Seats taken and seats on offer, in one statement.
+_TAKEN = select(
+    _scalar(func.coalesce(func.sum(_E.c.party), 0), _E.c.course_id == _COURSE, _E.c.status == CONFIRMED),
+    _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN))
+
+
 def seats_left(session: Session, course: Course) -> int:
     """Free seats of a course (seats on offer are not free), never below zero."""
-    return max(0, course.capacity - count_confirmed(session, course.id) - count_offered(session, course.id))
+    confirmed, offered = session.execute(_TAKEN, {"course_id": course.id}).one()
+    return max(0, course.capacity - confirmed - offered)
 
 
 def party_problem(course: Course, party: int) -> str | None:
