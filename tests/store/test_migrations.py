@@ -15,37 +15,7 @@ from store.db import Database
 from store.dialog_state import ChatState, load_state, save_state
 from tests.conftest import ROOT, START
 from tests.support.databases import PostgresSchema, postgres_base_url
-
-NEXT = '''"""a later change"""
-revision = "0002"
-down_revision = {head!r}
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    pass
-
-
-def downgrade() -> None:
-    pass
-'''
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_db(request, tmp_path):
-    """A database with no tables at all, once on SQLite and once in a private PostgreSQL schema."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
-        yield db
-        db.dispose()
-        return
-    schema = PostgresSchema(postgres_base_url())
-    db = Database(schema.url, pool_size=2)
-    yield db
-    db.dispose()
-    schema.drop()
-
+from tests.support.migration_scripts import write_script
 
 @pytest.fixture
 def cli_database(tmp_path, monkeypatch):
@@ -64,7 +34,7 @@ def newer_code(tmp_path, monkeypatch):
     scripts = tmp_path / "migrations"
     shutil.copytree(schema_version.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     old_head = migrate.head_revision()
-    (scripts / "versions" / "0002_later.py").write_text(NEXT.format(head=old_head), encoding="utf-8")
+    write_script(scripts / "versions", "0002_later", "0002", old_head)
     monkeypatch.setattr(schema_version, "MIGRATIONS", scripts)
     assert migrate.head_revision() == "0002"
     return old_head

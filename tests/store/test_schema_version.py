@@ -9,40 +9,7 @@ from alembic.script import ScriptDirectory
 
 from store import migrate, schema_version
 from store.db import Database
-from tests.support.databases import PostgresSchema, postgres_base_url
-
-LATER = '''"""{message}"""
-from typing import Sequence, Union
-
-revision: str = {revision!r}
-down_revision: Union[str, Sequence[str], None] = {down!r}
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    pass
-
-
-def downgrade() -> None:
-    pass
-'''
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_db(request, tmp_path):
-    """A database with no tables, on SQLite and in a private PostgreSQL schema."""
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
-        yield db
-        db.dispose()
-        return
-    schema = PostgresSchema(postgres_base_url())
-    db = Database(schema.url, pool_size=2)
-    yield db
-    db.dispose()
-    schema.drop()
-
+from tests.support.migration_scripts import write_script
 
 def alembic_scripts() -> ScriptDirectory:
     return ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
@@ -76,8 +43,7 @@ def test_annotated_assignments_and_a_merge_read_as_alembic_reads_them(tmp_path, 
     head = schema_version.head_revision()
     versions = scripts / "versions"
     for name, down in [("a", head), ("b", head), ("c", ("9a", "9b"))]:
-        (versions / f"9{name}_later.py").write_text(
-            LATER.format(message=f"later {name}", revision=f"9{name}", down=down), encoding="utf-8")
+        write_script(versions, f"9{name}_later", f"9{name}", down, message=f"later {name}")
     monkeypatch.setattr(schema_version, "MIGRATIONS", scripts)
     assert schema_version.shipped_revisions()["9c"] == ("9a", "9b")
     assert schema_version.head_revision() == alembic_scripts().get_current_head() == "9c"
