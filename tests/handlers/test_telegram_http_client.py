@@ -31,13 +31,15 @@ async def test_messages_and_files_reach_the_bot_api_as_python_telegram_bot_sends
 
 
 async def test_a_server_slower_than_the_read_timeout_is_a_timeout():
+    answered = asyncio.Event()
+
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(5)
+        await answered.wait()  # held until the client has given up
         return web.json_response({"ok": True, "result": True})
 
     app = web.Application()
     app.router.add_post("/bot{token}/{method}", slow)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, shutdown_timeout=0.5)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -46,6 +48,7 @@ async def test_a_server_slower_than_the_read_timeout_is_a_timeout():
             with pytest.raises(TimedOut):
                 await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage", RequestData())
     finally:
+        answered.set()
         await runner.cleanup()
 
 

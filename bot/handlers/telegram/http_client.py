@@ -52,11 +52,11 @@ class AiohttpRequest(BaseRequest):
             write = self.media_write_timeout
         read, write = given(read, "read"), given(write, "write")
         connect, pool = given(connect, "connect"), given(pool, "pool")
-        # aiohttp's connect timeout covers waiting for a pooled connection and opening a new one.
+        # aiohttp's connect timeout covers waiting for a pooled connection and opening a new one; it
+        # has no write timeout, so an upload gets a total of its write and read time instead.
         waits = [t for t in (connect, pool) if t is not None]
-        reads = [t for t in (read, write) if t is not None]
-        return aiohttp.ClientTimeout(total=None, connect=sum(waits) if waits else None,
-                                     sock_read=max(reads) if reads else None)
+        total = write + read if files and write is not None and read is not None else None
+        return aiohttp.ClientTimeout(total=total, connect=sum(waits) if waits else None, sock_read=read)
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=BaseRequest.DEFAULT_NONE, write_timeout=BaseRequest.DEFAULT_NONE,
