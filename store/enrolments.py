@@ -48,13 +48,17 @@ def _scalar(column, *where):
     return select(column).where(*where).scalar_subquery()
 
 
+# Seats confirmed (companions included) and seats held by open offers, for one course.
+_CONFIRMED_SEATS = _scalar(func.coalesce(func.sum(_E.c.party), 0),
+                           _E.c.course_id == _COURSE, _E.c.status == CONFIRMED)
+_OFFERED_SEATS = _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN)
+
 # Everything a sign-up decides on, in one statement read under the course lock. Only confirmed rows
 # are summed (at most the capacity); the waiting list is counted and the last queue number found
 # on the (course_id, status, queue_no) index, one status at a time, without reading the rows.
 _SEATS = select(
     _scalar(func.max(_S.c.ends_at), _S.c.course_id == _COURSE).label("last_end"),
-    _scalar(func.coalesce(func.sum(_E.c.party), 0), _E.c.course_id == _COURSE,
-            _E.c.status == CONFIRMED).label("confirmed"),
+    _CONFIRMED_SEATS.label("confirmed"),
     _scalar(func.count(), _E.c.course_id == _COURSE, _E.c.status == WAITING).label("waiting"),
     *(_scalar(func.max(_E.c.queue_no), _E.c.course_id == _COURSE, _E.c.status == status).label(f"last_{status}")
       for status in STATUSES),
@@ -62,7 +66,7 @@ _SEATS = select(
     select(_E.c.id).where(_E.c.course_id == _COURSE, _E.c.resident_id == _RESIDENT,
                           _E.c.status != literal_column(f"'{CANCELLED}'"))
     .limit(1).scalar_subquery().label("mine"),
-    _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN).label("offered"),
+    _OFFERED_SEATS.label("offered"),
 )
 _ADD = insert(_E).returning(_E.c.id)
 
@@ -94,18 +98,7 @@ def count_confirmed(session: Session, course_id: int) -> int:
     ).one()
 
 
-def count_offered(session: Session, course_id: int) -> int:
-    """Seats held by open offers, waiting for an answer."""
-    return session.exec(
-        select(func.coalesce(func.sum(SeatOffer.seats), 0)).where(
-            SeatOffer.course_id == course_id, SeatOffer.status == OPEN)
-    ).one()
-
-
-# Seats taken and seats on offer, in one statement.
-_TAKEN = select(
-    _scalar(func.coalesce(func.sum(_E.c.party), 0), _E.c.course_id == _COURSE, _E.c.status == CONFIRMED),
-    _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN))
+_TAKEN = select(_CONFIRMED_SEATS, _OFFERED_SEATS)  # the two in one statement
 
 
 def seats_left(session: Session, course: Course) -> int:

@@ -16,7 +16,8 @@ from store.models.outbox import PENDING, SENDING
 from store.outbox_rows import insert_rows
 
 REPLY = "reply"  # the kind of an outbox row that answers a turn
-# Rows per INSERT of a broadcast: one array per column, or one JSON text on SQLite.
+# Rows per INSERT of a broadcast: one array per column on PostgreSQL; on SQLite 11 parameters
+# a row, well under its 32,766.
 BATCH_ROWS = 1000
 
 Recipient = tuple[str, int | None, int | None]  # (idem_key, resident_id, account_id)
