@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, event, func
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
@@ -31,11 +32,31 @@ def courses_in(session: Session, category_id: int) -> list[Course]:
 
 
 _COURSE_BY_CODE = select(Course).where(Course.code == bindparam("code"), Course.active == True)  # noqa: E712
+_COURSE_BY_CODE_LOCKED = _COURSE_BY_CODE.with_for_update().execution_options(populate_existing=True)
+_LOCKED = "locked_courses"  # session.info key: ids of the courses this transaction holds locked
 
 
-def course_by_code(session: Session, code: str) -> Course | None:
-    """An active course by its code."""
-    return session.execute(_COURSE_BY_CODE, {"code": code}).scalars().first()
+def course_by_code(session: Session, code: str, lock: bool = False) -> Course | None:
+    """An active course by its code; with lock, its row is held until the transaction ends (PostgreSQL;
+    SQLite's transactions hold the whole database from the start), so a later lock_course need not
+    read it again."""
+    if not (lock and session.get_bind().dialect.name == "postgresql"):
+        return session.execute(_COURSE_BY_CODE, {"code": code}).scalars().first()
+    course = session.execute(_COURSE_BY_CODE_LOCKED, {"code": code}).scalars().first()
+    if course is not None:
+        held_courses(session).add(course.id)
+    return course
+
+
+def held_courses(session: Session) -> set[int]:
+    """The ids of the courses this session's transaction has locked and read under the lock."""
+    return session.info.setdefault(_LOCKED, set())
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_held(session: OrmSession, _transaction) -> None:
+    # Any end counts, a savepoint's too (rolled back, it releases the locks taken inside it).
+    session.info.pop(_LOCKED, None)
 
 
 _SESSIONS_OF = (select(ClassSession).where(ClassSession.course_id == bindparam("course_id"))

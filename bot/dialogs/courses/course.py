@@ -29,6 +29,8 @@ def course_missing(ctx: Context) -> Reply:
 
 # The course a button names by its code; a course taken off the menu is missing.
 COURSE = Load(lambda ctx, data: course_by_code(ctx.session, data.code), missing=course_missing)
+# Signing up locks the course as it reads it: the seat decision needs the lock, and needs no second read.
+LOCKED_COURSE = Load(lambda ctx, data: course_by_code(ctx.session, data.code, lock=True), missing=course_missing)
 
 
 def first_session_text(ctx: Context, course: Course, sessions: list[ClassSession] | None = None) -> str:
@@ -159,7 +161,7 @@ def _party_note(ctx: Context, party: int) -> str:
     return "\n" + ctx.t("party_note", seats=party) if party > 1 else ""
 
 
-@router.payload(SignUp, load=COURSE, on_behalf=True)
+@router.payload(SignUp, load=LOCKED_COURSE, on_behalf=True)
 def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
     """Take a seat, or a waiting-list place, and say which."""
     after = (Choice(ctx.t("btn_my"), MySignups().pack()), menu_button(ctx))

@@ -61,6 +61,14 @@ def test_a_confirmed_sign_up_takes_at_most_twelve_statements_none_twice(course_d
     assert [key for key in replies if ":u1:" in key] == ["telegram:reply:u1:0"]
 
 
+def test_the_course_is_read_once_and_on_postgresql_under_its_lock(course_dialogs):
+    with statements(course_dialogs.db) as seen:
+        press(course_dialogs, "first", "suy:SF-01", "u1")
+    reads = [s for s, _ in seen if s.startswith("SELECT course.")]
+    assert len(reads) == 1
+    assert reads[0].rstrip().endswith("FOR UPDATE") == course_dialogs.db.is_postgres
+
+
 def test_a_waiting_list_sign_up_costs_fewer_and_keeps_the_order(course_dialogs):
     press(course_dialogs, "first", "suy:SF-01", "u1")
     with statements(course_dialogs.db) as seen:
