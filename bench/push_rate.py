@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiohttp import web  # noqa: E402
 from sqlalchemy import func  # noqa: E402
 from sqlmodel import select  # noqa: E402
-from telegram.ext import ExtBot  # noqa: E402
+from bot.handlers.telegram.lean_bot import LeanBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.clock import utcnow  # noqa: E402
@@ -113,7 +113,7 @@ async def run(pushes: int, rate: float, batch: int, concurrency: int) -> dict:
     base = f"http://127.0.0.1:{port}"
     limiter = TelegramLimiter(overall_per_second=rate, max_retries=1)
     # A bare Bot keeps one connection; the Application's bot (what serve uses) keeps 256.
-    bot = ExtBot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+    bot = LeanBot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                  rate_limiter=limiter, request=HTTPXRequest(connection_pool_size=256))
     total, ticks = TickResult(), 0
     try:

@@ -19,16 +19,20 @@ from store.db import Database
 from store.models.inbox import DONE, PENDING, InboundUpdate
 
 
+_INBOUND = InboundUpdate.__table__
+# Built once (per dialect): every update a webhook or callback receives is kept by it.
+_KEEP = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_INBOUND).on_conflict_do_nothing(
+    index_elements=["channel", "update_key"]).returning(_INBOUND.c.channel) for dialect in (postgresql, sqlite)}
+
+
 def keep_update(session: Session, channel: str, update_key: str, payload: dict[str, Any],
                 now: datetime, worker_id: str, lease_until: datetime) -> bool:
     """Store an update, held by this worker until lease_until; False when it was already stored."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(InboundUpdate).values(
-        channel=channel, update_key=update_key[:160],
-        payload=json.dumps(payload, ensure_ascii=False), status=PENDING, attempts=0,
-        lease_until=lease_until, claimed_by=worker_id, received_at=now,
-    ).on_conflict_do_nothing(index_elements=["channel", "update_key"]).returning(InboundUpdate.channel)
-    return session.execute(stmt).first() is not None
+    connection = session.connection()
+    return connection.execute(_KEEP[connection.dialect.name], {
+        "channel": channel, "update_key": update_key[:160], "payload": json.dumps(payload, ensure_ascii=False),
+        "status": PENDING, "attempts": 0, "lease_until": lease_until, "claimed_by": worker_id,
+        "received_at": now}).first() is not None
 
 
 def mark_done(session: Session, channel: str, update_keys: list[str], now: datetime) -> int:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlmodel import Session, select
 
 from store.db import Database
@@ -55,21 +55,40 @@ def claim_due(db: Database, now: datetime, limit: int, lease_seconds: float,
         return sorted(rows, key=lambda row: (row.due_at, row.id))
 
 
-def _finish(session: Session, row_ids: Iterable[int], worker_id: str, **values) -> set[int]:
+_OUT = OutboxMessage.__table__
+# Built once per kind of outcome: a statement made afresh each time costs SQLAlchemy its cache key
+# again, and mark_sent_many runs after every reply a turn sends.
+_FINISHES: dict[tuple[tuple[str, ...], bool], Update] = {}
+
+
+def _finish_statement(names: tuple[str, ...], undo_attempt: bool) -> Update:
+    stmt = _FINISHES.get((names, undo_attempt))
+    if stmt is None:
+        values = {name: bindparam(f"new_{name}") for name in names}
+        if undo_attempt:
+            values["attempts"] = _OUT.c.attempts - 1
+        stmt = _FINISHES[(names, undo_attempt)] = (
+            update(_OUT)
+            .where(_OUT.c.id.in_(bindparam("ids", expanding=True)), _OUT.c.status == SENDING,
+                   _OUT.c.claimed_by == bindparam("worker"))
+            .values(lease_until=None, **values)
+            .returning(_OUT.c.id))
+    return stmt
+
+
+def _finish(session: Session, row_ids: Iterable[int], worker_id: str, undo_attempt: bool = False,
+            **values) -> set[int]:
     """Apply an outcome to rows this worker still holds; returns the ids it applied to.
 
     Core statements on the table: no ORM flush or synchronisation work for a plain guarded update.
+    undo_attempt: the claim is not counted as an attempt after all.
     """
     ids = list(row_ids)
     if not ids:
         return set()
-    table = OutboxMessage.__table__
-    result = session.execute(
-        update(table)
-        .where(table.c.id.in_(ids), table.c.status == SENDING, table.c.claimed_by == worker_id)
-        .values(lease_until=None, **values)
-        .returning(table.c.id))
-    return set(result.scalars())
+    names = tuple(sorted(values))
+    params = {"ids": ids, "worker": worker_id, **{f"new_{name}": values[name] for name in names}}
+    return set(session.connection().execute(_finish_statement(names, undo_attempt), params).scalars())
 
 
 def _clip(error: str) -> str:
@@ -96,9 +115,7 @@ def mark_retry(session: Session, row_id: int, worker_id: str, error: str,
 
 def mark_held(session: Session, row_id: int, worker_id: str, reason: str) -> bool:
     """The channel cannot deliver it now: kept, unclaimed, until the recipient writes again."""
-    table = OutboxMessage.__table__
-    return bool(_finish(session, [row_id], worker_id, status=HELD, last_error=_clip(reason),
-                        attempts=table.c.attempts - 1))
+    return bool(_finish(session, [row_id], worker_id, undo_attempt=True, status=HELD, last_error=_clip(reason)))
 
 
 def mark_dead(session: Session, row_id: int, worker_id: str, error: str) -> bool:
@@ -109,9 +126,7 @@ def mark_dead(session: Session, row_id: int, worker_id: str, error: str) -> bool
 def defer_many(session: Session, row_ids: Iterable[int], worker_id: str,
                due_at: datetime) -> set[int]:
     """Put claimed rows back unsent until due_at (quiet hours); the claim is not an attempt."""
-    table = OutboxMessage.__table__
-    return _finish(session, row_ids, worker_id, status=PENDING, due_at=due_at,
-                   attempts=table.c.attempts - 1)
+    return _finish(session, row_ids, worker_id, undo_attempt=True, status=PENDING, due_at=due_at)
 
 
 def release(db: Database, row_ids: Iterable[int], worker_id: str) -> int:

@@ -5,7 +5,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from telegram import Bot
+from bot.handlers.telegram.lean_bot import LeanBot
 from telegram.error import Forbidden, RetryAfter
 
 from bot.app import build_service
@@ -253,7 +253,7 @@ async def test_send_reply_splits_text_and_uploads_pictures(api, tmp_path):
     picture = tmp_path / "poster.png"
     picture.write_bytes(b"\x89PNG fake")
     menu = (Choice("主菜单", "menu"),)
-    async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
+    async with LeanBot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
         await send_reply(bot, WANG, Reply("字" * 5000, menu))
         await send_reply(bot, WANG, Reply("新年书法展", menu, picture=str(picture)))
     long1, long2, photo = api.sent_to(WANG)
@@ -267,7 +267,7 @@ async def test_failures_can_be_scripted(api, monkeypatch):
     monkeypatch.setenv("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, no warning
     api.fail_next("sendMessage", status=429, retry_after=3)
     api.fail_next("sendMessage", status=403)
-    async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
+    async with LeanBot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
         with pytest.raises(RetryAfter) as hit:
             await send_reply(bot, WANG, Reply("提醒"))
         assert hit.value.retry_after == timedelta(seconds=3)

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import select
-from telegram.ext import ExtBot
+from bot.handlers.telegram.lean_bot import LeanBot
 
 from bot.messages import Choice, Reply
 from bot.handlers.telegram.limits import TelegramLimiter
@@ -34,7 +34,7 @@ async def api():
 
 @pytest.fixture
 async def bot(api):
-    bot = ExtBot(api.token, base_url=api.base_url, base_file_url=api.base_file_url,
+    bot = LeanBot(api.token, base_url=api.base_url, base_file_url=api.base_file_url,
                  rate_limiter=TelegramLimiter(max_retries=0))
     async with bot:
         yield bot

@@ -25,6 +25,7 @@ from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_
 from bot.messages import Incoming, Turn
 from bot.handlers.pacing import SharedPace
 from bot.handlers.telegram.http_client import AiohttpRequest
+from bot.handlers.telegram.lean_bot import LeanBot
 from bot.handlers.telegram.limits import TelegramLimiter
 from bot.handlers.telegram.delivery import deliver_turn
 from bot.handlers.inbox import Inbox
@@ -187,7 +188,7 @@ class TelegramChannel:
             # A duplicate delivery (another worker, or a retry): whoever took it answers the press.
             return
         # Answered after the turn claimed the update, so a press delivered twice is answered once.
-        await asyncio.gather(self._answer(query), self._drop_keyboard(query))
+        await asyncio.gather(self._answer(query), self._drop_keyboard(context.bot, query))
         await deliver_turn(self.dialogs, context.bot, chat_id, turn)
 
     async def _answer(self, query: CallbackQuery) -> None:
@@ -199,12 +200,12 @@ class TelegramChannel:
             log.info("callback answer failed: %s", exc)
 
     @staticmethod
-    async def _drop_keyboard(query: CallbackQuery) -> None:
+    async def _drop_keyboard(bot: LeanBot, query: CallbackQuery) -> None:
         # Old buttons pressed again by accident would repeat the step.
         if query.message is None or getattr(query.message, "reply_markup", None) is None:
             return
         try:
-            await query.edit_message_reply_markup(reply_markup=None)
+            await bot.drop_keyboard(query.message.chat.id, query.message.message_id)
         except TelegramError as exc:
             log.debug("keyboard not removed: %s", exc)
 
@@ -228,10 +229,11 @@ def build_application(dialogs: Dialogs, settings: Settings, *, max_retries: int 
     # One set of limits for every worker on this database: replies and the outbox alike.
     limiter = TelegramLimiter.from_settings(tg, max_retries=max_retries, chat_burst=CHAT_BURST,
                                             shared=SharedPace(dialogs.db))
-    app = (Application.builder().token(token).base_url(tg.base_url).base_file_url(tg.base_file_url)
-           .request(AiohttpRequest(tg.connection_pool_size, pool_timeout=tg.pool_timeout_seconds))
-           .get_updates_request(AiohttpRequest(1, pool_timeout=tg.pool_timeout_seconds))
-           .concurrent_updates(PerUserProcessor()).rate_limiter(limiter).build())
+    bot = LeanBot(token, base_url=tg.base_url, base_file_url=tg.base_file_url,
+                  request=AiohttpRequest(tg.connection_pool_size, pool_timeout=tg.pool_timeout_seconds),
+                  get_updates_request=AiohttpRequest(1, pool_timeout=tg.pool_timeout_seconds),
+                  rate_limiter=limiter)
+    app = Application.builder().bot(bot).concurrent_updates(PerUserProcessor()).build()
     channel = TelegramChannel(dialogs, inbox, presses_answered)
     stored = channel.from_inbox
     new_text = filters.UpdateType.MESSAGE & filters.TEXT

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.handlers.telegram.lean_bot import LeanBot
 from bot.handlers.text_split import split_text as split_by_size
 from bot.handlers.text_split import utf16_units
 from bot.messages import Reply
@@ -35,25 +36,20 @@ def _media_input(value: str) -> Path | str:
     return path if path.is_file() else value
 
 
-async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> list[Message]:
+async def send_reply(bot: LeanBot, chat_id: int | str, reply: Reply) -> None:
     """Send one Reply to a chat: attachments, then text; the keyboard goes on the last message."""
     markup = render_keyboard(reply)
     media = [(bot.send_photo, "photo", reply.picture), (bot.send_document, "document", reply.file)]
     media = [(send, field, value) for send, field, value in media if value]
-    sent: list[Message] = []
     if len(media) == 1 and reply.text and utf16_units(reply.text) <= CAPTION_LIMIT:
         send, field, value = media[0]
-        sent.append(await send(chat_id, **{field: _media_input(value)}, caption=reply.text,
-                               reply_markup=markup))
-        return sent
+        await send(chat_id, **{field: _media_input(value)}, caption=reply.text, reply_markup=markup)
+        return
     parts = split_text(reply.text)
     if not parts and markup is not None and not media:
         parts = ["👇"]  # Telegram refuses a keyboard without text
     for n, (send, field, value) in enumerate(media, 1):
         last = n == len(media) and not parts
-        sent.append(await send(chat_id, **{field: _media_input(value)},
-                               reply_markup=markup if last else None))
+        await send(chat_id, **{field: _media_input(value)}, reply_markup=markup if last else None)
     for n, part in enumerate(parts, 1):
-        sent.append(await bot.send_message(chat_id, part,
-                                           reply_markup=markup if n == len(parts) else None))
-    return sent
+        await bot.send_text(chat_id, part, reply_markup=markup if n == len(parts) else None)

@@ -1,11 +1,11 @@
 """The outbox's Telegram sender: one Reply to one chat, Bot API errors mapped to SendError kinds."""
 from __future__ import annotations
 
-from telegram import Bot
 from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError,
                             RetryAfter, TelegramError)
 
 from bot.messages import Reply
+from bot.handlers.telegram.lean_bot import LeanBot
 from bot.handlers.telegram.limits import retry_after_seconds
 from bot.handlers.telegram.render import send_reply
 from scheduler.senders import FATAL, RETRY, UNREACHABLE, SendError
@@ -40,11 +40,11 @@ def classify(exc: TelegramError) -> SendError:
 
 
 class TelegramSender:
-    """Sends outbox replies with the bot's Bot object (shared with the adapter and its limiter)."""
+    """Sends outbox replies with the application's bot (shared with the adapter and its limiter)."""
 
     channel = "telegram"
 
-    def __init__(self, bot: Bot):
+    def __init__(self, bot: LeanBot):
         self.bot = bot
 
     async def send(self, external_id: str, reply: Reply) -> None:
