@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -23,6 +23,12 @@ _INBOUND = InboundUpdate.__table__
 # Built once (per dialect): every update a webhook or callback receives is kept by it.
 _KEEP = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_INBOUND).on_conflict_do_nothing(
     index_elements=["channel", "update_key"]).returning(_INBOUND.c.channel) for dialect in (postgresql, sqlite)}
+
+# Every turn of a kept update marks it done with this.
+_DONE = (update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"),
+                                _INBOUND.c.update_key.in_(bindparam("keys", expanding=True)),
+                                _INBOUND.c.status == PENDING)
+         .values(status=DONE, done_at=bindparam("now"), lease_until=bindparam("now")))
 
 
 def keep_update(session: Session, channel: str, update_key: str, payload: dict[str, Any],
@@ -39,13 +45,8 @@ def mark_done(session: Session, channel: str, update_keys: list[str], now: datet
     """Record updates as handled; how many were still pending."""
     if not update_keys:
         return 0
-    table = InboundUpdate.__table__
-    result = session.execute(
-        update(table).where(table.c.channel == channel,
-                            table.c.update_key.in_([key[:160] for key in update_keys]),
-                            table.c.status == PENDING)
-        .values(status=DONE, done_at=now, lease_until=now))
-    return result.rowcount
+    return session.connection().execute(_DONE, {
+        "of_channel": channel, "keys": [key[:160] for key in update_keys], "now": now}).rowcount
 
 
 def take_over(db: Database, channel: str, now: datetime, lease_seconds: float, worker_id: str,
