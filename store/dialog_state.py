@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.clock import utcnow
+from store.insert_new import insert_new_by_dialect
 from store.models import CommunityGroup, DialogState, ProcessedUpdate
 from store.models.dialog import PRIVATE_CHAT
 
@@ -44,8 +44,7 @@ _UPDATE = update(_STATE).where(_STATE.c.account_id == bindparam("row_account"),
                                _STATE.c.chat == bindparam("row_chat"))
 _INSERT = insert(_STATE)
 _PROCESSED = ProcessedUpdate.__table__
-_CLAIM = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_PROCESSED).on_conflict_do_nothing(
-    index_elements=["channel", "update_key"]).returning(_PROCESSED.c.channel) for dialect in (postgresql, sqlite)}
+_CLAIM = insert_new_by_dialect(_PROCESSED, ["channel", "update_key"], _PROCESSED.c.channel)
 
 
 def _data(row: Any) -> dict[str, Any]:

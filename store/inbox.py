@@ -12,17 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.db import Database
+from store.insert_new import insert_new_by_dialect
 from store.models.inbox import DONE, PENDING, InboundUpdate
 
 
 _INBOUND = InboundUpdate.__table__
 # Built once (per dialect): every update a webhook or callback receives is kept by it.
-_KEEP = {dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(_INBOUND).on_conflict_do_nothing(
-    index_elements=["channel", "update_key"]).returning(_INBOUND.c.channel) for dialect in (postgresql, sqlite)}
+_KEEP = insert_new_by_dialect(_INBOUND, ["channel", "update_key"], _INBOUND.c.channel)
 
 # Every turn of a kept update marks it done with this.
 _DONE = (update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"),
