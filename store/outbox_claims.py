@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Update, bindparam, update
 from sqlmodel import Session, select
@@ -56,24 +57,20 @@ def claim_due(db: Database, now: datetime, limit: int, lease_seconds: float,
 
 
 _OUT = OutboxMessage.__table__
+
+
 # Built once per kind of outcome: a statement made afresh each time costs SQLAlchemy its cache key
 # again, and mark_sent_many runs after every reply a turn sends.
-_FINISHES: dict[tuple[tuple[str, ...], bool], Update] = {}
-
-
+@cache
 def _finish_statement(names: tuple[str, ...], undo_attempt: bool) -> Update:
-    stmt = _FINISHES.get((names, undo_attempt))
-    if stmt is None:
-        values = {name: bindparam(f"new_{name}") for name in names}
-        if undo_attempt:
-            values["attempts"] = _OUT.c.attempts - 1
-        stmt = _FINISHES[(names, undo_attempt)] = (
-            update(_OUT)
+    values = {name: bindparam(f"new_{name}") for name in names}
+    if undo_attempt:
+        values["attempts"] = _OUT.c.attempts - 1
+    return (update(_OUT)
             .where(_OUT.c.id.in_(bindparam("ids", expanding=True)), _OUT.c.status == SENDING,
                    _OUT.c.claimed_by == bindparam("worker"))
             .values(lease_until=None, **values)
             .returning(_OUT.c.id))
-    return stmt
 
 
 def _finish(session: Session, row_ids: Iterable[int], worker_id: str, undo_attempt: bool = False,

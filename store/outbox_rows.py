@@ -42,12 +42,12 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> dict[str,
     """Insert outbox rows (missing columns are NULL) in one statement; the new rows' ids by key."""
     if not rows:
         return {}
-    if connection.dialect.name == "postgresql" and len(rows) <= SMALL:
+    if connection.dialect.name != "postgresql":  # every row of one call has the same columns
+        result = connection.execute(SQLITE_INSERT, rows[0] if len(rows) == 1 else rows)
+    elif len(rows) <= SMALL:
         params = {f"{column}_{i}": row.get(column) for i, row in enumerate(rows) for column in COLUMNS}
         result = connection.exec_driver_sql(PG_VALUES[len(rows)], params)
-    elif connection.dialect.name == "postgresql":
+    else:
         params = {column: [row.get(column) for row in rows] for column in COLUMNS}
         result = connection.exec_driver_sql(PG_INSERT, params)
-    else:  # every row of one call has the same columns
-        result = connection.execute(SQLITE_INSERT, rows[0] if len(rows) == 1 else rows)
     return {key: row_id for row_id, key in result}
