@@ -42,15 +42,20 @@ def course_by_code(session: Session, code: str, lock: bool = False) -> Course | 
     read it again."""
     if not (lock and session.get_bind().dialect.name == "postgresql"):
         return session.execute(_COURSE_BY_CODE, {"code": code}).scalars().first()
-    course = session.execute(_COURSE_BY_CODE_LOCKED, {"code": code}).scalars().first()
-    if course is not None:
-        held_courses(session).add(course.id)
-    return course
+    return read_locked(session, _COURSE_BY_CODE_LOCKED, {"code": code})
 
 
 def held_courses(session: Session) -> set[int]:
     """The ids of the courses this session's transaction has locked and read under the lock."""
     return session.info.setdefault(_LOCKED, set())
+
+
+def read_locked(session: Session, statement, params: dict) -> Course | None:
+    """Run a course read that takes its row lock (FOR UPDATE), and remember the course as held."""
+    course = session.execute(statement, params).scalars().first()
+    if course is not None:
+        held_courses(session).add(course.id)
+    return course
 
 
 @event.listens_for(OrmSession, "after_transaction_end")

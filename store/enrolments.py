@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, insert, literal_column
 from sqlmodel import Session, select
 
-from store.catalog import held_courses, next_session
+from store.catalog import held_courses, next_session, read_locked
 from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, STATUSES, WAITING
@@ -79,10 +79,7 @@ def lock_course(session: Session, course_id: int) -> Course | None:
         return session.get(Course, course_id)
     if course_id in held_courses(session):  # read under its lock already (course_by_code with lock)
         return session.get(Course, course_id)
-    course = session.execute(_LOCK_COURSE, {"course_id": course_id}).scalars().first()
-    if course is not None:
-        held_courses(session).add(course_id)
-    return course
+    return read_locked(session, _LOCK_COURSE, {"course_id": course_id})
 
 
 def live_enrolment(session: Session, course_id: int, resident_id: int) -> Enrolment | None:
