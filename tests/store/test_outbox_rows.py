@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlmodel import select
 
-from store.models import OutboxMessage
+from store.models import ChannelAccount, OutboxMessage, Resident
 from store.outbox_rows import SMALL, insert_rows
 
 DUE = datetime(2026, 12, 1, 9, 0)
@@ -39,3 +39,26 @@ def test_rows_whose_key_exists_are_skipped_and_get_no_id(db, n):
     with db.session() as s:
         assert len(s.exec(select(OutboxMessage)).all()) == n
     assert sorted(ids) == [f"batch:{i}" for i in range(1, n)]
+
+
+def test_values_shared_by_every_row_and_values_that_differ_are_both_stored(db):
+    with db.session() as s:
+        resident = Resident(display_name="张阿姨")
+        s.add(resident)
+        s.flush()
+        account = ChannelAccount(channel="test", external_id="zhang", resident_id=resident.id)
+        s.add(account)
+        s.flush()
+        resident_id, account_id = resident.id, account.id
+    given = [{"idem_key": f"mixed:{i}", "kind": "reminder" if i % 3 else "poll", "resident_id": resident_id,
+              "account_id": None if i % 2 else account_id, "payload": '{"text": "明天上课"}',
+              "due_at": datetime(2026, 12, 1, 9, i), "urgent": False, "status": "pending",
+              "attempts": 0, "last_error": "", "created_at": DUE} for i in range(SMALL + 5)]
+    with db.session() as s:
+        ids = insert_rows(s.connection(), given)
+    with db.session() as s:
+        stored = s.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [r.id for r in stored] == [ids[f"mixed:{i}"] for i in range(len(given))]
+    assert [(r.kind, r.resident_id, r.account_id, r.payload, r.due_at, r.urgent, r.attempts, r.created_at)
+            for r in stored] == [(g["kind"], resident_id, g["account_id"], '{"text": "明天上课"}', g["due_at"], False, 0, DUE)
+                                 for g in given]
