@@ -524,8 +524,11 @@ class _ApiError(Exception):
 
 
 async def _decode(request: web.Request) -> dict[str, Any]:
-    """Form fields with their JSON decoded; file parts as UploadedFile."""
+    """A JSON body as it is; form fields with their JSON decoded; file parts as UploadedFile."""
     params: dict[str, Any] = {}
+    if request.method == "POST" and request.content_type == "application/json":
+        body = await request.json()
+        return body if isinstance(body, dict) else {}
     if request.method == "GET":
         form: Any = request.query
     else:

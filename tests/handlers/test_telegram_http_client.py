@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 from aiohttp import web
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 
@@ -28,6 +28,32 @@ async def test_messages_and_files_reach_the_bot_api_as_python_telegram_bot_sends
     upload = api.calls_of("sendDocument")[0].params["document"]
     assert isinstance(upload, UploadedFile) and upload.data == b"%PDF fake"
     assert api.calls_of("sendDocument")[0].params["caption"] == "课表"
+
+
+async def test_a_call_without_files_is_a_json_body_with_the_keyboard_as_an_object():
+    seen: list[tuple[str, object]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        if request.match_info["method"] == "getMe":
+            return web.json_response({"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "邻里",
+                                                             "username": "linli_bot"}})
+        seen.append((request.content_type, await request.json()))
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", record)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1. 确认报名", callback_data="suy:SF-01")]])
+    try:
+        async with bot_on(f"http://127.0.0.1:{port}/bot", AiohttpRequest(1)) as bot:
+            await bot.edit_message_reply_markup(chat_id=42, message_id=7, reply_markup=keyboard)
+    finally:
+        await runner.cleanup()
+    assert seen[-1] == ("application/json", {"chat_id": 42, "message_id": 7, "reply_markup": {
+        "inline_keyboard": [[{"text": "1. 确认报名", "callback_data": "suy:SF-01"}]]}})
 
 
 async def test_a_server_slower_than_the_read_timeout_is_a_timeout():
