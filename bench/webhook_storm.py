@@ -7,8 +7,13 @@ workers, as a reverse proxy would. The fake Bot API runs in its own process and 
 of every message it receives; latency is update POSTed → reply seen by the fake (both clocks are
 the system's monotonic clock). Prints JSON.
 
+The echo and one linli worker stay up side by side and take their residents in alternating rounds,
+so both meet the same neighbours on this shared machine: the ratios are of their sums over the
+rounds, and each round's ratios are printed too. Two workers are measured after, on their own.
+
     LINLI_TEST_DATABASE_URL=postgresql://... python bench/webhook_storm.py
-    (BENCH_RESIDENTS: residents measured, default 200; BENCH_WARMUP: warm-up residents, default 20)
+    (BENCH_RESIDENTS: residents a round, default 200; BENCH_ROUNDS: rounds, default 3;
+     BENCH_WARMUP: warm-up residents, default 20)
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ from tests.fakes.telegram_api import FakeBotApi  # noqa: E402
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", 200))
 WARMUP = int(os.environ.get("BENCH_WARMUP", 20))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 REPLY_TIMEOUT = 60.0
 COURSE = "HOT-01"
 SECRET = "bench-secret_0123456789"
@@ -179,15 +185,28 @@ async def run_residents(urls: list[str], replies: Replies, users: range, categor
         started = time.monotonic()
         await asyncio.gather(*(visit(n, user) for n, user in enumerate(users)))
         elapsed = time.monotonic() - started
-    done = len(latencies)
-    ordered = sorted(latencies) or [0.0]
-    return {"updates": done + lost, "seconds": round(elapsed, 2),
-            "updates_per_second": round(done / elapsed, 1),
-            "p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * (len(ordered) - 1)))] * 1000, 1),
-            "lost": lost,
-            "p50_ms_by_step": {value.split(":")[0]: round(statistics.median(times) * 1000, 1)
-                               for (_, value), times in zip(steps, by_step) if times}}
+    return {"done": len(latencies), "lost": lost, "seconds": elapsed, "latencies": latencies,
+            "by_step": {value.split(":")[0]: times for (_, value), times in zip(steps, by_step)}}
+
+
+def summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One contestant's rounds together: rate, latencies, CPU per update."""
+    done, lost = sum(r["done"] for r in rounds), sum(r["lost"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    ordered = sorted(x for r in rounds for x in r["latencies"]) or [0.0]
+    by_step = {step: [x for r in rounds for x in r["by_step"][step]] for step in rounds[0]["by_step"]}
+    out = {"updates": done + lost, "rounds": len(rounds), "seconds": round(seconds, 2),
+           "updates_per_second": round(done / seconds, 1) if seconds else None,
+           "p50_ms": round(statistics.median(ordered) * 1000, 1),
+           "p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * (len(ordered) - 1)))] * 1000, 1),
+           "lost": lost,
+           "p50_ms_by_step": {step: round(statistics.median(times) * 1000, 1)
+                              for step, times in by_step.items() if times},
+           "load_average_1min": [r["load_average_1min"] for r in rounds]}
+    if all(r.get("cpu_seconds") is not None for r in rounds) and done + lost:
+        # CPU the bot's own processes spent per update: comparable even on a busy machine.
+        out["cpu_ms_per_update"] = round(sum(r["cpu_seconds"] for r in rounds) * 1000 / (done + lost), 2)
+    return out
 
 
 # -- the contestants ------------------------------------------------------------------------------
@@ -256,26 +275,67 @@ def cpu_seconds(pids: list[int]) -> float | None:
         return None
 
 
-async def measure(start, replies: Replies, category_id: int, base: int) -> dict[str, Any]:
-    """Start the contestant, warm it up, measure, stop it."""
-    procs, ports = await start()
-    try:
-        await wait_healthy(ports, procs)
-        urls = [f"http://127.0.0.1:{p}/telegram/webhook" for p in ports]
-        await run_residents(urls, replies, range(base, base + WARMUP), category_id, base * 10)
+class Contestant:
+    """A bot's processes, started and warmed up; measured round by round."""
+
+    def __init__(self, start, replies: Replies, category_id: int, base: int):
+        self.start, self.replies, self.category_id = start, replies, category_id
+        self.next_user = base
+        self.procs: list = []
+        self.urls: list[str] = []
+        self.rounds: list[dict[str, Any]] = []
+
+    def _users(self, n: int) -> range:
+        users = range(self.next_user, self.next_user + n)
+        self.next_user += n
+        return users
+
+    async def __aenter__(self) -> "Contestant":
+        self.procs, ports = await self.start()
+        await wait_healthy(ports, self.procs)
+        self.urls = [f"http://127.0.0.1:{p}/telegram/webhook" for p in ports]
+        users = self._users(WARMUP)
+        await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10)
+        return self
+
+    async def measure_round(self) -> dict[str, Any]:
+        """RESIDENTS new residents, all at once."""
         load_before = os.getloadavg()[0]
-        cpu_before = cpu_seconds([p.pid for p in procs])
-        result = await run_residents(urls, replies, range(base + WARMUP, base + WARMUP + RESIDENTS),
-                                     category_id, base * 10 + 10**6)
-        cpu_after = cpu_seconds([p.pid for p in procs])
+        cpu_before = cpu_seconds([p.pid for p in self.procs])
+        users = self._users(RESIDENTS)
+        result = await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10)
+        cpu_after = cpu_seconds([p.pid for p in self.procs])
         result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-        if cpu_before is not None and cpu_after is not None and result["updates"]:
-            # CPU the bot's own processes spent per update: comparable even on a busy machine.
-            result["cpu_ms_per_update"] = round((cpu_after - cpu_before) * 1000 / result["updates"], 1)
-    finally:
-        codes = await stop_all(procs)
-    result["exit_codes"] = codes
-    return result
+        result["cpu_seconds"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        self.rounds.append(result)
+        return result
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.exit_codes = await stop_all(self.procs)
+
+    def result(self) -> dict[str, Any]:
+        """Every round together."""
+        return {**summary(self.rounds), "exit_codes": self.exit_codes}
+
+
+def _rate(r: dict[str, Any]) -> float | None:
+    return r["done"] / r["seconds"] if r["seconds"] else None
+
+
+def _cpu_ms(r: dict[str, Any]) -> float | None:
+    updates = r["done"] + r["lost"]
+    return r["cpu_seconds"] * 1000 / updates if r["cpu_seconds"] is not None and updates else None
+
+
+def round_vs_echo(linli: dict[str, Any], echo: dict[str, Any]) -> dict[str, Any]:
+    """One round of each: CPU per update and the ratios, by rate and by CPU."""
+    out = {"echo_cpu_ms": _cpu_ms(echo), "linli_cpu_ms": _cpu_ms(linli)}
+    out["by_rate"] = round(_rate(linli) / _rate(echo), 2) if _rate(linli) and _rate(echo) else None
+    out["by_cpu"] = (round(out["echo_cpu_ms"] / out["linli_cpu_ms"], 2)
+                     if out["echo_cpu_ms"] and out["linli_cpu_ms"] else None)
+    for key in ("echo_cpu_ms", "linli_cpu_ms"):
+        out[key] = None if out[key] is None else round(out[key], 2)
+    return out
 
 
 async def bench() -> dict[str, Any]:
@@ -323,25 +383,39 @@ async def bench() -> dict[str, Any]:
         return start
 
     try:
-        out["echo"] = await measure(echo, replies, 0, 10_000_000)
-        for n, key, base in ((1, "linli_1_worker", 20_000_000), (2, "linli_2_workers", 30_000_000)):
-            schema, db, category_id = prepare_schema(base_url)
-            try:
-                out[key] = await measure(linli(n, schema.url), replies, category_id, base)
-                out[key]["enrolments"] = _enrolments(db)
-            finally:
-                db.dispose()
-                schema.drop()
+        schema, db, category_id = prepare_schema(base_url)
+        try:
+            async with Contestant(echo, replies, 0, 10_000_000) as bare, \
+                    Contestant(linli(1, schema.url), replies, category_id, 20_000_000) as one:
+                per_round = []
+                for _ in range(ROUNDS):
+                    echo_round, linli_round = await bare.measure_round(), await one.measure_round()
+                    per_round.append(round_vs_echo(linli_round, echo_round))
+            out["echo"], out["linli_1_worker"] = bare.result(), one.result()
+            out["linli_1_worker"]["enrolments"] = _enrolments(db)
+        finally:
+            db.dispose()
+            schema.drop()
+        schema, db, category_id = prepare_schema(base_url)
+        try:
+            async with Contestant(linli(2, schema.url), replies, category_id, 30_000_000) as two:
+                await two.measure_round()
+            out["linli_2_workers"] = two.result()
+            out["linli_2_workers"]["enrolments"] = _enrolments(db)
+        finally:
+            db.dispose()
+            schema.drop()
     finally:
         follower.cancel()
         fake.send_signal(signal.SIGTERM)
         await fake.wait()
-    one, two, bare = (out["linli_1_worker"]["updates_per_second"], out["linli_2_workers"]["updates_per_second"],
-                      out["echo"]["updates_per_second"])
-    out["one_worker_vs_echo"] = round(one / bare, 2) if bare else None
-    cpu_one, cpu_bare = out["linli_1_worker"].get("cpu_ms_per_update"), out["echo"].get("cpu_ms_per_update")
+    one, two = out["linli_1_worker"]["updates_per_second"], out["linli_2_workers"]["updates_per_second"]
+    bare, cpu_one, cpu_bare = (out["echo"]["updates_per_second"], out["linli_1_worker"].get("cpu_ms_per_update"),
+                               out["echo"].get("cpu_ms_per_update"))
+    out["one_worker_vs_echo"] = round(one / bare, 2) if one and bare else None
     if cpu_one and cpu_bare:
         out["one_worker_vs_echo_by_cpu"] = round(cpu_bare / cpu_one, 2)  # the rate ratio on equal CPU
+    out["rounds_vs_echo"] = per_round
     out["two_workers_vs_one"] = round(two / one, 2) if one else None
     out["targets"] = {"one_worker_vs_echo": 0.6, "one_worker_vs_echo_by_cpu": 0.6, "two_workers_vs_one": 1.6}
     return out
