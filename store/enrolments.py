@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, literal_column
+from sqlalchemy import bindparam, exists, func, insert, literal_column
 from sqlmodel import Session, select
 
 from store.catalog import held_courses, next_session, read_locked
@@ -101,12 +101,23 @@ def count_confirmed(session: Session, course_id: int) -> int:
 
 
 _TAKEN = select(_CONFIRMED_SEATS, _OFFERED_SEATS)  # the two in one statement
+# Someone waits in line with no seats on offer (as first_waiting finds them).
+_LINE_WAITS = exists().where(_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
+    select(_O.c.enrolment_id).where(_O.c.course_id == _COURSE, _O.c.status == OPEN)))
+_TAKEN_AND_LINE = select(_CONFIRMED_SEATS, _OFFERED_SEATS, _LINE_WAITS)
 
 
 def seats_left(session: Session, course: Course) -> int:
     """Free seats of a course (seats on offer are not free), never below zero."""
     confirmed, offered = session.execute(_TAKEN, {"course_id": course.id}).one()
     return max(0, course.capacity - confirmed - offered)
+
+
+def seats_and_line(session: Session, course: Course) -> tuple[int, bool]:
+    """Free seats of a course (as seats_left) and whether anyone waits in line for one (as
+    first_waiting), in one statement."""
+    confirmed, offered, waits = session.execute(_TAKEN_AND_LINE, {"course_id": course.id}).one()
+    return max(0, course.capacity - confirmed - offered), bool(waits)
 
 
 def party_problem(course: Course, party: int) -> str | None:

@@ -12,7 +12,7 @@ from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, place_of, sessions_of
-from store.enrolments import first_waiting, live_enrolment, seats_left, take_seat, waiting_position
+from store.enrolments import live_enrolment, seats_and_line, seats_left, take_seat, waiting_position
 from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CONFIRMED
@@ -118,15 +118,16 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
             return Reply(ctx.t("apply_closed", title=course.title), (no,))
         return Reply(ctx.t("confirm_apply", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
                      (Choice(ctx.t("btn_confirm_apply"), go), no))
-    left = seats_left(ctx.session, course)
-    if left < party or first_waiting(ctx.session, course.id) is not None:  # nobody skips the queue
+    left, line = seats_and_line(ctx.session, course)
+    if left < party or line:  # nobody skips the queue
         text = (ctx.t("confirm_wait_party", title=course.title, left=left, seats=party) if 0 < left < party
                 else ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party))
         return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no))
-    count = sum(1 for s in sessions_of(ctx.session, course.id) if s.ends_at > ctx.now)
+    sessions = sessions_of(ctx.session, course.id)
+    count = sum(1 for s in sessions if s.ends_at > ctx.now)
     venue, _ = place_of(ctx.session, course)
     text = ctx.t("confirm_signup", title=course.title, count=count,
-                 first=first_session_text(ctx, course), venue=venue or "—")
+                 first=first_session_text(ctx, course, sessions), venue=venue or "—")
     return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from bot.app import build_dialogs
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
-from store.models import Enrolment, OutboxMessage
+from store.models import Course, Enrolment, OutboxMessage
 from tests.conftest import START
 from tests.support.catalog import add_course
 
@@ -103,3 +103,23 @@ def test_the_app_as_built_signs_up_within_the_same_count(tmp_path, settings):
         assert len(seen) <= CONFIRMED_AT_MOST
     finally:
         dialogs.db.dispose()
+
+
+def test_the_sign_up_question_reads_the_seats_the_line_and_the_sessions_once(course_dialogs):
+    with statements(course_dialogs.db) as seen:
+        turn = press(course_dialogs, "first", "su:SF-01", "u1")
+    assert "确认报名" in str([c.label for c in turn.replies[0].choices])
+    assert len([s for s, _ in seen if "FROM class_session" in s]) == 1
+    assert len([s for s, _ in seen if "FROM seat_offer" in s]) == 1  # seats on offer and the line together
+    assert max(Counter(seen).values()) == 1
+
+
+def test_the_sign_up_question_sends_a_newcomer_behind_those_already_waiting(course_dialogs, db):
+    press(course_dialogs, "first", "suy:SF-01", "u1")
+    press(course_dialogs, "second", "suy:SF-01", "u2")  # the one seat is taken: second waits
+    with db.session() as s:  # a seat more, not yet given to the one waiting
+        course = s.scalars(select(Course).where(Course.code == "SF-01")).one()
+        course.capacity = 2
+        s.add(course)
+    turn = press(course_dialogs, "third", "su:SF-01", "u3")
+    assert [c.label for c in turn.replies[0].choices][0] == "确认候补"
