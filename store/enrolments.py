@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import bindparam, exists, func, insert, literal_column
 from sqlmodel import Session, select
@@ -48,17 +49,18 @@ def _scalar(column, *where):
     return select(column).where(*where).scalar_subquery()
 
 
-# Seats confirmed (companions included) and seats held by open offers, for one course.
-_CONFIRMED_SEATS = _scalar(func.coalesce(func.sum(_E.c.party), 0),
-                           _E.c.course_id == _COURSE, _E.c.status == CONFIRMED)
-_OFFERED_SEATS = _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN)
+# Seats confirmed (companions included) and seats held by open offers, for one course (bound as
+# course_id); the course page reads them beside its other facts (store.course_facts).
+CONFIRMED_SEATS = _scalar(func.coalesce(func.sum(_E.c.party), 0),
+                          _E.c.course_id == _COURSE, _E.c.status == CONFIRMED)
+OFFERED_SEATS = _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN)
 
 # Everything a sign-up decides on, in one statement read under the course lock. Only confirmed rows
 # are summed (at most the capacity); the waiting list is counted and the last queue number found
 # on the (course_id, status, queue_no) index, one status at a time, without reading the rows.
 _SEATS = select(
     _scalar(func.max(_S.c.ends_at), _S.c.course_id == _COURSE).label("last_end"),
-    _CONFIRMED_SEATS.label("confirmed"),
+    CONFIRMED_SEATS.label("confirmed"),
     _scalar(func.count(), _E.c.course_id == _COURSE, _E.c.status == WAITING).label("waiting"),
     *(_scalar(func.max(_E.c.queue_no), _E.c.course_id == _COURSE, _E.c.status == status).label(f"last_{status}")
       for status in STATUSES),
@@ -66,7 +68,7 @@ _SEATS = select(
     select(_E.c.id).where(_E.c.course_id == _COURSE, _E.c.resident_id == _RESIDENT,
                           _E.c.status != literal_column(f"'{CANCELLED}'"))
     .limit(1).scalar_subquery().label("mine"),
-    _OFFERED_SEATS.label("offered"),
+    OFFERED_SEATS.label("offered"),
 )
 _ADD = insert(_E).returning(_E.c.id)
 
@@ -100,24 +102,16 @@ def count_confirmed(session: Session, course_id: int) -> int:
     ).one()
 
 
-_TAKEN = select(_CONFIRMED_SEATS, _OFFERED_SEATS)  # the two in one statement
+_TAKEN = select(CONFIRMED_SEATS, OFFERED_SEATS)  # the two in one statement
 # Someone waits in line with no seats on offer (as first_waiting finds them).
-_LINE_WAITS = exists().where(_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
+LINE_WAITS = exists().where(_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
     select(_O.c.enrolment_id).where(_O.c.course_id == _COURSE, _O.c.status == OPEN)))
-_TAKEN_AND_LINE = select(_CONFIRMED_SEATS, _OFFERED_SEATS, _LINE_WAITS)
 
 
 def seats_left(session: Session, course: Course) -> int:
     """Free seats of a course (seats on offer are not free), never below zero."""
     confirmed, offered = session.execute(_TAKEN, {"course_id": course.id}).one()
     return max(0, course.capacity - confirmed - offered)
-
-
-def seats_and_line(session: Session, course: Course) -> tuple[int, bool]:
-    """Free seats of a course (as seats_left) and whether anyone waits in line for one (as
-    first_waiting), in one statement."""
-    confirmed, offered, waits = session.execute(_TAKEN_AND_LINE, {"course_id": course.id}).one()
-    return max(0, course.capacity - confirmed - offered), bool(waits)
 
 
 def party_problem(course: Course, party: int) -> str | None:
@@ -129,7 +123,14 @@ def party_problem(course: Course, party: int) -> str | None:
     return None
 
 
-def waiting_position(session: Session, enrolment: Enrolment) -> int:
+class Queued(Protocol):
+    """A place in a course's queue: an Enrolment, or the Place a course page reads."""
+
+    course_id: int
+    queue_no: int | None
+
+
+def waiting_position(session: Session, enrolment: Queued) -> int:
     """1-based place of a waiting enrolment in its course's queue."""
     ahead = session.exec(
         select(func.count()).select_from(Enrolment).where(

@@ -12,7 +12,8 @@ from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
 from store.catalog import course_by_code, next_session, place_of, sessions_of
-from store.enrolments import live_enrolment, seats_and_line, seats_left, take_seat, waiting_position
+from store.course_facts import course_facts
+from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
 from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CONFIRMED
@@ -52,17 +53,17 @@ def course_page(ctx: Context, course: Course) -> Reply:
     lines = [format_when(s.starts_at, s.ends_at, ctx.tz, ctx.lang) for s in sessions[:SESSIONS_SHOWN]]
     if len(sessions) > SESSIONS_SHOWN:
         lines.append(ctx.t("course_more_sessions", count=len(sessions)))
-    venue, address = place_of(ctx.session, course)
-    left = seats_left(ctx.session, course)
+    facts = course_facts(ctx.session, course, ctx.resident_id)
+    left = facts.seats_left
     text = ctx.t("course_detail", title=course.title, teacher=course.teacher or "—",
-                 venue=venue or "—", address=address or "—",
+                 venue=facts.venue or "—", address=facts.address or "—",
                  sessions="\n".join(lines) or ctx.t("my_no_next"),
                  seats=seats_text(ctx, left, course.capacity), description=course.description)
     if course.tags.strip():
         text = f"{text.rstrip()}\n{ctx.t('course_tags', tags='、'.join(course.tags.split()))}"
     if applying(ctx, course):
         text = f"{text.rstrip()}\n{ctx.t('course_lottery_note', until=_until(ctx, course))}"
-    mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
+    mine = facts.mine
     choices: list[Choice] = []
     if mine is not None:
         note = ctx.t("course_your_place") if mine.status == CONFIRMED else ctx.t("my_place_applied") \
@@ -103,8 +104,8 @@ def companions_wrong(ctx: Context, course: Course, companions: int | None) -> bo
 @router.payload(AskSignUp, load=COURSE, on_behalf=True)
 def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
     """Ask how many companions (when allowed), then before signing up (or joining the waiting list)."""
-    mine = live_enrolment(ctx.session, course.id, ctx.resident_id)
-    if mine is not None:
+    facts = course_facts(ctx.session, course, ctx.resident_id)
+    if facts.mine is not None:
         return course_page(ctx, course)
     if course.companions_max and (data.companions is None or companions_wrong(ctx, course, data.companions)):
         return ask_companions(ctx, course)
@@ -118,16 +119,15 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
             return Reply(ctx.t("apply_closed", title=course.title), (no,))
         return Reply(ctx.t("confirm_apply", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
                      (Choice(ctx.t("btn_confirm_apply"), go), no))
-    left, line = seats_and_line(ctx.session, course)
-    if left < party or line:  # nobody skips the queue
+    left = facts.seats_left
+    if left < party or facts.line_waits:  # nobody skips the queue
         text = (ctx.t("confirm_wait_party", title=course.title, left=left, seats=party) if 0 < left < party
                 else ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party))
         return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no))
     sessions = sessions_of(ctx.session, course.id)
     count = sum(1 for s in sessions if s.ends_at > ctx.now)
-    venue, _ = place_of(ctx.session, course)
     text = ctx.t("confirm_signup", title=course.title, count=count,
-                 first=first_session_text(ctx, course, sessions), venue=venue or "—")
+                 first=first_session_text(ctx, course, sessions), venue=facts.venue or "—")
     return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no))
 
 

@@ -110,7 +110,7 @@ def test_the_sign_up_question_reads_the_seats_the_line_and_the_sessions_once(cou
         turn = press(course_dialogs, "first", "su:SF-01", "u1")
     assert "确认报名" in str([c.label for c in turn.replies[0].choices])
     assert len([s for s, _ in seen if "FROM class_session" in s]) == 1
-    assert len([s for s, _ in seen if "FROM seat_offer" in s]) == 1  # seats on offer and the line together
+    assert len([s for s, _ in seen if "FROM enrolment" in s]) == 1  # seats, the line and mine together
     assert max(Counter(seen).values()) == 1
 
 
@@ -123,3 +123,12 @@ def test_the_sign_up_question_sends_a_newcomer_behind_those_already_waiting(cour
         s.add(course)
     turn = press(course_dialogs, "third", "su:SF-01", "u3")
     assert [c.label for c in turn.replies[0].choices][0] == "确认候补"
+
+
+def test_a_course_page_reads_its_seats_place_and_the_readers_own_place_in_one_statement(course_dialogs):
+    press(course_dialogs, "first", "suy:SF-01", "u1")
+    with statements(course_dialogs.db) as seen:
+        turn = press(course_dialogs, "first", "crs:SF-01", "u2")
+    assert "取消报名" in str([c.label for c in turn.replies[0].choices])
+    assert len([s for s, _ in seen if "FROM enrolment" in s]) == 1
+    assert not [s for s, _ in seen if s.startswith("SELECT venue")]
