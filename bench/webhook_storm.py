@@ -1,5 +1,5 @@
 """Residents browse the menu and sign up through the Telegram webhook: linli with 1 and 2 workers
-on PostgreSQL beside a bare python-telegram-bot echo, against one fake Bot API, in one run.
+on PostgreSQL beside a bare python-telegram-bot echo, each against a fake Bot API of its own, in one run.
 
 Each resident runs /start → 服务菜单 → 文化 → 书法 → a course → 报名 → 确认报名, waiting for the
 bot's reply before the next step, all residents at once. Updates are POSTed round-robin over the
@@ -9,7 +9,8 @@ the system's monotonic clock). Prints JSON.
 
 The echo and one linli worker stay up side by side and take their residents in alternating rounds,
 so both meet the same neighbours on this shared machine: the ratios are of their sums over the
-rounds, and each round's ratios are printed too. Two workers are measured after, on their own.
+rounds, and each round's ratios are printed too. Each has its own fake, so neither pays for the
+other's message history. Two workers are measured after, on their own.
 
     LINLI_TEST_DATABASE_URL=postgresql://... python bench/webhook_storm.py
     (BENCH_RESIDENTS: residents a round, default 200; BENCH_ROUNDS: rounds, default 3;
@@ -294,12 +295,17 @@ class Contestant:
         self.procs, ports = await self.start()
         await wait_healthy(ports, self.procs)
         self.urls = [f"http://127.0.0.1:{p}/telegram/webhook" for p in ports]
-        users = self._users(WARMUP)
-        await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10)
         return self
 
+    async def warm_up(self) -> None:
+        """WARMUP residents, not measured: caches filled, and the HTTP connections the other
+        contestant's round let expire (httpx keeps an idle one 5 s) opened again."""
+        users = self._users(WARMUP)
+        await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10)
+
     async def measure_round(self) -> dict[str, Any]:
-        """RESIDENTS new residents, all at once."""
+        """RESIDENTS new residents, all at once, after a warm-up."""
+        await self.warm_up()
         load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds([p.pid for p in self.procs])
         users = self._users(RESIDENTS)
@@ -345,20 +351,25 @@ async def bench() -> dict[str, Any]:
         raise SystemExit("set LINLI_TEST_DATABASE_URL (PostgreSQL) to run this benchmark")
     from store.db import normalise_url
     base_url = normalise_url(base_url)
-    fake = await asyncio.create_subprocess_exec(sys.executable, __file__, "--fake",
-                                                stdout=asyncio.subprocess.PIPE)
-    fake_port = int((await fake.stdout.readline()).decode())
-    api = fake_handle(fake_port)
     replies = Replies()
-    ready = asyncio.Event()
-    follower = asyncio.create_task(replies.follow(f"http://127.0.0.1:{fake_port}/events", ready))
-    await ready.wait()
+    fakes: list[tuple[Any, asyncio.Task]] = []
+
+    async def own_fake() -> FakeBotApi:
+        """A fake Bot API in its own process, its messages followed; stopped at the end."""
+        proc = await asyncio.create_subprocess_exec(sys.executable, __file__, "--fake",
+                                                    stdout=asyncio.subprocess.PIPE)
+        port = int((await proc.stdout.readline()).decode())
+        ready = asyncio.Event()
+        fakes.append((proc, asyncio.create_task(replies.follow(f"http://127.0.0.1:{port}/events", ready))))
+        await ready.wait()
+        return fake_handle(port)
+
     out: dict[str, Any] = {"cpus": os.cpu_count(), "residents": RESIDENTS, "warmup_residents": WARMUP,
                            "steps_per_resident": len(script(0)), "database": "postgresql"}
     logs = Path(tempfile.mkdtemp(prefix="webhook-storm-"))  # worker logs, kept for a look afterwards
 
     async def echo():
-        port = free_port()
+        api, port = await own_fake(), free_port()
         proc = await asyncio.create_subprocess_exec(
             sys.executable, str(ROOT / "bench" / "echo_bot.py"), "--port", str(port), "--token", api.token,
             "--base-url", api.base_url, "--secret", SECRET, stderr=asyncio.subprocess.DEVNULL)
@@ -366,7 +377,7 @@ async def bench() -> dict[str, Any]:
 
     def linli(n: int, schema_url: str):
         async def start():
-            procs, ports = [], []
+            procs, ports, api = [], [], await own_fake()
             for i in range(n):
                 port = free_port()
                 # Production-like, except pacing: the fake is not Telegram, and these residents
@@ -406,9 +417,10 @@ async def bench() -> dict[str, Any]:
             db.dispose()
             schema.drop()
     finally:
-        follower.cancel()
-        fake.send_signal(signal.SIGTERM)
-        await fake.wait()
+        for proc, follower in fakes:
+            follower.cancel()
+            proc.send_signal(signal.SIGTERM)
+            await proc.wait()
     one, two = out["linli_1_worker"]["updates_per_second"], out["linli_2_workers"]["updates_per_second"]
     bare, cpu_one, cpu_bare = (out["echo"]["updates_per_second"], out["linli_1_worker"].get("cpu_ms_per_update"),
                                out["echo"].get("cpu_ms_per_update"))
