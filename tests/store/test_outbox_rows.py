@@ -6,8 +6,9 @@ from datetime import datetime
 import pytest
 from sqlmodel import select
 
-from store.models import ChannelAccount, OutboxMessage, Resident
+from store.models import OutboxMessage
 from store.outbox_rows import SMALL, insert_rows
+from store.people import get_or_create_account
 
 DUE = datetime(2026, 12, 1, 9, 0)
 
@@ -43,13 +44,8 @@ def test_rows_whose_key_exists_are_skipped_and_get_no_id(db, n):
 
 def test_values_shared_by_every_row_and_values_that_differ_are_both_stored(db):
     with db.session() as s:
-        resident = Resident(display_name="张阿姨")
-        s.add(resident)
-        s.flush()
-        account = ChannelAccount(channel="test", external_id="zhang", resident_id=resident.id)
-        s.add(account)
-        s.flush()
-        resident_id, account_id = resident.id, account.id
+        account, _ = get_or_create_account(s, "test", "zhang", "张阿姨")
+        resident_id, account_id = account.resident_id, account.id
     given = [{"idem_key": f"mixed:{i}", "kind": "reminder" if i % 3 else "poll", "resident_id": resident_id,
               "account_id": None if i % 2 else account_id, "payload": '{"text": "明天上课"}',
               "due_at": datetime(2026, 12, 1, 9, i), "urgent": False, "status": "pending",
