@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import case, delete, func, literal, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -120,16 +121,22 @@ FROM plan
 """
 
 
+@cache
+def _one_statement(buckets: int):
+    """The reservation for this many buckets, parsed once (every send runs it)."""
+    values = ", ".join(f"(CAST(:k{n} AS varchar), CAST(:s{n} AS float8), CAST(:t{n} AS float8), "
+                       f"CAST(:a{n} AS float8))" for n in range(buckets))
+    return text(_ONE_STATEMENT.format(values=values))
+
+
 def reserve_in_one_statement(conn: Connection, buckets: list[Bucket],
                              now: float | None = None) -> Reservation | None:
     """PostgreSQL: reserve() as one statement; None when a bucket has no row yet (use reserve())."""
-    values, params = [], {"now": now, "n": len(buckets)}
+    params = {"now": now, "n": len(buckets)}
     for n, b in enumerate(sorted(buckets, key=lambda b: b.key)):
-        values.append(f"(CAST(:k{n} AS varchar), CAST(:s{n} AS float8), CAST(:t{n} AS float8), "
-                      f"CAST(:a{n} AS float8))")
         params.update({f"k{n}": b.key, f"s{n}": b.interval, f"t{n}": b.tolerance,
                        f"a{n}": b.ahead if b.ahead != float("inf") else 1e18})
-    row = conn.execute(text(_ONE_STATEMENT.format(values=", ".join(values))), params).first()
+    row = conn.execute(_one_statement(len(buckets)), params).first()
     if row is None or row.n != len(buckets):
         return None
     wait = float(row.at) - float(row.now)
