@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import bindparam, event, func
 from sqlalchemy.orm import Session as OrmSession
@@ -64,13 +65,25 @@ def _forget_held(session: OrmSession, _transaction) -> None:
     session.info.pop(_LOCKED, None)
 
 
-_SESSIONS_OF = (select(ClassSession).where(ClassSession.course_id == bindparam("course_id"))
-                .order_by(ClassSession.starts_at))
+_S = ClassSession.__table__
+# Rows of four columns, not ClassSession objects: every caller reads the times and nothing changes
+# a session through them, and loading ORM objects cost more than the statement.
+_SESSIONS_OF = (sa_select(_S.c.id, _S.c.course_id, _S.c.starts_at, _S.c.ends_at)
+                .where(_S.c.course_id == bindparam("course_id")).order_by(_S.c.starts_at))
 
 
-def sessions_of(session: Session, course_id: int) -> list[ClassSession]:
-    """Every session of a course in time order."""
-    return list(session.execute(_SESSIONS_OF, {"course_id": course_id}).scalars())
+class SessionTimes(Protocol):
+    """A session's id, course and times: a ClassSession, or a row sessions_of returns."""
+
+    id: int
+    course_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+def sessions_of(session: Session, course_id: int) -> list[SessionTimes]:
+    """Every session of a course in time order, as rows of id, course_id, starts_at and ends_at."""
+    return list(session.execute(_SESSIONS_OF, {"course_id": course_id}))
 
 
 def next_session(session: Session, course_id: int, now: datetime) -> ClassSession | None:

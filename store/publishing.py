@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from store.attendance import CODE_ALPHABET
-from store.catalog import sessions_of
+from store.catalog import SessionTimes, sessions_of
 from store.catalog_file import check_course
 from store.catalog_import import ImportReport, apply_courses
 from store.catalog_sessions import SyncCounts, sync_sessions
@@ -169,7 +169,7 @@ def cancel_course(session: Session, course_id: int, now: datetime) -> tuple[str,
     return "done", before
 
 
-def sessions_ahead(session: Session, course_id: int, now: datetime) -> list[ClassSession]:
+def sessions_ahead(session: Session, course_id: int, now: datetime) -> list[SessionTimes]:
     """The sessions of a course not started yet, in time order."""
     return [row for row in sessions_of(session, course_id) if row.starts_at > now]
 

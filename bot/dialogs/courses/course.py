@@ -11,11 +11,11 @@ from bot.dialogs.pushes.seats import seat_confirmed
 from bot.dialogs.router import Load, Router
 from bot.messages import Choice, Reply
 from bot.observability.metrics import count_signup
-from store.catalog import course_by_code, next_session, place_of, sessions_of
+from store.catalog import SessionTimes, course_by_code, next_session, place_of, sessions_of
 from store.course_facts import course_facts
 from store.enrolments import live_enrolment, seats_left, take_seat, waiting_position
 from store.lottery import APPLIED, apply_for, is_lottery, recorded_draw
-from store.models import ClassSession, Course, Enrolment
+from store.models import Course, Enrolment
 from store.models.enrolment import CONFIRMED
 
 SESSIONS_SHOWN = 6
@@ -34,7 +34,7 @@ COURSE = Load(lambda ctx, data: course_by_code(ctx.session, data.code), missing=
 LOCKED_COURSE = Load(lambda ctx, data: course_by_code(ctx.session, data.code, lock=True), missing=course_missing)
 
 
-def first_session_text(ctx: Context, course: Course, sessions: list[ClassSession] | None = None) -> str:
+def first_session_text(ctx: Context, course: Course, sessions: list[SessionTimes] | None = None) -> str:
     """When the next session of a course is, or a note that none is left (from its sessions in time
     order, when the caller has read them)."""
     nxt = (next_session(ctx.session, course.id, ctx.now) if sessions is None

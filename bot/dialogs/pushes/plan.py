@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.settings import Settings
-from store.catalog import sessions_of
+from store.catalog import SessionTimes, sessions_of
 from store.enrolments import confirmed_residents, live_enrolment
-from store.models import ClassSession, Course
+from store.models import Course
 from store.outbox import insert_many, pending_row
 
 # A reminder moved out of the quiet hours goes this long before they start, so a busy tick or a
@@ -87,18 +87,18 @@ def reminder_due(settings: Settings, starts_at: datetime, minutes: int) -> datet
     return due
 
 
-def poll_due_at(settings: Settings, cls: ClassSession) -> datetime:
+def poll_due_at(settings: Settings, cls: SessionTimes) -> datetime:
     """When the satisfaction poll of a session goes out."""
     return cls.ends_at + timedelta(minutes=settings.scheduler.poll_delay_minutes)
 
 
-def poll_closes_at(settings: Settings, cls: ClassSession) -> datetime:
+def poll_closes_at(settings: Settings, cls: SessionTimes) -> datetime:
     """After this time a session takes no more ratings."""
     return poll_due_at(settings, cls) + timedelta(days=settings.scheduler.poll_open_days)
 
 
 def schedule_course_reminders(session: Session, settings: Settings, course: Course,
-                              resident_id: int, now: datetime, sessions: list[ClassSession] | None = None,
+                              resident_id: int, now: datetime, sessions: list[SessionTimes] | None = None,
                               reminders_on: bool | None = None) -> int:
     """Insert the reminders (when the course's and the resident's switch for it are on) and polls of
     every future session, in one statement; returns how many were added. A caller that has just read
@@ -122,7 +122,7 @@ def schedule_course_reminders(session: Session, settings: Settings, course: Cour
     return len(insert_many(session, rows))
 
 
-def _reminder(settings: Settings, course: Course, resident_id: int, cls: ClassSession, minutes: int,
+def _reminder(settings: Settings, course: Course, resident_id: int, cls: SessionTimes, minutes: int,
               now: datetime) -> dict | None:
     due = reminder_due(settings, cls.starts_at, minutes)
     if due <= now:

@@ -13,8 +13,8 @@ from bot.dialogs.pushes.watches import seat_freed
 from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
-from store.catalog import next_session, venue_of
-from store.models import ClassSession, Course, Enrolment
+from store.catalog import SessionTimes, next_session, venue_of
+from store.models import Course, Enrolment
 from store.outbox import drop_pending, enqueue
 from store.people import accounts_of
 
@@ -27,7 +27,7 @@ def queue_reply(session: Session, resident_id: int, idem_key: str, kind: str, re
                    resident_id=resident_id, account_id=accounts[0].id if accounts else None, urgent=urgent)
 
 
-def seat_confirmed(ctx: Context, course: Course, resident_id: int, sessions: list[ClassSession] | None = None,
+def seat_confirmed(ctx: Context, course: Course, resident_id: int, sessions: list[SessionTimes] | None = None,
                    new_place: bool = False) -> None:
     """A resident now holds a seat: schedule reminders before each session and polls after (with the
     course's sessions when the caller has them; a new place has its reminders on)."""
