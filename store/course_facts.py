@@ -56,6 +56,7 @@ class CourseFacts:
 
 def course_facts(session: Session, course: Course, resident_id: int) -> CourseFacts:
     """The facts of a course's page for one resident, in one statement."""
+    session.flush()  # a place the turn changed through the ORM is read as changed
     row = session.connection().execute(_FACTS, {"course_id": course.id, "resident_id": resident_id,
                                                 "venue_id": course.venue_id}).one()
     mine = (Place(row.mine_id, course.id, row.mine_status, row.mine_queue_no)
