@@ -5,6 +5,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from store.models import ClassSession, Course, Resident, Venue
@@ -57,15 +59,21 @@ def set_community(session: Session, resident_id: int, community: str) -> None:
     session.flush()
 
 
+# Two columns, not a Resident object: every browse page asks, and loading the object cost more
+# than the statement.
+_RESIDENT = Resident.__table__
+_HOME = sa_select(_RESIDENT.c.community, _RESIDENT.c.unit_id).where(_RESIDENT.c.id == bindparam("resident_id"))
+
+
 def home_unit_of(session: Session, resident_id: int) -> int | None:
     """The 服务点 of a resident's own community, None when not chosen or not in the tree."""
-    resident = session.get(Resident, resident_id)
-    if resident is None or not resident.community:
+    home = session.execute(_HOME, {"resident_id": resident_id}).first()
+    if home is None or not home.community:
         return None
-    return resident.unit_id or point_id(session, resident.community)
+    return home.unit_id or point_id(session, home.community)
 
 
 def community_of(session: Session, resident_id: int) -> str:
     """A resident's own community, "" when not chosen."""
-    resident = session.get(Resident, resident_id)
-    return resident.community if resident else ""
+    home = session.execute(_HOME, {"resident_id": resident_id}).first()
+    return home.community if home else ""
