@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, literal_column, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from store.enrolments import CONFIRMED_SEATS, LINE_WAITS, OFFERED_SEATS
-from store.models import Course, Enrolment, Venue
-from store.models.enrolment import CANCELLED
+from store.enrolments import CONFIRMED_SEATS, LINE_WAITS, OFFERED_SEATS, live_place_column
+from store.models import Course, Venue
 
-_E, _V = Enrolment.__table__, Venue.__table__
+_V = Venue.__table__
 _VENUE = bindparam("venue_id")
-
-
-def _mine(column: str):
-    """One column of the resident's live place (at most one, by a partial unique index). The status
-    is written out, not bound, so both databases see the index's condition."""
-    return (select(_E.c[column]).where(_E.c.course_id == bindparam("course_id"),
-                                       _E.c.resident_id == bindparam("resident_id"),
-                                       _E.c.status != literal_column(f"'{CANCELLED}'"))
-            .limit(1).scalar_subquery().label(f"mine_{column}"))
-
 
 _FACTS = select(
     CONFIRMED_SEATS.label("confirmed"), OFFERED_SEATS.label("offered"), LINE_WAITS.label("line_waits"),
     select(_V.c.name).where(_V.c.id == _VENUE).scalar_subquery().label("venue"),
     select(_V.c.address).where(_V.c.id == _VENUE).scalar_subquery().label("address"),
-    _mine("id"), _mine("status"), _mine("queue_no"),
+    *(live_place_column(column).label(f"mine_{column}") for column in ("id", "status", "queue_no")),
 )
 
 
@@ -56,9 +45,9 @@ class CourseFacts:
 
 def course_facts(session: Session, course: Course, resident_id: int) -> CourseFacts:
     """The facts of a course's page for one resident, in one statement."""
-    session.flush()  # a place the turn changed through the ORM is read as changed
-    row = session.connection().execute(_FACTS, {"course_id": course.id, "resident_id": resident_id,
-                                                "venue_id": course.venue_id}).one()
+    # Through the session, which flushes first: a place the turn changed through the ORM is read as changed.
+    row = session.execute(_FACTS, {"course_id": course.id, "resident_id": resident_id,
+                                   "venue_id": course.venue_id}).one()
     mine = (Place(row.mine_id, course.id, row.mine_status, row.mine_queue_no)
             if row.mine_id is not None else None)
     return CourseFacts(max(0, course.capacity - row.confirmed - row.offered), bool(row.line_waits),

@@ -55,6 +55,15 @@ CONFIRMED_SEATS = _scalar(func.coalesce(func.sum(_E.c.party), 0),
                           _E.c.course_id == _COURSE, _E.c.status == CONFIRMED)
 OFFERED_SEATS = _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN)
 
+def live_place_column(column: str):
+    """One column of the resident's live place in the course (bound as course_id and resident_id; at
+    most one, by a partial unique index). The status is written out, not bound, so both databases see
+    the condition of that index."""
+    return (select(_E.c[column]).where(_E.c.course_id == _COURSE, _E.c.resident_id == _RESIDENT,
+                                       _E.c.status != literal_column(f"'{CANCELLED}'"))
+            .limit(1).scalar_subquery())
+
+
 # Everything a sign-up decides on, in one statement read under the course lock. Only confirmed rows
 # are summed (at most the capacity); the waiting list is counted and the last queue number found
 # on the (course_id, status, queue_no) index, one status at a time, without reading the rows.
@@ -64,10 +73,7 @@ _SEATS = select(
     _scalar(func.count(), _E.c.course_id == _COURSE, _E.c.status == WAITING).label("waiting"),
     *(_scalar(func.max(_E.c.queue_no), _E.c.course_id == _COURSE, _E.c.status == status).label(f"last_{status}")
       for status in STATUSES),
-    # Written out, not bound, so both databases see the condition of the partial unique index.
-    select(_E.c.id).where(_E.c.course_id == _COURSE, _E.c.resident_id == _RESIDENT,
-                          _E.c.status != literal_column(f"'{CANCELLED}'"))
-    .limit(1).scalar_subquery().label("mine"),
+    live_place_column("id").label("mine"),
     OFFERED_SEATS.label("offered"),
 )
 _ADD = insert(_E).returning(_E.c.id)
