@@ -109,9 +109,11 @@ def count_confirmed(session: Session, course_id: int) -> int:
 
 
 _TAKEN = select(CONFIRMED_SEATS, OFFERED_SEATS)  # the two in one statement
-# Someone waits in line with no seats on offer (as first_waiting finds them).
-LINE_WAITS = exists().where(_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
+# Waiting in line for the course (bound as course_id) with no seats on offer.
+_IN_LINE = (_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
     select(_O.c.enrolment_id).where(_O.c.course_id == _COURSE, _O.c.status == OPEN)))
+LINE_WAITS = exists().where(*_IN_LINE)  # someone is (first_waiting would find them)
+_FIRST_IN_LINE = select(Enrolment).where(*_IN_LINE).order_by(Enrolment.queue_no).limit(1)
 
 
 def seats_left(session: Session, course: Course) -> int:
@@ -197,12 +199,7 @@ def take_seat(session: Session, resident_id: int, course_id: int,
 
 def first_waiting(session: Session, course_id: int) -> Enrolment | None:
     """The next resident in line for a course who has no seats on offer."""
-    offered = select(SeatOffer.enrolment_id).where(SeatOffer.course_id == course_id, SeatOffer.status == OPEN)
-    return session.exec(
-        select(Enrolment).where(Enrolment.course_id == course_id, Enrolment.status == WAITING,
-                                Enrolment.id.not_in(offered))
-        .order_by(Enrolment.queue_no).limit(1)
-    ).first()
+    return session.execute(_FIRST_IN_LINE, {"course_id": course_id}).scalars().first()
 
 
 def promote_waiting(session: Session, course: Course, now: datetime | None = None) -> Enrolment | None:
