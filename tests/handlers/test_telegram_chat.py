@@ -235,9 +235,9 @@ async def test_in_a_group_only_commands_and_replies_to_the_bot_count(api, bot_ap
 
 def test_keyboard_numbers_its_buttons():
     reply = Reply("?", (Choice("零基础毛笔书法", "crs:WH-SF-01"), Choice("返回", "cat:1")))
-    rows = render_keyboard(reply).inline_keyboard
-    assert [[b.text for b in row] for row in rows] == [["1. 零基础毛笔书法"], ["2. 返回"]]
-    assert rows[0][0].callback_data == "crs:WH-SF-01"
+    rows = render_keyboard(reply)["inline_keyboard"]
+    assert [[b["text"] for b in row] for row in rows] == [["1. 零基础毛笔书法"], ["2. 返回"]]
+    assert rows[0][0]["callback_data"] == "crs:WH-SF-01"
     assert render_keyboard(Reply("no choices")) is None
 
 

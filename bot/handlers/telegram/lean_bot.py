@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
 from telegram.ext import ExtBot
 
 
@@ -18,8 +17,8 @@ class LeanBot(ExtBot):
     """An ExtBot with sends whose answers are not turned into Message objects."""
 
     async def send_text(self, chat_id: int | str, text: str,
-                        reply_markup: InlineKeyboardMarkup | None = None) -> dict[str, Any]:
-        """sendMessage; Telegram's answer as JSON."""
+                        reply_markup: dict[str, Any] | None = None) -> dict[str, Any]:
+        """sendMessage with a keyboard given as the Bot API's JSON; Telegram's answer as JSON."""
         return await self._post("sendMessage", {"chat_id": chat_id, "text": text, "reply_markup": reply_markup})
 
     async def drop_keyboard(self, chat_id: int | str, message_id: int) -> Any:
