@@ -2,10 +2,11 @@
 on PostgreSQL beside a bare python-telegram-bot echo, each against a fake Bot API of its own, in one run.
 
 Each resident runs /start → 服务菜单 → 文化 → 书法 → a course → 报名 → 确认报名, waiting for the
-bot's reply before the next step, all residents at once. Updates are POSTed round-robin over the
-workers, as a reverse proxy would. The fake Bot API runs in its own process and streams the time
-of every message it receives; latency is update POSTed → reply seen by the fake (both clocks are
-the system's monotonic clock). Prints JSON.
+bot's reply before the next step, all residents at once. A press carries the chat's newest message
+as it stands, as Telegram sends it (so a linli screen may be answered in its place). Updates are
+POSTed round-robin over the workers, as a reverse proxy would. The fake Bot API runs in its own
+process and streams every message it is sent or whose text it replaces, with the time; latency is
+update POSTed → reply seen by the fake (both clocks are the system's monotonic clock). Prints JSON.
 
 The echo and one linli worker stay up side by side and take their residents in alternating rounds,
 so both meet the same neighbours on this shared machine: the ratios are of their sums over the
@@ -49,7 +50,8 @@ SECRET = "bench-secret_0123456789"
 # -- the fake Bot API, in its own process -----------------------------------------------------
 
 class TimedBotApi(FakeBotApi):
-    """The test fake, plus a stream of (chat, time) for every message sent; any press may be answered."""
+    """The test fake, plus a stream of (chat, time, message) for every message sent and every text
+    replaced in place; any press may be answered."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -79,21 +81,26 @@ class TimedBotApi(FakeBotApi):
         finally:
             self._listeners.remove(queue)
 
+    def _shown(self, chat_id: Any, message: dict[str, Any]) -> None:
+        line = json.dumps({"chat": chat_id, "at": time.monotonic(), "message": message}, ensure_ascii=False)
+        for queue in self._listeners:
+            queue.put_nowait(line + "\n")
+        self.calls.clear()  # nothing reads them here; keep memory flat
+        self._sent.clear()
+        self._answers.clear()
+
     def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         message = super()._new_message(params, **content)
-        line = f"{params.get('chat_id')} {time.monotonic():.6f}\n"
-        for queue in self._listeners:
-            queue.put_nowait(line)
-        self.calls.clear()  # nothing reads them here; keep memory flat
+        self._shown(params.get("chat_id"), message)
+        return message
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = super()._m_editMessageText(params)
+        self._shown(params.get("chat_id"), message)
         return message
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         return True  # presses are made up by another process: every id is fine
-
-    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = params.get("chat_id")
-        return {"message_id": params.get("message_id"), "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"}, "from": self.me, "text": "…"}
 
 
 async def serve_fake() -> None:
@@ -109,7 +116,7 @@ async def serve_fake() -> None:
 # -- residents ----------------------------------------------------------------------------------
 
 class Replies:
-    """Reads the fake's event stream; hands each chat's reply times to whoever waits for them."""
+    """Reads the fake's event stream; hands each chat's (time, message) to whoever waits for them."""
 
     def __init__(self) -> None:
         self.queues: dict[int, asyncio.Queue] = {}
@@ -122,8 +129,8 @@ class Replies:
             async with http.get(url) as response:
                 ready.set()
                 async for raw in response.content:
-                    chat, at = raw.decode().split()
-                    self.of(int(chat)).put_nowait(float(at))
+                    event = json.loads(raw)
+                    self.of(int(event["chat"])).put_nowait((event["at"], event["message"]))
 
 
 def script(category_id: int) -> list[tuple[str, str]]:
@@ -133,8 +140,15 @@ def script(category_id: int) -> list[tuple[str, str]]:
             ("press", f"suy:{COURSE}")]
 
 
-def make_update(kind: str, value: str, user: int, update_id: int) -> dict[str, Any]:
-    """A Telegram update from a private chat: a text, or a press on a message with a keyboard."""
+def inline_keyboard(message: dict[str, Any] | None) -> bool:
+    """True for a message with buttons under it (not the keyboard under the input box)."""
+    return bool(message and "inline_keyboard" in (message.get("reply_markup") or {}))
+
+
+def make_update(kind: str, value: str, user: int, update_id: int,
+                shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A Telegram update from a private chat: a text, or a press on a message with a keyboard (the
+    chat's newest message as it stands, which Telegram sends along with the press)."""
     sender = {"id": user, "is_bot": False, "first_name": "居民", "language_code": "zh-hans"}
     chat = {"id": user, "type": "private", "first_name": "居民"}
     now = int(time.time())
@@ -143,17 +157,21 @@ def make_update(kind: str, value: str, user: int, update_id: int) -> dict[str, A
         if value.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(value)}]
         return {"update_id": update_id, "message": message}
-    shown = {"message_id": update_id, "date": now, "chat": chat, "text": "…",
-             "from": {"id": 1, "is_bot": True, "first_name": "邻里"},
-             "reply_markup": {"inline_keyboard": [[{"text": "1. 确认", "callback_data": value}]]}}
+    if shown is None:
+        shown = {"message_id": update_id, "date": now, "chat": chat, "text": "…",
+                 "from": {"id": 1, "is_bot": True, "first_name": "邻里"}}
+    elif not inline_keyboard(shown):  # Telegram shows no reply_markup for a keyboard under the input box
+        shown = {key: value for key, value in shown.items() if key != "reply_markup"}
     return {"update_id": update_id, "callback_query": {
         "id": f"q{update_id}", "from": sender, "chat_instance": f"c{user}", "message": shown,
         "data": value}}
 
 
 async def run_residents(urls: list[str], replies: Replies, users: range, category_id: int,
-                        first_update: int) -> dict[str, Any]:
-    """Every user runs the script at once; throughput and latencies of all their steps."""
+                        first_update: int, answers: Any = lambda message: True) -> dict[str, Any]:
+    """Every user runs the script at once; throughput and latencies of all their steps. A step is
+    answered by the first message that `answers` accepts (linli's /start also sends the keyboard
+    under the input box, before its greeting)."""
     steps = script(category_id)
     latencies: list[float] = []
     by_step: list[list[float]] = [[] for _ in steps]
@@ -166,17 +184,21 @@ async def run_residents(urls: list[str], replies: Replies, users: range, categor
         async def visit(n: int, user: int) -> None:
             nonlocal lost
             inbox = replies.of(user)
+            shown = None
             for s, (kind, value) in enumerate(steps):
                 while not inbox.empty():  # a late second message of the last step
-                    inbox.get_nowait()
-                update = make_update(kind, value, user, first_update + n * len(steps) + s)
+                    shown = inbox.get_nowait()[1]
+                update = make_update(kind, value, user, first_update + n * len(steps) + s, shown)
                 url = urls[next(turn) % len(urls)]
                 sent_at = time.monotonic()
                 async with http.post(url, data=json.dumps(update, ensure_ascii=False).encode(),
                                      headers=headers) as response:
                     await response.read()
                 try:
-                    seen_at = await asyncio.wait_for(inbox.get(), REPLY_TIMEOUT)
+                    while True:
+                        seen_at, shown = await asyncio.wait_for(inbox.get(), REPLY_TIMEOUT)
+                        if answers(shown):
+                            break
                 except asyncio.TimeoutError:
                     lost += 1
                     continue
@@ -279,8 +301,8 @@ def cpu_seconds(pids: list[int]) -> float | None:
 class Contestant:
     """A bot's processes, started and warmed up; measured round by round."""
 
-    def __init__(self, start, replies: Replies, category_id: int, base: int):
-        self.start, self.replies, self.category_id = start, replies, category_id
+    def __init__(self, start, replies: Replies, category_id: int, base: int, answers: Any = lambda m: True):
+        self.start, self.replies, self.category_id, self.answers = start, replies, category_id, answers
         self.next_user = base
         self.procs: list = []
         self.urls: list[str] = []
@@ -301,7 +323,7 @@ class Contestant:
         """WARMUP residents, not measured: caches filled, and the HTTP connections the other
         contestant's round let expire (httpx keeps an idle one 5 s) opened again."""
         users = self._users(WARMUP)
-        await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10)
+        await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10, self.answers)
 
     async def measure_round(self) -> dict[str, Any]:
         """RESIDENTS new residents, all at once, after a warm-up."""
@@ -309,7 +331,8 @@ class Contestant:
         load_before = os.getloadavg()[0]
         cpu_before = cpu_seconds([p.pid for p in self.procs])
         users = self._users(RESIDENTS)
-        result = await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10)
+        result = await run_residents(self.urls, self.replies, users, self.category_id, users.start * 10,
+                                     self.answers)
         cpu_after = cpu_seconds([p.pid for p in self.procs])
         result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
         result["cpu_seconds"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
@@ -397,7 +420,7 @@ async def bench() -> dict[str, Any]:
         schema, db, category_id = prepare_schema(base_url)
         try:
             async with Contestant(echo, replies, 0, 10_000_000) as bare, \
-                    Contestant(linli(1, schema.url), replies, category_id, 20_000_000) as one:
+                    Contestant(linli(1, schema.url), replies, category_id, 20_000_000, inline_keyboard) as one:
                 per_round = []
                 for _ in range(ROUNDS):
                     echo_round, linli_round = await bare.measure_round(), await one.measure_round()
@@ -409,7 +432,7 @@ async def bench() -> dict[str, Any]:
             schema.drop()
         schema, db, category_id = prepare_schema(base_url)
         try:
-            async with Contestant(linli(2, schema.url), replies, category_id, 30_000_000) as two:
+            async with Contestant(linli(2, schema.url), replies, category_id, 30_000_000, inline_keyboard) as two:
                 await two.measure_round()
             out["linli_2_workers"] = two.result()
             out["linli_2_workers"]["enrolments"] = _enrolments(db)

@@ -21,12 +21,17 @@ class Choice:
 
 @dataclass(frozen=True)
 class Reply:
-    """A message to show: text, optional choices, optional picture or file (path)."""
+    """A message to show: text, optional choices, optional picture or file (path).
+
+    replaceable: a screen on the way somewhere (a menu, a list, a question), which the answer to a
+    press of its own buttons may replace in place; a message worth keeping (a confirmation, a
+    notice) is not."""
 
     text: str
     choices: tuple[Choice, ...] = ()
     picture: str | None = None
     file: str | None = None
+    replaceable: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (for the outbox and the web page)."""
@@ -36,6 +41,8 @@ class Reply:
             out["picture"] = self.picture
         if self.file:
             out["file"] = self.file
+        if self.replaceable:
+            out["replaceable"] = True
         return out
 
     @classmethod
@@ -43,7 +50,16 @@ class Reply:
         """The inverse of to_dict."""
         return cls(text=data.get("text", ""),
                    choices=tuple(Choice(label, payload) for label, payload in data.get("choices", [])),
-                   picture=data.get("picture"), file=data.get("file"))
+                   picture=data.get("picture"), file=data.get("file"),
+                   replaceable=bool(data.get("replaceable")))
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """The message whose button was pressed, as the chat shows it: its text and its buttons' payloads."""
+
+    text: str
+    payloads: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,7 @@ class Incoming:
     extra: dict[str, Any] = field(default_factory=dict)
     chat_id: str = ""  # the chat it happened in; empty means the user's private chat with the bot
     unreadable: bool = False  # a voice message, sticker, picture, file or location: nothing to read
+    pressed: Pressed | None = None  # with a payload: the message pressed, where the channel tells
 
     def __post_init__(self) -> None:
         if not self.chat_id:
@@ -76,3 +93,5 @@ class Turn:
 
     replies: list[Reply]
     owed: list[int] = field(default_factory=list)  # leased to this worker, in reply order
+    # The press was on the chat's current screen, a replaceable one: the first reply may take its place.
+    replaces_pressed: bool = False

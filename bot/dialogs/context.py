@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.messages import Reply
+from bot.messages import Incoming, Reply
 from bot.privacy import phone_cipher
 from bot.settings import Settings
 from bot.texts import t
@@ -97,3 +97,13 @@ def remember_choices(data: dict[str, Any], replies: list[Reply], before: Any = N
     if replies and data.get("choices") is before:
         data.pop("choices", None)
         data.pop("last", None)
+
+
+def pressed_on_screen(data: dict[str, Any], incoming: Incoming) -> bool:
+    """True when a press in the private chat came from the chat's current screen, one that may be
+    replaced: the pressed message shows the remembered screen's text and buttons."""
+    pressed, last = incoming.pressed, data.get("last")
+    if pressed is None or incoming.payload is None or not incoming.in_private or not last:
+        return False
+    return (bool(last.get("replaceable")) and pressed.text.strip() == last.get("text", "").strip()
+            and list(pressed.payloads) == [payload for _label, payload in last.get("choices", [])])

@@ -14,7 +14,7 @@ from bot.clock import SystemClock
 from bot.dialogs import ROUTERS
 from bot.dialogs.acting import lapse_if_not_allowed, with_banner
 from bot.dialogs.choice_words import BACK, CANCEL, NEXT, PREV, exact_choice, group_name, near_choice
-from bot.dialogs.context import Context, remember_choices
+from bot.dialogs.context import Context, pressed_on_screen, remember_choices
 from bot.dialogs.failures import are_retried, stored_update
 from bot.dialogs.menus import main_menu
 from bot.dialogs.router import Router, Routes
@@ -118,6 +118,7 @@ class Dialogs:
                           expect=saved.expect, data=saved.data, services=self.services,
                           state=saved.state, state_expires=saved.expires_at, private=incoming.in_private)
             shown = ctx.data.get("choices")
+            on_screen = pressed_on_screen(ctx.data, incoming)
             lapsed = lapse_if_not_allowed(ctx)
             if is_new and not incoming.payload and not incoming.unreadable and not self.is_deep_link(incoming.text):
                 replies = [main_menu(ctx, greeting=True)]
@@ -129,7 +130,7 @@ class Dialogs:
             remember_choices(ctx.data, replies, before=shown)
             save_state(session, account.id, chat, turn_state(ctx))
             owed = self._owe(session, incoming, account, replies) if owe and replies else []
-            return Turn(replies, owed)
+            return Turn(replies, owed, replaces_pressed=on_screen and bool(replies))
 
     def _route(self, ctx: Context, incoming: Incoming) -> list[Reply]:
         if incoming.payload is not None:

@@ -28,9 +28,10 @@ def main_menu_choices(ctx: Context) -> tuple[Choice, ...]:
 
 
 def main_menu(ctx: Context, greeting: bool = False, intro: str | None = None) -> Reply:
-    """The main menu, with a greeting (and the privacy notice, at first contact) or an explanation on top."""
+    """The main menu, with a greeting (and the privacy notice, at first contact) or an explanation on top;
+    only the plain menu may be replaced in place, what is said on top of it stays in the chat."""
     text = intro or (f"{ctx.t('greeting')}\n\n{privacy_notice(ctx)}" if greeting else ctx.t("menu_title"))
-    return Reply(text, main_menu_choices(ctx))
+    return Reply(text, main_menu_choices(ctx), replaceable=not (greeting or intro))
 
 
 def privacy_notice(ctx: Context) -> str:

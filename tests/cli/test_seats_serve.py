@@ -49,7 +49,7 @@ class Resident:
     user: int
 
     def texts(self) -> list[str]:
-        return [m.get("text") or "" for m in self.api.sent_to(self.user)]
+        return [m.get("text") or "" for m in self.api.answers_to(self.user)]
 
     async def sees(self, part: str, after: int = 0) -> str:
         """Wait for a message containing part (among those after the first `after`)."""

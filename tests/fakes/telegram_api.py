@@ -71,6 +71,7 @@ class FakeBotApi:
     def __post_init__(self) -> None:
         self._queue: list[_Queued] = []
         self._sent: list[dict[str, Any]] = []
+        self._answers: list[dict[str, Any]] = []  # new messages and new texts of old ones, in order
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._callbacks: dict[str, bool] = {}  # callback query id → answered
@@ -243,6 +244,11 @@ class FakeBotApi:
         """Messages sent to a chat, as they were when sent (later edits not applied)."""
         return [m for m in self._sent if m["chat"]["id"] == chat_id]
 
+    def answers_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """What a chat was shown, in order, each as it was then: messages sent, and messages whose
+        text was replaced (an answer put in place of the screen pressed)."""
+        return [m for m in self._answers if m["chat"]["id"] == chat_id]
+
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         """A message as it is now, edits applied."""
         return self._messages.get((chat_id, message_id))
@@ -259,6 +265,15 @@ class FakeBotApi:
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"condition not met within {timeout}s")
             await asyncio.sleep(0.005)
+
+    async def wait_for_answers(self, chat_id: int, n: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """What a chat was shown (answers_to), once it holds at least n answers."""
+        try:
+            await self.wait_until(lambda: len(self.answers_to(chat_id)) >= n, timeout)
+        except AssertionError:
+            texts = [m.get("text") or m.get("caption") for m in self.answers_to(chat_id)]
+            raise AssertionError(f"chat {chat_id}: wanted {n} answers, got {texts}") from None
+        return self.answers_to(chat_id)
 
     async def wait_for_messages(self, chat_id: int, n: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The messages sent to a chat, once there are at least n of them."""
@@ -451,6 +466,7 @@ class FakeBotApi:
         message["text"] = params.get("text")
         _set_markup(message, markup)
         message["edit_date"] = int(time.time())
+        self._answers.append(json.loads(json.dumps(message)))
         return message
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -507,6 +523,7 @@ class FakeBotApi:
         _set_markup(message, markup)
         self._messages[(chat_id, message["message_id"])] = message
         self._sent.append(json.loads(json.dumps(message)))
+        self._answers.append(self._sent[-1])
         return message
 
     def _existing(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,8 @@ class Resident:
 
     @property
     def seen(self) -> list[dict]:
-        return self.api.sent_to(self.user_id)
+        """Every answer, as it was shown: a new message, or a screen replaced in place."""
+        return self.api.answers_to(self.user_id)
 
     @property
     def last(self) -> dict:
@@ -62,7 +63,7 @@ class Resident:
         return await self._answer(before)
 
     async def _answer(self, before: int) -> str:
-        await self.api.wait_for_messages(self.user_id, before + 1)
+        await self.api.wait_for_answers(self.user_id, before + 1)
         return self.last.get("text") or self.last.get("caption", "")
 
 

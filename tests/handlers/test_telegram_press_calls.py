@@ -1,5 +1,7 @@
-"""A button press through the webhook costs two Bot API requests: the press is answered in the
-webhook's HTTP response, the old keyboard is removed and the answer sent (as an outbox row)."""
+"""A button press through the webhook costs one or two Bot API requests: the press is answered in
+the webhook's HTTP response; the answer takes the place of the screen pressed (one request), or,
+when the pressed message is worth keeping, its keyboard is removed and the answer sent below.
+Either way the answer is an outbox row, marked sent."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +14,7 @@ from sqlmodel import select
 from bot.dialogs.engine import Dialogs
 from store.models import InboundUpdate, OutboxMessage
 from store.models.inbox import DONE
+from store.models.outbox import SENT
 from tests.fakes.telegram_api import FakeBotApi
 from tests.support.telegram_app import webhook_channel
 from tests.support.waiting import wait_until
@@ -39,6 +42,11 @@ def all_done(db) -> bool:
 def reply_rows(db) -> int:
     with db.session() as s:
         return len(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reply")).all())
+
+
+def replies_sent(db) -> bool:
+    with db.session() as s:
+        return all(row.status == SENT for row in s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reply")))
 
 
 async def deliver(api: FakeBotApi, url: str, update: dict) -> int:
@@ -98,3 +106,57 @@ async def test_a_typed_message_gets_a_plain_ok_and_one_request(api, webhook):
     await wait_until(lambda: all_done(dialogs.db))
 
     assert [c.method for c in api.calls[before:]] == ["sendMessage"]
+
+
+async def on_the_sections_screen(api: FakeBotApi, url: str, dialogs) -> dict:
+    """/start, then 服务菜单 pressed under the greeting: the sections screen, sent below it."""
+    greeting = await started(api, url, dialogs)
+    assert await deliver(api, url, api.push_callback(WANG, greeting["message_id"], "browse", queue=False)) == 200
+    await api.wait_for_messages(WANG, 2)
+    await wait_until(lambda: all_done(dialogs.db) and replies_sent(dialogs.db))
+    return api.sent_to(WANG)[-1]
+
+
+async def press_culture(api: FakeBotApi, url: str, dialogs, sections: dict) -> list:
+    """文化 pressed on the sections screen, handled to the end; the Bot API calls it cost."""
+    before, rows = len(api.calls), reply_rows(dialogs.db)
+    assert await deliver(api, url, api.push_callback(WANG, sections["message_id"], "sec:文化", queue=False)) == 200
+    await wait_until(lambda: all_done(dialogs.db) and reply_rows(dialogs.db) == rows + 1 and replies_sent(dialogs.db))
+    return api.calls[before:]
+
+
+async def test_a_press_on_a_screen_costs_one_request_its_answer_taking_the_screens_place(api, webhook):
+    url, dialogs = webhook
+    sections = await on_the_sections_screen(api, url, dialogs)
+
+    calls = await press_culture(api, url, dialogs, sections)
+
+    assert [c.method for c in calls if c.in_response] == ["answerCallbackQuery"]
+    assert [c.method for c in calls if not c.in_response] == ["editMessageText"]
+    assert "文化类" in api.message(WANG, sections["message_id"])["text"]
+    assert len(api.sent_to(WANG)) == 2  # nothing new below: the greeting and the one screen
+    assert api.message(WANG, sections["message_id"]).get("reply_markup")  # the new choices
+
+
+async def test_a_screen_telegram_will_not_edit_is_answered_below_with_its_buttons_gone(api, webhook):
+    url, dialogs = webhook
+    sections = await on_the_sections_screen(api, url, dialogs)
+    api.fail_next("editMessageText", status=400, description="Bad Request: message can't be edited")
+
+    calls = await press_culture(api, url, dialogs, sections)
+
+    assert [c.method for c in calls if not c.in_response] == [
+        "editMessageText", "editMessageReplyMarkup", "sendMessage"]
+    assert api.message(WANG, sections["message_id"]).get("reply_markup") is None
+    assert "文化类" in api.sent_to(WANG)[-1]["text"]
+
+
+async def test_a_screen_that_already_shows_the_answer_is_left_as_it_is(api, webhook):
+    url, dialogs = webhook
+    sections = await on_the_sections_screen(api, url, dialogs)
+    api.fail_next("editMessageText", status=400, description="Bad Request: message is not modified")
+
+    calls = await press_culture(api, url, dialogs, sections)
+
+    assert [c.method for c in calls if not c.in_response] == ["editMessageText"]
+    assert len(api.sent_to(WANG)) == 2

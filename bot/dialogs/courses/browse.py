@@ -25,7 +25,7 @@ for _name in SECTIONS:  # 文化 / 体育 / 艺术 typed anywhere opens the sect
 def show_sections(ctx: Context, data: Browse | None = None) -> Reply:
     """文化 / 体育 / 艺术."""
     choices = [Choice(name, SectionPage(name).pack()) for name in SECTIONS]
-    return Reply(ctx.t("sections_title"), tuple(choices + [menu_button(ctx)]))
+    return Reply(ctx.t("sections_title"), tuple(choices + [menu_button(ctx)]), replaceable=True)
 
 
 @router.payload(SectionPage, on_behalf=True)
@@ -39,7 +39,7 @@ def show_categories(ctx: Context, data: SectionPage) -> Reply:
     choices, note = render_choices(ctx, items, data.page or 1, lambda p: SectionPage(section, p).pack(),
                                    Choice(ctx.t("btn_back"), Browse().pack()), tail=(menu_button(ctx),))
     text = ctx.t("categories_title", section=section) + note
-    return Reply(text, tuple(choices))
+    return Reply(text, tuple(choices), replaceable=True)
 
 
 def _category(ctx: Context, data: CategoryPage) -> Category | None:
@@ -53,7 +53,8 @@ def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     back = Choice(ctx.t("btn_back"), SectionPage(category.section).pack())
     if not courses:
         return Reply(ctx.t("no_courses", category=category.name),
-                     (Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack()), back, menu_button(ctx)))
+                     (Choice(ctx.t("btn_watch_category"), WatchCategory(category.id).pack()), back, menu_button(ctx)),
+                     replaceable=True)
     # 我家门口 first: courses of the resident's 服务点, then of their 分馆, then the rest.
     near = nearness(ctx.session, home_unit_of(ctx.session, ctx.resident_id))
     courses = sorted(courses, key=lambda c: near(c.unit_id))
@@ -63,4 +64,4 @@ def show_courses(ctx: Context, data: CategoryPage, category: Category) -> Reply:
     choices, note = render_choices(ctx, items, data.page or 1, lambda p: CategoryPage(category.id, p).pack(), back,
                                    tail=(watch, menu_button(ctx)))
     text = ctx.t("courses_title", category=category.name, count=len(courses)) + note
-    return Reply(text, tuple(choices))
+    return Reply(text, tuple(choices), replaceable=True)

@@ -78,7 +78,7 @@ def course_page(ctx: Context, course: Course) -> Reply:
             choices.append(Choice(ctx.t("btn_watch_course"), WatchCourse(course.code).pack()))
     choices.append(Choice(ctx.t("btn_back"), CategoryPage(course.category_id).pack()))
     choices.append(menu_button(ctx))
-    return Reply(text.rstrip(), tuple(choices))
+    return Reply(text.rstrip(), tuple(choices), replaceable=True)
 
 
 @router.payload(CoursePage, load=COURSE, on_behalf=True)
@@ -93,7 +93,7 @@ def ask_companions(ctx: Context, course: Course) -> Reply:
                       AskSignUp(course.code, n).pack()) for n in range(course.companions_max + 1)]
     choices.append(Choice(ctx.t("btn_back"), CoursePage(course.code).pack()))
     return Reply(ctx.t("ask_companions", title=course.title, max=course.companions_max,
-                       seats_left=seats_left(ctx.session, course)), tuple(choices))
+                       seats_left=seats_left(ctx.session, course)), tuple(choices), replaceable=True)
 
 
 def companions_wrong(ctx: Context, course: Course, companions: int | None) -> bool:
@@ -118,17 +118,17 @@ def confirm_sign_up(ctx: Context, data: AskSignUp, course: Course) -> Reply:
         if ctx.now >= course.apply_until:
             return Reply(ctx.t("apply_closed", title=course.title), (no,))
         return Reply(ctx.t("confirm_apply", title=course.title, until=_until(ctx, course)) + _party_note(ctx, party),
-                     (Choice(ctx.t("btn_confirm_apply"), go), no))
+                     (Choice(ctx.t("btn_confirm_apply"), go), no), replaceable=True)
     left = facts.seats_left
     if left < party or facts.line_waits:  # nobody skips the queue
         text = (ctx.t("confirm_wait_party", title=course.title, left=left, seats=party) if 0 < left < party
                 else ctx.t("confirm_wait", title=course.title) + _party_note(ctx, party))
-        return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no))
+        return Reply(text, (Choice(ctx.t("btn_confirm_wait"), go), no), replaceable=True)
     sessions = sessions_of(ctx.session, course.id)
     count = sum(1 for s in sessions if s.ends_at > ctx.now)
     text = ctx.t("confirm_signup", title=course.title, count=count,
                  first=first_session_text(ctx, course, sessions), venue=facts.venue or "—")
-    return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no))
+    return Reply(text + _party_note(ctx, party), (Choice(ctx.t("btn_confirm_signup"), go), no), replaceable=True)
 
 
 def applying(ctx: Context, course: Course) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,7 +23,7 @@ from telegram.ext import (
 
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.notices.groups import bot_joined_group, bot_left_group, handle_in_group
-from bot.messages import Incoming, Turn
+from bot.messages import Incoming, Pressed, Turn
 from bot.handlers.pacing import SharedPace
 from bot.handlers.telegram.http_client import AiohttpRequest
 from bot.handlers.telegram.lean_bot import LeanBot
@@ -54,6 +55,17 @@ def _in_chat(member: Any) -> bool:
         return bool(getattr(member, "is_member", False))
     return member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR,
                              ChatMemberStatus.OWNER)
+
+
+def _pressed(query: CallbackQuery) -> Pressed | None:
+    """The pressed message's text and its buttons' data, when Telegram sent the message along."""
+    message = query.message
+    markup = getattr(message, "reply_markup", None)
+    text = getattr(message, "text", None)
+    if markup is None or text is None:
+        return None
+    return Pressed(text, tuple(button.callback_data for row in markup.inline_keyboard for button in row
+                               if isinstance(button.callback_data, str)))
 
 
 def _addressed_to_bot(message: Message, bot: Bot) -> bool:
@@ -182,13 +194,19 @@ class TelegramChannel:
         chat_id = query.message.chat.id if query.message else user.id
         # A press in a group answers the choices shown in that group, not the private chat's.
         incoming = Incoming(CHANNEL, str(user.id), payload=query.data, update_key=str(update.update_id),
-                            display_name=user.full_name, chat_id=str(chat_id))
+                            display_name=user.full_name, chat_id=str(chat_id), pressed=_pressed(query))
         turn = await asyncio.to_thread(self.dialogs.take_turn, incoming)
         if not turn.replies:
             # A duplicate delivery (another worker, or a retry): whoever took it answers the press.
             return
         # Answered after the turn claimed the update, so a press delivered twice is answered once.
-        await asyncio.gather(self._answer(query), self._drop_keyboard(context.bot, query))
+        drop = functools.partial(self._drop_keyboard, context.bot, query)
+        if turn.replaces_pressed and query.message is not None:
+            # The answer takes the pressed screen's place; its buttons go only if it cannot.
+            await self._answer(query)
+            await deliver_turn(self.dialogs, context.bot, chat_id, turn, query.message.message_id, drop)
+            return
+        await asyncio.gather(self._answer(query), drop())
         await deliver_turn(self.dialogs, context.bot, chat_id, turn)
 
     async def _answer(self, query: CallbackQuery) -> None:

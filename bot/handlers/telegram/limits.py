@@ -36,8 +36,9 @@ OVERALL_KEY = "telegram:all"
 BOOK_AHEAD_SECONDS = 0.25  # the most an overall slot is booked before it is due
 CHAT_SLACK_SECONDS = 0.02  # a chat slot due this soon may be booked with the overall one
 # Requests paced by this worker alone, booking nothing shared: removing the keyboard of a message
-# the resident just pressed sends no new message, and follows that resident's own press.
-LOCAL_ONLY_ENDPOINTS = frozenset({"editMessageReplyMarkup"})
+# the resident just pressed, or putting the answer in its place, sends no new message, and
+# follows that resident's own press (nothing else edits messages).
+LOCAL_ONLY_ENDPOINTS = frozenset({"editMessageReplyMarkup", "editMessageText"})
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:

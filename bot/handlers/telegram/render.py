@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from telegram.error import BadRequest
+
 from bot.handlers.telegram.lean_bot import LeanBot
 from bot.handlers.text_split import split_text as split_by_size
 from bot.handlers.text_split import utf16_units
@@ -53,3 +55,16 @@ async def send_reply(bot: LeanBot, chat_id: int | str, reply: Reply) -> None:
         await send(chat_id, **{field: _media_input(value)}, reply_markup=markup if last else None)
     for n, part in enumerate(parts, 1):
         await bot.send_text(chat_id, part, reply_markup=markup if n == len(parts) else None)
+
+
+async def replace_with(bot: LeanBot, chat_id: int | str, message_id: int, reply: Reply) -> bool:
+    """Put a text reply in place of a message; False when it cannot be (it has a picture or file,
+    is too long for one message, or Telegram will not edit that message any more)."""
+    if reply.picture or reply.file or not reply.text.strip() or utf16_units(reply.text) > TEXT_LIMIT:
+        return False
+    try:
+        await bot.edit_text(chat_id, message_id, reply.text, reply_markup=render_keyboard(reply))
+    except BadRequest as exc:
+        # Pressed twice on a screen that shows the same again: it already stands there.
+        return "not modified" in str(exc).lower()
+    return True
