@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 
 class _Section(BaseModel):
@@ -109,7 +109,9 @@ class Inbox(_Section):
     retry_seconds: float = 0.5
     sweep_seconds: float = 5.0
     max_attempts: int = 5
-    keep_hours: float = 24.0
+    # A handled row is what tells a second delivery of its update that it was handled, and a
+    # platform may deliver an update again for up to 24 hours (Telegram keeps one that long).
+    keep_hours: float = Field(24.0, ge=24.0)
 
 
 class Points(_Section):

@@ -3,7 +3,8 @@
 A worker keeps an update (one short transaction) before it answers the platform, holding it for
 a lease. It handles the update right away and marks it done; while the lease lasts it retries
 a failure itself. Once the lease has run out, any worker's sweep takes the update over. Handling
-an update twice is harmless: the turn claims the update key in processed_update.
+an update twice is harmless: the turn's mark (pending → done) is its claim, so only one turn of
+the update commits an answer.
 """
 from __future__ import annotations
 

@@ -107,9 +107,12 @@ class Dialogs:
 
     def _turn(self, incoming: Incoming, owe: bool, stored: bool) -> Turn:
         with self.db.session() as session:
-            if stored:  # its inbox row is done when this commits
-                mark_done(session, incoming.channel, [incoming.update_key], self.clock.now())
-            if incoming.update_key and not claim_update(session, incoming.channel, incoming.update_key):
+            if stored:
+                # Its inbox row is done when this commits. Flipping the row from pending is the
+                # claim: a second turn of the update waits for this one's lock, then finds it done.
+                if not mark_done(session, incoming.channel, [incoming.update_key], self.clock.now()):
+                    return Turn([])
+            elif incoming.update_key and not claim_update(session, incoming.channel, incoming.update_key):
                 return Turn([])
             account, is_new = person_for_turn(session, incoming.channel, incoming.user_id, incoming.display_name)
             chat, now = chat_of(incoming), self.clock.now()

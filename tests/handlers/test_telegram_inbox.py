@@ -78,7 +78,7 @@ async def test_an_update_the_database_cannot_take_is_refused_so_telegram_deliver
 async def test_a_turn_that_fails_after_the_200_is_tried_again_and_answered_once(api, webhook):
     url, dialogs = webhook
     outage = Outage(dialogs.db)
-    outage.fail(touching="processed_update", times=3)  # stored; then the turn fails three times
+    outage.fail(touching="dialog_state", times=3)  # stored; then the turn fails three times
     assert await post(url, api.push_text(WANG, "/start", queue=False)) == 200
     messages = await api.wait_for_messages(WANG, 1)
     assert outage.failed == 3 and "欢迎" in messages[0]["text"]

@@ -49,7 +49,7 @@ async def test_a_message_the_database_cannot_take_gets_503_and_its_resend_is_ans
 async def test_a_turn_that_fails_is_answered_later_as_a_customer_message(quick, settings):
     outage = Outage(quick.db)
     async with wechat_stack(quick, settings) as stack:
-        outage.fail(touching="processed_update", times=2)  # stored; the turn fails twice
+        outage.fail(touching="dialog_state", times=2)  # stored; the turn fails twice
         posted = await stack.say(OPENID, "书法")
         assert posted.status == 200 and posted.body == "success"
         assert outage.failed == 2

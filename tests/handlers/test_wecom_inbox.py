@@ -57,7 +57,7 @@ async def test_a_message_the_database_cannot_take_gets_503_and_is_answered_when_
 async def test_a_turn_that_fails_after_the_200_is_tried_again_from_its_row(quick, settings):
     outage = Outage(quick.db)
     async with wecom_stack(quick, settings) as stack:
-        outage.fail(touching="processed_update", times=2)  # stored, then the turn fails twice
+        outage.fail(touching="dialog_state", times=2)  # stored, then the turn fails twice
         posted = await stack.say("zhangsan", "你好")
         assert posted.status == 200
         assert outage.failed == 2
@@ -99,7 +99,7 @@ async def test_the_last_attempt_answers_busy_instead_of_failing_again(quick, set
             keep_update(s, "wecom", job_for(xml).inbox_key, {"xml": xml},
                         clock.now() - timedelta(minutes=5), "gone-worker", clock.now() - timedelta(seconds=30))
             s.get(InboundUpdate, ("wecom", job_for(xml).inbox_key)).attempts = quick.settings.inbox.max_attempts - 1
-        outage.fail(touching="processed_update")  # and the turn still fails
+        outage.fail(touching="dialog_state")  # and the turn still fails
         assert await stack.channel.inbox.sweep() == 1
         await stack.channel.drain()
         outage.end()
