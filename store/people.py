@@ -33,6 +33,12 @@ def get_or_create_account(session: Session, channel: str, external_id: str,
     account = find_account(session, channel, external_id)
     if account is not None:
         return _seen(session, account), False
+    return _create_account(session, channel, external_id, display_name)
+
+
+def _create_account(session: Session, channel: str, external_id: str,
+                    display_name: str) -> tuple[ChannelAccount, bool]:
+    """A new resident with the account; the existing account (False) when it is there already."""
     try:
         with session.begin_nested():
             resident = Resident(display_name=display_name[:100])
@@ -65,9 +71,10 @@ def person_for_turn(session: Session, channel: str, external_id: str,
     account = session.execute(_ACCOUNT_LOCKED, {"channel": channel, "external_id": external_id}).scalars().first()
     if account is not None:
         return _seen(session, account), False
-    # New, or its resident went away (an account merge) while this waited for the lock.
-    account, is_new = get_or_create_account(session, channel, external_id, display_name)
-    return lock_person(session, account), is_new
+    # New (most likely: tried first), or its resident went away (an account merge) while this
+    # waited for the lock. A resident this transaction just inserted is its own until commit.
+    account, is_new = _create_account(session, channel, external_id, display_name)
+    return (account if is_new else lock_person(session, _seen(session, account))), is_new
 
 
 def lock_person(session: Session, account: ChannelAccount) -> ChannelAccount:
