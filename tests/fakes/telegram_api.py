@@ -268,21 +268,20 @@ class FakeBotApi:
 
     async def wait_for_answers(self, chat_id: int, n: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """What a chat was shown (answers_to), once it holds at least n answers."""
-        try:
-            await self.wait_until(lambda: len(self.answers_to(chat_id)) >= n, timeout)
-        except AssertionError:
-            texts = [m.get("text") or m.get("caption") for m in self.answers_to(chat_id)]
-            raise AssertionError(f"chat {chat_id}: wanted {n} answers, got {texts}") from None
-        return self.answers_to(chat_id)
+        return await self._wait_for(self.answers_to, chat_id, n, "answers", timeout)
 
     async def wait_for_messages(self, chat_id: int, n: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The messages sent to a chat, once there are at least n of them."""
+        return await self._wait_for(self.sent_to, chat_id, n, "messages", timeout)
+
+    async def _wait_for(self, listed: Callable[[int], list[dict[str, Any]]], chat_id: int, n: int,
+                        what: str, timeout: float) -> list[dict[str, Any]]:
         try:
-            await self.wait_until(lambda: len(self.sent_to(chat_id)) >= n, timeout)
+            await self.wait_until(lambda: len(listed(chat_id)) >= n, timeout)
         except AssertionError:
-            texts = [m.get("text") or m.get("caption") for m in self.sent_to(chat_id)]
-            raise AssertionError(f"chat {chat_id}: wanted {n} messages, got {texts}") from None
-        return self.sent_to(chat_id)
+            texts = [m.get("text") or m.get("caption") for m in listed(chat_id)]
+            raise AssertionError(f"chat {chat_id}: wanted {n} {what}, got {texts}") from None
+        return listed(chat_id)
 
     def fail_next(self, method: str, times: int = 1, *, status: int = 429,
                   description: str | None = None, retry_after: int | None = None,

@@ -35,8 +35,9 @@ from bot.settings import Settings
 
 CHANNEL = "telegram"
 MAX_CONCURRENT_UPDATES = 128
-# Each button press costs two requests in the chat (keyboard removal and the answer): let a
-# resident press three buttons in quick succession before the per-chat pace slows answers down.
+# A button press costs up to two requests in the chat (keyboard removal and the answer, or the
+# answer in the pressed screen's place): let a resident press three buttons in quick succession
+# before the per-chat pace slows answers down.
 CHAT_BURST = 6
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 # What a resident may send that the bot cannot read: answered with the current choices.
