@@ -1,9 +1,9 @@
 """The bot object the Telegram channel sends with: python-telegram-bot's ExtBot, plus a text send, a text
 edit and a keyboard removal that leave Telegram's answer unparsed.
 
-Nothing reads the Message that sendMessage and editMessageReplyMarkup return, yet parsing it into
-python-telegram-bot's objects was about 7.6% of a webhook worker's CPU (py-spy, GIL held). These
-two go through the same request path as every other call (ExtBot._post: defaults, the rate
+Nothing reads the Message that sendMessage, editMessageText and editMessageReplyMarkup return, yet
+parsing it into python-telegram-bot's objects was about 7.6% of a webhook worker's CPU (py-spy, GIL
+held). These three go through the same request path as every other call (ExtBot._post: defaults, the rate
 limiter, the HTTP client, errors raised as TelegramError); only the answer is left as JSON.
 """
 from __future__ import annotations
