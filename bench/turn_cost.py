@@ -1,13 +1,17 @@
 """What a turn costs beside the SQL it issues: /start, browse, a course page, sign-ups (seat and
 waiting list) through the dialog layer, each turn's statements replayed through the bare driver.
 
-For each database the same setup is built three times: turns are timed on the first (nothing
+For each database the same setup is built four times: turns are timed on the first (nothing
 listening), their statements captured on the second, and replayed statement by statement with
 their parameters through sqlite3 / psycopg on the third, so both sides do the same work on the
-same data. CPU is process time (the machine is shared; wall time would measure the neighbours).
-Prints JSON per database and turn kind: CPU per turn, bare-driver CPU per turn, their ratio,
-statements per turn, statements issued twice with the same parameters, and the top of a cProfile
-of the sign-up turns.
+same data. The fourth takes the same replay through SQLAlchemy instead (a session's transaction,
+`exec_driver_sql`, the pool's checkout and pre-ping): what the engine alone adds to the driver,
+before any dialog runs, the floor under the turn's CPU with SQLAlchemy in the path. CPU is process
+time (the machine is shared; wall time would measure the neighbours).
+Prints JSON per database and turn kind: CPU per turn, bare-driver CPU per turn, their ratio (of
+the sums, and the median of the slices' ratios), the SQLAlchemy replay's CPU and its ratio to the
+bare driver, statements per turn, statements issued twice with the same parameters, and the top
+of a cProfile of the sign-up turns.
 
     python bench/turn_cost.py                      (SQLite only)
     LINLI_TEST_DATABASE_URL=postgresql://... python bench/turn_cost.py
@@ -20,6 +24,7 @@ import json
 import os
 import pstats
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -129,6 +134,22 @@ def replay(conn, turns: list[list[tuple]], ping: bool) -> float:
     return time.process_time() - started
 
 
+def engine_replay(db: Database, turns: list[list[tuple]]) -> float:
+    """Run each turn's statements through a session as exec_driver_sql, one transaction per turn; CPU
+    seconds spent. The session begins the transaction and checks the connection itself."""
+    started = time.process_time()
+    for statements in turns:
+        with db.session() as session:
+            connection = session.connection()
+            for statement, parameters, _many in statements:
+                if statement.startswith("BEGIN"):
+                    continue
+                result = connection.exec_driver_sql(statement, parameters)
+                if result.returns_rows:
+                    result.fetchall()
+    return time.process_time() - started
+
+
 def duplicates(turns: list[list[tuple]]) -> int:
     """Statements a turn issued again with the same parameters (the same row read or written twice)."""
     extra = 0
@@ -175,23 +196,32 @@ def profile(world: World) -> dict:
 
 def measure(make) -> dict:
     """Every turn kind on three identical databases from make(): timed, captured, replayed."""
-    timed, captured, bare = World(make()), World(make()), World(make())
+    timed, captured, bare, engine = World(make()), World(make()), World(make()), World(make())
     conn = bare_connection(bare.db)
     ping = bool(getattr(bare.db.engine.pool, "_pre_ping", False))
     out = {}
     try:
         for kind, text, payload in KINDS:
             turns = capture(captured, kind, text, payload)
-            cpu = bare_cpu = 0.0
-            # Taken in alternating slices, so both columns run under the same load from moment to moment.
+            cpu = bare_cpu = engine_cpu = 0.0
+            slice_ratios = []
+            # Taken in alternating slices, so the columns run under the same load from moment to moment.
             for start in range(0, TURNS, SLICE):
-                cpu += timed.turns(kind, text, payload, residents=range(start, min(TURNS, start + SLICE)))
-                bare_cpu += replay(conn, turns[start:start + SLICE], ping and bare.db.is_postgres)
+                part = turns[start:start + SLICE]
+                turn_part = timed.turns(kind, text, payload, residents=range(start, min(TURNS, start + SLICE)))
+                bare_part = replay(conn, part, ping and bare.db.is_postgres)
+                engine_cpu += engine_replay(engine.db, part)
+                cpu, bare_cpu = cpu + turn_part, bare_cpu + bare_part
+                if bare_part:
+                    slice_ratios.append(turn_part / bare_part)
             counts = [len(t) for t in turns]
             out[kind] = {
                 "cpu_ms_per_turn": round(cpu / TURNS * 1000, 3),
                 "bare_driver_cpu_ms_per_turn": round(bare_cpu / TURNS * 1000, 3),
                 "ratio": round(cpu / bare_cpu, 2) if bare_cpu else None,
+                "ratio_median_of_slices": round(statistics.median(slice_ratios), 2) if slice_ratios else None,
+                "sqlalchemy_replay_cpu_ms_per_turn": round(engine_cpu / TURNS * 1000, 3),
+                "sqlalchemy_replay_ratio": round(engine_cpu / bare_cpu, 2) if bare_cpu else None,
                 "statements_per_turn": round(sum(counts) / len(counts), 2),
                 "statements_max": max(counts),
                 "duplicate_statements": duplicates(turns),
@@ -200,7 +230,7 @@ def measure(make) -> dict:
         out["profile_signup_seat"] = profile(timed)
     finally:
         conn.close()
-        for world in (timed, captured, bare):
+        for world in (timed, captured, bare, engine):
             world.db.dispose()
     return out
 
