@@ -11,25 +11,43 @@ from sqlmodel import Session, select
 
 from store.models import Category, ClassSession, Course, Venue
 
+_C, _K = Course.__table__, Category.__table__
+# Built once: a browse page is among the commonest turns, and a statement built per call is coerced
+# and its cache key worked out again every time.
+_CATEGORIES_IN = (sa_select(_K.c.id, _K.c.name, func.count(_C.c.id).label("courses"))
+                  .join(_C, (_C.c.category_id == _K.c.id) & _C.c.active)
+                  .where(_K.c.section == bindparam("section"))
+                  .group_by(_K.c.id, _K.c.name, _K.c.sort_order)
+                  .order_by(_K.c.sort_order, _K.c.id))
+_COURSES_IN = (sa_select(_C.c.code, _C.c.title, _C.c.unit_id)
+               .where(_C.c.category_id == bindparam("category_id"), _C.c.active)
+               .order_by(_C.c.code))
 
-def categories_in(session: Session, section: str) -> list[tuple[Category, int]]:
-    """Categories of a section with their number of active courses, in menu order."""
-    rows = session.exec(
-        select(Category, func.count(Course.id))
-        .join(Course, (Course.category_id == Category.id) & (Course.active == True), isouter=True)  # noqa: E712
-        .where(Category.section == section)
-        .group_by(Category.id)
-        .order_by(Category.sort_order, Category.id)
-    ).all()
-    return [(cat, count) for cat, count in rows]
+
+class CategoryCount(Protocol):
+    """A category's id and name with how many active courses it has."""
+
+    id: int
+    name: str
+    courses: int
 
 
-def courses_in(session: Session, category_id: int) -> list[Course]:
-    """Active courses of a category, by title."""
-    return list(session.exec(
-        select(Course).where(Course.category_id == category_id, Course.active == True)  # noqa: E712
-        .order_by(Course.code)
-    ))
+class CourseLine(Protocol):
+    """What a list of courses shows of each: its code, title and unit."""
+
+    code: str
+    title: str
+    unit_id: int | None
+
+
+def categories_in(session: Session, section: str) -> list[CategoryCount]:
+    """The categories of a section that have active courses, with how many, in menu order."""
+    return list(session.connection().execute(_CATEGORIES_IN, {"section": section}))
+
+
+def courses_in(session: Session, category_id: int) -> list[CourseLine]:
+    """Active courses of a category (code, title, unit), by code."""
+    return list(session.connection().execute(_COURSES_IN, {"category_id": category_id}))
 
 
 _COURSE_BY_CODE = select(Course).where(Course.code == bindparam("code"), Course.active == True)  # noqa: E712

@@ -34,8 +34,8 @@ def show_categories(ctx: Context, data: SectionPage) -> Reply:
     section = data.section
     if section not in SECTIONS:
         return show_sections(ctx)
-    rows = [(cat, n) for cat, n in categories_in(ctx.session, section) if n > 0]
-    items = [Choice(ctx.t("category_label", name=cat.name, n=n), CategoryPage(cat.id).pack()) for cat, n in rows]
+    items = [Choice(ctx.t("category_label", name=cat.name, n=cat.courses), CategoryPage(cat.id).pack())
+             for cat in categories_in(ctx.session, section)]
     choices, note = render_choices(ctx, items, data.page or 1, lambda p: SectionPage(section, p).pack(),
                                    Choice(ctx.t("btn_back"), Browse().pack()), tail=(menu_button(ctx),))
     text = ctx.t("categories_title", section=section) + note
