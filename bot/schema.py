@@ -4,6 +4,10 @@ A database already at the newest revision is checked without Alembic (store.sche
 store.migrate, which loads it, is imported only to migrate, stamp or compare."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from store import schema_version
 from store.db import Database
 
@@ -58,6 +62,21 @@ def prepare_schema(db: Database) -> None:
         else:
             from store import migrate
             migrate.upgrade(db)
+    check_schema(db)
+
+
+def prepare_schema_apart(db: Database) -> None:
+    """prepare_schema for a process that runs for long: when the database needs Alembic (empty, or
+    built before migrations), `linli db prepare` does that work in a short-lived child process, so
+    this process never loads Alembic and holds its memory (about 18 MB) for its whole life."""
+    if not schema_version.has_version_table(db):
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "db", "prepare"], capture_output=True, text=True,
+                              env={**os.environ, "LINLI_DATABASE__URL": db.url}, check=False)
+        said = [line for line in done.stderr.splitlines() if line.strip()]
+        if done.returncode == 2 and said:  # refused: its message is the operator's
+            raise SchemaNotReady(said[-1])
+        if done.returncode != 0:
+            raise RuntimeError(f"linli db prepare failed with code {done.returncode}: {' | '.join(said[-3:])}")
     check_schema(db)
 
 

@@ -7,10 +7,18 @@ import signal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import HOUSEKEEPING_SECONDS, Service, build_service, escalation_job, housekeeping_job, inbox_sweep_job
+from bot.app import (
+    HOUSEKEEPING_SECONDS,
+    Service,
+    build_service,
+    connect_database,
+    escalation_job,
+    housekeeping_job,
+    inbox_sweep_job,
+)
 from bot.handlers.web.server import RunningWeb, start_web
 from bot.privacy import PhoneKeyMissing
-from bot.schema import SchemaNotReady
+from bot.schema import SchemaNotReady, prepare_schema_apart
 from bot.settings import Settings
 from scheduler.runner import add_periodic, start_scheduler, stop
 
@@ -69,9 +77,20 @@ def _stop_on_signals() -> asyncio.Event:
     return event
 
 
+def prepare_database(settings: Settings) -> None:
+    """Bring the database of a first start to the newest schema in a child process, so the worker,
+    which then opens it at the newest schema, never loads Alembic; SchemaNotReady if it is behind."""
+    db = connect_database(settings)
+    try:
+        prepare_schema_apart(db)
+    finally:
+        db.dispose()
+
+
 def serve(settings: Settings) -> int:
     """Run until SIGINT or SIGTERM; 1 when it could not start or failed."""
     try:
+        prepare_database(settings)
         asyncio.run(run(settings))
     except (SchemaNotReady, PhoneKeyMissing):
         raise

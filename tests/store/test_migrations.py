@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from bot.cli import main
-from bot.schema import SchemaNotReady, check_schema, prepare_schema
+from bot.schema import SchemaNotReady, check_schema, prepare_schema, prepare_schema_apart
 from bot.settings import get_settings
 from store import migrate, schema_version
 from store.db import Database
@@ -119,6 +119,23 @@ def test_unversioned_database_that_differs_is_refused(empty_db):
     with pytest.raises(SchemaNotReady, match="没有版本记录"):
         prepare_schema(empty_db)
     assert migrate.current_revision(empty_db) is None
+
+
+def test_a_refusal_from_the_child_process_reaches_the_worker(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    create_tables(db, "unit", "resident")
+    with pytest.raises(SchemaNotReady, match="没有版本记录"):
+        prepare_schema_apart(db)  # what `linli serve` does first: Alembic's work in `linli db prepare`
+    assert migrate.current_revision(db) is None
+    db.dispose()
+
+
+def test_linli_db_prepare_builds_an_empty_database(cli_database, capsys):
+    assert main(["db", "prepare"]) == 0
+    assert "数据库结构可用" in capsys.readouterr().out
+    db = Database(cli_database)
+    assert migrate.current_revision(db) == migrate.head_revision()
+    db.dispose()
 
 
 def test_serve_refuses_a_database_that_is_behind(empty_db, newer_code):
