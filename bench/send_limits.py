@@ -34,8 +34,10 @@ RESERVATIONS = 2000
 
 def settings_for(url: str, port: int, rate: float):
     """The shipped settings on the bench database, Telegram on the fake at the given limit."""
+    from tests.support.databases import TEST_PHONE_KEY
     return load_settings({
         "LINLI_CONFIG": str(ROOT / "settings.toml"), "LINLI_DATABASE__URL": url,
+        "LINLI_PRIVACY__PHONE_KEY": TEST_PHONE_KEY,
         "LINLI_DATABASE__POOL_SIZE": "4", "LINLI_GENERAL__DEMO_ON_EMPTY": "false",
         "LINLI_TELEGRAM__TOKEN": "123456:TEST-TOKEN",
         "LINLI_TELEGRAM__BASE_URL": f"http://127.0.0.1:{port}/bot",
@@ -138,10 +140,10 @@ def run(url: str, workers: int, pushes: int, rate: float, shared: bool, fake, po
         proc.start()
         pipes.append(ours)
         procs.append(proc)
-    for pipe in pipes:
-        pipe.recv()
+    for pipe, proc in zip(pipes, procs):
+        answer(pipe, proc)
     start.set()
-    results = [pipe.recv() for pipe in pipes]
+    results = [answer(pipe, proc) for pipe, proc in zip(pipes, procs)]
     for proc in procs:
         proc.join(30)
     fake.send("times")
@@ -158,6 +160,14 @@ def run(url: str, workers: int, pushes: int, rate: float, shared: bool, fake, po
         "max_in_any_1s_window": most_in_any_window(times, 1.0),
         "cpu_ms_per_send": round(cpu / max(1, sent) * 1000, 2),
     }
+
+
+def answer(pipe, proc):
+    """What a worker process sends next; an error if it ended first (its traceback is on stderr)."""
+    while not pipe.poll(1.0):
+        if not proc.is_alive():
+            raise RuntimeError(f"a worker process ended with code {proc.exitcode}")
+    return pipe.recv()
 
 
 def database_urls(kind: str, tmp: str) -> tuple[str, object]:
@@ -204,7 +214,7 @@ def main() -> None:
         fake.send("stop")
         server.join(10)
     shared_runs = [r for kind in args.databases.split(",") for name, r in out[kind].items()
-                   if isinstance(r, dict) and r["shared"]]
+                   if isinstance(r, dict) and r.get("shared")]
     out["ratio"] = min(r["ratio"] for r in shared_runs)
     out["max_in_any_1s_window"] = max(r["max_in_any_1s_window"] for r in shared_runs)
     out["load_average_1m"] = round(os.getloadavg()[0], 2)
