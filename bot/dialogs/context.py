@@ -12,7 +12,7 @@ from bot.messages import Incoming, Reply
 from bot.privacy import phone_cipher
 from bot.settings import Settings
 from bot.texts import t
-from store.models import ChannelAccount
+from store.people import Account
 from store.phones import PhoneCipher
 
 
@@ -25,7 +25,7 @@ class Context:
 
     session: Session
     settings: Settings
-    account: ChannelAccount
+    account: Account
     now: datetime  # naive UTC
     expect: str = ""
     data: dict[str, Any] = field(default_factory=dict)

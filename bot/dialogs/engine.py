@@ -29,9 +29,8 @@ from scheduler.replies import Delivered, Send, deliver_owed
 from store.db import Database
 from store.dialog_state import claim_update, load_state, save_state
 from store.inbox import mark_done
-from store.models import ChannelAccount
 from store.outbox import owe_replies
-from store.people import get_or_create_account, person_for_turn
+from store.people import Account, get_or_create_account, person_for_turn
 
 log = logging.getLogger("linli.dialogs")
 
@@ -85,14 +84,15 @@ class Dialogs:
         return await deliver_owed(self.db, self.worker_id, turn.replies, turn.owed, send,
                                   self.clock.now, self.settings.scheduler.backoff_base_seconds)
 
-    def _owe(self, session: Session, incoming: Incoming, account: ChannelAccount,
+    def _owe(self, session: Session, incoming: Incoming, account: Account,
              replies: list[Reply]) -> list[int]:
+        account_id = account.id
         if not incoming.in_private:  # a group: the answer goes to the group
-            account, _ = get_or_create_account(session, incoming.channel, incoming.chat_id)
+            account_id = get_or_create_account(session, incoming.channel, incoming.chat_id)[0].id
         now = self.clock.now()
         key = incoming.update_key or uuid.uuid4().hex
         return owe_replies(session, key_prefix=f"{incoming.channel}:reply:{key}",
-                           payloads=[r.to_dict() for r in replies], account_id=account.id,
+                           payloads=[r.to_dict() for r in replies], account_id=account_id,
                            now=now, worker_id=self.worker_id,
                            lease_until=now + timedelta(seconds=self.settings.scheduler.lease_seconds))
 

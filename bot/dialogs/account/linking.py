@@ -18,6 +18,7 @@ from bot.messages import Choice, Reply
 from bot.dialogs.text_input import clean_text
 from store.linking import CODE_TTL, FAIL_WINDOW, issue_code, recent_failures, record_failure, redeem_code
 from store.models import Course
+from store.people import account_by_id
 
 EXPECT_CODE = "link_code"
 MAX_FAILS_PER_ACCOUNT = 5
@@ -74,7 +75,7 @@ def redeem(ctx: Context, code: str) -> Reply:
         record_failure(ctx.session, ctx.account.id, ctx.now)
         ctx.expect = EXPECT_CODE
         return Reply(ctx.t("link_bad"), (Choice(ctx.t("btn_link"), Link().pack()), menu_button(ctx)))
-    ctx.session.refresh(ctx.account)
+    ctx.account = account_by_id(ctx.session, ctx.account.id)  # it belongs to the code's resident now
     for enrolment in result.merge.promoted:
         promoted(ctx, ctx.session.get(Course, enrolment.course_id), enrolment)
     ctx.expect = ""

@@ -23,7 +23,7 @@ from store.dialog_state import claim_update
 from store.groups import (BIND_CODE_TTL, bind_group, grids_of, group_joined, group_left,
                           issue_bind_code, known_communities, peek_bind_code)
 from store.models.staff import GRID_STAFF, ORGANIZER
-from store.people import get_or_create_account
+from store.people import Account, get_or_create_account
 from store.roles import audit, communities_of, has_role
 
 log = logging.getLogger("linli.groups")
@@ -210,7 +210,7 @@ def _group_turn(dialogs: Any, incoming: Incoming, chat_id: str, title: str, code
             return []
         account, _ = get_or_create_account(session, incoming.channel, incoming.user_id,
                                            incoming.display_name)
-        ctx = Context(session=session, settings=dialogs.settings, account=account,
+        ctx = Context(session=session, settings=dialogs.settings, account=Account.of(account),
                       now=dialogs.clock.now(), services=dialogs.services)
         log.info("group bind by %s in %s", actor_name(ctx), chat_id)
         return [bind_here(ctx, code, incoming.channel, chat_id, title)]
