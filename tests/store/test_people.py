@@ -3,7 +3,9 @@ found with its resident locked in one statement afterwards."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from store.models import ChannelAccount, Resident
@@ -43,3 +45,29 @@ def test_a_known_account_is_found_not_created(db):
     with db.session() as session:
         again, again_new = person_for_turn(session, "telegram", "9402")
     assert new and not again_new and again.id == first.id
+
+
+def test_writing_again_makes_an_unreachable_account_reachable_and_seen(db):
+    with db.session() as session:
+        first, _ = person_for_turn(session, "telegram", "9403")
+    long_ago = datetime(2026, 1, 1)
+    with db.session() as session:
+        session.execute(update(ChannelAccount).where(ChannelAccount.id == first.id)
+                        .values(unreachable=True, last_seen_at=long_ago))
+    with db.session() as session:
+        person_for_turn(session, "telegram", "9403")
+    with db.session() as session:
+        account = session.get(ChannelAccount, first.id)
+        assert not account.unreachable and account.last_seen_at > long_ago
+
+
+def test_a_recent_account_is_not_written_again_within_the_minute(db):
+    with db.session() as session:
+        first, _ = person_for_turn(session, "telegram", "9404")
+    with db.session() as session:
+        seen = session.get(ChannelAccount, first.id).last_seen_at
+    with db.session() as session:
+        again, _ = person_for_turn(session, "telegram", "9404")
+    with db.session() as session:
+        assert session.get(ChannelAccount, first.id).last_seen_at == seen
+    assert again == first  # the same account, read as the same row
