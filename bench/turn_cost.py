@@ -195,7 +195,8 @@ def profile(world: World) -> dict:
 
 
 def measure(make) -> dict:
-    """Every turn kind on three identical databases from make(): timed, captured, replayed."""
+    """Every turn kind on four identical databases from make(): timed, captured, replayed through the
+    bare driver, and replayed through SQLAlchemy alone."""
     timed, captured, bare, engine = World(make()), World(make()), World(make()), World(make())
     conn = bare_connection(bare.db)
     ping = bool(getattr(bare.db.engine.pool, "_pre_ping", False))

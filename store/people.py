@@ -25,8 +25,8 @@ class Account:
     resident_id: int
 
     @classmethod
-    def of(cls, account: ChannelAccount) -> "Account":
-        """The turn's view of an account the session holds."""
+    def of(cls, account) -> "Account":
+        """The turn's view of an account: a ChannelAccount the session holds, or a row of its columns."""
         return cls(account.id, account.channel, account.external_id, account.resident_id)
 
 
@@ -78,10 +78,15 @@ def _create_account(session: Session, channel: str, external_id: str,
         return find_account(session, channel, external_id), False
 
 
+def _seen_due(account, now) -> bool:
+    """Whether an account (object or row) is to be marked seen now: it was unreachable, or last seen
+    over a minute ago. Written at most once a minute: it only orders a resident's accounts for pushes."""
+    return account.unreachable or now - account.last_seen_at > SEEN_GRANULARITY
+
+
 def _seen(session: Session, account: ChannelAccount) -> ChannelAccount:
     now = utcnow()
-    # Written at most once a minute: it only orders a resident's accounts for pushes.
-    if account.unreachable or now - account.last_seen_at > SEEN_GRANULARITY:
+    if _seen_due(account, now):
         account.last_seen_at = now
         account.unreachable = False
         session.add(account)
@@ -97,10 +102,9 @@ def person_for_turn(session: Session, channel: str, external_id: str,
     row = connection.execute(_ACCOUNT_LOCKED, {"channel": channel, "external_id": external_id}).first()
     if row is not None:
         now = utcnow()
-        # Written at most once a minute: it only orders a resident's accounts for pushes.
-        if row.unreachable or now - row.last_seen_at > SEEN_GRANULARITY:
+        if _seen_due(row, now):
             connection.execute(_SEEN, {"account_id": row.id, "now": now})
-        return Account(row.id, row.channel, row.external_id, row.resident_id), False
+        return Account.of(row), False
     # New (most likely: tried first), or its resident went away (an account merge) while this
     # waited for the lock. A resident this transaction just inserted is its own until commit.
     account, is_new = _create_account(session, channel, external_id, display_name)
@@ -111,7 +115,7 @@ def account_by_id(session: Session, account_id: int) -> Account | None:
     """An account as a turn knows it, read again (after a merge moved it to another resident)."""
     session.flush()
     row = session.connection().execute(_ACCOUNT, {"account_id": account_id}).first()
-    return Account(row.id, row.channel, row.external_id, row.resident_id) if row else None
+    return Account.of(row) if row else None
 
 
 def lock_person(session: Session, account: ChannelAccount) -> ChannelAccount:
