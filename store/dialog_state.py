@@ -15,6 +15,7 @@ from store.clock import utcnow
 from store.insert_new import insert_new_by_dialect
 from store.models import CommunityGroup, DialogState, ProcessedUpdate
 from store.models.dialog import PRIVATE_CHAT
+from store.prepared import Prepared
 
 
 @dataclass
@@ -45,6 +46,12 @@ _UPDATE = update(_STATE).where(_STATE.c.account_id == bindparam("row_account"),
 _INSERT = insert(_STATE)
 _PROCESSED = ProcessedUpdate.__table__
 _CLAIM = insert_new_by_dialect(_PROCESSED, ["channel", "update_key"], _PROCESSED.c.channel)
+# Every turn runs these: run on the driver's cursor, their text and conversions worked out once.
+_VALUES = ("expect", "data", "state", "expires_at", "updated_at")
+_LOAD_ROW = Prepared(_LOAD)
+_UPDATE_ROW = Prepared(_UPDATE, columns=_VALUES + ("row_account", "row_chat"))
+_INSERT_ROW = Prepared(_INSERT, columns=_VALUES + ("account_id", "chat"))
+_CLAIM_ROW = {name: Prepared(statement) for name, statement in _CLAIM.items()}
 
 
 def _data(row: Any) -> dict[str, Any]:
@@ -60,7 +67,7 @@ def load_state(session: Session, account_id: int, chat: str = PRIVATE_CHAT,
     """The account's state in one chat (empty when new), locked for the rest of the transaction; with
     `now`, a lapsed named state is dropped."""
     session.flush()  # a state row the turn changed through the ORM is read as changed
-    row = session.connection().execute(_LOAD, {"account_id": account_id, "chat": chat}).first()
+    row = _LOAD_ROW.first(session.connection(), {"account_id": account_id, "chat": chat})
     if row is None:
         return ChatState()
     saved = ChatState(row.expect, _data(row), row.state, row.expires_at)
@@ -75,15 +82,15 @@ def save_state(session: Session, account_id: int, chat: str, saved: ChatState) -
     values = {"expect": saved.expect, "state": saved.state, "expires_at": saved.expires_at,
               "data": json.dumps(saved.data, ensure_ascii=False), "updated_at": utcnow()}
     connection = session.connection()
-    if connection.execute(_UPDATE, {**values, "row_account": account_id, "row_chat": chat}).rowcount == 0:
-        connection.execute(_INSERT, {**values, "account_id": account_id, "chat": chat})  # a new chat: no row yet
+    if _UPDATE_ROW.count(connection, {**values, "row_account": account_id, "row_chat": chat}) == 0:
+        _INSERT_ROW.count(connection, {**values, "account_id": account_id, "chat": chat})  # a new chat: no row yet
 
 
 def claim_update(session: Session, channel: str, update_key: str) -> bool:
     """Record an incoming update; False when it was already taken."""
     connection = session.connection()
-    row = connection.execute(_CLAIM[connection.dialect.name], {
-        "channel": channel, "update_key": update_key[:160], "created_at": utcnow()}).first()
+    row = _CLAIM_ROW[connection.dialect.name].first(connection, {
+        "channel": channel, "update_key": update_key[:160], "created_at": utcnow()})
     return row is not None
 
 

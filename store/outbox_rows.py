@@ -1,25 +1,27 @@
 """Outbox rows written by one statement, keys that exist skipped, the new rows' ids returned by key.
 
-On PostgreSQL many rows travel as one array per column (unnest), so the statement's text does not
-change with the row count: a multi-row VALUES list is new text for every count, which psycopg
-parses again each time (its query cache keeps only short statements). A column whose value is the
-same in every row (the resident, the status, the time written; a broadcast's text) goes once as a
-plain value instead of an array, and every value travels in binary: psycopg's text form of an
-array escapes each element through a regular expression. Measured A/B through SQLAlchemy on a
-sign-up's 12 rows (reminders and polls), the client's CPU fell from 476 to 216 µs. Up to SMALL rows (a turn's reply)
-go as VALUES of fixed text, cheaper still: 1 row about 130 µs, 3 rows about 150 µs. On SQLite a
-JSON array read by json_each cost the same CPU as SQLAlchemy's multi-row VALUES, so SQLite keeps
-the VALUES.
+Up to SMALL rows (a turn's reply) go as a VALUES list of fixed text for each row count, run on the
+driver's cursor (store.prepared): every turn writes one. On PostgreSQL more rows travel as one
+array per column (unnest), so the statement's text does not change with the row count: a multi-row
+VALUES list is new text for every count, which psycopg parses again each time (its query cache
+keeps only short statements). A column whose value is the same in every row (the resident, the
+status, the time written; a broadcast's text) goes once as a plain value instead of an array, and
+every value travels in binary: psycopg's text form of an array escapes each element through a
+regular expression. Measured A/B through SQLAlchemy on a sign-up's 12 rows (reminders and polls),
+the client's CPU fell from 476 to 216 µs. On SQLite a JSON array read by json_each cost the same
+CPU as SQLAlchemy's multi-row VALUES, so SQLite keeps the VALUES.
 """
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from store.models import OutboxMessage
+from store.prepared import Prepared
 
 COLUMNS = ("idem_key", "kind", "resident_id", "account_id", "payload", "due_at", "urgent", "status",
            "attempts", "last_error", "lease_until", "claimed_by", "created_at")
@@ -29,12 +31,20 @@ _TAIL = "ON CONFLICT (idem_key) DO NOTHING RETURNING id, idem_key"
 
 _PG_TYPE = dict(zip(COLUMNS, _PG_TYPES))
 SMALL = 3
-# The VALUES text for 1..SMALL rows; row n's columns are named column_n.
-PG_VALUES = {n: f"INSERT INTO outbox ({', '.join(COLUMNS)}) VALUES " + ", ".join(
-    "(" + ", ".join(f"%({c}_{i})s::{t}" for c, t in zip(COLUMNS, _PG_TYPES)) + ")" for i in range(n))
-    + f" {_TAIL}" for n in range(1, SMALL + 1)}
 _OUTBOX = OutboxMessage.__table__
-# Executed with one row it is a plain INSERT, with several one multi-row INSERT (insertmanyvalues).
+
+
+def _values(dialect, rows: int):
+    """INSERT of `rows` rows, row i's columns bound as column_i."""
+    values = [{c: bindparam(f"{c}_{i}", type_=_OUTBOX.c[c].type) for c in COLUMNS} for i in range(rows)]
+    return (dialect.insert(_OUTBOX).values(values).on_conflict_do_nothing(index_elements=["idem_key"])
+            .returning(_OUTBOX.c.id, _OUTBOX.c.idem_key))
+
+
+# Per database, the INSERT of 1..SMALL rows.
+VALUES = {name: {n: Prepared(_values(dialect, n)) for n in range(1, SMALL + 1)}
+          for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+# More rows on SQLite: one multi-row INSERT (insertmanyvalues).
 SQLITE_INSERT = sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["idem_key"]).returning(
     _OUTBOX.c.id, _OUTBOX.c.idem_key)
 
@@ -70,11 +80,11 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> dict[str,
     """Insert outbox rows (missing columns are NULL) in one statement; the new rows' ids by key."""
     if not rows:
         return {}
-    if connection.dialect.name != "postgresql":  # every row of one call has the same columns
-        result = connection.execute(SQLITE_INSERT, rows[0] if len(rows) == 1 else rows)
-    elif len(rows) <= SMALL:
+    if len(rows) <= SMALL:
         params = {f"{column}_{i}": row.get(column) for i, row in enumerate(rows) for column in COLUMNS}
-        result = connection.exec_driver_sql(PG_VALUES[len(rows)], params)
+        result = VALUES[connection.dialect.name][len(rows)].rows(connection, params)
+    elif connection.dialect.name != "postgresql":  # every row of one call has the same columns
+        result = connection.execute(SQLITE_INSERT, rows)
     else:
         params, arrays = _pg_columns(rows)
         result = connection.exec_driver_sql(pg_unnest(arrays), params)

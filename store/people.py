@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from store.clock import utcnow
 from store.models import ChannelAccount, Resident
+from store.prepared import Prepared
 
 SEEN_GRANULARITY = timedelta(minutes=1)
 
@@ -41,6 +42,8 @@ _ACCOUNT_LOCKED = (core_select(_A.c.id, _A.c.channel, _A.c.external_id, _A.c.res
 _SEEN = update(_A).where(_A.c.id == bindparam("account_id")).values(last_seen_at=bindparam("now"), unreachable=False)
 _ACCOUNT = core_select(_A.c.id, _A.c.channel, _A.c.external_id, _A.c.resident_id).where(
     _A.c.id == bindparam("account_id"))
+# Run on the driver's cursor (store.prepared): the first two are in every turn.
+_ACCOUNT_LOCKED_ROW, _SEEN_ROW, _ACCOUNT_ROW = Prepared(_ACCOUNT_LOCKED), Prepared(_SEEN), Prepared(_ACCOUNT)
 
 
 def find_account(session: Session, channel: str, external_id: str) -> ChannelAccount | None:
@@ -99,11 +102,11 @@ def person_for_turn(session: Session, channel: str, external_id: str,
     get_or_create_account then lock_person; True when just created. A known account takes one statement."""
     session.flush()  # an account the turn's session changed is read as changed
     connection = session.connection()
-    row = connection.execute(_ACCOUNT_LOCKED, {"channel": channel, "external_id": external_id}).first()
+    row = _ACCOUNT_LOCKED_ROW.first(connection, {"channel": channel, "external_id": external_id})
     if row is not None:
         now = utcnow()
         if _seen_due(row, now):
-            connection.execute(_SEEN, {"account_id": row.id, "now": now})
+            _SEEN_ROW.count(connection, {"account_id": row.id, "now": now})
         return Account.of(row), False
     # New (most likely: tried first), or its resident went away (an account merge) while this
     # waited for the lock. A resident this transaction just inserted is its own until commit.
@@ -114,7 +117,7 @@ def person_for_turn(session: Session, channel: str, external_id: str,
 def account_by_id(session: Session, account_id: int) -> Account | None:
     """An account as a turn knows it, read again (after a merge moved it to another resident)."""
     session.flush()
-    row = session.connection().execute(_ACCOUNT, {"account_id": account_id}).first()
+    row = _ACCOUNT_ROW.first(session.connection(), {"account_id": account_id})
     return Account.of(row) if row else None
 
 
