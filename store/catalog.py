@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from store.models import Category, ClassSession, Course, Venue
+from store.prepared import Prepared
 
 _C, _K = Course.__table__, Category.__table__
 # Built once: a browse page is among the commonest turns, and a statement built per call is coerced
@@ -22,6 +23,7 @@ _CATEGORIES_IN = (sa_select(_K.c.id, _K.c.name, func.count(_C.c.id).label("cours
 _COURSES_IN = (sa_select(_C.c.code, _C.c.title, _C.c.unit_id)
                .where(_C.c.category_id == bindparam("category_id"), _C.c.active)
                .order_by(_C.c.code))
+_CATEGORIES_ROWS, _COURSES_ROWS = Prepared(_CATEGORIES_IN), Prepared(_COURSES_IN)
 
 
 class CategoryCount(Protocol):
@@ -42,12 +44,12 @@ class CourseLine(Protocol):
 
 def categories_in(session: Session, section: str) -> list[CategoryCount]:
     """The categories of a section that have active courses, with how many, in menu order."""
-    return list(session.connection().execute(_CATEGORIES_IN, {"section": section}))
+    return _CATEGORIES_ROWS.rows(session.connection(), {"section": section})
 
 
 def courses_in(session: Session, category_id: int) -> list[CourseLine]:
     """Active courses of a category (code, title, unit), by code."""
-    return list(session.connection().execute(_COURSES_IN, {"category_id": category_id}))
+    return _COURSES_ROWS.rows(session.connection(), {"category_id": category_id})
 
 
 _COURSE_BY_CODE = select(Course).where(Course.code == bindparam("code"), Course.active == True)  # noqa: E712
@@ -88,6 +90,7 @@ _S = ClassSession.__table__
 # a session through them, and loading ORM objects cost more than the statement.
 _SESSIONS_OF = (sa_select(_S.c.id, _S.c.course_id, _S.c.starts_at, _S.c.ends_at)
                 .where(_S.c.course_id == bindparam("course_id")).order_by(_S.c.starts_at))
+_SESSION_ROWS = Prepared(_SESSIONS_OF)
 
 
 class SessionTimes(Protocol):
@@ -101,7 +104,8 @@ class SessionTimes(Protocol):
 
 def sessions_of(session: Session, course_id: int) -> list[SessionTimes]:
     """Every session of a course in time order, as rows of id, course_id, starts_at and ends_at."""
-    return list(session.execute(_SESSIONS_OF, {"course_id": course_id}))
+    session.flush()  # sessions the turn added through the ORM are read too
+    return _SESSION_ROWS.rows(session.connection(), {"course_id": course_id})
 
 
 def next_session(session: Session, course_id: int, now: datetime) -> ClassSession | None:
@@ -117,7 +121,7 @@ def venue_of(session: Session, course: Course) -> Venue | None:
     return session.get(Venue, course.venue_id) if course.venue_id else None
 
 
-_PLACE = sa_select(Venue.name, Venue.address).where(Venue.id == bindparam("venue_id"))
+_PLACE = Prepared(sa_select(Venue.name, Venue.address).where(Venue.id == bindparam("venue_id")))
 
 
 def place_of(session: Session, course: Course) -> tuple[str, str]:
@@ -125,7 +129,7 @@ def place_of(session: Session, course: Course) -> tuple[str, str]:
     if not course.venue_id:
         return "", ""
     # Two columns through Core: a reply needs the words, not a Venue the session would track.
-    row = session.connection().execute(_PLACE, {"venue_id": course.venue_id}).first()
+    row = _PLACE.first(session.connection(), {"venue_id": course.venue_id})
     return (row.name, row.address) if row else ("", "")
 
 

@@ -9,16 +9,17 @@ from sqlalchemy.orm import Session
 
 from store.enrolments import CONFIRMED_SEATS, LINE_WAITS, OFFERED_SEATS, live_place_column
 from store.models import Course, Venue
+from store.prepared import Prepared
 
 _V = Venue.__table__
 _VENUE = bindparam("venue_id")
 
-_FACTS = select(
+_FACTS = Prepared(select(
     CONFIRMED_SEATS.label("confirmed"), OFFERED_SEATS.label("offered"), LINE_WAITS.label("line_waits"),
     select(_V.c.name).where(_V.c.id == _VENUE).scalar_subquery().label("venue"),
     select(_V.c.address).where(_V.c.id == _VENUE).scalar_subquery().label("address"),
     *(live_place_column(column).label(f"mine_{column}") for column in ("id", "status", "queue_no")),
-)
+))
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ class CourseFacts:
 
 def course_facts(session: Session, course: Course, resident_id: int) -> CourseFacts:
     """The facts of a course's page for one resident, in one statement."""
-    # Through the session, which flushes first: a place the turn changed through the ORM is read as changed.
-    row = session.execute(_FACTS, {"course_id": course.id, "resident_id": resident_id,
-                                   "venue_id": course.venue_id}).one()
+    session.flush()  # a place the turn changed through the ORM is read as changed
+    row = _FACTS.first(session.connection(), {"course_id": course.id, "resident_id": resident_id,
+                                              "venue_id": course.venue_id})
     mine = (Place(row.mine_id, course.id, row.mine_status, row.mine_queue_no)
             if row.mine_id is not None else None)
     return CourseFacts(max(0, course.capacity - row.confirmed - row.offered), bool(row.line_waits),

@@ -13,6 +13,7 @@ from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, STATUSES, WAITING
 from store.models.seat_offer import DECLINED, OPEN, SeatOffer
+from store.prepared import Prepared
 
 AUTO = "auto"  # a course's seat_offer: freed seats go straight to the first waiting
 OFFER = "offer"  # freed seats are offered with a deadline (store/seat_offers.py)
@@ -67,7 +68,7 @@ def live_place_column(column: str):
 # Everything a sign-up decides on, in one statement read under the course lock. Only confirmed rows
 # are summed (at most the capacity); the waiting list is counted and the last queue number found
 # on the (course_id, status, queue_no) index, one status at a time, without reading the rows.
-_SEATS = select(
+_SEATS = Prepared(select(
     _scalar(func.max(_S.c.ends_at), _S.c.course_id == _COURSE).label("last_end"),
     CONFIRMED_SEATS.label("confirmed"),
     _scalar(func.count(), _E.c.course_id == _COURSE, _E.c.status == WAITING).label("waiting"),
@@ -75,8 +76,10 @@ _SEATS = select(
       for status in STATUSES),
     live_place_column("id").label("mine"),
     OFFERED_SEATS.label("offered"),
-)
-_ADD = insert(_E).returning(_E.c.id)
+))
+_ADD = Prepared(insert(_E).returning(_E.c.id), columns=(
+    "course_id", "resident_id", "status", "party", "queue_no", "reminders_on", "created_at", "updated_at",
+    "confirmed_at", "cancelled_at"))
 
 
 def lock_course(session: Session, course_id: int) -> Course | None:
@@ -108,7 +111,7 @@ def count_confirmed(session: Session, course_id: int) -> int:
     ).one()
 
 
-_TAKEN = select(CONFIRMED_SEATS, OFFERED_SEATS)  # the two in one statement
+_TAKEN = Prepared(select(CONFIRMED_SEATS.label("confirmed"), OFFERED_SEATS.label("offered")))  # in one statement
 # Waiting in line for the course (bound as course_id) with no seats on offer.
 _IN_LINE = (_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
     select(_O.c.enrolment_id).where(_O.c.course_id == _COURSE, _O.c.status == OPEN)))
@@ -118,7 +121,8 @@ _FIRST_IN_LINE = select(Enrolment).where(*_IN_LINE).order_by(Enrolment.queue_no)
 
 def seats_left(session: Session, course: Course) -> int:
     """Free seats of a course (seats on offer are not free), never below zero."""
-    confirmed, offered = session.execute(_TAKEN, {"course_id": course.id}).one()
+    session.flush()  # places the turn changed through the ORM count as changed
+    confirmed, offered = _TAKEN.first(session.connection(), {"course_id": course.id})
     return max(0, course.capacity - confirmed - offered)
 
 
@@ -171,7 +175,7 @@ def take_seat(session: Session, resident_id: int, course_id: int,
     if course is None:
         return SignUpResult("not_found")
     session.flush()
-    seats = session.connection().execute(_SEATS, {"course_id": course_id, "resident_id": resident_id}).one()
+    seats = _SEATS.first(session.connection(), {"course_id": course_id, "resident_id": resident_id})
     if seats.last_end is not None and seats.last_end < moment:
         return SignUpResult("ended" if course.active else "not_found")
     if not course.active:
@@ -188,10 +192,10 @@ def take_seat(session: Session, resident_id: int, course_id: int,
     fits = seats.confirmed + seats.offered + party <= course.capacity
     status = CONFIRMED if fits and not seats.waiting else WAITING
     last_no = max(getattr(seats, f"last_{status}") or 0 for status in STATUSES)
-    enrolment_id = session.connection().execute(_ADD, {
+    enrolment_id = _ADD.first(session.connection(), {
         "course_id": course_id, "resident_id": resident_id, "status": status, "party": party,
         "queue_no": last_no + 1, "reminders_on": True, "created_at": moment, "updated_at": moment,
-        "confirmed_at": moment if status == CONFIRMED else None, "cancelled_at": None}).scalar_one()
+        "confirmed_at": moment if status == CONFIRMED else None, "cancelled_at": None}).id
     if status == CONFIRMED:
         return SignUpResult(CONFIRMED, enrolment_id)
     return SignUpResult(WAITING, enrolment_id, seats.waiting + 1)

@@ -18,33 +18,42 @@ from sqlmodel import Session, select
 from store.db import Database
 from store.insert_new import insert_new_by_dialect
 from store.models.inbox import DONE, PENDING, InboundUpdate
+from store.prepared import Prepared
 
 
 _INBOUND = InboundUpdate.__table__
 # Built once (per dialect): every update a webhook or callback receives is kept by it.
-_KEEP = insert_new_by_dialect(_INBOUND, ["channel", "update_key"], _INBOUND.c.channel)
+_KEEP = {name: Prepared(statement, columns=("channel", "update_key", "payload", "status", "attempts", "lease_until",
+                                             "claimed_by", "received_at"))
+         for name, statement in insert_new_by_dialect(_INBOUND, ["channel", "update_key"], _INBOUND.c.channel).items()}
 
 # Every turn of a kept update marks it done with this.
 _DONE = (update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"),
                                 _INBOUND.c.update_key.in_(bindparam("keys", expanding=True)),
                                 _INBOUND.c.status == PENDING)
          .values(status=DONE, done_at=bindparam("now"), lease_until=bindparam("now")))
+# A turn marks its own update: one key, run on the driver's cursor.
+_DONE_ONE = Prepared(update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"),
+                                            _INBOUND.c.update_key == bindparam("key"), _INBOUND.c.status == PENDING)
+                     .values(status=DONE, done_at=bindparam("now"), lease_until=bindparam("now")))
 
 
 def keep_update(session: Session, channel: str, update_key: str, payload: dict[str, Any],
                 now: datetime, worker_id: str, lease_until: datetime) -> bool:
     """Store an update, held by this worker until lease_until; False when it was already stored."""
     connection = session.connection()
-    return connection.execute(_KEEP[connection.dialect.name], {
+    return _KEEP[connection.dialect.name].first(connection, {
         "channel": channel, "update_key": update_key[:160], "payload": json.dumps(payload, ensure_ascii=False),
         "status": PENDING, "attempts": 0, "lease_until": lease_until, "claimed_by": worker_id,
-        "received_at": now}).first() is not None
+        "received_at": now}) is not None
 
 
 def mark_done(session: Session, channel: str, update_keys: list[str], now: datetime) -> int:
     """Record updates as handled; how many were still pending."""
     if not update_keys:
         return 0
+    if len(update_keys) == 1:
+        return _DONE_ONE.count(session.connection(), {"of_channel": channel, "key": update_keys[0][:160], "now": now})
     return session.connection().execute(_DONE, {
         "of_channel": channel, "keys": [key[:160] for key in update_keys], "now": now}).rowcount
 

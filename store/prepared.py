@@ -22,13 +22,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
 
+_CURSOR = "prepared_cursor"  # the key of the kept cursor in a pooled connection's info
+
+
 class _Plan(NamedTuple):
     sql: str
     order: tuple[str, ...] | None  # parameter names by position (sqlite3's ?), or None (named)
     convert: dict[str, Callable[[Any], Any]]  # bind processors by parameter name
     fixed: dict[str, Any]  # the values written into the statement (a literal in .values(), say)
     row: type | None  # the returned rows' type (a named tuple of the columns' keys), or None
-    results: tuple[Callable[[Any], Any] | None, ...]  # result processors, by column
+    results: tuple[Callable[[Any], Any] | None, ...]  # result processors, by column (none: no column has one)
 
 
 class Prepared:
@@ -49,9 +52,10 @@ class Prepared:
         rows = self._run(connection, params)[0]
         return rows[0] if rows else None
 
-    def count(self, connection: Connection, params: Mapping[str, Any]) -> int:
-        """How many rows an INSERT, UPDATE or DELETE touched."""
-        return self._run(connection, params)[1]
+    def count(self, connection: Connection, params: Mapping[str, Any], begin: bool = True) -> int:
+        """How many rows an INSERT, UPDATE or DELETE touched; begin=False from the engine's begin event,
+        where the transaction is being begun."""
+        return self._run(connection, params, begin)[1]
 
     def plan(self, dialect: Dialect) -> _Plan:
         """The statement's text and conversions for one dialect, worked out on first use."""
@@ -60,20 +64,26 @@ class Prepared:
             plan = self._plans[dialect.name] = _make_plan(self.statement, dialect, self.columns)
         return plan
 
-    def _run(self, connection: Connection, params: Mapping[str, Any]) -> tuple[list[Any], int]:
+    def _run(self, connection: Connection, params: Mapping[str, Any], begin: bool = True) -> tuple[list[Any], int]:
         dialect = connection.dialect
         plan = self._plans.get(dialect.name) or self.plan(dialect)
         convert = plan.convert
         if plan.fixed:
             params = {**plan.fixed, **params}
         if plan.order is None:
-            args: Any = {name: convert[name](value) if name in convert else value for name, value in params.items()}
+            args: Any = {name: convert[name](value) if name in convert else value
+                         for name, value in params.items()} if convert else params
         else:
-            args = tuple(convert[name](params[name]) if name in convert else params[name] for name in plan.order)
-        if not connection.in_transaction():
+            args = tuple([convert[name](params[name]) if name in convert else params[name] for name in plan.order])
+        if begin and not connection.in_transaction():
             connection.begin()
-        raw = connection.connection.dbapi_connection
-        cursor = raw.cursor()
+        pooled = connection.connection
+        raw = pooled.dbapi_connection
+        # One cursor per driver connection, kept with it in the pool (the pool clears `info` when it
+        # connects again): psycopg builds a cursor's adapters anew for each one it opens.
+        cursor = pooled.info.get(_CURSOR)
+        if cursor is None:
+            cursor = pooled.info[_CURSOR] = raw.cursor()
         dispatch = connection.dispatch
         try:
             if dispatch.before_cursor_execute:
@@ -85,14 +95,16 @@ class Prepared:
             count = cursor.rowcount
         except dialect.loaded_dbapi.Error as exc:
             gone = dialect.is_disconnect(exc, raw, cursor)
+            pooled.info.pop(_CURSOR, None)
+            cursor.close()
             if gone:
                 connection.invalidate(exc)
             raise DBAPIError.instance(plan.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect,
                                       connection_invalidated=gone) from exc
-        finally:
-            cursor.close()
         if plan.row is None:
             return [], count
+        if not plan.results:
+            return [plan.row._make(values) for values in fetched], count
         return [_row(plan, values) for values in fetched], count
 
 
@@ -103,7 +115,7 @@ def _row(plan: _Plan, values: Any) -> Any:
 
 def _make_plan(statement: Executable, dialect: Dialect, columns: tuple[str, ...] | None) -> _Plan:
     compiled = statement.compile(dialect=dialect, column_keys=list(columns) if columns is not None else None)
-    if any(bind.expanding or bind.literal_execute for bind in compiled.binds.values()):
+    if any(bind.expanding or bind.literal_execute or bind.callable for bind in compiled.binds.values()):
         raise ValueError("a prepared statement takes plain parameters only")
     if compiled.insert_prefetch or compiled.update_prefetch:
         raise ValueError("a prepared statement runs no Python-side column defaults")
@@ -114,9 +126,11 @@ def _make_plan(statement: Executable, dialect: Dialect, columns: tuple[str, ...]
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             convert[name] = processor
-    order = tuple(compiled.positiontup) if dialect.positional else None
+    order = tuple(compiled.positiontup or ()) if dialect.positional else None
     columns = list(getattr(statement, "exported_columns", ()))
     if not columns:
         return _Plan(compiled.string, order, convert, fixed, None, ())
     results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    if not any(results):
+        results = ()
     return _Plan(compiled.string, order, convert, fixed, namedtuple("Row", [c.key for c in columns]), results)

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, bindparam, create_engine, event, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from store.course_facts import _FACTS
 from store.db import Database
 from store.dialog_state import _CLAIM, _LOAD, ChatState, save_state
+from store.enrolments import _SEATS
 from store.models import ChannelAccount, ProcessedUpdate
 from store.outbox_rows import VALUES, insert_rows
 from store.people import _ACCOUNT_LOCKED, _SEEN, person_for_turn
@@ -60,6 +62,8 @@ def statements(db, account_id: int) -> list[tuple]:
             (_ACCOUNT_LOCKED, {"channel": "telegram", "external_id": "42"}),
             (_SEEN, {"account_id": account_id, "now": WHEN}),
             (_CLAIM[db.engine.dialect.name], {"channel": "telegram", "update_key": "u1", "created_at": WHEN}),
+            (_SEATS.statement, {"course_id": 1, "resident_id": 1}),  # literals, LIMIT 1, aggregates
+            (_FACTS.statement, {"course_id": 1, "resident_id": 1, "venue_id": None}),
             (VALUES[db.engine.dialect.name][1].statement,
              {f"{column}_0": outbox_row.get(column) for column in
               ("idem_key", "kind", "resident_id", "account_id", "payload", "due_at", "urgent", "status",
