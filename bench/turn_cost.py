@@ -5,9 +5,10 @@ For each database the same setup is built four times: turns are timed on the fir
 listening), their statements captured on the second, and replayed statement by statement with
 their parameters through sqlite3 / psycopg on the third, so both sides do the same work on the
 same data. The fourth takes the same replay through SQLAlchemy instead (a session's transaction,
-`exec_driver_sql`, the pool's checkout and pre-ping): what the engine alone adds to the driver,
-before any dialog runs, the floor under the turn's CPU with SQLAlchemy in the path. CPU is process
-time (the machine is shared; wall time would measure the neighbours).
+`exec_driver_sql`, the pool's checkout and pre-ping): what the engine alone adds to the driver when
+it executes each statement, before any dialog runs. A turn's own statements run on the driver's
+cursor (store.prepared), so a turn can cost less than that replay. CPU is process time (the machine
+is shared; wall time would measure the neighbours).
 Prints JSON per database and turn kind: CPU per turn, bare-driver CPU per turn, their ratio (of
 the sums, and the median of the slices' ratios), the SQLAlchemy replay's CPU and its ratio to the
 bare driver, statements per turn, statements issued twice with the same parameters, and the top

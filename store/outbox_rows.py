@@ -1,7 +1,9 @@
 """Outbox rows written by one statement, keys that exist skipped, the new rows' ids returned by key.
 
-Up to SMALL rows (a turn's reply) go as a VALUES list of fixed text for each row count, run on the
-driver's cursor (store.prepared): every turn writes one. On PostgreSQL more rows travel as one
+Every statement here runs on the driver's cursor (store.prepared). Up to SMALL rows (a turn's
+reply: every turn writes one) go as a VALUES list of fixed text for each row count; on SQLite so do
+up to SQLITE_PREPARED rows (a sign-up's reminders and polls), each count's text built on first use,
+and more (a broadcast's batches) through SQLAlchemy's multi-row INSERT. On PostgreSQL more rows travel as one
 array per column (unnest), so the statement's text does not change with the row count: a multi-row
 VALUES list is new text for every count, which psycopg parses again each time (its query cache
 keeps only short statements). A column whose value is the same in every row (the resident, the
@@ -13,7 +15,7 @@ CPU as SQLAlchemy's multi-row VALUES, so SQLite keeps the VALUES.
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -21,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from store.models import OutboxMessage
-from store.prepared import Prepared
+from store.prepared import Prepared, driver_rows
 
 COLUMNS = ("idem_key", "kind", "resident_id", "account_id", "payload", "due_at", "urgent", "status",
            "attempts", "last_error", "lease_until", "claimed_by", "created_at")
@@ -31,6 +33,7 @@ _TAIL = "ON CONFLICT (idem_key) DO NOTHING RETURNING id, idem_key"
 
 _PG_TYPE = dict(zip(COLUMNS, _PG_TYPES))
 SMALL = 3
+SQLITE_PREPARED = 64
 _OUTBOX = OutboxMessage.__table__
 
 
@@ -44,6 +47,13 @@ def _values(dialect, rows: int):
 # Per database, the INSERT of 1..SMALL rows.
 VALUES = {name: {n: Prepared(_values(dialect, n)) for n in range(1, SMALL + 1)}
           for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+@lru_cache(maxsize=SQLITE_PREPARED)
+def _sqlite_values(rows: int) -> Prepared:
+    return Prepared(_values(sqlite, rows))
+
+
 # More rows on SQLite: one multi-row INSERT (insertmanyvalues).
 SQLITE_INSERT = sqlite.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["idem_key"]).returning(
     _OUTBOX.c.id, _OUTBOX.c.idem_key)
@@ -80,12 +90,14 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> dict[str,
     """Insert outbox rows (missing columns are NULL) in one statement; the new rows' ids by key."""
     if not rows:
         return {}
-    if len(rows) <= SMALL:
+    postgres = connection.dialect.name == "postgresql"
+    if len(rows) <= SMALL or (not postgres and len(rows) <= SQLITE_PREPARED):
         params = {f"{column}_{i}": row.get(column) for i, row in enumerate(rows) for column in COLUMNS}
-        result = VALUES[connection.dialect.name][len(rows)].rows(connection, params)
-    elif connection.dialect.name != "postgresql":  # every row of one call has the same columns
+        statement = VALUES[connection.dialect.name][len(rows)] if len(rows) <= SMALL else _sqlite_values(len(rows))
+        result = statement.rows(connection, params)
+    elif not postgres:  # every row of one call has the same columns
         result = connection.execute(SQLITE_INSERT, rows)
     else:
         params, arrays = _pg_columns(rows)
-        result = connection.exec_driver_sql(pg_unnest(arrays), params)
+        result = driver_rows(connection, pg_unnest(arrays), params)
     return {key: row_id for row_id, key in result}

@@ -75,37 +75,48 @@ class Prepared:
                          for name, value in params.items()} if convert else params
         else:
             args = tuple([convert[name](params[name]) if name in convert else params[name] for name in plan.order])
-        if begin and not connection.in_transaction():
-            connection.begin()
-        pooled = connection.connection
-        raw = pooled.dbapi_connection
-        # One cursor per driver connection, kept with it in the pool (the pool clears `info` when it
-        # connects again): psycopg builds a cursor's adapters anew for each one it opens.
-        cursor = pooled.info.get(_CURSOR)
-        if cursor is None:
-            cursor = pooled.info[_CURSOR] = raw.cursor()
-        dispatch = connection.dispatch
-        try:
-            if dispatch.before_cursor_execute:
-                dispatch.before_cursor_execute(connection, cursor, plan.sql, args, None, False)
-            cursor.execute(plan.sql, args)
-            fetched = cursor.fetchall() if plan.row is not None else []
-            if dispatch.after_cursor_execute:
-                dispatch.after_cursor_execute(connection, cursor, plan.sql, args, None, False)
-            count = cursor.rowcount
-        except dialect.loaded_dbapi.Error as exc:
-            gone = dialect.is_disconnect(exc, raw, cursor)
-            pooled.info.pop(_CURSOR, None)
-            cursor.close()
-            if gone:
-                connection.invalidate(exc)
-            raise DBAPIError.instance(plan.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect,
-                                      connection_invalidated=gone) from exc
+        fetched, count = _execute(connection, plan.sql, args, plan.row is not None, begin)
         if plan.row is None:
             return [], count
         if not plan.results:
             return [plan.row._make(values) for values in fetched], count
         return [_row(plan, values) for values in fetched], count
+
+
+def driver_rows(connection: Connection, sql: str, params: Mapping[str, Any]) -> list[tuple]:
+    """Run one dialect's own SQL text (named parameters, values as the driver takes them) on the kept
+    cursor, as a Prepared statement runs; the rows it returns, as the driver gives them."""
+    return _execute(connection, sql, params, True, True)[0]
+
+
+def _execute(connection: Connection, sql: str, args: Any, returns_rows: bool, begin: bool) -> tuple[list, int]:
+    if begin and not connection.in_transaction():
+        connection.begin()
+    pooled = connection.connection
+    raw = pooled.dbapi_connection
+    # One cursor per driver connection, kept with it in the pool (the pool clears `info` when it
+    # connects again): psycopg builds a cursor's adapters anew for each one it opens.
+    cursor = pooled.info.get(_CURSOR)
+    if cursor is None:
+        cursor = pooled.info[_CURSOR] = raw.cursor()
+    dispatch = connection.dispatch
+    dialect = connection.dialect
+    try:
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(connection, cursor, sql, args, None, False)
+        cursor.execute(sql, args)
+        fetched = cursor.fetchall() if returns_rows else []
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(connection, cursor, sql, args, None, False)
+        return fetched, cursor.rowcount
+    except dialect.loaded_dbapi.Error as exc:
+        gone = dialect.is_disconnect(exc, raw, cursor)
+        pooled.info.pop(_CURSOR, None)
+        cursor.close()
+        if gone:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect,
+                                  connection_invalidated=gone) from exc
 
 
 def _row(plan: _Plan, values: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.messages import Choice
 
@@ -32,11 +33,13 @@ _LABEL_NOTE = re.compile(r"\s*(?:[·•|｜:：].*|[（(][^）)]*[）)])\s*$")
 _DROP = re.compile(r"[\s\u3000，,。.!！?？、~～…“”\"'‘’【】\[\]]")
 
 
+@lru_cache(maxsize=4096)  # the same labels come back screen after screen
 def normal(text: str) -> str:
     """Text folded for comparing: full-width to half-width, lower case, no spaces or punctuation."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+@lru_cache(maxsize=4096)
 def _core(label: str) -> str:
     """A label without its number and its note: "书法 · 5门课" → "书法"."""
     return normal(_LABEL_NOTE.sub("", _LABEL_NUMBER.sub("", label)))

@@ -8,6 +8,7 @@ poll:course:{course}:resident:{resident}:….
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -49,15 +50,20 @@ def _clock_time(value: str) -> time:
     return time(int(hours), int(minutes or 0))
 
 
+@lru_cache(maxsize=8)
+def _quiet_hours(timezone_name: str, start: str, end: str) -> tuple[ZoneInfo, time, time]:
+    # Read once per setting: a sign-up works out a window for each of its reminders.
+    return ZoneInfo(timezone_name), _clock_time(start), _clock_time(end)
+
+
 def _utc(local: datetime) -> datetime:
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def quiet_window(settings: Settings, when: datetime) -> tuple[datetime, datetime] | None:
     """The quiet hours (start, end) in naive UTC that contain a naive UTC time, or None."""
-    tz = ZoneInfo(settings.general.timezone)
-    start_t = _clock_time(settings.scheduler.quiet_start)
-    end_t = _clock_time(settings.scheduler.quiet_end)
+    tz, start_t, end_t = _quiet_hours(settings.general.timezone, settings.scheduler.quiet_start,
+                                      settings.scheduler.quiet_end)
     if start_t == end_t:
         return None
     local = when.replace(tzinfo=timezone.utc).astimezone(tz)
