@@ -27,15 +27,16 @@ _KEEP = {name: Prepared(statement, columns=("channel", "update_key", "payload", 
                                              "claimed_by", "received_at"))
          for name, statement in insert_new_by_dialect(_INBOUND, ["channel", "update_key"], _INBOUND.c.channel).items()}
 
-# Every turn of a kept update marks it done with this.
-_DONE = (update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"),
-                                _INBOUND.c.update_key.in_(bindparam("keys", expanding=True)),
-                                _INBOUND.c.status == PENDING)
-         .values(status=DONE, done_at=bindparam("now"), lease_until=bindparam("now")))
-# A turn marks its own update: one key, run on the driver's cursor.
-_DONE_ONE = Prepared(update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"),
-                                            _INBOUND.c.update_key == bindparam("key"), _INBOUND.c.status == PENDING)
-                     .values(status=DONE, done_at=bindparam("now"), lease_until=bindparam("now")))
+
+def _mark_done(keys):
+    """The UPDATE marking a channel's pending updates done, those the condition on update_key picks."""
+    return (update(_INBOUND).where(_INBOUND.c.channel == bindparam("of_channel"), keys, _INBOUND.c.status == PENDING)
+            .values(status=DONE, done_at=bindparam("now"), lease_until=bindparam("now")))
+
+
+_DONE = _mark_done(_INBOUND.c.update_key.in_(bindparam("keys", expanding=True)))
+# Every turn of a kept update marks its own one key: run on the driver's cursor.
+_DONE_ONE = Prepared(_mark_done(_INBOUND.c.update_key == bindparam("key")))
 
 
 def keep_update(session: Session, channel: str, update_key: str, payload: dict[str, Any],

@@ -15,7 +15,7 @@ CPU as SQLAlchemy's multi-row VALUES, so SQLite keeps the VALUES.
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam
@@ -37,21 +37,14 @@ SQLITE_PREPARED = 64
 _OUTBOX = OutboxMessage.__table__
 
 
-def _values(dialect, rows: int):
-    """INSERT of `rows` rows, row i's columns bound as column_i."""
+@cache  # called for at most SMALL row counts on PostgreSQL and SQLITE_PREPARED on SQLite
+def values_insert(database: str, rows: int) -> Prepared:
+    """The prepared INSERT of `rows` rows for one database ("postgresql" or "sqlite"), row i's
+    columns bound as column_i."""
+    dialect = postgresql if database == "postgresql" else sqlite
     values = [{c: bindparam(f"{c}_{i}", type_=_OUTBOX.c[c].type) for c in COLUMNS} for i in range(rows)]
-    return (dialect.insert(_OUTBOX).values(values).on_conflict_do_nothing(index_elements=["idem_key"])
-            .returning(_OUTBOX.c.id, _OUTBOX.c.idem_key))
-
-
-# Per database, the INSERT of 1..SMALL rows.
-VALUES = {name: {n: Prepared(_values(dialect, n)) for n in range(1, SMALL + 1)}
-          for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
-
-
-@lru_cache(maxsize=SQLITE_PREPARED)
-def _sqlite_values(rows: int) -> Prepared:
-    return Prepared(_values(sqlite, rows))
+    return Prepared(dialect.insert(_OUTBOX).values(values).on_conflict_do_nothing(index_elements=["idem_key"])
+                    .returning(_OUTBOX.c.id, _OUTBOX.c.idem_key))
 
 
 # More rows on SQLite: one multi-row INSERT (insertmanyvalues).
@@ -90,11 +83,11 @@ def insert_rows(connection: Connection, rows: list[dict[str, Any]]) -> dict[str,
     """Insert outbox rows (missing columns are NULL) in one statement; the new rows' ids by key."""
     if not rows:
         return {}
-    postgres = connection.dialect.name == "postgresql"
-    if len(rows) <= SMALL or (not postgres and len(rows) <= SQLITE_PREPARED):
+    database = connection.dialect.name
+    postgres = database == "postgresql"
+    if len(rows) <= (SMALL if postgres else SQLITE_PREPARED):
         params = {f"{column}_{i}": row.get(column) for i, row in enumerate(rows) for column in COLUMNS}
-        statement = VALUES[connection.dialect.name][len(rows)] if len(rows) <= SMALL else _sqlite_values(len(rows))
-        result = statement.rows(connection, params)
+        result = values_insert(database, len(rows)).rows(connection, params)
     elif not postgres:  # every row of one call has the same columns
         result = connection.execute(SQLITE_INSERT, rows)
     else:

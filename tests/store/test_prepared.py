@@ -14,7 +14,7 @@ from store.db import Database
 from store.dialog_state import _CLAIM, _LOAD, ChatState, save_state
 from store.enrolments import _SEATS
 from store.models import ChannelAccount, ProcessedUpdate
-from store.outbox_rows import VALUES, insert_rows
+from store.outbox_rows import insert_rows, values_insert
 from store.people import _ACCOUNT_LOCKED, _SEEN, person_for_turn
 from store.prepared import Prepared
 from tests.support.databases import PostgresSchema, postgres_base_url
@@ -64,7 +64,7 @@ def statements(db, account_id: int) -> list[tuple]:
             (_CLAIM[db.engine.dialect.name], {"channel": "telegram", "update_key": "u1", "created_at": WHEN}),
             (_SEATS.statement, {"course_id": 1, "resident_id": 1}),  # literals, LIMIT 1, aggregates
             (_FACTS.statement, {"course_id": 1, "resident_id": 1, "venue_id": None}),
-            (VALUES[db.engine.dialect.name][1].statement,
+            (values_insert(db.engine.dialect.name, 1).statement,
              {f"{column}_0": outbox_row.get(column) for column in
               ("idem_key", "kind", "resident_id", "account_id", "payload", "due_at", "urgent", "status",
                "attempts", "last_error", "lease_until", "claimed_by", "created_at")})]
@@ -76,7 +76,7 @@ def test_it_sends_the_text_and_parameters_the_engine_sends_and_reads_the_same_ro
         prepared = Prepared(statement)
         through_cursor, rows = sent(db, lambda c: prepared.rows(c, params))
         assert through_cursor == through_engine
-        if statement is VALUES[db.engine.dialect.name][1].statement:  # a sequence gives each insert its own id
+        if statement is values_insert(db.engine.dialect.name, 1).statement:  # a sequence gives each insert its own id
             rows, engine_rows = [r[1:] for r in rows], [r[1:] for r in engine_rows]
         assert rows == engine_rows
 
@@ -157,5 +157,5 @@ def test_a_turns_reply_rows_go_in_one_statement_of_fixed_text(db, known):
              "urgent": True, "status": "sending", "attempts": 1, "last_error": "", "created_at": WHEN}
             for i in range(3)]
     seen, ids = sent(db, lambda c: insert_rows(c, rows))
-    assert len(seen) == 1 and seen[0][0] == VALUES[db.engine.dialect.name][3].plan(db.engine.dialect).sql
+    assert len(seen) == 1 and seen[0][0] == values_insert(db.engine.dialect.name, 3).plan(db.engine.dialect).sql
     assert sorted(ids) == ["r0", "r1", "r2"]
