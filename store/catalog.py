@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from store.models import Category, ClassSession, Course, Venue
+from store.loaded import loaded, model_columns
 from store.prepared import Prepared
 
 _C, _K = Course.__table__, Category.__table__
@@ -52,8 +53,9 @@ def courses_in(session: Session, category_id: int) -> list[CourseLine]:
     return _COURSES_ROWS.rows(session.connection(), {"category_id": category_id})
 
 
-_COURSE_BY_CODE = select(Course).where(Course.code == bindparam("code"), Course.active == True)  # noqa: E712
-_COURSE_BY_CODE_LOCKED = _COURSE_BY_CODE.with_for_update().execution_options(populate_existing=True)
+_COURSE_BY_CODE = (sa_select(*model_columns(Course))
+                   .where(_C.c.code == bindparam("code"), _C.c.active == True))  # noqa: E712
+_COURSE_ROW, _COURSE_ROW_LOCKED = Prepared(_COURSE_BY_CODE), Prepared(_COURSE_BY_CODE.with_for_update())
 _LOCKED = "locked_courses"  # session.info key: ids of the courses this transaction holds locked
 
 
@@ -61,9 +63,17 @@ def course_by_code(session: Session, code: str, lock: bool = False) -> Course | 
     """An active course by its code; with lock, its row is held until the transaction ends (PostgreSQL;
     SQLite's transactions hold the whole database from the start), so a later lock_course need not
     read it again."""
-    if not (lock and session.get_bind().dialect.name == "postgresql"):
-        return session.execute(_COURSE_BY_CODE, {"code": code}).scalars().first()
-    return read_locked(session, _COURSE_BY_CODE_LOCKED, {"code": code})
+    locked = lock and session.get_bind().dialect.name == "postgresql"
+    session.flush()  # a course the turn added or changed through the ORM is read as it is now
+    row = (_COURSE_ROW_LOCKED if locked else _COURSE_ROW).first(session.connection(), {"code": code})
+    if row is None:
+        return None
+    course = loaded(session, Course, row)
+    if course is None:  # the session has it: as read now under the lock, or as the turn left it
+        course = session.get(Course, row.id, populate_existing=locked)
+    if locked:
+        held_courses(session).add(course.id)
+    return course
 
 
 def held_courses(session: Session) -> set[int]:

@@ -31,13 +31,14 @@ def enqueue(session: Session, *, idem_key: str, kind: str, payload: dict[str, An
                                             urgent=urgent)) is not None
 
 
-def pending_row(*, idem_key: str, kind: str, payload: dict[str, Any], due_at: datetime,
+def pending_row(*, idem_key: str, kind: str, payload: dict[str, Any] | str, due_at: datetime,
                 resident_id: int | None = None, account_id: int | None = None,
-                urgent: bool = False) -> dict[str, Any]:
-    """The values of a pending push, for insert_once or insert_many."""
-    return dict(idem_key=idem_key, kind=kind, payload=json.dumps(payload, ensure_ascii=False),
+                urgent: bool = False, created_at: datetime | None = None) -> dict[str, Any]:
+    """The values of a pending push, for insert_once or insert_many (a str payload is JSON already)."""
+    return dict(idem_key=idem_key, kind=kind,
+                payload=payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False),
                 due_at=due_at, resident_id=resident_id, account_id=account_id, urgent=urgent,
-                status=PENDING, attempts=0, last_error="", created_at=utcnow())
+                status=PENDING, attempts=0, last_error="", created_at=created_at or utcnow())
 
 
 def enqueue_many(session: Session, *, kind: str, payload: dict[str, Any], due_at: datetime,

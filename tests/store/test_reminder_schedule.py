@@ -170,3 +170,14 @@ def test_quiet_window_wraps_midnight(settings):
     window = quiet_window(settings, datetime(2026, 12, 2, 14, 0))  # 22:00 local on the 2nd
     assert window == (datetime(2026, 12, 2, 13, 30), datetime(2026, 12, 3, 0, 0))
     assert quiet_window(settings, datetime(2026, 12, 2, 6, 0)) is None  # 14:00 local
+
+
+def test_reminder_due_follows_the_settings_it_is_asked_with(settings):
+    start = datetime(2026, 12, 3, 0, 30)  # 08:30 local
+    assert reminder_due(settings, start, 60) == datetime(2026, 12, 2, 13, 0)  # 21:00 the evening before
+    no_quiet = settings.model_copy(update={
+        "scheduler": settings.scheduler.model_copy(update={"quiet_start": "00:00", "quiet_end": "00:00"})})
+    assert reminder_due(no_quiet, start, 60) == start - timedelta(hours=1)
+    in_london = settings.model_copy(update={"general": settings.general.model_copy(update={"timezone": "Europe/London"})})
+    assert reminder_due(in_london, start, 60) == datetime(2026, 12, 2, 21, 0)  # a 00:30 class there
+    assert reminder_due(settings, start, 60) == datetime(2026, 12, 2, 13, 0)

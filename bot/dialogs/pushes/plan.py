@@ -7,6 +7,7 @@ poll:course:{course}:resident:{resident}:….
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from sqlmodel import Session
 
 from bot.settings import Settings
 from store.catalog import SessionTimes, sessions_of
+from store.clock import utcnow
 from store.enrolments import confirmed_residents, live_enrolment
 from store.models import Course
 from store.outbox import insert_many, pending_row
@@ -64,6 +66,10 @@ def quiet_window(settings: Settings, when: datetime) -> tuple[datetime, datetime
     """The quiet hours (start, end) in naive UTC that contain a naive UTC time, or None."""
     tz, start_t, end_t = _quiet_hours(settings.general.timezone, settings.scheduler.quiet_start,
                                       settings.scheduler.quiet_end)
+    return _window(tz, start_t, end_t, when)
+
+
+def _window(tz: ZoneInfo, start_t: time, end_t: time, when: datetime) -> tuple[datetime, datetime] | None:
     if start_t == end_t:
         return None
     local = when.replace(tzinfo=timezone.utc).astimezone(tz)
@@ -80,16 +86,24 @@ def quiet_window(settings: Settings, when: datetime) -> tuple[datetime, datetime
 def reminder_due(settings: Settings, starts_at: datetime, minutes: int) -> datetime:
     """When a reminder goes out; one that quiet hours would hold until the morning of the class
     (or past its start) goes out the evening before instead."""
+    return _reminder_due(settings.general.timezone, settings.scheduler.quiet_start, settings.scheduler.quiet_end,
+                         starts_at, minutes)
+
+
+@lru_cache(maxsize=4096)
+def _reminder_due(timezone_name: str, quiet_start: str, quiet_end: str, starts_at: datetime,
+                  minutes: int) -> datetime:
+    # Every resident of a course gets the same times: worked out once per session and offset.
     due = starts_at - timedelta(minutes=minutes)
-    window = quiet_window(settings, due)
+    tz, start_t, end_t = _quiet_hours(timezone_name, quiet_start, quiet_end)
+    window = _window(tz, start_t, end_t, due)
     if window is None:
         return due
-    quiet_start, quiet_end = window
-    tz = ZoneInfo(settings.general.timezone)
-    same_day = (quiet_end.replace(tzinfo=timezone.utc).astimezone(tz).date()
+    quiet_start_at, quiet_end_at = window
+    same_day = (quiet_end_at.replace(tzinfo=timezone.utc).astimezone(tz).date()
                 == starts_at.replace(tzinfo=timezone.utc).astimezone(tz).date())
-    if quiet_end >= starts_at or same_day:
-        return quiet_start - timedelta(minutes=EVENING_LEAD_MINUTES)
+    if quiet_end_at >= starts_at or same_day:
+        return quiet_start_at - timedelta(minutes=EVENING_LEAD_MINUTES)
     return due
 
 
@@ -113,32 +127,41 @@ def schedule_course_reminders(session: Session, settings: Settings, course: Cour
         enrolment = live_enrolment(session, course.id, resident_id)
         reminders_on = enrolment is None or enrolment.reminders_on
     reminders = course.reminders_on and reminders_on
+    written = utcnow()
     rows = []
     for cls in sessions_of(session, course.id) if sessions is None else sessions:
         if cls.starts_at <= now:
             continue
         if reminders:
             for minutes in settings.scheduler.reminder_offsets_minutes:
-                row = _reminder(settings, course, resident_id, cls, minutes, now)
-                if row is not None:
-                    rows.append(row)
+                due = _reminder_time(settings, cls.starts_at, minutes, now)
+                if due is not None:
+                    rows.append(pending_row(idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
+                                            kind="reminder", payload=_payload("reminder", cls.id, minutes),
+                                            due_at=due, resident_id=resident_id, created_at=written))
         rows.append(pending_row(idem_key=poll_key(course.id, resident_id, cls.id), kind="poll",
-                                payload={"render": "poll", "session_id": cls.id},
-                                due_at=poll_due_at(settings, cls), resident_id=resident_id))
+                                payload=_payload("poll", cls.id), due_at=poll_due_at(settings, cls),
+                                resident_id=resident_id, created_at=written))
     return len(insert_many(session, rows))
 
 
-def _reminder(settings: Settings, course: Course, resident_id: int, cls: SessionTimes, minutes: int,
-              now: datetime) -> dict | None:
-    due = reminder_due(settings, cls.starts_at, minutes)
+def _reminder_time(settings: Settings, starts_at: datetime, minutes: int, now: datetime) -> datetime | None:
+    due = reminder_due(settings, starts_at, minutes)
     if due <= now:
         # Too late for the evening before: the plain time still helps if it is ahead.
-        due = cls.starts_at - timedelta(minutes=minutes)
+        due = starts_at - timedelta(minutes=minutes)
         if due <= now:
             return None
-    payload = {"render": "reminder", "session_id": cls.id, "minutes": minutes}
-    return pending_row(idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
-                       kind="reminder", payload=payload, due_at=due, resident_id=resident_id)
+    return due
+
+
+@lru_cache(maxsize=4096)
+def _payload(render: str, session_id: int, minutes: int | None = None) -> str:
+    # The same few words for every resident of a session: encoded once.
+    payload = {"render": render, "session_id": session_id}
+    if minutes is not None:
+        payload["minutes"] = minutes
+    return json.dumps(payload, ensure_ascii=False)
 
 
 def reschedule_course(session: Session, settings: Settings, course: Course, now: datetime) -> int:
