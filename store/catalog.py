@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from store.models import Category, ClassSession, Course, Venue
 from store.loaded import loaded, model_columns
+from store.models import Category, ClassSession, Course, Venue
 from store.prepared import Prepared
 
 _C, _K = Course.__table__, Category.__table__
