@@ -34,7 +34,7 @@ def test_a_change_to_the_course_is_written_and_read_back(db):
         course.capacity = 30
         assert course in s.dirty
         s.commit()
-        assert course.capacity == 30  # expired by the commit, read again
+        assert course.capacity == 30
     with db.session() as s:
         assert course_by_code(s, "SF-01").capacity == 30
 
