@@ -143,13 +143,6 @@ def place_of(session: Session, course: Course) -> tuple[str, str]:
     return (row.name, row.address) if row else ("", "")
 
 
-def catalogue_version(session: Session) -> tuple:
-    """Something that changes whenever courses or categories change (for caches)."""
-    courses = session.exec(select(func.count(Course.id), func.max(Course.updated_at))).one()
-    categories = session.exec(select(func.count(Category.id), func.max(Category.id))).one()
-    return tuple(courses) + tuple(categories)
-
-
 def course_count(session: Session) -> int:
     """How many courses exist (0 means the catalogue is empty)."""
     return session.exec(select(func.count(Course.id))).one()

@@ -158,14 +158,6 @@ def confirmed_residents(session: Session, course_id: int) -> list[int]:
         Enrolment.course_id == course_id, Enrolment.status == CONFIRMED).order_by(Enrolment.queue_no)))
 
 
-def course_has_ended(session: Session, course_id: int, now: datetime | None = None) -> bool:
-    """True when every session of the course is over."""
-    last = session.exec(
-        select(func.max(ClassSession.ends_at)).where(ClassSession.course_id == course_id)
-    ).one()
-    return last is not None and last < (now or utcnow())
-
-
 def take_seat(session: Session, resident_id: int, course_id: int,
               now: datetime | None = None, party: int = 1) -> SignUpResult:
     """Give the resident (and party - 1 companions) seats, or a waiting-list place when the seats

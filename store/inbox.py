@@ -12,7 +12,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, select
 
 from store.db import Database
@@ -94,9 +94,3 @@ def prune_done(session: Session, before: datetime) -> int:
     result = session.execute(delete(InboundUpdate).where(
         InboundUpdate.status == DONE, InboundUpdate.done_at < before))
     return result.rowcount
-
-
-def pending_count(session: Session) -> int:
-    """Updates not yet handled, over every channel."""
-    return session.exec(select(func.count()).select_from(InboundUpdate)
-                        .where(InboundUpdate.status == PENDING)).one()

@@ -96,11 +96,6 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
     return found
 
 
-def unit_by_name(session: Session, name: str) -> Unit | None:
-    """The unit with this name, the lowest level first (a 服务点 before a 分馆 of the same name)."""
-    return session.exec(select(Unit).where(Unit.name == name.strip()).order_by(Unit.level.desc())).first()
-
-
 def unit_for_community(session: Session, community: str) -> Unit | None:
     """The 服务点 standing for a community string; None for "" or a community not in the tree."""
     if not community:
@@ -128,11 +123,6 @@ def level_name(level: int, names: Iterable[str] = DEFAULT_LEVEL_NAMES) -> str:
 def points(session: Session) -> list[Unit]:
     """Every 服务点, by code."""
     return list(session.exec(select(Unit).where(Unit.level == POINT_LEVEL).order_by(Unit.code)))
-
-
-def unit_ids_for(session: Session, unit_id: int | None) -> set[int] | None:
-    """The ids a scope covers (None means everywhere)."""
-    return None if unit_id is None else subtree_ids(session, unit_id)
 
 
 def point_id(session: Session, community: str) -> int | None:

@@ -45,18 +45,6 @@ def stop_watch(session: Session, resident_id: int, kind: str, target_id: int, no
     return True
 
 
-def is_watching(session: Session, resident_id: int, kind: str, target_id: int) -> bool:
-    """True while the resident waits for news of this category or course."""
-    watch = watch_of(session, resident_id, kind, target_id)
-    return watch is not None and watch.fired_at is None
-
-
-def watches_of(session: Session, resident_id: int) -> list[Watch]:
-    """The resident's watches still waiting, oldest first."""
-    return list(session.exec(select(Watch).where(Watch.resident_id == resident_id, Watch.fired_at == None)  # noqa: E711
-                             .order_by(Watch.created_at, Watch.id)))
-
-
 def category_watches(session: Session, category_id: int) -> list[Watch]:
     """Everyone waiting for new courses in a category."""
     return list(session.exec(select(Watch).where(Watch.kind == NEW_COURSE, Watch.target_id == category_id)

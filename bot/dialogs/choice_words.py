@@ -107,8 +107,3 @@ def near_choice(text: str, choices: Sequence[Choice], strict: bool = False) -> C
         return None
     words = [word for word in group if len(word) > 1]  # one character is too often part of a title
     return _only([c for c in choices for word in words if _contains(normal(c.label), word, typed)])
-
-
-def match_choice(text: str, choices: Sequence[Choice], strict: bool = False) -> Choice | None:
-    """The one choice typed words mean (exact first, then near), or None."""
-    return exact_choice(text, choices) or near_choice(text, choices, strict)

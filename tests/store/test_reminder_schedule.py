@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
-from bot.dialogs.pushes.plan import quiet_window, reminder_due
+from bot.dialogs.pushes.plan import reminder_due
 from store.catalog import sessions_of
 from store.models import Course, OutboxMessage
 from store.models.outbox import PENDING, SENT
@@ -154,6 +154,7 @@ def test_signing_up_after_the_evening_keeps_the_morning_reminder(bot, db, clock)
 @pytest.mark.parametrize("local_start, minutes, expected_local", [
     ("2026-12-03 08:30", 60, "2026-12-02 21:00"),    # morning of class → evening before
     ("2026-12-03 23:00", 60, "2026-12-03 21:00"),    # due 22:00 would be held past the start
+    ("2026-12-03 02:30", 60, "2026-12-02 21:00"),    # due 01:30, in quiet hours begun the day before
     ("2026-12-03 07:00", 1440, "2026-12-02 07:00"),  # held to 08:00 the day before: fine
     ("2026-12-03 10:00", 60, "2026-12-03 09:00"),    # not in quiet hours
     ("2026-12-03 09:00", 60, "2026-12-03 08:00"),    # quiet hours end at 08:00 sharp
@@ -162,14 +163,6 @@ def test_reminder_due_rules(settings, local_start, minutes, expected_local):
     def utc(text: str) -> datetime:
         return datetime.fromisoformat(text) - timedelta(hours=8)
     assert reminder_due(settings, utc(local_start), minutes) == utc(expected_local)
-
-
-def test_quiet_window_wraps_midnight(settings):
-    window = quiet_window(settings, datetime(2026, 12, 2, 18, 0))  # 02:00 local on the 3rd
-    assert window == (datetime(2026, 12, 2, 13, 30), datetime(2026, 12, 3, 0, 0))
-    window = quiet_window(settings, datetime(2026, 12, 2, 14, 0))  # 22:00 local on the 2nd
-    assert window == (datetime(2026, 12, 2, 13, 30), datetime(2026, 12, 3, 0, 0))
-    assert quiet_window(settings, datetime(2026, 12, 2, 6, 0)) is None  # 14:00 local
 
 
 def test_reminder_due_follows_the_settings_it_is_asked_with(settings):

@@ -62,13 +62,6 @@ def _utc(local: datetime) -> datetime:
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def quiet_window(settings: Settings, when: datetime) -> tuple[datetime, datetime] | None:
-    """The quiet hours (start, end) in naive UTC that contain a naive UTC time, or None."""
-    tz, start_t, end_t = _quiet_hours(settings.general.timezone, settings.scheduler.quiet_start,
-                                      settings.scheduler.quiet_end)
-    return _window(tz, start_t, end_t, when)
-
-
 def _window(tz: ZoneInfo, start_t: time, end_t: time, when: datetime) -> tuple[datetime, datetime] | None:
     if start_t == end_t:
         return None
