@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bot.clock import ManualClock  # noqa: E402
+from tests.support.clock import ManualClock  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from scheduler.outbox_worker import OutboxWorker  # noqa: E402
 from bot.app import build_worker

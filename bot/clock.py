@@ -1,7 +1,7 @@
-"""Clocks: the real one and one that tests move by hand."""
+"""The service's clock: naive UTC now."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from store.clock import utcnow
 
@@ -12,23 +12,3 @@ class SystemClock:
     def now(self) -> datetime:
         """Naive UTC now."""
         return utcnow()
-
-
-class ManualClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self, start: datetime | None = None):
-        self._now = start or utcnow()
-
-    def now(self) -> datetime:
-        """The clock's current naive UTC time."""
-        return self._now
-
-    def advance(self, **delta: float) -> datetime:
-        """Move forward by a timedelta given as keyword arguments."""
-        self._now += timedelta(**delta)
-        return self._now
-
-    def set(self, when: datetime) -> None:
-        """Jump to a given naive UTC time."""
-        self._now = when

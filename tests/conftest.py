@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.clock import ManualClock  # noqa: E402
+from tests.support.clock import ManualClock  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from tests.fakes.wecom_api import FakeWecomApi  # noqa: E402
 from tests.fakes.wecom_stack import CORP_ID, SECRET  # noqa: E402

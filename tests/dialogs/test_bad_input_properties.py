@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from sqlalchemy import func, inspect, literal, select, union_all
 from sqlmodel import SQLModel
 
-from bot.clock import ManualClock
+from tests.support.clock import ManualClock
 from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming, Reply

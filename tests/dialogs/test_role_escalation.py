@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select as select_rows
 from sqlmodel import SQLModel, select
 
-from bot.clock import ManualClock
+from tests.support.clock import ManualClock
 from bot.dialogs import ROUTERS
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.notices.groups import handle_in_group

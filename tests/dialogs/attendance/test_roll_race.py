@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.clock import ManualClock
+from tests.support.clock import ManualClock
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
 from store.models import Attendance, ClassSession

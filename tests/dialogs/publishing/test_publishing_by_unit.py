@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from bot.app import build_dialogs
-from bot.clock import ManualClock
+from tests.support.clock import ManualClock
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.publishing.callbacks import Manage
 from bot.handlers.console import ConsoleChat, render_reply

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.clock import ManualClock
+from tests.support.clock import ManualClock
 from bot.dialogs.engine import Dialogs
 from bot.dialogs.pushes.plan import reminder_due
 from bot.messages import Incoming

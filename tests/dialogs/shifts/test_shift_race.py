@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.clock import ManualClock
+from tests.support.clock import ManualClock
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
 from store.models import PointEntry, Shift, ShiftSignup
