@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
-from bot.dialogs.pushes.plan import reminder_due
+from bot.dialogs.pushes.plan import reminder_due, reminder_time
 from store.catalog import sessions_of
 from store.models import Course, OutboxMessage
 from store.models.outbox import PENDING, SENT
@@ -174,3 +174,11 @@ def test_reminder_due_follows_the_settings_it_is_asked_with(settings):
     in_london = settings.model_copy(update={"general": settings.general.model_copy(update={"timezone": "Europe/London"})})
     assert reminder_due(in_london, start, 60) == datetime(2026, 12, 2, 21, 0)  # a 00:30 class there
     assert reminder_due(settings, start, 60) == datetime(2026, 12, 2, 13, 0)
+
+
+def test_a_reminder_written_late_falls_back_to_the_plain_time_then_to_none(settings):
+    start = datetime(2026, 12, 3, 0, 30)  # 08:30 local: the 60-minute reminder goes at 21:00 the evening before
+    evening, plain = datetime(2026, 12, 2, 13, 0), start - timedelta(hours=1)
+    assert reminder_time(settings, start, 60, evening - timedelta(minutes=1)) == evening
+    assert reminder_time(settings, start, 60, evening) == plain  # the evening has come: 07:30 still helps
+    assert reminder_time(settings, start, 60, plain) is None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -11,7 +11,7 @@ from bot.dialogs.formatting import format_when, to_local
 from bot.messages import Choice, Reply
 from bot.settings import Settings
 from bot.texts import t
-from bot.dialogs.pushes.plan import reminder_due
+from bot.dialogs.pushes.plan import reminder_time
 from store.bookings import PAUSE_REASON_NO_SHOWS, reminder_key
 from store.models import Booking, BookingPause, ChannelAccount, OutboxMessage, Room, Venue
 from store.models.booking import BOOKED
@@ -22,13 +22,9 @@ log = logging.getLogger("linli.pushes")
 
 def schedule_booking_reminder(session: Session, settings: Settings, booking: Booking, now: datetime) -> bool:
     """Put the reminder of a new booking in the outbox; False when it would come too late to help."""
-    minutes = settings.booking.reminder_minutes
-    due = reminder_due(settings, booking.starts_at, minutes)
-    if due <= now:
-        # Too late for the evening before: the plain time still helps if it is ahead.
-        due = booking.starts_at - timedelta(minutes=minutes)
-        if due <= now:
-            return False
+    due = reminder_time(settings, booking.starts_at, settings.booking.reminder_minutes, now)
+    if due is None:
+        return False
     return enqueue(session, idem_key=reminder_key(booking.id), kind="booking_reminder",
                    payload={"render": "booking_reminder", "booking_id": booking.id},
                    due_at=due, resident_id=booking.resident_id)

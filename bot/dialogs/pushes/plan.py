@@ -127,7 +127,7 @@ def schedule_course_reminders(session: Session, settings: Settings, course: Cour
             continue
         if reminders:
             for minutes in settings.scheduler.reminder_offsets_minutes:
-                due = _reminder_time(settings, cls.starts_at, minutes, now)
+                due = reminder_time(settings, cls.starts_at, minutes, now)
                 if due is not None:
                     rows.append(pending_row(idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
                                             kind="reminder", payload=_payload("reminder", cls.id, minutes),
@@ -138,7 +138,9 @@ def schedule_course_reminders(session: Session, settings: Settings, course: Cour
     return len(insert_many(session, rows))
 
 
-def _reminder_time(settings: Settings, starts_at: datetime, minutes: int, now: datetime) -> datetime | None:
+def reminder_time(settings: Settings, starts_at: datetime, minutes: int, now: datetime) -> datetime | None:
+    """When a reminder written now goes out: reminder_due, or the plain time before the start when the
+    evening before has passed; None when that has passed too."""
     due = reminder_due(settings, starts_at, minutes)
     if due <= now:
         # Too late for the evening before: the plain time still helps if it is ahead.
