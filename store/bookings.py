@@ -22,6 +22,7 @@ from store.db import Database
 from store.models import Booking, BookingPause, Resident, Room, Venue
 from store.models.booking import BOOKED, CANCELLED, CHECKED_IN, HOLDING, NO_SHOW
 from store.outbox import drop_pending, enqueue
+from store.written import written
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud
 CODE_LENGTH = 6
@@ -94,7 +95,7 @@ def _new_code(session: Session) -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if session.exec(select(Booking.id).where(Booking.check_in_code == code,
-                                                 Booking.status == BOOKED)).first() is None:
+                                                 Booking.status == written(BOOKED))).first() is None:
             return code
 
 
@@ -189,7 +190,7 @@ def booking_by_code(session: Session, code: str) -> Booking | None:
     """The booking a check-in code stands for: the live one, else the latest that had it."""
     code = normalise_code(code)
     return session.exec(select(Booking).where(Booking.check_in_code == code).order_by(
-        (Booking.status == BOOKED).desc(), Booking.created_at.desc(), Booking.id.desc())).first()
+        (Booking.status == written(BOOKED)).desc(), Booking.created_at.desc(), Booking.id.desc())).first()
 
 
 def check_in(session: Session, booking_id: int, now: datetime, rules=None) -> ChangeResult:
@@ -225,7 +226,7 @@ def pause_for_no_shows(session: Session, resident_id: int, now: datetime, rules=
     if last is not None and last > since:
         since = last  # no-shows already paused for do not count again
     count = session.exec(select(func.count()).select_from(Booking).where(
-        Booking.resident_id == resident_id, Booking.status == NO_SHOW,
+        Booking.resident_id == resident_id, Booking.status == written(NO_SHOW),
         Booking.starts_at >= since)).one()
     if count < rules.no_show_limit:
         return None
@@ -247,7 +248,7 @@ def mark_no_shows(db: Database, now: datetime | None = None, rules=None) -> NoSh
     report = NoShowReport()
     while True:
         with db.session() as session:
-            query = select(Booking).where(Booking.status == BOOKED, Booking.ends_at <= now) \
+            query = select(Booking).where(Booking.status == written(BOOKED), Booking.ends_at <= now) \
                 .order_by(Booking.id).limit(NO_SHOW_BATCH)
             if db.is_postgres:
                 query = query.with_for_update(skip_locked=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import bindparam, exists, func, insert, literal_column
+from sqlalchemy import bindparam, exists, func, insert
 from sqlmodel import Session, select
 
 from store.catalog import held_courses, next_session, read_locked
@@ -14,6 +14,7 @@ from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, STATUSES, WAITING
 from store.models.seat_offer import DECLINED, OPEN, SeatOffer
 from store.prepared import Prepared
+from store.written import written
 
 AUTO = "auto"  # a course's seat_offer: freed seats go straight to the first waiting
 OFFER = "offer"  # freed seats are offered with a deadline (store/seat_offers.py)
@@ -54,14 +55,14 @@ def _scalar(column, *where):
 # course_id); the course page reads them beside its other facts (store.course_facts).
 CONFIRMED_SEATS = _scalar(func.coalesce(func.sum(_E.c.party), 0),
                           _E.c.course_id == _COURSE, _E.c.status == CONFIRMED)
-OFFERED_SEATS = _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE, _O.c.status == OPEN)
+OFFERED_SEATS = _scalar(func.coalesce(func.sum(_O.c.seats), 0), _O.c.course_id == _COURSE,
+                        _O.c.status == written(OPEN))
 
 def live_place_column(column: str):
     """One column of the resident's live place in the course (bound as course_id and resident_id; at
-    most one, by a partial unique index). The status is written out, not bound, so both databases see
-    the condition of that index."""
+    most one, by a partial unique index). The status is written out (store.written)."""
     return (select(_E.c[column]).where(_E.c.course_id == _COURSE, _E.c.resident_id == _RESIDENT,
-                                       _E.c.status != literal_column(f"'{CANCELLED}'"))
+                                       _E.c.status != written(CANCELLED))
             .limit(1).scalar_subquery())
 
 
@@ -98,7 +99,7 @@ def live_enrolment(session: Session, course_id: int, resident_id: int) -> Enrolm
     return session.exec(
         select(Enrolment).where(
             Enrolment.course_id == course_id, Enrolment.resident_id == resident_id,
-            Enrolment.status != CANCELLED,
+            Enrolment.status != written(CANCELLED),
         )
     ).first()
 
@@ -114,7 +115,7 @@ def count_confirmed(session: Session, course_id: int) -> int:
 _TAKEN = Prepared(select(CONFIRMED_SEATS.label("confirmed"), OFFERED_SEATS.label("offered")))  # in one statement
 # Waiting in line for the course (bound as course_id) with no seats on offer.
 _IN_LINE = (_E.c.course_id == _COURSE, _E.c.status == WAITING, _E.c.id.not_in(
-    select(_O.c.enrolment_id).where(_O.c.course_id == _COURSE, _O.c.status == OPEN)))
+    select(_O.c.enrolment_id).where(_O.c.course_id == _COURSE, _O.c.status == written(OPEN))))
 LINE_WAITS = exists().where(*_IN_LINE)  # someone is (first_waiting would find them)
 _FIRST_IN_LINE = select(Enrolment).where(*_IN_LINE).order_by(Enrolment.queue_no).limit(1)
 
@@ -238,7 +239,7 @@ def cancel_enrolment(session: Session, resident_id: int, enrolment_id: int,
 def withdraw_offer(session: Session, enrolment: Enrolment, now: datetime) -> None:
     """A cancelled waiting place gives back the seats offered to it."""
     for offer in session.exec(select(SeatOffer).where(SeatOffer.enrolment_id == enrolment.id,
-                                                      SeatOffer.status == OPEN)):
+                                                      SeatOffer.status == written(OPEN))):
         offer.status, offer.answered_at = DECLINED, now
         session.add(offer)
     session.flush()
@@ -280,7 +281,7 @@ def held_seat_at(enrolment: Enrolment, moment: datetime) -> bool:
 def resident_enrolments(session: Session, resident_id: int) -> list[Enrolment]:
     """The resident's live places, oldest first."""
     return list(session.exec(
-        select(Enrolment).where(Enrolment.resident_id == resident_id, Enrolment.status != CANCELLED)
+        select(Enrolment).where(Enrolment.resident_id == resident_id, Enrolment.status != written(CANCELLED))
         .order_by(Enrolment.created_at, Enrolment.id)
     ))
 

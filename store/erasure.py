@@ -25,6 +25,7 @@ from store.models.orders import OPEN_STATUSES, WITHDRAWN
 from store.models.outbox import PENDING, SKIPPED
 from store.outbox import drop_pending
 from store.roles import audit
+from store.written import written
 
 ERASED_PREFIX = "erased:"  # an erased account's external_id: no channel user can ever match it
 
@@ -61,7 +62,7 @@ def _cancel_places(session: Session, resident_id: int, now: datetime, result: Er
 
 def _cancel_bookings(session: Session, resident_id: int, now: datetime, result: ErasureResult) -> None:
     always = BookingRules(cancel_hours=0)
-    ids = session.exec(select(Booking.id).where(Booking.resident_id == resident_id, Booking.status == BOOKED,
+    ids = session.exec(select(Booking.id).where(Booking.resident_id == resident_id, Booking.status == written(BOOKED),
                                                 Booking.starts_at > now)).all()
     for booking_id in ids:
         if cancel_booking(session, resident_id, booking_id, now, always).status == "cancelled":

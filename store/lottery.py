@@ -19,6 +19,7 @@ from store.enrolments import SignUpResult, count_confirmed, live_enrolment, lock
 from store.models import AuditEntry, Course, Enrolment, Resident, Venue
 from store.models.enrolment import APPLIED, CANCELLED, CONFIRMED, WAITING
 from store.roles import audit
+from store.written import written
 
 LOTTERY = "lottery"
 ACTION = "lottery.draw"
@@ -153,7 +154,7 @@ def run_lottery(session: Session, code: str, seed: str | None, now: datetime, ru
     draw = _arrange(course, seed, {e.id: e.party for e in applied}, tiers, taken)
     by_id = {e.id: e for e in applied}
     last_no = max([e.queue_no for e in session.exec(select(Enrolment).where(
-        Enrolment.course_id == course.id, Enrolment.status != APPLIED))] or [0])
+        Enrolment.course_id == course.id, Enrolment.status != written(APPLIED)))] or [0])
     for number, enrolment_id in enumerate(draw.order, start=last_no + 1):
         enrolment = by_id[enrolment_id]
         enrolment.queue_no, enrolment.updated_at = number, now

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel, select
 from store.models import (Booking, ChannelAccount, Enrolment, Feedback, NoticeSubscription, OrderRating,
                           PointEntry, Rating, Redemption, Resident, RoleGrant, ServiceOrder, Volunteer)
 from store.models.enrolment import CANCELLED
+from store.written import written
 
 # What the file holds of each kind of row: the person's own columns, never another person's.
 _EXPORTED: dict[str, tuple[type[SQLModel], str, tuple[str, ...]]] = {
@@ -66,7 +67,7 @@ def person_summary(session: Session, resident_id: int) -> PersonSummary:
     phones = session.exec(select(ServiceOrder.contact_phone).where(ServiceOrder.ordered_by == resident_id,
                                                                    ServiceOrder.contact_phone != "")).all()
     live = session.exec(select(func.count()).select_from(Enrolment).where(
-        Enrolment.resident_id == resident_id, Enrolment.status != CANCELLED)).one()
+        Enrolment.resident_id == resident_id, Enrolment.status != written(CANCELLED))).one()
     points = session.exec(select(func.coalesce(func.sum(PointEntry.points), 0))
                           .where(PointEntry.resident_id == resident_id)).one()
     return PersonSummary(

@@ -13,6 +13,7 @@ from store.models import ChannelAccount, Enrolment, Resident, ServiceOrder
 from store.models.enrolment import CANCELLED
 from store.phones import PhoneCipher, is_sealed
 from store.roles import audit
+from store.written import written
 
 MAX_MATCHES = 20
 
@@ -73,7 +74,8 @@ def mark_proxy(session: Session, record: Any, by: int) -> None:
 def proxied_in(session: Session, course_id: int) -> set[int]:
     """The residents whose live place in the course someone made on their behalf (代办)."""
     return set(session.exec(select(Enrolment.resident_id).where(
-        Enrolment.course_id == course_id, Enrolment.status != CANCELLED, Enrolment.proxy_by.is_not(None))))
+        Enrolment.course_id == course_id, Enrolment.status != written(CANCELLED),
+        Enrolment.proxy_by.is_not(None))))
 
 
 def fill_phone_tails(session: Session, cipher: PhoneCipher, batch: int = 500) -> int:

@@ -23,6 +23,7 @@ from store.clock import utcnow
 from store.enrolments import lock_course, withdraw_offer
 from store.models import Category, ClassSession, Course, Enrolment, Venue
 from store.models.enrolment import CANCELLED, CONFIRMED
+from store.written import written
 
 CODE_PREFIX = "P"  # codes of courses published in the chat: P + 7 letters or digits
 CODE_LENGTH = 7
@@ -156,7 +157,7 @@ def cancel_course(session: Session, course_id: int, now: datetime) -> tuple[str,
     held = {start: end for start, end in _wanted(session, course_id).items() if start <= now}
     sync_sessions(session, course, held, now, SyncCounts())
     ended = list(session.exec(select(Enrolment).where(Enrolment.course_id == course_id,
-                                                      Enrolment.status != CANCELLED)
+                                                      Enrolment.status != written(CANCELLED))
                               .order_by(Enrolment.queue_no, Enrolment.id)))
     before = [Enrolment.model_validate(row.model_dump()) for row in ended]
     for row in ended:
@@ -177,5 +178,5 @@ def sessions_ahead(session: Session, course_id: int, now: datetime) -> list[Sess
 def waiting_count(session: Session, course_id: int) -> int:
     """How many wait for a seat (or for the draw) in a course."""
     return len(session.exec(select(Enrolment.id).where(Enrolment.course_id == course_id,
-                                                       Enrolment.status != CANCELLED,
-                                                       Enrolment.status != CONFIRMED)).all())
+                                                       Enrolment.status != written(CANCELLED),
+                                                       Enrolment.status != written(CONFIRMED))).all())

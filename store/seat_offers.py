@@ -12,6 +12,7 @@ from store.enrolments import OFFER, first_waiting, lock_course, seats_left
 from store.models import Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, WAITING
 from store.models.seat_offer import ACCEPTED, DECLINED, EXPIRED, OPEN, SeatOffer
+from store.written import written
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def answer_offer(session: Session, resident_id: int, offer_id: int, accept: bool
 def expire_overdue(session: Session, now: datetime, limit: int = 100) -> list[SeatOffer]:
     """Close open offers past their deadline (their places leave the waiting list)."""
     due = list(session.exec(select(SeatOffer.id, SeatOffer.course_id).where(
-        SeatOffer.status == OPEN, SeatOffer.expires_at <= now)
+        SeatOffer.status == written(OPEN), SeatOffer.expires_at <= now)
         # Course locks are always taken in course order, so two rounds never deadlock.
         .order_by(SeatOffer.course_id, SeatOffer.id).limit(limit)))
     expired = []
@@ -112,4 +113,4 @@ def offer_course_ids(session: Session) -> list[int]:
 def open_offer_of(session: Session, enrolment_id: int) -> SeatOffer | None:
     """The open offer of a waiting place, if any."""
     return session.exec(select(SeatOffer).where(SeatOffer.enrolment_id == enrolment_id,
-                                                SeatOffer.status == OPEN)).first()
+                                                SeatOffer.status == written(OPEN))).first()

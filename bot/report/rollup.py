@@ -17,6 +17,8 @@ from bot.report.months import Month
 from bot.report.opening import VenueCheck
 from bot.report.services import SERVED
 from store.models import Booking, PointEntry, Room, Unit
+from store.models.booking import CANCELLED
+from store.written import written
 
 
 @dataclass
@@ -83,7 +85,7 @@ def _bookings_by_venue(session: Session, month: Month, venues: Iterable[int]) ->
     return dict(session.exec(select(Room.venue_id, func.count(Booking.id))
                              .join(Room, Room.id == Booking.room_id)
                              .where(Booking.starts_at >= month.start, Booking.starts_at < month.end,
-                                    Booking.status != "cancelled", Room.venue_id.in_(ids))
+                                    Booking.status != written(CANCELLED), Room.venue_id.in_(ids))
                              .group_by(Room.venue_id)).all())
 
 

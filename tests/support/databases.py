@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from store.db import Database, normalise_url
+from tests.support.partial_indexes import watch
 from tests.support.templates import SchemaPool, remove_sqlite_templates, sqlite_file
 
 # The phone key of test processes and of settings on PostgreSQL (a made-up key, for tests only).
@@ -79,7 +80,12 @@ def make_database(kind: str, tmp_path) -> tuple[Database, callable]:
     """An empty database of the given kind, every table made, and a function that gives it back."""
     if kind == "sqlite":
         db = Database(sqlite_file(tmp_path / "linli.db"))
-        return db, db.dispose
+        bound = watch(db.engine)
+
+        def close() -> None:
+            db.dispose()
+            assert not bound, f"a partial index's constant bound, not written (store.written): {sorted(set(bound))}"
+        return db, close
     pool = schema_pool()
     schema = pool.take()
     db = Database(schema.url, pool_size=20)
