@@ -32,7 +32,7 @@ def bound_comparisons() -> dict[str, re.Pattern]:
 
 _PATTERNS = bound_comparisons()
 _ROOT = Path(__file__).resolve().parents[2]
-_TESTS = str(_ROOT / "tests")
+_HOME, _TESTS = str(_ROOT), str(_ROOT / "tests")
 
 
 def offending(statement: str) -> list[str]:
@@ -45,7 +45,7 @@ def from_the_service() -> bool:
     frame = sys._getframe(2)
     while frame is not None:
         name = frame.f_code.co_filename
-        if name.startswith(str(_ROOT)) and "/.venv/" not in name and not name.endswith("partial_indexes.py"):
+        if name.startswith(_HOME) and "/site-packages/" not in name and not name.endswith("partial_indexes.py"):
             return not name.startswith(_TESTS)
         frame = frame.f_back
     return False
