@@ -11,7 +11,7 @@ cursor (store.prepared), so a turn can cost less than that replay. CPU is proces
 is shared; wall time would measure the neighbours). The setup's objects (four databases' worlds, the
 captured statements) are frozen out of the garbage collector once built: a full collection over
 them took about 0.1 s of CPU and landed on whichever turn ran when it came, the same kind in every
-run (a sign-up to the waiting list read 0.2–0.3 ms a turn dearer than its slices' median).
+run (a sign-up to the waiting list read 0.4–0.6 ms a turn dearer than its slices' median).
 Prints JSON per database and turn kind: CPU per turn, bare-driver CPU per turn, their ratio (of
 the sums, and the median of the slices' ratios), the SQLAlchemy replay's CPU and its ratio to the
 bare driver, statements per turn, statements issued twice with the same parameters, and the top
