@@ -27,6 +27,7 @@ from sqlmodel import select  # noqa: E402
 
 from bot.clock import utcnow  # noqa: E402
 from bot.dialogs.engine import Dialogs  # noqa: E402
+from bot.dialogs.pushes.planner import plan_due_pushes  # noqa: E402
 from bot.messages import Incoming  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
@@ -53,6 +54,7 @@ def storm(db: Database, threads: int) -> dict:
     course = add_course(db, "STORM-1", "热门课程：老年智能手机入门", capacity=SEATS,
                         first_start=utcnow() + timedelta(days=3))
     dialogs = Dialogs(db, settings)
+    plan_due_pushes(db, settings, utcnow())  # as the service's tick has: a sign-up reads the plan's reach
     users = [f"u{i}" for i in range(RESIDENTS)]
     with ThreadPoolExecutor(threads) as pool:  # everyone has talked to the bot before
         list(pool.map(lambda u: dialogs.handle(Incoming("bench", u, text="/start")), users))

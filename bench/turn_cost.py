@@ -43,6 +43,7 @@ from sqlalchemy import event  # noqa: E402
 
 from bot.clock import utcnow  # noqa: E402
 from bot.dialogs.engine import Dialogs  # noqa: E402
+from bot.dialogs.pushes.planner import plan_due_pushes  # noqa: E402
 from bot.messages import Incoming  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from store.db import Database  # noqa: E402
@@ -74,6 +75,7 @@ class World:
         add_course(db, SEAT, "书法入门", capacity=TURNS * 2 + WARMUP * 2 + 10, first_start=first)
         add_course(db, FULL, "热门课程：老年智能手机入门", capacity=1, first_start=first)
         self.dialogs = Dialogs(db, load_settings({}))
+        plan_due_pushes(db, self.dialogs.settings, utcnow())  # as the service's tick has: a sign-up reads its reach
         users = [f"w{i}" for i in range(WARMUP)] + [f"u{i}" for i in range(TURNS)] + [f"p{i}" for i in range(TURNS)]
         for user in ["holder"] + users:  # everyone has talked to the bot before
             self.dialogs.take_turn(Incoming("bench", user, text="/start"))

@@ -53,6 +53,7 @@ class TickResult:
     lost: int = 0      # another worker took the row over before the outcome was recorded
     released: int = 0  # handed back unsent at shutdown
     held: int = 0      # the channel may not send it now: waits for the recipient's next message
+    planned: int = 0   # rows the push rules wrote as they fell due (reminders, polls) before claiming
 
     def add(self, other: "TickResult") -> None:
         """Sum another result into this one."""
@@ -126,9 +127,10 @@ class OutboxWorker:
     async def _tick(self) -> TickResult:
         sch = self.settings.scheduler
         now = self.clock.now()
+        planned = await asyncio.to_thread(self._plan, now)
         rows = await asyncio.to_thread(claim_due, self.db, now, sch.batch_size, sch.lease_seconds,
                                        self.worker_id)
-        result = TickResult(claimed=len(rows))
+        result = TickResult(claimed=len(rows), planned=planned)
         if self._stopping:  # shutdown began while we were claiming
             await asyncio.to_thread(release, self.db, [row.id for row in rows], self.worker_id)
             result.released = len(rows)
@@ -205,6 +207,14 @@ class OutboxWorker:
         return released
 
     # -- preparing and sending ------------------------------------------------------------------
+
+    def _plan(self, now: datetime) -> int:
+        # A failed plan is tried again next tick from the same reach; sending goes on meanwhile.
+        try:
+            return self.rules.plan_due(self.db, now)
+        except Exception:
+            log.exception("planning due pushes failed")
+            return 0
 
     def _prepare_all(self, rows: list[OutboxMessage], now: datetime) -> dict[int, _Plan | SendError | str]:
         """Recipient and reply of every row in one transaction; rows with nothing to send are settled."""

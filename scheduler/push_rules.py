@@ -7,11 +7,15 @@ from typing import Protocol
 from sqlmodel import Session
 
 from bot.messages import Reply
+from store.db import Database
 from store.models import ChannelAccount, OutboxMessage
 
 
 class PushRules(Protocol):
-    """The rules of pushes; the tick only claims, sends and records."""
+    """The rules of pushes; the tick only plans, claims, sends and records."""
+
+    def plan_due(self, db: Database, now: datetime) -> int:
+        """Write the rows of pushes the dialogs plan ahead that fell due by now; how many."""
 
     def allowed_at(self, due_at: datetime, urgent: bool) -> datetime:
         """When a push due at due_at (naive UTC) may go out (quiet hours hold non-urgent ones)."""

@@ -14,6 +14,7 @@ from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, STATUSES, WAITING
 from store.models.seat_offer import DECLINED, OPEN, SeatOffer
 from store.prepared import Prepared
+from store.push_plan import PLANNED_UNTIL
 from store.written import written
 
 AUTO = "auto"  # a course's seat_offer: freed seats go straight to the first waiting
@@ -28,6 +29,7 @@ class SignUpResult:
     status: str
     enrolment_id: int | None = None
     position: int = 0  # place on the waiting list, 1 = next in line
+    planned_until: datetime | None = None  # confirmed: how far reminders and polls are planned (store.push_plan)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ _SEATS = Prepared(select(
       for status in STATUSES),
     live_place_column("id").label("mine"),
     OFFERED_SEATS.label("offered"),
+    PLANNED_UNTIL.label("planned_until"),
 ))
 _ADD = Prepared(insert(_E).returning(_E.c.id), columns=(
     "course_id", "resident_id", "status", "party", "queue_no", "reminders_on", "created_at", "updated_at",
@@ -190,7 +193,7 @@ def take_seat(session: Session, resident_id: int, course_id: int,
         "queue_no": last_no + 1, "reminders_on": True, "created_at": moment, "updated_at": moment,
         "confirmed_at": moment if status == CONFIRMED else None, "cancelled_at": None}).id
     if status == CONFIRMED:
-        return SignUpResult(CONFIRMED, enrolment_id)
+        return SignUpResult(CONFIRMED, enrolment_id, planned_until=seats.planned_until)
     return SignUpResult(WAITING, enrolment_id, seats.waiting + 1)
 
 

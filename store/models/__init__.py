@@ -27,6 +27,7 @@ from store.models.shifts import Shift, ShiftSignup
 from store.models.seat_offer import SeatOffer
 from store.models.units import Unit
 from store.models.family import FamilyCode, FamilyLink
+from store.models.push_plan import PushPlan
 
 __all__ = [
     "WecomToken", "WecomGroupChat", "WecomKfCursor", "WechatWindow", "LinkCode", "LinkFailure",
@@ -47,4 +48,5 @@ __all__ = [
     "SeatOffer",
     "Unit",
     "FamilyCode", "FamilyLink",
+    "PushPlan",
 ]

@@ -69,4 +69,4 @@ class ClassSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="course.id", index=True)
     starts_at: NaiveDatetime = Field(index=True)
-    ends_at: NaiveDatetime
+    ends_at: NaiveDatetime = Field(index=True)  # the polls falling due are found by it

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from bot.clock import utcnow
-from store.models import ChannelAccount, Enrolment, OutboxMessage, WechatWindow
+from store.models import ChannelAccount, ClassSession, Enrolment, OutboxMessage, WechatWindow
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.wechat_api import FakeWechatApi
 from tests.fakes.wechat_callbacks import FakeWechatCallbacks
@@ -28,6 +28,14 @@ SECRET = "serve-app-secret"
 TOKEN = "serve-token"
 OPENID = "oWx_serve_resident_00000001"
 CORP_ID, CORP_SECRET, KF_ID, CUSTOMER = "wwserve0000000001", "corp-secret", "wkServeKf01", "wmServeCustomer01"
+
+
+def starts_in_an_hour(db, session_id: int) -> None:
+    """Move a session to start an hour and a second from now: its hour-before reminder falls due."""
+    starts = utcnow() + timedelta(hours=1, seconds=1)
+    with db.session() as s:
+        s.execute(update(ClassSession).where(ClassSession.id == session_id)
+                  .values(starts_at=starts, ends_at=starts + timedelta(minutes=90)))
 
 
 async def test_a_follower_signs_up_and_gets_reminders_by_the_48_hour_rule(tmp_path):
@@ -62,23 +70,22 @@ async def test_a_follower_signs_up_and_gets_reminders_by_the_48_hour_rule(tmp_pa
             assert "报名成功" in done
             with db.session() as s:
                 assert [e.status for e in s.exec(select(Enrolment))] == ["confirmed"]
-                reminders = list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")
-                                        .order_by(OutboxMessage.due_at)))
-            assert len(reminders) >= 2
-            soon, later = reminders[0], reminders[-1]
+                # Nothing is written ahead: each reminder becomes a row when it falls due.
+                assert s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all() == []
+                first, second = list(s.exec(select(ClassSession.id).order_by(ClassSession.starts_at)))[:2]
 
-            # Due now, the resident wrote a minute ago: a 客服消息.
-            with db.session() as s:
-                s.execute(update(OutboxMessage).where(OutboxMessage.id == soon.id).values(due_at=utcnow()))
+            # The first class now starts in an hour: its reminder falls due, and the resident wrote a
+            # minute ago: a 客服消息.
+            starts_in_an_hour(db, first)
             await fake.wait_until(lambda: any("零基础毛笔书法" in m for m in fake.texts(OPENID)),
                                   timeout=30)
             assert not fake.template_sent
 
-            # Due now, the resident's last message three days ago: a template message.
+            # The second too, and the resident's last message was three days ago: a template message.
             with db.session() as s:
                 s.execute(update(WechatWindow).values(last_inbound_at=utcnow() - timedelta(days=3)))
-                s.execute(update(OutboxMessage).where(OutboxMessage.id == later.id).values(due_at=utcnow()))
             texts_before = len(fake.texts(OPENID))
+            starts_in_an_hour(db, second)
             await fake.wait_until(lambda: fake.template_sent.get(OPENID), timeout=30)
             [sent] = fake.template_sent[OPENID]
             assert sent["template_id"] == "tpl-remind" and "零基础毛笔书法" in str(sent["data"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import defaultdict
+from datetime import datetime, timedelta
 from weakref import WeakKeyDictionary
 
 from sqlmodel import or_, select
@@ -19,6 +20,7 @@ from bot.messages import Reply
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENT, SKIPPED
 from store.people import find_account
+from tests.support.pushes import plan_until
 
 _numbers = itertools.count(1)
 
@@ -80,3 +82,13 @@ def pending_keys(dialogs: Dialogs, user_id: str, channel: str = "console") -> li
         account = find_account(s, channel, user_id)
         return list(s.exec(select(OutboxMessage.idem_key).where(
             OutboxMessage.resident_id == account.resident_id, OutboxMessage.status == PENDING)))
+
+
+def planned_reminder_times(dialogs: Dialogs, user_id: str, weeks: int = 4) -> list[datetime]:
+    """Plan what falls due in the weeks ahead of the clock, as the tick would when they come, and
+    return the due times of the user's pending reminders."""
+    plan_until(dialogs.db, dialogs.settings, dialogs.clock.now() + timedelta(weeks=weeks))
+    keys = set(pending_keys(dialogs, user_id))
+    with dialogs.db.session() as s:
+        rows = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
+        return sorted(row.due_at for row in rows if row.idem_key in keys)

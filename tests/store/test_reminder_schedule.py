@@ -1,4 +1,5 @@
-"""Reminders and polls are outbox rows written with the sign-up and dropped with the place."""
+"""Reminders and polls become outbox rows when they fall due, for everyone holding a seat then; a
+place taken after one fell due writes it itself, and a cancelled place drops what was written."""
 from __future__ import annotations
 
 import json
@@ -10,12 +11,14 @@ from sqlmodel import select
 from bot.dialogs.engine import Dialogs
 from bot.messages import Incoming
 from bot.dialogs.pushes.plan import reminder_due, reminder_time
+from bot.dialogs.pushes.planner import plan_due_pushes
 from store.catalog import sessions_of
 from store.models import Course, OutboxMessage
 from store.models.outbox import PENDING, SENT
 from store.people import find_account
 from tests.conftest import START
 from tests.support.catalog import add_course
+from tests.support.pushes import plan_until
 
 # START is 08:00 on Tuesday 1 December in Shanghai; the class is 09:00–10:30 on Wednesday.
 FIRST = START + timedelta(days=1, hours=1)
@@ -23,6 +26,7 @@ FIRST = START + timedelta(days=1, hours=1)
 
 @pytest.fixture
 def bot(db, settings, clock):
+    plan_due_pushes(db, settings, clock.now())  # the service's tick has planned up to now
     return Dialogs(db, settings, clock)
 
 
@@ -47,12 +51,16 @@ def session_ids(db, course_id: int) -> list[int]:
         return [c.id for c in sessions_of(s, course_id)]
 
 
-def test_sign_up_schedules_reminders_and_polls(bot, db):
+def test_a_sign_up_writes_nothing_ahead_and_each_push_is_planned_when_due(bot, db, settings):
     course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=2)
     press(bot, "a", "suy:SF-01")
     rid = resident_of(bot, "a")
+    assert rows_of(bot, rid) == {}
     s1, s2 = session_ids(db, course.id)
     prefix = f"course:{course.id}:resident:{rid}"
+    assert plan_until(db, settings, FIRST - timedelta(hours=2)) == 1  # the day before, the first reminder
+    assert list(rows_of(bot, rid)) == [f"reminder:{prefix}:session:{s1}:1440m"]
+    plan_until(db, settings, FIRST + timedelta(weeks=2))
     rows = rows_of(bot, rid)
     expected = {}
     for sid, start in ((s1, FIRST), (s2, FIRST + timedelta(weeks=1))):
@@ -67,33 +75,39 @@ def test_sign_up_schedules_reminders_and_polls(bot, db):
     assert json.loads(rows[f"poll:{prefix}:session:{s1}"].payload) == {"render": "poll", "session_id": s1}
 
 
-def test_past_reminders_are_skipped_and_a_waiting_place_gets_none(bot, db, clock):
+def test_past_reminders_are_skipped_and_a_waiting_place_gets_none(bot, db, settings, clock):
     add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=1, capacity=1)
     clock.set(FIRST - timedelta(hours=5))
+    plan_until(db, settings, clock.now())  # 24 h before has been planned, for nobody
     press(bot, "a", "suy:SF-01")
     press(bot, "b", "suy:SF-01")
+    assert rows_of(bot, resident_of(bot, "a")) == {}
+    plan_until(db, settings, FIRST + timedelta(days=1), since=clock.now())
     kinds = sorted((r.kind, json.loads(r.payload).get("minutes"))
                    for r in rows_of(bot, resident_of(bot, "a")).values())
     assert kinds == [("poll", None), ("reminder", 60)]  # 24 h before is already past
     assert rows_of(bot, resident_of(bot, "b")) == {}
 
 
-def test_course_with_reminders_off_gets_only_polls(bot, db):
+def test_course_with_reminders_off_gets_only_polls(bot, db, settings):
     course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=2)
     with db.session() as s:
         row = s.get(Course, course.id)
         row.reminders_on = False
         s.add(row)
     press(bot, "a", "suy:SF-01")
+    plan_until(db, settings, FIRST + timedelta(weeks=2))
     assert {r.kind for r in rows_of(bot, resident_of(bot, "a")).values()} == {"poll"}
 
 
-def test_cancel_drops_pending_reminders_and_polls_but_keeps_sent_ones(bot, db, clock):
+def test_cancel_drops_pending_reminders_and_polls_but_keeps_sent_ones(bot, db, settings, clock):
     course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=3)
     other = add_course(db, "TJ-01", "太极", category="太极", section="体育", first_start=FIRST)
     press(bot, "a", "suy:SF-01")
     press(bot, "a", "suy:TJ-01")
     rid = resident_of(bot, "a")
+    planned_to = FIRST - timedelta(minutes=30)
+    plan_until(db, settings, planned_to)  # both reminders of each first session
     with db.session() as s:
         first = s.exec(select(OutboxMessage).where(
             OutboxMessage.idem_key.startswith(f"reminder:course:{course.id}:"))
@@ -102,6 +116,7 @@ def test_cancel_drops_pending_reminders_and_polls_but_keeps_sent_ones(bot, db, c
         s.add(first)
     enrolment_id = int(press_choices(bot, "a", "crs:SF-01")[0].split(":")[1])
     assert "已取消" in press(bot, "a", f"cxy:{enrolment_id}")
+    plan_until(db, settings, FIRST + timedelta(weeks=3), since=planned_to)  # nothing more for SF-01
     left = rows_of(bot, rid)
     assert left and all(f"course:{other.id}:" in k for k in left)
     assert list(rows_of(bot, rid, SENT)) == [first.idem_key]
@@ -112,7 +127,7 @@ def press_choices(bot: Dialogs, user: str, payload: str) -> list[str]:
     return [c.payload for c in reply.choices]
 
 
-def test_promotion_schedules_for_the_promoted_resident(bot, db):
+def test_promotion_schedules_for_the_promoted_resident(bot, db, settings):
     course = add_course(db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=2, capacity=1)
     press(bot, "a", "suy:SF-01")
     press(bot, "b", "suy:SF-01")
@@ -120,6 +135,7 @@ def test_promotion_schedules_for_the_promoted_resident(bot, db):
     assert rows_of(bot, b) == {}
     enrolment_id = int(press_choices(bot, "a", "crs:SF-01")[0].split(":")[1])
     press(bot, "a", f"cxy:{enrolment_id}")
+    plan_until(db, settings, FIRST + timedelta(weeks=2))
     assert rows_of(bot, a) == {}
     rows = rows_of(bot, b)
     assert sum(r.kind == "reminder" for r in rows.values()) == 4
@@ -128,12 +144,13 @@ def test_promotion_schedules_for_the_promoted_resident(bot, db):
     assert all(f"course:{course.id}:resident:{b}:" in k for k, r in rows.items() if r.kind != "promotion")
 
 
-def test_early_morning_reminder_goes_out_the_evening_before(bot, db):
+def test_early_morning_reminder_goes_out_the_evening_before(bot, db, settings):
     # 00:30 UTC is 08:30 in Shanghai: the 1 h reminder would be due 07:30, inside quiet hours.
     start = START + timedelta(days=2, minutes=30)
     course = add_course(db, "TJ-01", "晨练太极", category="太极", section="体育",
                         first_start=start, sessions=1)
     press(bot, "a", "suy:TJ-01")
+    plan_until(db, settings, start)
     rows = rows_of(bot, resident_of(bot, "a"))
     (sid,) = session_ids(db, course.id)
     key = f"reminder:course:{course.id}:resident:{resident_of(bot, 'a')}:session:{sid}"
@@ -142,11 +159,12 @@ def test_early_morning_reminder_goes_out_the_evening_before(bot, db):
     assert rows[f"{key}:1440m"].due_at == start - timedelta(hours=24)
 
 
-def test_signing_up_after_the_evening_keeps_the_morning_reminder(bot, db, clock):
+def test_signing_up_after_the_evening_keeps_the_morning_reminder(bot, db, settings, clock):
     start = START + timedelta(days=2, minutes=30)
     add_course(db, "TJ-01", "晨练太极", category="太极", section="体育", first_start=start, sessions=1)
     clock.set(datetime(2026, 12, 2, 14, 0))  # 22:00 the evening before
-    press(bot, "a", "suy:TJ-01")
+    plan_until(db, settings, clock.now())  # the evening's reminder was planned at 21:00, for nobody
+    press(bot, "a", "suy:TJ-01")  # so the place writes its own, at the plain time
     dues = [r.due_at for r in rows_of(bot, resident_of(bot, "a")).values() if r.kind == "reminder"]
     assert dues == [start - timedelta(hours=1)]
 

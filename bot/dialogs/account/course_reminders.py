@@ -10,7 +10,7 @@ from bot.dialogs.account.settings import CourseReminders, Settings
 from bot.dialogs.pushes.plan import course_push_prefixes, schedule_course_reminders
 from bot.dialogs.router import Router
 from bot.messages import Choice, Reply
-from store.enrolments import set_reminders, upcoming_places
+from store.enrolments import lock_course, set_reminders, upcoming_places
 from store.models import Course, Enrolment, Resident
 from store.models.enrolment import CONFIRMED
 from store.outbox import drop_pending
@@ -60,12 +60,14 @@ def course_reminders(ctx: Context, data: CourseReminders) -> Reply:
     enrolment = set_reminders(ctx.session, ctx.resident_id, data.enrolment, data.to == "on")
     if enrolment is None:
         return course_reminders_screen(ctx, page, ctx.t("signup_missing"))
-    course = ctx.session.get(Course, enrolment.course_id)
     if enrolment.reminders_on:
+        # Under the course's lock, as the planner reads who takes a course's reminders.
+        course = lock_course(ctx.session, enrolment.course_id)
         if enrolment.status == CONFIRMED:
             schedule_course_reminders(ctx.session, ctx.settings, course, ctx.resident_id, ctx.now)
         note = ctx.t("course_reminders_turned_on", title=course.title)
     else:
+        course = ctx.session.get(Course, enrolment.course_id)
         drop_pending(ctx.session, course_push_prefixes(course.id, ctx.resident_id)[0])
         note = ctx.t("course_reminders_turned_off", title=course.title)
     return course_reminders_screen(ctx, page, note)

@@ -183,7 +183,7 @@ def sign_up(ctx: Context, data: SignUp, course: Course) -> Reply:
         return ask_companions(ctx, course)
     if result.status == "confirmed":
         sessions = sessions_of(ctx.session, course.id)  # read once: the reminders and the reply use them
-        seat_confirmed(ctx, course, ctx.resident_id, sessions, new_place=True)
+        seat_confirmed(ctx, course, ctx.resident_id, sessions, new_place=True, planned=result.planned_until)
         venue, address = place_of(ctx.session, course)
         return Reply(ctx.t("signed_up", title=course.title, first=first_session_text(ctx, course, sessions),
                            venue=venue or "—", address=address or "—") + party, after)

@@ -31,7 +31,7 @@ def apply_catalog_changes(session: Session, settings: Settings, report: ImportRe
         if change.kind != ADDED or announce_added:
             _tell_enrolled(session, settings, change, now)
     for course_id in report.replan_course_ids:
-        course = session.get(Course, course_id)
+        course = lock_course(session, course_id)  # as the planner reads a course's sessions and seats
         if course.reminders_on:
             reschedule_course(session, settings, course, now)
         else:
@@ -46,7 +46,7 @@ def apply_catalog_changes(session: Session, settings: Settings, report: ImportRe
 
 def _tell_enrolled(session: Session, settings: Settings, change: SessionChange, now: datetime) -> None:
     """Drop what was planned for a moved or cancelled session and tell everyone holding a seat."""
-    course = session.get(Course, change.course_id)
+    course = lock_course(session, change.course_id)  # rows the planner wrote for it are seen and dropped
     reply = _notice(session, settings, course, change)
     stamp = f"{change.starts_at:%Y%m%d%H%M}-{change.ends_at:%H%M}"
     for resident_id in confirmed_residents(session, course.id):

@@ -1,8 +1,9 @@
 """What a seat in a course owes its holder: reminders before each session and a poll after it.
 
-Both are outbox rows inserted in the sign-up's transaction and rendered when they are sent.
-Every key of one resident in one course starts with the same words, so a cancellation can
-drop them by prefix: reminder:course:{course}:resident:{resident}:… and
+Each becomes an outbox row when it falls due, for everyone holding a seat then
+(bot.dialogs.pushes.planner); a place taken later writes, in its own transaction, the ones the plan
+has already passed. Every key of one resident in one course starts with the same words, so a
+cancellation can drop them by prefix: reminder:course:{course}:resident:{resident}:… and
 poll:course:{course}:resident:{resident}:….
 """
 from __future__ import annotations
@@ -20,6 +21,9 @@ from store.clock import utcnow
 from store.enrolments import confirmed_residents, live_enrolment
 from store.models import Course
 from store.outbox import insert_many, pending_row
+from store.push_plan import planned_until
+
+READ_IT = object()  # the plan's reach not passed in: read it
 
 # A reminder moved out of the quiet hours goes this long before they start, so a busy tick or a
 # retry still lands before the delivery engine starts holding pushes until the morning.
@@ -100,6 +104,23 @@ def _reminder_due(timezone_name: str, quiet_start: str, quiet_end: str, starts_a
     return due
 
 
+def evening_between(settings: Settings, since: datetime, now: datetime) -> bool:
+    """True when (since, now] holds a moment quiet hours move reminders to (the evening before)."""
+    tz, start_t, end_t = _quiet_hours(settings.general.timezone, settings.scheduler.quiet_start,
+                                      settings.scheduler.quiet_end)
+    if start_t == end_t:
+        return False
+    if now - since >= timedelta(days=1):
+        return True
+    first = since.replace(tzinfo=timezone.utc).astimezone(tz).date()
+    for days in range(-1, 3):
+        moment = _utc(datetime.combine(first + timedelta(days=days), start_t, tz)) - timedelta(
+            minutes=EVENING_LEAD_MINUTES)
+        if since < moment <= now:
+            return True
+    return False
+
+
 def poll_due_at(settings: Settings, cls: SessionTimes) -> datetime:
     """When the satisfaction poll of a session goes out."""
     return cls.ends_at + timedelta(minutes=settings.scheduler.poll_delay_minutes)
@@ -110,12 +131,32 @@ def poll_closes_at(settings: Settings, cls: SessionTimes) -> datetime:
     return poll_due_at(settings, cls) + timedelta(days=settings.scheduler.poll_open_days)
 
 
+def reminder_row(course_id: int, resident_id: int, cls: SessionTimes, minutes: int, due: datetime,
+                 written: datetime) -> dict:
+    """The outbox row of one reminder."""
+    return pending_row(idem_key=reminder_key(course_id, resident_id, cls.id, minutes), kind="reminder",
+                       payload=_payload("reminder", cls.id, minutes), due_at=due, resident_id=resident_id,
+                       created_at=written)
+
+
+def poll_row(settings: Settings, course_id: int, resident_id: int, cls: SessionTimes, written: datetime) -> dict:
+    """The outbox row of one satisfaction poll."""
+    return pending_row(idem_key=poll_key(course_id, resident_id, cls.id), kind="poll",
+                       payload=_payload("poll", cls.id), due_at=poll_due_at(settings, cls),
+                       resident_id=resident_id, created_at=written)
+
+
 def schedule_course_reminders(session: Session, settings: Settings, course: Course,
                               resident_id: int, now: datetime, sessions: list[SessionTimes] | None = None,
-                              reminders_on: bool | None = None) -> int:
-    """Insert the reminders (when the course's and the resident's switch for it are on) and polls of
-    every future session, in one statement; returns how many were added. A caller that has just read
-    the course's sessions, or knows the resident's switch (a new place has it on), passes them."""
+                              reminders_on: bool | None = None, planned: datetime | None | object = READ_IT) -> int:
+    """Write a place's reminders (when the course's and the resident's switch for it are on) and polls
+    that the plan has passed already, in one statement; returns how many. Later ones are written for
+    everyone when they fall due. The caller holds the course's lock. One that has just read the
+    course's sessions, knows the resident's switch (a new place has it on) or the plan's reach passes
+    them."""
+    planned = planned_until(session) if planned is READ_IT else planned
+    if planned is None:
+        return 0  # nothing planned yet: the first plan writes everything due
     if reminders_on is None:
         enrolment = live_enrolment(session, course.id, resident_id)
         reminders_on = enrolment is None or enrolment.reminders_on
@@ -127,14 +168,13 @@ def schedule_course_reminders(session: Session, settings: Settings, course: Cour
             continue
         if reminders:
             for minutes in settings.scheduler.reminder_offsets_minutes:
+                if reminder_due(settings, cls.starts_at, minutes) > planned:
+                    continue
                 due = reminder_time(settings, cls.starts_at, minutes, now)
                 if due is not None:
-                    rows.append(pending_row(idem_key=reminder_key(course.id, resident_id, cls.id, minutes),
-                                            kind="reminder", payload=_payload("reminder", cls.id, minutes),
-                                            due_at=due, resident_id=resident_id, created_at=written))
-        rows.append(pending_row(idem_key=poll_key(course.id, resident_id, cls.id), kind="poll",
-                                payload=_payload("poll", cls.id), due_at=poll_due_at(settings, cls),
-                                resident_id=resident_id, created_at=written))
+                    rows.append(reminder_row(course.id, resident_id, cls, minutes, due, written))
+        if poll_due_at(settings, cls) <= planned:
+            rows.append(poll_row(settings, course.id, resident_id, cls, written))
     return len(insert_many(session, rows))
 
 
@@ -160,7 +200,9 @@ def _payload(render: str, session_id: int, minutes: int | None = None) -> str:
 
 
 def reschedule_course(session: Session, settings: Settings, course: Course, now: datetime) -> int:
-    """Schedule what is missing for everyone holding a seat (after reminders are switched on
-    or sessions are added); existing rows are kept."""
-    return sum(schedule_course_reminders(session, settings, course, rid, now)
+    """Write what the plan has passed and is missing for everyone holding a seat (after reminders are
+    switched on or sessions are added or moved); existing rows are kept. The caller holds the
+    course's lock."""
+    planned = planned_until(session)
+    return sum(schedule_course_reminders(session, settings, course, rid, now, planned=planned)
                for rid in confirmed_residents(session, course.id))

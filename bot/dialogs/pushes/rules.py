@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.dialogs.context import remember_choices
+from bot.dialogs.pushes.planner import plan_due_pushes
 from bot.dialogs.pushes.render import render_push
 from bot.dialogs.pushes.quiet_hours import next_allowed
 from bot.messages import Reply
 from bot.settings import Settings
+from store.db import Database
 from store.dialog_state import change_state_data
 from store.models import ChannelAccount, OutboxMessage
 
@@ -19,6 +21,10 @@ class DialogPushRules:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+
+    def plan_due(self, db: Database, now: datetime) -> int:
+        """Reminders and polls that fell due by now, written for everyone owed them."""
+        return plan_due_pushes(db, self.settings, now)
 
     def allowed_at(self, due_at: datetime, urgent: bool) -> datetime:
         """Urgent pushes at once, others after quiet hours."""

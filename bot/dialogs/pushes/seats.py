@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from bot.dialogs.context import Context
 from bot.dialogs.formatting import format_when
-from bot.dialogs.pushes.plan import course_push_prefixes, schedule_course_reminders, session_reminder_prefix
+from bot.dialogs.pushes.plan import (READ_IT, course_push_prefixes, schedule_course_reminders,
+                                    session_reminder_prefix)
 from bot.dialogs.pushes.watches import seat_freed
 from bot.messages import Choice, Reply
 from bot.settings import Settings
@@ -28,11 +29,11 @@ def queue_reply(session: Session, resident_id: int, idem_key: str, kind: str, re
 
 
 def seat_confirmed(ctx: Context, course: Course, resident_id: int, sessions: list[SessionTimes] | None = None,
-                   new_place: bool = False) -> None:
-    """A resident now holds a seat: schedule reminders before each session and polls after (with the
-    course's sessions when the caller has them; a new place has its reminders on)."""
+                   new_place: bool = False, planned: datetime | None | object = READ_IT) -> None:
+    """A resident now holds a seat: write the reminders and polls the plan has passed (with the
+    course's sessions and the plan's reach when the caller has them; a new place has its reminders on)."""
     schedule_course_reminders(ctx.session, ctx.settings, course, resident_id, ctx.now, sessions,
-                              reminders_on=True if new_place else None)
+                              reminders_on=True if new_place else None, planned=planned)
 
 
 def place_cancelled(ctx: Context, course: Course, resident_id: int) -> None:

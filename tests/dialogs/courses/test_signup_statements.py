@@ -14,8 +14,9 @@ from bot.messages import Incoming
 from store.models import Course, Enrolment, OutboxMessage
 from tests.conftest import START
 from tests.support.catalog import add_course
+from tests.support.pushes import plan_until
 
-CONFIRMED_AT_MOST = 12  # a confirmed sign-up, its reminders and polls, its reply, the chat's state
+CONFIRMED_AT_MOST = 11  # a confirmed sign-up, its reply, the chat's state (reminders come when due)
 
 
 @contextmanager
@@ -46,14 +47,17 @@ def course_dialogs(db, settings, clock):
     return dialogs
 
 
-def test_a_confirmed_sign_up_takes_at_most_twelve_statements_none_twice(course_dialogs):
+def test_a_confirmed_sign_up_takes_at_most_eleven_statements_none_twice(course_dialogs, settings):
     with statements(course_dialogs.db) as seen:
         turn = press(course_dialogs, "first", "suy:SF-01", "u1")
     assert "报名成功" in turn.replies[0].text
     assert len(seen) <= CONFIRMED_AT_MOST, "\n".join(s for s, _ in seen)
     assert max(Counter(seen).values()) == 1
     outbox_inserts = [s for s, _ in seen if s.startswith("INSERT INTO outbox")]
-    assert len(outbox_inserts) == 2  # every reminder and poll in one statement, the reply in another
+    assert len(outbox_inserts) == 1  # the reply: reminders and polls are written as they fall due
+    with course_dialogs.db.session() as s:
+        assert s.exec(select(OutboxMessage.kind).where(OutboxMessage.kind != "reply")).scalars().all() == []
+    plan_until(course_dialogs.db, settings, START + timedelta(weeks=5))
     with course_dialogs.db.session() as s:
         pushes = s.exec(select(OutboxMessage.kind).where(OutboxMessage.kind != "reply")).scalars().all()
         replies = s.exec(select(OutboxMessage.idem_key).where(OutboxMessage.kind == "reply")).scalars().all()

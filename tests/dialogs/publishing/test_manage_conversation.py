@@ -12,12 +12,12 @@ from sqlmodel import select
 from bot.app import import_catalogue
 from bot.handlers.console import ConsoleChat, render_reply
 from bot.messages import Incoming
-from store.models import AuditEntry, ClassSession, Course, Enrolment, OutboxMessage, Venue
+from store.models import AuditEntry, ClassSession, Course, Enrolment, Venue
 from store.models.staff import ORGANIZER
 from store.people import get_or_create_account
 from store.roles import grant_role
 from tests.conftest import START
-from tests.dialogs.push_delivery import deliver_due, pending_keys
+from tests.dialogs.push_delivery import deliver_due, pending_keys, planned_reminder_times
 from tests.support.people import console_person
 
 HEADER = ["course_code", "section", "category", "title", "teacher", "venue", "starts_at", "ends_at", "capacity"]
@@ -52,10 +52,7 @@ def people(dialogs, course):
 
 
 def reminder_due_times(dialogs, user):
-    keys = set(pending_keys(dialogs, user))
-    with dialogs.db.session() as s:
-        rows = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
-        return sorted(row.due_at for row in rows if row.idem_key in keys)
+    return planned_reminder_times(dialogs, user)
 
 
 def actions(dialogs) -> list[str]:

@@ -20,6 +20,7 @@ from tests.conftest import START
 from tests.store.test_attendance_store import together
 from tests.support.catalog import add_course
 from tests.support.people import console_person
+from tests.support.pushes import plan_until
 
 FIRST = START + timedelta(days=1, hours=1)   # Wednesday 2 December 09:00 in Shanghai
 SECOND = FIRST + timedelta(weeks=1)
@@ -57,6 +58,7 @@ def test_sign_ups_racing_a_move_all_end_with_reminders_at_the_new_time(db, setti
                        *(sign_up(u) for u in late))
     assert "已调课" in answers[0] and all("报名成功" in a for a in answers[1:])
     wanted = sorted(reminder_due(settings, moved_to, m) for m in settings.scheduler.reminder_offsets_minutes)
+    plan_until(db, settings, moved_to)  # the ticks until the class, as each reminder falls due
     with db.session() as s:
         seated = s.exec(select(Enrolment.resident_id).where(Enrolment.status == CONFIRMED)).all()
         assert len(seated) == 6
