@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from store.loaded import loaded, model_columns
 from store.models import Category, ClassSession, Course, Venue
-from store.prepared import Prepared
+from store.prepared import Prepared, connection_of
 
 _C, _K = Course.__table__, Category.__table__
 # Built once: a browse page is among the commonest turns, and a statement built per call is coerced
@@ -45,12 +45,12 @@ class CourseLine(Protocol):
 
 def categories_in(session: Session, section: str) -> list[CategoryCount]:
     """The categories of a section that have active courses, with how many, in menu order."""
-    return _CATEGORIES_ROWS.rows(session.connection(), {"section": section})
+    return _CATEGORIES_ROWS.rows(connection_of(session), {"section": section})
 
 
 def courses_in(session: Session, category_id: int) -> list[CourseLine]:
     """Active courses of a category (code, title, unit), by code."""
-    return _COURSES_ROWS.rows(session.connection(), {"category_id": category_id})
+    return _COURSES_ROWS.rows(connection_of(session), {"category_id": category_id})
 
 
 _COURSE_BY_CODE = (sa_select(*model_columns(Course))
@@ -65,7 +65,7 @@ def course_by_code(session: Session, code: str, lock: bool = False) -> Course | 
     read it again."""
     locked = lock and session.get_bind().dialect.name == "postgresql"
     session.flush()  # a course the turn added or changed through the ORM is read as it is now
-    row = (_COURSE_ROW_LOCKED if locked else _COURSE_ROW).first(session.connection(), {"code": code})
+    row = (_COURSE_ROW_LOCKED if locked else _COURSE_ROW).first(connection_of(session), {"code": code})
     if row is None:
         return None
     course = loaded(session, Course, row)
@@ -115,7 +115,7 @@ class SessionTimes(Protocol):
 def sessions_of(session: Session, course_id: int) -> list[SessionTimes]:
     """Every session of a course in time order, as rows of id, course_id, starts_at and ends_at."""
     session.flush()  # sessions the turn added through the ORM are read too
-    return _SESSION_ROWS.rows(session.connection(), {"course_id": course_id})
+    return _SESSION_ROWS.rows(connection_of(session), {"course_id": course_id})
 
 
 def next_session(session: Session, course_id: int, now: datetime) -> ClassSession | None:
@@ -139,7 +139,7 @@ def place_of(session: Session, course: Course) -> tuple[str, str]:
     if not course.venue_id:
         return "", ""
     # Two columns through Core: a reply needs the words, not a Venue the session would track.
-    row = _PLACE.first(session.connection(), {"venue_id": course.venue_id})
+    row = _PLACE.first(connection_of(session), {"venue_id": course.venue_id})
     return (row.name, row.address) if row else ("", "")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from store.enrolments import CONFIRMED_SEATS, LINE_WAITS, OFFERED_SEATS, live_place_column
 from store.models import Course, Venue
-from store.prepared import Prepared
+from store.prepared import Prepared, connection_of
 
 _V = Venue.__table__
 _VENUE = bindparam("venue_id")
@@ -47,7 +47,7 @@ class CourseFacts:
 def course_facts(session: Session, course: Course, resident_id: int) -> CourseFacts:
     """The facts of a course's page for one resident, in one statement."""
     session.flush()  # a place the turn changed through the ORM is read as changed
-    row = _FACTS.first(session.connection(), {"course_id": course.id, "resident_id": resident_id,
+    row = _FACTS.first(connection_of(session), {"course_id": course.id, "resident_id": resident_id,
                                               "venue_id": course.venue_id})
     mine = (Place(row.mine_id, course.id, row.mine_status, row.mine_queue_no)
             if row.mine_id is not None else None)

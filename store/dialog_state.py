@@ -15,7 +15,7 @@ from store.clock import utcnow
 from store.insert_new import insert_new_by_dialect
 from store.models import CommunityGroup, DialogState, ProcessedUpdate
 from store.models.dialog import PRIVATE_CHAT
-from store.prepared import Prepared
+from store.prepared import Prepared, connection_of
 
 
 @dataclass
@@ -67,7 +67,7 @@ def load_state(session: Session, account_id: int, chat: str = PRIVATE_CHAT,
     """The account's state in one chat (empty when new), locked for the rest of the transaction; with
     `now`, a lapsed named state is dropped."""
     session.flush()  # a state row the turn changed through the ORM is read as changed
-    row = _LOAD_ROW.first(session.connection(), {"account_id": account_id, "chat": chat})
+    row = _LOAD_ROW.first(connection_of(session), {"account_id": account_id, "chat": chat})
     if row is None:
         return ChatState()
     saved = ChatState(row.expect, _data(row), row.state, row.expires_at)
@@ -81,14 +81,14 @@ def save_state(session: Session, account_id: int, chat: str, saved: ChatState) -
     session.flush()  # changes the turn made through the ORM land first; this write is the last word
     values = {"expect": saved.expect, "state": saved.state, "expires_at": saved.expires_at,
               "data": json.dumps(saved.data, ensure_ascii=False), "updated_at": utcnow()}
-    connection = session.connection()
+    connection = connection_of(session)
     if _UPDATE_ROW.count(connection, {**values, "row_account": account_id, "row_chat": chat}) == 0:
         _INSERT_ROW.count(connection, {**values, "account_id": account_id, "chat": chat})  # a new chat: no row yet
 
 
 def claim_update(session: Session, channel: str, update_key: str) -> bool:
     """Record an incoming update; False when it was already taken."""
-    connection = session.connection()
+    connection = connection_of(session)
     row = _CLAIM_ROW[connection.dialect.name].first(connection, {
         "channel": channel, "update_key": update_key[:160], "created_at": utcnow()})
     return row is not None

@@ -13,7 +13,7 @@ from store.clock import utcnow
 from store.models import ClassSession, Course, Enrolment
 from store.models.enrolment import CANCELLED, CONFIRMED, STATUSES, WAITING
 from store.models.seat_offer import DECLINED, OPEN, SeatOffer
-from store.prepared import Prepared
+from store.prepared import Prepared, connection_of
 from store.push_plan import PLANNED_UNTIL
 from store.written import written
 
@@ -126,7 +126,7 @@ _FIRST_IN_LINE = select(Enrolment).where(*_IN_LINE).order_by(Enrolment.queue_no)
 def seats_left(session: Session, course: Course) -> int:
     """Free seats of a course (seats on offer are not free), never below zero."""
     session.flush()  # places the turn changed through the ORM count as changed
-    confirmed, offered = _TAKEN.first(session.connection(), {"course_id": course.id})
+    confirmed, offered = _TAKEN.first(connection_of(session), {"course_id": course.id})
     return max(0, course.capacity - confirmed - offered)
 
 
@@ -171,7 +171,7 @@ def take_seat(session: Session, resident_id: int, course_id: int,
     if course is None:
         return SignUpResult("not_found")
     session.flush()
-    seats = _SEATS.first(session.connection(), {"course_id": course_id, "resident_id": resident_id})
+    seats = _SEATS.first(connection_of(session), {"course_id": course_id, "resident_id": resident_id})
     if seats.last_end is not None and seats.last_end < moment:
         return SignUpResult("ended" if course.active else "not_found")
     if not course.active:
@@ -188,7 +188,7 @@ def take_seat(session: Session, resident_id: int, course_id: int,
     fits = seats.confirmed + seats.offered + party <= course.capacity
     status = CONFIRMED if fits and not seats.waiting else WAITING
     last_no = max(getattr(seats, f"last_{status}") or 0 for status in STATUSES)
-    enrolment_id = _ADD.first(session.connection(), {
+    enrolment_id = _ADD.first(connection_of(session), {
         "course_id": course_id, "resident_id": resident_id, "status": status, "party": party,
         "queue_no": last_no + 1, "reminders_on": True, "created_at": moment, "updated_at": moment,
         "confirmed_at": moment if status == CONFIRMED else None, "cancelled_at": None}).id

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from store.db import Database
 from store.insert_new import insert_new_by_dialect
 from store.models.inbox import DONE, PENDING, InboundUpdate
-from store.prepared import Prepared
+from store.prepared import Prepared, connection_of
 
 
 _INBOUND = InboundUpdate.__table__
@@ -42,7 +42,7 @@ _DONE_ONE = Prepared(_mark_done(_INBOUND.c.update_key == bindparam("key")))
 def keep_update(session: Session, channel: str, update_key: str, payload: dict[str, Any],
                 now: datetime, worker_id: str, lease_until: datetime) -> bool:
     """Store an update, held by this worker until lease_until; False when it was already stored."""
-    connection = session.connection()
+    connection = connection_of(session)
     return _KEEP[connection.dialect.name].first(connection, {
         "channel": channel, "update_key": update_key[:160], "payload": json.dumps(payload, ensure_ascii=False),
         "status": PENDING, "attempts": 0, "lease_until": lease_until, "claimed_by": worker_id,
@@ -54,8 +54,8 @@ def mark_done(session: Session, channel: str, update_keys: list[str], now: datet
     if not update_keys:
         return 0
     if len(update_keys) == 1:
-        return _DONE_ONE.count(session.connection(), {"of_channel": channel, "key": update_keys[0][:160], "now": now})
-    return session.connection().execute(_DONE, {
+        return _DONE_ONE.count(connection_of(session), {"of_channel": channel, "key": update_keys[0][:160], "now": now})
+    return connection_of(session).execute(_DONE, {
         "of_channel": channel, "keys": [key[:160] for key in update_keys], "now": now}).rowcount
 
 

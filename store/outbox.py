@@ -14,6 +14,7 @@ from store.clock import utcnow
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENDING
 from store.outbox_rows import insert_rows
+from store.prepared import connection_of
 
 REPLY = "reply"  # the kind of an outbox row that answers a turn
 # Rows per INSERT of a broadcast: one array per column on PostgreSQL; on SQLite 11 parameters
@@ -48,7 +49,7 @@ def enqueue_many(session: Session, *, kind: str, payload: dict[str, Any], due_at
     Returns how many rows were inserted, so running it again for the same keys inserts none."""
     text = json.dumps(payload, ensure_ascii=False)
     now = utcnow()
-    connection = session.connection()
+    connection = connection_of(session)
     inserted = 0
     for start in range(0, len(recipients), BATCH_ROWS):
         rows = [dict(idem_key=key[:160], kind=kind, payload=text, due_at=due_at, resident_id=resident_id,
@@ -78,7 +79,7 @@ def enqueue_for_residents(session: Session, *, key_prefix: str, residents: Selec
         ["idem_key", "kind", "resident_id", "payload", "due_at", "urgent", "status", "attempts",
          "last_error", "created_at"], rows).on_conflict_do_nothing(index_elements=["idem_key"])
     # Counted from RETURNING: the driver's rowcount is -1 here on PostgreSQL.
-    return len(session.connection().execute(stmt.returning(table.c.id)).all())
+    return len(connection_of(session).execute(stmt.returning(table.c.id)).all())
 
 
 def insert_once(session: Session, values: dict[str, Any]) -> int | None:
@@ -92,7 +93,7 @@ def insert_many(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
     if not rows:
         return {}
     session.flush()  # rows added through the ORM first, so a key taken in this turn is seen as taken
-    return insert_rows(session.connection(), rows)
+    return insert_rows(connection_of(session), rows)
 
 
 def drop_pending(session: Session, key_prefix: str) -> int:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from store.db import Database
 from store.models import ChannelAccount, OutboxMessage
 from store.models.outbox import DEAD, FAILED, HELD, PENDING, SENDING, SENT, SKIPPED
+from store.prepared import connection_of
 
 ERROR_LENGTH = 500  # the width of last_error
 
@@ -85,7 +86,7 @@ def _finish(session: Session, row_ids: Iterable[int], worker_id: str, undo_attem
         return set()
     names = tuple(sorted(values))
     params = {"ids": ids, "worker": worker_id, **{f"new_{name}": values[name] for name in names}}
-    return set(session.connection().execute(_finish_statement(names, undo_attempt), params).scalars())
+    return set(connection_of(session).execute(_finish_statement(names, undo_attempt), params).scalars())
 
 
 def _clip(error: str) -> str:

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from store.clock import utcnow
 from store.models import ChannelAccount, Resident
-from store.prepared import Prepared
+from store.prepared import Prepared, connection_of
 
 SEEN_GRANULARITY = timedelta(minutes=1)
 
@@ -101,7 +101,7 @@ def person_for_turn(session: Session, channel: str, external_id: str,
     """The account of a channel user with the resident behind it locked for the rest of the turn, as
     get_or_create_account then lock_person; True when just created. A known account takes one statement."""
     session.flush()  # an account the turn's session changed is read as changed
-    connection = session.connection()
+    connection = connection_of(session)
     row = _ACCOUNT_LOCKED_ROW.first(connection, {"channel": channel, "external_id": external_id})
     if row is not None:
         now = utcnow()
@@ -117,7 +117,7 @@ def person_for_turn(session: Session, channel: str, external_id: str,
 def account_by_id(session: Session, account_id: int) -> Account | None:
     """An account as a turn knows it, read again (after a merge moved it to another resident)."""
     session.flush()
-    row = _ACCOUNT_ROW.first(session.connection(), {"account_id": account_id})
+    row = _ACCOUNT_ROW.first(connection_of(session), {"account_id": account_id})
     return Account.of(row) if row else None
 
 

@@ -17,12 +17,31 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 
 _CURSOR = "prepared_cursor"  # the key of the kept cursor in a pooled connection's info
+_CONNECTION = "prepared_connection"  # the key of a session's connection in its info
+
+
+def connection_of(session: Session) -> Connection:
+    """The session's connection in its current transaction, as session.connection() gives it, looked
+    up once per transaction: a turn runs about ten statements, and each lookup walks the session's
+    transaction state."""
+    connection = session.info.get(_CONNECTION)
+    if connection is None:
+        connection = session.info[_CONNECTION] = session.connection()
+    return connection
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost one: its connection goes back to the pool
+        session.info.pop(_CONNECTION, None)
 
 
 class _Plan(NamedTuple):
