@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot.dialogs.pushes.plan import (EVENING_LEAD_MINUTES, evening_between, poll_due_at, poll_row, reminder_due,
@@ -27,11 +29,28 @@ log = logging.getLogger("linli.pushes")
 
 # Quiet hours move a reminder at most this far before its offset: to the evening before the class.
 EARLIEST_SHIFT = timedelta(hours=24, minutes=EVENING_LEAD_MINUTES)
+LOCK_WAIT_MS = 500
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_not_available
 
 
 def plan_due_pushes(db: Database, settings: Settings, now: datetime) -> int:
-    """Write the reminders and polls that fell due since the last plan, up to now; how many rows."""
+    """Write the reminders and polls that fell due since the last plan, up to now; how many rows.
+    A course locked for longer than half a second (LOCK_WAIT_MS) leaves the plan to the next tick."""
+    try:
+        return _plan(db, settings, now)
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        log.warning("planning due pushes waited too long for a course's lock; the next tick plans")
+        return 0
+
+
+def _plan(db: Database, settings: Settings, now: datetime) -> int:
     with db.session() as session:
+        if db.is_postgres:
+            # The planner locks several courses, as a catalogue import does: it gives up before
+            # PostgreSQL's deadlock check (1 s) could pick the import to fail instead.
+            session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'"))
         since = hold_plan(session)
         if since is not None and since >= now:
             return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from bot.app import build_worker
@@ -155,3 +156,17 @@ def test_ticks_every_few_minutes_plan_each_push_at_the_first_tick_after_it_is_du
         plan_due_pushes(db, settings, tick)
         assert sorted(r.due_at for r in rows(db, "a") if r.kind != "reply") == [d for d in due if d <= tick]
         tick += timedelta(minutes=7)
+
+
+def test_a_course_locked_too_long_leaves_the_plan_to_the_next_tick(pg_db, settings):
+    dialogs = Dialogs(pg_db, settings, ManualClock(START))
+    course = add_course(pg_db, "SF-01", "零基础毛笔书法", first_start=FIRST, sessions=1)
+    console_person(dialogs, "a")
+    sign_up(dialogs, "a")
+    plan_due_pushes(pg_db, settings, START)
+    with pg_db.engine.connect() as importing:  # a catalogue import holding the course's lock
+        importing.execute(text("SELECT id FROM course WHERE id = :id FOR UPDATE"), {"id": course.id})
+        assert plan_due_pushes(pg_db, settings, DAY_BEFORE) == 0
+        with pg_db.session() as s:
+            assert planned_until(s) == START
+    assert plan_due_pushes(pg_db, settings, DAY_BEFORE) == 1
