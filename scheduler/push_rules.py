@@ -15,7 +15,8 @@ class PushRules(Protocol):
     """The rules of pushes; the tick only plans, claims, sends and records."""
 
     def plan_due(self, db: Database, now: datetime) -> int:
-        """Write the rows of pushes the dialogs plan ahead that fell due by now; how many."""
+        """Write the rows of the pushes written only once due (reminders, polls) that fell due by now;
+        how many."""
 
     def allowed_at(self, due_at: datetime, urgent: bool) -> datetime:
         """When a push due at due_at (naive UTC) may go out (quiet hours hold non-urgent ones)."""
