@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.enrolments import held_seat_at
+from store.insert_new import dialect_insert
 from store.models import Attendance, ClassSession, Enrolment, SessionLeave, SessionRoll
 from store.models.attendance import CHECKED_IN, MARKED
 from store.models.enrolment import CONFIRMED
@@ -51,11 +51,6 @@ class CheckInResult:
     session: ClassSession | None = None
 
 
-def _insert(session: Session, table):
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def normalise_code(code: str) -> str:
     """A typed check-in code in its stored form."""
     return "".join((code or "").split()).upper()
@@ -71,7 +66,7 @@ def ensure_roll(session: Session, session_id: int, now: datetime) -> SessionRoll
     while (found := roll_of(session, session_id)) is None:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         # Another worker making the same roll, or a code already taken: both just try again.
-        session.execute(_insert(session, SessionRoll).values(session_id=session_id, code=code, created_at=now)
+        session.execute(dialect_insert(session)(SessionRoll).values(session_id=session_id, code=code, created_at=now)
                         .on_conflict_do_nothing())
     return found
 
@@ -134,7 +129,7 @@ def save_roll(session: Session, session_id: int, present: set[int], by: int | No
                                                  Attendance.resident_id.in_(gone)))
     added = 0
     for resident_id in sorted(present):
-        stmt = _insert(session, Attendance).values(
+        stmt = dialect_insert(session)(Attendance).values(
             session_id=session_id, resident_id=resident_id, source=MARKED, marked_by=by, created_at=now,
         ).on_conflict_do_nothing(index_elements=["session_id", "resident_id"]).returning(Attendance.id)
         added += session.execute(stmt).first() is not None
@@ -161,7 +156,7 @@ def check_in(session: Session, code: str, resident_id: int, now: datetime,
     if seat is None:
         return CheckInResult("not_enrolled", cls)
     roll = lock_roll(session, cls.id, now)
-    stmt = _insert(session, Attendance).values(
+    stmt = dialect_insert(session)(Attendance).values(
         session_id=cls.id, resident_id=resident_id, source=CHECKED_IN, marked_by=None, created_at=now,
     ).on_conflict_do_nothing(index_elements=["session_id", "resident_id"]).returning(Attendance.id)
     inserted = session.execute(stmt).first() is not None

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.clock import utcnow
+from store.insert_new import dialect_insert
 from store.models import ClassSession, Enrolment, SessionLeave
 from store.models.enrolment import CONFIRMED
 
@@ -47,8 +47,7 @@ def take_leave(session: Session, session_id: int, resident_id: int,
         return LeaveResult("not_enrolled", cls.course_id)
     if cls.starts_at <= (now or utcnow()):
         return LeaveResult("started", cls.course_id)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(SessionLeave).values(
+    stmt = dialect_insert(session)(SessionLeave).values(
         session_id=session_id, resident_id=resident_id, created_at=now or utcnow(),
     ).on_conflict_do_nothing(index_elements=["session_id", "resident_id"]).returning(SessionLeave.id)
     inserted = session.execute(stmt).first() is not None

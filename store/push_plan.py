@@ -13,10 +13,9 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from store.insert_new import upsert
 from store.models import ChannelAccount, ClassSession, Course, Enrolment, Resident, SessionLeave
 from store.models.enrolment import CONFIRMED
 from store.models.push_plan import PLAN_ROW, PushPlan
@@ -56,10 +55,7 @@ def hold_plan(session: Session) -> datetime | None:
 
 def advance_plan(session: Session, until: datetime) -> None:
     """Record that everything falling due by `until` is planned."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(PushPlan).values(id=PLAN_ROW, planned_until=until)
-    session.execute(statement.on_conflict_do_update(index_elements=["id"],
-                                                    set_={"planned_until": statement.excluded.planned_until}))
+    upsert(session, PushPlan, {"id": PLAN_ROW, "planned_until": until}, key=["id"])
 
 
 def _sessions(session: Session, column, after: datetime, until: datetime) -> list[DueSession]:

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.db import Database
+from store.insert_new import dialect_insert
 from store.leaves import confirmed_enrolment, on_leave
 from store.models import ClassSession, Course, Rating
 from store.models.rating import COMMENT_LIMIT, GRADES
@@ -55,8 +55,7 @@ def record_rating(session: Session, session_id: int, resident_id: int, grade: st
         return RatingResult("not_ended", course_id=course.id)
     if now > closes_at:
         return RatingResult("closed", course_id=course.id)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Rating).values(
+    stmt = dialect_insert(session)(Rating).values(
         session_id=session_id, course_id=course.id, teacher=course.teacher or "",
         resident_id=resident_id, grade=grade, comment="", created_at=now,
     ).on_conflict_do_nothing(index_elements=["session_id", "resident_id"]).returning(Rating.id)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import case, delete, func, literal, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from store.insert_new import dialect_insert
 from store.models import SendPace
 
 
@@ -62,10 +62,8 @@ def _now_sql(session: Session, now: float | None):
 
 def _touch(session: Session, keys: list[str], now: float | None) -> tuple[dict[str, float], float]:
     """Lock (creating when missing) the buckets' rows; their next_free and the database's now."""
-    postgres = _is_postgres(session)
-    dialect = postgresql if postgres else sqlite
     rows = [{"key": key, "next_free": 0.0, "updated_at": 0.0} for key in keys]
-    stmt = dialect.insert(SendPace).values(rows)
+    stmt = dialect_insert(session)(SendPace).values(rows)
     # A no-op update still takes the row lock, in key order (callers sort): no deadlocks.
     stmt = stmt.on_conflict_do_update(index_elements=["key"],
                                       set_={"updated_at": SendPace.updated_at})
@@ -146,20 +144,17 @@ def reserve_in_one_statement(conn: Connection, buckets: list[Bucket],
 
 def create_missing(conn: Connection | Session, keys: list[str]) -> None:
     """Rows for buckets not seen before (or forgotten), at rest."""
-    dialect = postgresql if _is_postgres(conn) else sqlite
     rows = [{"key": key, "next_free": 0.0, "updated_at": 0.0} for key in sorted(keys)]
-    conn.execute(dialect.insert(SendPace).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+    conn.execute(dialect_insert(conn)(SendPace).values(rows).on_conflict_do_nothing(index_elements=["key"]))
 
 
 def pause(session: Session, bucket: Bucket, seconds: float, now: float | None = None) -> None:
     """Hold the bucket's next slot back until `seconds` from now (a 429's retry_after, for everyone)."""
-    postgres = _is_postgres(session)
-    dialect = postgresql if postgres else sqlite
     now_sql = _now_sql(session, now)
     # next_free - tolerance is the earliest send, so the pause lands on that.
     until = now_sql + seconds + bucket.tolerance
-    stmt = dialect.insert(SendPace).values(key=bucket.key, next_free=until, updated_at=now_sql)
-    later = (func.greatest if postgres else func.max)(SendPace.next_free, stmt.excluded.next_free)
+    stmt = dialect_insert(session)(SendPace).values(key=bucket.key, next_free=until, updated_at=now_sql)
+    later = (func.greatest if _is_postgres(session) else func.max)(SendPace.next_free, stmt.excluded.next_free)
     session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"next_free": later}))
 
 

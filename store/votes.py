@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from store.insert_new import dialect_insert
 from store.models.votes import DAILY, LIVE, Ballot, Vote, VoteOption
 
 UPCOMING, OPEN, ENDED = "upcoming", "open", "ended"
@@ -112,8 +112,7 @@ def cast_ballot(session: Session, vote_id: int, option_id: int, resident_id: int
     if now >= vote.closes_at:
         return BallotResult("closed")
     day = local_day(now, tz) if vote.rule == DAILY else ""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Ballot).values(
+    stmt = dialect_insert(session)(Ballot).values(
         vote_id=vote.id, option_id=option.id, resident_id=resident_id, day=day, created_at=now,
     ).on_conflict_do_nothing(index_elements=["vote_id", "resident_id", "day"]).returning(Ballot.id)
     nxt = next_allowed(vote, now, tz)

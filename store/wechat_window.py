@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from store.insert_new import upsert
 from store.models import ChannelAccount, OutboxMessage, WechatWindow
 from store.models.outbox import HELD, PENDING
 from store.people import find_account
@@ -14,12 +14,8 @@ from store.people import find_account
 
 def note_inbound(session: Session, account_id: int, now: datetime) -> None:
     """Record that the account wrote (or clicked, subscribed, scanned) at now."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(WechatWindow).values(account_id=account_id, last_inbound_at=now,
-                                               sent_since_inbound=0)
-    stmt = stmt.on_conflict_do_update(index_elements=["account_id"],
-                                      set_={"last_inbound_at": now, "sent_since_inbound": 0})
-    session.execute(stmt)
+    upsert(session, WechatWindow, {"account_id": account_id, "last_inbound_at": now, "sent_since_inbound": 0},
+           key=["account_id"])
 
 
 def last_inbound(session: Session, account_id: int) -> datetime | None:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from store.insert_new import upsert
 from store.models import WecomKfCursor
 
 
@@ -17,8 +17,5 @@ def load_cursor(session: Session, open_kfid: str) -> str:
 
 def save_cursor(session: Session, open_kfid: str, cursor: str, now: datetime) -> None:
     """Remember the cursor after a page was handled."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(WecomKfCursor).values(open_kfid=open_kfid, cursor=cursor, updated_at=now)
-    stmt = stmt.on_conflict_do_update(index_elements=["open_kfid"],
-                                      set_={"cursor": cursor, "updated_at": now})
-    session.execute(stmt)
+    upsert(session, WecomKfCursor, {"open_kfid": open_kfid, "cursor": cursor, "updated_at": now},
+           key=["open_kfid"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
 from store.clock import utcnow
 from store.db import Database
+from store.insert_new import upsert
 from store.models import WecomToken
 
 # A token this close to its expiry counts as expired, so a call never starts with a dying one.
@@ -28,13 +28,8 @@ def get_token(session: Session, key: str, now: datetime) -> str | None:
 def set_token(session: Session, key: str, value: str, expires_at: datetime | None,
               now: datetime) -> None:
     """Insert or replace a cached value (the last writer wins)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(WecomToken).values(key=key, value=value, expires_at=expires_at,
-                                              updated_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key"],
-        set_={"value": value, "expires_at": expires_at, "updated_at": now})
-    session.execute(stmt)
+    upsert(session, WecomToken, {"key": key, "value": value, "expires_at": expires_at, "updated_at": now},
+           key=["key"])
 
 
 def delete_token(session: Session, key: str) -> None:
