@@ -20,8 +20,9 @@ from store.models import ChannelAccount, ClassSession, Course, Enrolment, Reside
 from store.models.enrolment import CONFIRMED
 from store.models.push_plan import PLAN_ROW, PushPlan
 
+_REACH = select(PushPlan.planned_until).where(PushPlan.id == PLAN_ROW)
 # The plan's reach as a column, for a statement that reads it beside others (a sign-up's facts).
-PLANNED_UNTIL = select(PushPlan.planned_until).where(PushPlan.id == PLAN_ROW).scalar_subquery()
+PLANNED_UNTIL = _REACH.scalar_subquery()
 
 
 class DueSession(NamedTuple):
@@ -45,12 +46,12 @@ class Owed(NamedTuple):
 def planned_until(session: Session) -> datetime | None:
     """How far reminders and polls are planned; None before the first plan. A caller seating someone
     reads it while holding the course's lock."""
-    return session.exec(select(PushPlan.planned_until).where(PushPlan.id == PLAN_ROW)).first()
+    return session.exec(_REACH).first()
 
 
 def hold_plan(session: Session) -> datetime | None:
     """The plan's reach, its row locked until the transaction ends, so one planner runs at a time."""
-    return session.exec(select(PushPlan.planned_until).where(PushPlan.id == PLAN_ROW).with_for_update()).first()
+    return session.exec(_REACH.with_for_update()).first()
 
 
 def advance_plan(session: Session, until: datetime) -> None:
