@@ -4,8 +4,8 @@ waiting list) through the dialog layer, each turn's statements replayed through 
 For each database the same setup is built four times: turns are timed on the first (nothing
 listening), their statements captured on the second, and replayed statement by statement with
 their parameters through sqlite3 / psycopg on the third, so both sides do the same work on the
-same data. The fourth takes the same replay through SQLAlchemy instead (a session's transaction,
-`exec_driver_sql`, the pool's checkout and pre-ping): what the engine alone adds to the driver when
+same data. The fourth takes the same replay through SQLAlchemy instead (a kept session's transaction, its
+connection's check on PostgreSQL, `exec_driver_sql`): what the engine alone adds to the driver when
 it executes each statement, before any dialog runs. A turn's own statements run on the driver's
 cursor (store.prepared), so a turn can cost less than that replay. CPU is process time (the machine
 is shared; wall time would measure the neighbours). The setup's objects (four databases' worlds, the
@@ -127,7 +127,7 @@ def replay(conn, turns: list[list[tuple]], ping: bool) -> float:
     started = time.process_time()
     for statements in turns:
         cur = conn.cursor()
-        if ping:  # the pool checks a connection before each turn
+        if ping:  # a kept connection is checked before each turn, in its transaction
             cur.execute("SELECT 1")
         for statement, parameters, many in statements:
             # A multi-row INSERT (insertmanyvalues) is flagged as many but is one execution.

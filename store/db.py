@@ -11,6 +11,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 import store.models  # noqa: F401  (registers every table)
+from store.idle_sessions import IdleSessions
 from store.prepared import Prepared
 
 _BEGIN_IMMEDIATE = Prepared(text("BEGIN IMMEDIATE"))
@@ -69,6 +70,8 @@ class Database:
                 self.url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2,
                 pool_pre_ping=True,
             )
+        # As many wait between transactions as the pool keeps (QueuePool keeps 5 by default).
+        self._idle = IdleSessions(self.engine, keep=pool_size if self.is_postgres else 5, check=self.is_postgres)
 
     @property
     def is_postgres(self) -> bool:
@@ -86,14 +89,17 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose work commits on success and rolls back on error."""
-        with self._writer, Session(self.engine, expire_on_commit=False) as session:
+        with self._writer:
+            session = self._idle.take()
             try:
                 yield session
                 session.commit()
             except BaseException:
-                session.rollback()
+                self._idle.discard(session)
                 raise
+            self._idle.give_back(session)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
+        self._idle.close()
         self.engine.dispose()

@@ -108,6 +108,16 @@ def driver_rows(connection: Connection, sql: str, params: Mapping[str, Any]) -> 
     return _execute(connection, sql, params, True, True)[0]
 
 
+def ping(connection: Connection) -> None:
+    """Check the connection answers (SELECT 1 on the kept cursor), as the pool's pre-ping does."""
+    pooled = connection.connection
+    cursor = pooled.info.get(_CURSOR)
+    if cursor is None:
+        cursor = pooled.info[_CURSOR] = pooled.dbapi_connection.cursor()
+    cursor.execute("SELECT 1")
+    cursor.fetchall()
+
+
 def _execute(connection: Connection, sql: str, args: Any, returns_rows: bool, begin: bool) -> tuple[list, int]:
     if begin and not connection.in_transaction():
         connection.begin()

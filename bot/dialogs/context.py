@@ -78,7 +78,7 @@ class Context:
 
     def phones(self) -> PhoneCipher:
         """The cipher of stored phone numbers (seal before storing, open before showing)."""
-        return phone_cipher(self.settings, str(self.session.get_bind().url))
+        return phone_cipher(self.settings, str(self.session.get_bind().engine.url))
 
     def t(self, key: str, **values: object) -> str:
         """A text in this conversation's language."""

@@ -135,7 +135,7 @@ def test_staff_make_the_code_for_a_phoneless_elder(dialogs, catalogue):
     from bot.privacy import phone_cipher
     from store.proxy import register_person
     with dialogs.db.session() as s:
-        cipher = phone_cipher(dialogs.settings, str(s.get_bind().url))
+        cipher = phone_cipher(dialogs.settings, dialogs.db.url)
         zhang = register_person(s, cipher, name="张桂兰", phone="13812345678", community="幸福社区", staff_id=1,
                                 actor="test", now=START).resident.id
         s.commit()

@@ -43,7 +43,7 @@ def catalogue(sqlite_db):
 def person(dialogs, name: str, phone: str, community: str = "幸福社区", staff_id: int = 1) -> int:
     """A resident registered with a phone, as staff would (straight in the store)."""
     with dialogs.db.session() as s:
-        cipher = phone_cipher(dialogs.settings, str(s.get_bind().url))
+        cipher = phone_cipher(dialogs.settings, dialogs.db.url)
         done = register_person(s, cipher, name=name, phone=phone, community=community, staff_id=staff_id,
                                actor="test", now=START)
         s.commit()
@@ -133,7 +133,7 @@ def test_cancel_leave_and_booking_for_a_resident_reach_her_chat(dialogs, catalog
     wang_id = resident_of(dialogs, "wang")
     with dialogs.db.session() as s:   # a resident whose phone staff registered earlier
         me = s.get(Resident, wang_id)
-        cipher = phone_cipher(dialogs.settings, str(s.get_bind().url))
+        cipher = phone_cipher(dialogs.settings, dialogs.db.url)
         me.display_name, me.phone, me.phone_tail = "王淑芬", cipher.seal("13512348888"), cipher.tail_digest("8888")
         s.add(me)
         s.commit()
