@@ -97,6 +97,14 @@ def test_dispose_returns_the_waiting_connections(db):
         assert session.exec(text("SELECT 1")).scalar_one() == 1
 
 
+def test_a_session_lent_before_dispose_is_not_kept_after_it(db):
+    with db.session() as lent:
+        connection_of(lent)
+        db.dispose()  # a restore replacing the SQLite file does this while turns may be running
+    with db.session() as next_one:
+        assert next_one is not lent
+
+
 def _wait_for(condition, timeout: float = 10.0) -> bool:
     event = threading.Event()
     for _ in range(int(timeout / 0.01)):
