@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from store.insert_new import dialect_insert
 from store.models.orders import (ACCEPTED, COMMENT_LIMIT, DECLINED, DISPATCHED, DONE, OPEN_STATUSES,
                                  ORDER_GRADES, ORDERED, RATED, OrderEvent, OrderRating, ServiceItem,
                                  ServiceOrder, ServiceTeam)
@@ -223,8 +223,7 @@ def rate_order(session: Session, order_id: int, resident_id: int, grade: str,
         return OrderRatingResult("already", existing.grade)
     if order.status not in (DONE, RATED):
         return OrderRatingResult("not_done")
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(OrderRating).values(
+    stmt = dialect_insert(session)(OrderRating).values(
         order_id=order_id, resident_id=resident_id, grade=grade, comment="", created_at=now,
     ).on_conflict_do_nothing(index_elements=["order_id", "resident_id"]).returning(OrderRating.id)
     if session.execute(stmt).first() is None:

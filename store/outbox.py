@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Integer, Select, String, cast, literal, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
 from store.clock import utcnow
 
+from store.insert_new import dialect_insert
 from store.models import OutboxMessage
 from store.models.outbox import PENDING, SENDING
 from store.outbox_rows import insert_rows
@@ -74,8 +74,7 @@ def enqueue_for_residents(session: Session, *, key_prefix: str, residents: Selec
         literal(due_at, DateTime), literal(urgent, Boolean), literal(PENDING, String),
         literal(0, Integer), literal("", String), literal(now, DateTime),
     ).where(true()).order_by(resident_id)  # SQLite needs a WHERE before ON CONFLICT
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).from_select(
+    stmt = dialect_insert(session)(table).from_select(
         ["idem_key", "kind", "resident_id", "payload", "due_at", "urgent", "status", "attempts",
          "last_error", "created_at"], rows).on_conflict_do_nothing(index_elements=["idem_key"])
     # Counted from RETURNING: the driver's rowcount is -1 here on PostgreSQL.

@@ -13,10 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from sqlalchemy import String, cast, exists, func, literal
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from store.clock import utcnow
+from store.insert_new import dialect_insert
 from store.models import ClassSession, Course, PointEntry, Resident
 from store.models.volunteers import AUTOMATIC_SOURCE, MANUAL
 
@@ -78,8 +78,7 @@ def add_once(session: Session, resident_id: int, points: int, source: str, *, mi
     """Write an automatic ledger line unless this source already credited the resident."""
     if source == MANUAL:
         raise ValueError("manual entries go through credit_by_hand")
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(PointEntry).values(
+    stmt = dialect_insert(session)(PointEntry).values(
         resident_id=resident_id, points=points, minutes=minutes, reason=reason[:100],
         source=source[:60], created_by=created_by[:100], created_at=now or utcnow(),
     ).on_conflict_do_nothing(index_elements=["resident_id", "source"],
