@@ -7,7 +7,7 @@ from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 import store.models  # noqa: F401  (registers every table)
@@ -70,8 +70,10 @@ class Database:
                 self.url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2,
                 pool_pre_ping=True,
             )
-        # As many wait between transactions as the pool keeps (QueuePool keeps 5 by default).
-        self._idle = IdleSessions(self.engine, keep=pool_size if self.is_postgres else 5, check=self.is_postgres)
+        # As many wait between transactions as the pool keeps (an in-memory SQLite has one connection).
+        pool = self.engine.pool
+        keep = pool.size() if isinstance(pool, QueuePool) else 1
+        self._idle = IdleSessions(self.engine, keep=keep, check=self.is_postgres)
 
     @property
     def is_postgres(self) -> bool:

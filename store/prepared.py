@@ -40,7 +40,7 @@ def connection_of(session: Session) -> Connection:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_connection(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the outermost one: its connection goes back to the pool
+    if transaction.parent is None:  # the outermost one: the next transaction looks its connection up again
         session.info.pop(_CONNECTION, None)
 
 
@@ -110,12 +110,18 @@ def driver_rows(connection: Connection, sql: str, params: Mapping[str, Any]) -> 
 
 def ping(connection: Connection) -> None:
     """Check the connection answers (SELECT 1 on the kept cursor), as the pool's pre-ping does."""
-    pooled = connection.connection
+    cursor = _kept_cursor(connection.connection)
+    cursor.execute("SELECT 1")
+    cursor.fetchall()
+
+
+def _kept_cursor(pooled) -> Any:
+    # One cursor per driver connection, kept with it in the pool (the pool clears `info` when it
+    # connects again): psycopg builds a cursor's adapters anew for each one it opens.
     cursor = pooled.info.get(_CURSOR)
     if cursor is None:
         cursor = pooled.info[_CURSOR] = pooled.dbapi_connection.cursor()
-    cursor.execute("SELECT 1")
-    cursor.fetchall()
+    return cursor
 
 
 def _execute(connection: Connection, sql: str, args: Any, returns_rows: bool, begin: bool) -> tuple[list, int]:
@@ -123,11 +129,7 @@ def _execute(connection: Connection, sql: str, args: Any, returns_rows: bool, be
         connection.begin()
     pooled = connection.connection
     raw = pooled.dbapi_connection
-    # One cursor per driver connection, kept with it in the pool (the pool clears `info` when it
-    # connects again): psycopg builds a cursor's adapters anew for each one it opens.
-    cursor = pooled.info.get(_CURSOR)
-    if cursor is None:
-        cursor = pooled.info[_CURSOR] = raw.cursor()
+    cursor = _kept_cursor(pooled)
     dispatch = connection.dispatch
     dialect = connection.dialect
     try:
